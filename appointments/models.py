@@ -1,0 +1,56 @@
+"""Stage 1: appointments (预约)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from dealership.models import Customer, Store, Vehicle, WorkOrder
+
+
+class Appointment(models.Model):
+    class Status(models.TextChoices):
+        BOOKED = "booked", _("Booked")
+        ARRIVED = "arrived", _("Arrived")
+        NO_SHOW = "no_show", _("No-show")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    ACTIVE = (Status.BOOKED, Status.ARRIVED)
+
+    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="appointments",
+                              verbose_name=_("store"))
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="appointments",
+                                 verbose_name=_("customer"))
+    vehicle = models.ForeignKey(Vehicle, on_delete=models.PROTECT, related_name="appointments",
+                                verbose_name=_("vehicle"))
+    advisor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                related_name="appointments", verbose_name=_("receiving advisor"))
+    work_order = models.OneToOneField(WorkOrder, on_delete=models.PROTECT,
+                                      related_name="appointment", verbose_name=_("work order"))
+    starts_at = models.DateTimeField(_("time"))
+    in_buffer = models.BooleanField(_("placed in a buffer slot"), default=False)
+    buffer_reason = models.CharField(_("reason for using the buffer"), max_length=200, blank=True)
+    customer_words = models.TextField(_("customer's description of the fault"))
+    pre_diagnosis = models.TextField(_("pre-diagnosis"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices,
+                              default=Status.BOOKED)
+    arrived_at = models.DateTimeField(_("arrived at"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name=_("booked by"))
+    created_at = models.DateTimeField(_("booked at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("appointment")
+        verbose_name_plural = _("appointments")
+        ordering = ["starts_at", "id"]
+        constraints = [
+            # SCH-1: one customer per advisor slot. The database refuses the
+            # second of two concurrent bookings of the same slot.
+            models.UniqueConstraint(
+                fields=["advisor", "starts_at"], condition=models.Q(status__in=["booked", "arrived"]),
+                name="uniq_active_advisor_slot"),
+        ]
+        indexes = [models.Index(fields=["store", "starts_at"]),
+                   models.Index(fields=["store", "advisor", "starts_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.vehicle.plate} {self.starts_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,91 @@
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dealership.access import ADVISORS, MANAGERS, get_scoped_or_404, role_required
+from dealership.errors import ProcessError
+from dealership.forms import CustomerVehicleForm
+from dealership.models import Role, User
+from dealership.services import customer_vehicle_get_or_create
+
+from .forms import BookingForm
+from .models import Appointment
+from .selectors import appointments_on
+from .services import appointment_book
+from .timetable import advisor_day
+
+BOOKERS = (Role.APPOINTMENT_AGENT, *ADVISORS, Role.AFTERSALES_MANAGER)
+
+
+def _day_param(request: HttpRequest) -> date:
+    try:
+        return date.fromisoformat(request.GET.get("day", ""))
+    except ValueError:
+        return timezone.localdate()
+
+
+@role_required(*BOOKERS, Role.GROUP_MANAGER)
+def appointment_list(request: HttpRequest) -> HttpResponse:
+    day = _day_param(request)
+    return render(request, "appointments/list.html", {
+        "day": day, "prev_day": day - timedelta(days=1), "next_day": day + timedelta(days=1),
+        "appointments": appointments_on(user=request.user, day=day),
+        "can_book": request.user.has_role(*BOOKERS) and request.user.store_id is not None,
+    })
+
+
+@role_required(*BOOKERS, store_required=True)
+def appointment_new(request: HttpRequest) -> HttpResponse:
+    store = request.user.store
+    vehicle_form = CustomerVehicleForm(request.POST or None, store=store, prefix="car")
+    form = BookingForm(request.POST or None, store=store,
+                       initial={"day": timezone.localdate() + timedelta(days=1)})
+    if request.method == "POST" and vehicle_form.is_valid() and form.is_valid():
+        car, data = vehicle_form.cleaned_data, form.cleaned_data
+        try:
+            with transaction.atomic():
+                customer, vehicle = customer_vehicle_get_or_create(
+                    store=store, plate=car["plate"], vin=car["vin"], make=car["make"],
+                    model=car["model"], customer_name=car["customer_name"], mobile=car["mobile"],
+                    title=car["title"], board_display=car["board_display"],
+                    consent_to_messages=car["consent_to_messages"])
+                appointment = appointment_book(
+                    store=store, actor=request.user, customer=customer, vehicle=vehicle,
+                    advisor=data["advisor"], starts_at=data["starts_at"],
+                    customer_words=data["customer_words"], pre_diagnosis=data["pre_diagnosis"],
+                    labour_operations=list(data["labour_operations"]), parts=list(data["parts"]),
+                    use_buffer=data["use_buffer"], buffer_reason=data["buffer_reason"])
+        except ProcessError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Booked. Tell the customer what is shown below."))
+            return redirect("appointments:detail", pk=appointment.pk)
+    return render(request, "appointments/new.html", {"form": form, "vehicle_form": vehicle_form})
+
+
+@role_required(*BOOKERS, store_required=True)
+def slot_overview(request: HttpRequest) -> HttpResponse:
+    """htmx fragment: the advisor's day, slot by slot."""
+    advisor = User.objects.filter(store=request.user.store, staff_roles__role=Role.SERVICE_ADVISOR,
+                                  pk=request.GET.get("advisor") or 0).first() \
+        if (request.GET.get("advisor") or "").isdigit() else None
+    day = _day_param(request)
+    slots = advisor_day(store=request.user.store, advisor=advisor, day=day) if advisor else []
+    return render(request, "appointments/partials/slots.html", {"slots": slots, "advisor": advisor, "day": day})
+
+
+@role_required(*BOOKERS, Role.GROUP_MANAGER, *MANAGERS)
+def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    appointment = get_scoped_or_404(
+        Appointment.objects.select_related("customer", "vehicle", "advisor", "work_order", "created_by"),
+        request.user, pk=pk)
+    lines = list(appointment.work_order.lines.select_related("labour_operation", "part").order_by("id"))
+    hours = sum((line.hours for line in lines), start=0)
+    return render(request, "appointments/detail.html", {
+        "appointment": appointment, "lines": lines, "hours": hours,
+    })

@@ -1,0 +1,83 @@
+"""Who may do what, and which records they may see.
+
+Every view looks its objects up through `scoped()` / `get_scoped_or_404()`,
+so staff see only their own store's records (group managers: their group's),
+and declares the roles that may use it with `@role_required`."""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+
+from .models import Role, User
+
+M = TypeVar("M", bound=Model)
+
+MANAGERS = (Role.AFTERSALES_MANAGER, Role.GROUP_MANAGER)
+ADVISORS = (Role.SERVICE_ADVISOR, Role.SERVICE_ASSISTANT)
+WORKSHOP = (Role.TECHNICIAN, Role.FOREMAN, Role.TECHNICAL_EXPERT)
+FRONT_DESK = (Role.APPOINTMENT_AGENT, *ADVISORS, Role.CASHIER)
+ALL_STAFF = tuple(Role.values)
+STAFF_EXCEPT_GATE = tuple(r for r in Role.values if r != Role.GATE_GUARD)
+
+# Where each role lands after login, in order of precedence.
+HOME_BY_ROLE: list[tuple[str, str]] = [
+    (Role.GROUP_MANAGER, "followup:overview"),
+    (Role.AFTERSALES_MANAGER, "followup:overview"),
+    (Role.SERVICE_ADVISOR, "reception:desk"),
+    (Role.SERVICE_ASSISTANT, "reception:desk"),
+    (Role.APPOINTMENT_AGENT, "appointments:list"),
+    (Role.FOREMAN, "workshop:board"),
+    (Role.TECHNICIAN, "workshop:board"),
+    (Role.TECHNICAL_EXPERT, "workshop:board"),
+    (Role.QC_INSPECTOR, "inspection:queue"),
+    (Role.CASHIER, "settlement:queue"),
+    (Role.GATE_GUARD, "settlement:gate"),
+    (Role.FOLLOWUP_AGENT, "followup:queue"),
+    (Role.PARTS_CLERK, "dealership:parts"),
+]
+
+
+def home_url_name(user: User) -> str | None:
+    for role, name in HOME_BY_ROLE:
+        if user.has_role(role):
+            return name
+    return None
+
+
+def role_required(*roles: str, store_required: bool = False) -> Callable:
+    """Allow the view only to staff holding one of `roles`. With
+    `store_required`, the user must also belong to a store (writes always
+    happen in the user's own store)."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            user = request.user
+            if not user.is_authenticated or not user.has_role(*roles):
+                raise PermissionDenied
+            if store_required and user.store_id is None:
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapper.allowed_roles = frozenset(roles)  # read by the permission tests
+        return wrapper
+
+    return decorator
+
+
+def scoped(qs: QuerySet[M], user: User) -> QuerySet[M]:
+    """Only the records of the user's store (group managers: their group)."""
+    if user.is_group_manager and user.group_id:
+        return qs.filter(store__group_id=user.group_id)
+    if user.store_id is None:
+        return qs.none()
+    return qs.filter(store_id=user.store_id)
+
+
+def get_scoped_or_404(qs: QuerySet[M], user: User, **lookup) -> M:
+    return get_object_or_404(scoped(qs, user), **lookup)

@@ -1,0 +1,20 @@
+"""The Celery app. Beat runs short sweeps that find due work in the database;
+the database, not the broker, records what was done (see docs/decisions.md)."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dealership.settings")
+
+app = Celery("dealership")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    # FU-1: a follow-up call task for every delivered car.
+    "followup-sweep": {
+        "task": "followup.tasks.sweep_followup_tasks",
+        "schedule": float(os.environ.get("FOLLOWUP_SWEEP_SECONDS", "60")),
+    },
+}

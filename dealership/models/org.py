@@ -1,0 +1,156 @@
+"""Dealer groups, stores with their process settings, and staff with roles."""
+
+from datetime import time
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+
+class DealerGroup(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+
+    class Meta:
+        verbose_name = _("dealer group")
+        verbose_name_plural = _("dealer groups")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Store(models.Model):
+    """A service outlet. Its fields are the per-store settings of the process
+    rules (SCH-1..SCH-3 and the rest); defaults are the document's values."""
+
+    group = models.ForeignKey(DealerGroup, on_delete=models.PROTECT, related_name="stores",
+                              verbose_name=_("dealer group"))
+    code = models.CharField(_("code"), max_length=10, unique=True,
+                            help_text=_("Short code used in work order numbers."))
+    name = models.CharField(_("name"), max_length=100)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    opens_at = models.TimeField(_("opens at"), default=time(8, 30))
+    closes_at = models.TimeField(_("closes at"), default=time(18, 0))
+    slot_minutes = models.PositiveSmallIntegerField(
+        _("reception slot (minutes)"), default=15,
+        validators=[MinValueValidator(5), MaxValueValidator(120)])
+    slots_before_buffer = models.PositiveSmallIntegerField(
+        _("slots before a buffer slot"), default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+        help_text=_("After this many reception slots one slot is kept free (SCH-1)."))
+    reception_target_minutes = models.PositiveSmallIntegerField(
+        _("reception target (minutes)"), default=12)
+    queue_patience_minutes = models.PositiveSmallIntegerField(
+        _("queue patience limit (minutes)"), default=8)
+    appointment_capacity_percent = models.DecimalField(
+        _("workshop capacity kept for appointments (%)"), max_digits=5, decimal_places=2,
+        default=Decimal("40.00"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))])
+    labour_rate = models.DecimalField(_("labour rate (yuan per hour)"), max_digits=10,
+                                      decimal_places=2, default=Decimal("280.00"),
+                                      validators=[MinValueValidator(Decimal("0"))])
+    vat_rate_percent = models.DecimalField(_("VAT rate (%)"), max_digits=5, decimal_places=2,
+                                           default=Decimal("13.00"))
+    followup_due_min_days = models.PositiveSmallIntegerField(
+        _("follow-up earliest (days after delivery)"), default=2)
+    followup_due_max_days = models.PositiveSmallIntegerField(
+        _("follow-up latest (days after delivery)"), default=7)
+
+    class Meta:
+        verbose_name = _("store")
+        verbose_name_plural = _("stores")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    APPOINTMENT_AGENT = "appointment_agent", _("Appointment agent")
+    SERVICE_ADVISOR = "service_advisor", _("Service advisor")
+    SERVICE_ASSISTANT = "service_assistant", _("Service assistant")
+    TECHNICIAN = "technician", _("Technician")
+    FOREMAN = "foreman", _("Foreman")
+    TECHNICAL_EXPERT = "technical_expert", _("Technical expert")
+    PARTS_CLERK = "parts_clerk", _("Parts clerk")
+    QC_INSPECTOR = "qc_inspector", _("QC inspector")
+    CASHIER = "cashier", _("Cashier")
+    FOLLOWUP_AGENT = "followup_agent", _("Follow-up agent")
+    GATE_GUARD = "gate_guard", _("Gate guard")
+    AFTERSALES_MANAGER = "aftersales_manager", _("After-sales manager")
+    GROUP_MANAGER = "group_manager", _("Group manager")
+
+
+class Trade(models.TextChoices):
+    """Workshop trades; an advisor's trade is the kind of car they receive
+    (机电 / 快修 / 车身)."""
+
+    MECHANICAL = "mechanical", _("Mechanical and electrical")
+    QUICK = "quick", _("Quick service")
+    BODY = "body", _("Body and paint")
+
+
+class User(AbstractUser):
+    """A member of staff. Belongs to one store (group managers: to a group)."""
+
+    group = models.ForeignKey(DealerGroup, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="staff", verbose_name=_("dealer group"))
+    store = models.ForeignKey(Store, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="staff", verbose_name=_("store"))
+    display_name = models.CharField(_("display name"), max_length=50, blank=True)
+    trade = models.CharField(_("trade"), max_length=20, choices=Trade.choices, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("staff member")
+        verbose_name_plural = _("staff")
+
+    def __str__(self) -> str:
+        return self.display_name or self.get_full_name() or self.username
+
+    @cached_property
+    def roles(self) -> frozenset[str]:
+        return frozenset(self.staff_roles.values_list("role", flat=True))
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.roles.intersection(roles))
+
+    @property
+    def is_group_manager(self) -> bool:
+        return Role.GROUP_MANAGER in self.roles
+
+    def role_labels(self) -> list[str]:
+        return [Role(r).label for r in sorted(self.roles)]
+
+
+class StaffRole(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="staff_roles")
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("staff role")
+        verbose_name_plural = _("staff roles")
+        constraints = [models.UniqueConstraint(fields=["user", "role"], name="uniq_staff_role")]
+        indexes = [models.Index(fields=["role", "user"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()}"
+
+
+class StoreCounter(models.Model):
+    """Per-store sequences (work order numbers, gate passes). Incremented with
+    an UPDATE … SET value = value + 1 inside the caller's transaction, so two
+    requests never draw the same number."""
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=40)
+    value = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["store", "key"], name="uniq_store_counter")]
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.value}"

@@ -1,0 +1,74 @@
+"""PDF printing with WeasyPrint, and the registry of printed documents.
+
+Chinese must render as glyphs, not boxes: the print stylesheet loads the
+Noto Sans SC subset shipped in static/fonts (GB2312, OFL) and falls back to
+system CJK fonts; `checks.py` warns when neither is found. Stage apps
+register a sample of each document they print, so `render_samples` renders
+them all without the core importing the stage apps."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.utils.encoding import escape_uri_path
+
+FONT_DIR = Path(settings.BASE_DIR) / "static" / "fonts"
+BUNDLED_FONTS = {
+    "regular": FONT_DIR / "NotoSansSC-Regular-GB2312.ttf",
+    "bold": FONT_DIR / "NotoSansSC-Bold-GB2312.ttf",
+}
+
+_font_config = None
+
+
+def _font_configuration():
+    global _font_config
+    if _font_config is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        _font_config = FontConfiguration()
+    return _font_config
+
+
+def render_pdf(template_name: str, context: dict) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string(template_name, {
+        **context,
+        "font_family": settings.PDF_FONT_FAMILY,
+        "font_regular": BUNDLED_FONTS["regular"].as_uri() if BUNDLED_FONTS["regular"].exists() else "",
+        "font_bold": BUNDLED_FONTS["bold"].as_uri() if BUNDLED_FONTS["bold"].exists() else "",
+    })
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
+        font_config=_font_configuration())
+
+
+def pdf_response(pdf: bytes, filename: str, *, download: bool = False) -> HttpResponse:
+    response = HttpResponse(pdf, content_type="application/pdf")
+    disposition = "attachment" if download else "inline"
+    response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{escape_uri_path(filename)}"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@dataclass(frozen=True)
+class PrintedDocument:
+    name: str
+    description: str
+    sample: Callable[[], tuple[str, bytes] | None]  # (file name, PDF) from demo data
+
+
+DOCUMENTS: dict[str, PrintedDocument] = {}
+
+
+def register_document(name: str, description: str) -> Callable:
+    def decorator(fn: Callable[[], tuple[str, bytes] | None]) -> Callable:
+        DOCUMENTS[name] = PrintedDocument(name, description, fn)
+        return fn
+
+    return decorator

@@ -1,0 +1,352 @@
+"""Writes shared by every stage: numbering, customers and cars, mileage, the
+work order's lines and totals, staff tasks, and the one door for status
+changes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .errors import ConflictError, GuardRefused, OverrideNotAllowed, ProcessError, Refusal, TransitionNotAllowed
+from .models import (
+    Customer,
+    LabourOperation,
+    MileageReading,
+    Part,
+    Role,
+    StaffTask,
+    Store,
+    StoreCounter,
+    User,
+    Vehicle,
+    WorkOrder,
+    WorkOrderEvent,
+    WorkOrderLine,
+)
+from .validators import normalize_mobile, normalize_plate, normalize_vin
+from .workflow import EDITABLE_STATUSES, can_move
+
+CENT = Decimal("0.01")
+OVERRIDE_ROLES = frozenset({Role.AFTERSALES_MANAGER, Role.GROUP_MANAGER})
+
+Guard = Callable[[WorkOrder], Refusal | None]
+
+
+def money(value: Decimal) -> Decimal:
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+# --- numbering -----------------------------------------------------------------
+
+def store_next_sequence(*, store: Store, key: str) -> int:
+    """Next value of a per-store counter; safe under concurrent callers (the
+    UPDATE holds the row until the caller's transaction ends)."""
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                StoreCounter.objects.get_or_create(store=store, key=key)
+        except IntegrityError:
+            pass
+        StoreCounter.objects.filter(store=store, key=key).update(value=F("value") + 1)
+        return StoreCounter.objects.values_list("value", flat=True).get(store=store, key=key)
+
+
+def work_order_number(*, store: Store) -> str:
+    year = timezone.localdate().strftime("%y")
+    seq = store_next_sequence(store=store, key=f"wo-{year}")
+    return f"{store.code}-{year}{seq:06d}"
+
+
+# --- customers and cars ----------------------------------------------------------
+
+def customer_vehicle_get_or_create(
+    *,
+    store: Store,
+    plate: str,
+    vin: str,
+    make: str,
+    model: str,
+    customer_name: str,
+    mobile: str,
+    title: str = "",
+    board_display: str = Customer.BoardDisplay.SURNAME,
+    consent_to_messages: bool = False,
+) -> tuple[Customer, Vehicle]:
+    """Find the car by plate or VIN in this store, else create the customer
+    (found by mobile) and the car. Values are validated by the caller's form."""
+    plate, vin, mobile = normalize_plate(plate), normalize_vin(vin), normalize_mobile(mobile)
+    vehicle = (
+        Vehicle.objects.select_related("customer")
+        .filter(store=store)
+        .filter(Q(plate=plate) | Q(vin=vin))
+        .first()
+    )
+    if vehicle is not None:
+        return vehicle.customer, vehicle
+    customer = Customer.objects.filter(store=store, mobile=mobile).first()
+    if customer is None:
+        customer = Customer.objects.create(
+            store=store, name=customer_name, mobile=mobile, title=title,
+            board_display=board_display, consent_to_messages=consent_to_messages,
+        )
+    vehicle = Vehicle.objects.create(
+        store=store, customer=customer, plate=plate, vin=vin, make=make, model=model,
+    )
+    return customer, vehicle
+
+
+def vehicle_record_mileage(
+    *, vehicle: Vehicle, km: int, actor: User | None, reason: str = "",
+    work_order: WorkOrder | None = None,
+) -> MileageReading:
+    """A reading never goes below the last one without a recorded reason
+    (REC-7; the odometer may have been replaced)."""
+    with transaction.atomic():
+        locked = Vehicle.objects.select_for_update().get(pk=vehicle.pk)
+        if km < locked.mileage and not reason.strip():
+            raise ProcessError(
+                _("The mileage %(km)s km is below the last reading of %(last)s km; "
+                  "give the reason (e.g. odometer replaced) to record it.")
+                % {"km": f"{km:,}", "last": f"{locked.mileage:,}"},
+                rule="REC-7",
+            )
+        reading = MileageReading.objects.create(
+            store_id=locked.store_id, vehicle=locked, km=km, previous_km=locked.mileage,
+            reason=reason.strip(), recorded_by=actor, work_order=work_order,
+        )
+        Vehicle.objects.filter(pk=locked.pk).update(mileage=km)
+        vehicle.mileage = km
+        return reading
+
+
+# --- the work order ---------------------------------------------------------------
+
+def work_order_create(
+    *,
+    store: Store,
+    customer: Customer,
+    vehicle: Vehicle,
+    advisor: User,
+    actor: User | None,
+    origin: str = WorkOrder.Origin.WALK_IN,
+    customer_words: str = "",
+    diagnosis: str = "",
+) -> WorkOrder:
+    """A new draft order (prepared from an appointment, or a walk-in)."""
+    with transaction.atomic():
+        order = WorkOrder.objects.create(
+            store=store, number=work_order_number(store=store), origin=origin,
+            customer=customer, vehicle=vehicle, advisor=advisor,
+            customer_words=customer_words, diagnosis=diagnosis,
+        )
+        WorkOrderEvent.objects.create(
+            store=store, work_order=order, kind=WorkOrderEvent.Kind.STATUS,
+            to_status=order.status, actor=actor,
+            note=_("Work order opened (%(origin)s).") % {"origin": order.get_origin_display()},
+        )
+    return order
+
+
+def work_order_lock(*, work_order_id: int, store_id: int | None = None) -> WorkOrder:
+    qs = WorkOrder.objects.select_for_update()
+    if store_id is not None:
+        qs = qs.filter(store_id=store_id)
+    return qs.get(pk=work_order_id)
+
+
+def work_order_add_line(
+    *,
+    work_order: WorkOrder,
+    actor: User | None,
+    source: str,
+    labour_operation: LabourOperation | None = None,
+    part: Part | None = None,
+    description: str = "",
+    quantity: Decimal = Decimal("1"),
+    unit_price: Decimal | None = None,
+    hours: Decimal | None = None,
+    warranty: bool = False,
+    approval: str = WorkOrderLine.Approval.APPROVED,
+    allow_after_signing: bool = False,
+) -> WorkOrderLine:
+    """Add a labour or part line at the published price unless a price is given.
+
+    A signed order is frozen (REP-2, REP-11): only the change-request flow,
+    which passes allow_after_signing, adds to it."""
+    if (labour_operation is None) == (part is None) and not description:
+        raise ProcessError(_("Choose a labour operation or a part."))
+    quantity = Decimal(quantity)
+    if quantity <= 0:
+        raise ProcessError(_("The quantity must be more than zero."))
+    with transaction.atomic():
+        order = work_order_lock(work_order_id=work_order.pk)
+        if order.status not in EDITABLE_STATUSES and not allow_after_signing:
+            raise ProcessError(
+                _("Work order %(number)s is %(status)s: its items can only change through a "
+                  "change request the customer approves.")
+                % {"number": order.number, "status": order.get_status_display()},
+                rule="REP-2",
+            )
+        for item in (labour_operation, part):
+            if item is not None and item.store_id != order.store_id:
+                raise ProcessError(_("That catalogue item belongs to another store."))
+        if labour_operation is not None:
+            kind = WorkOrderLine.Kind.LABOUR
+            code, name = labour_operation.code, labour_operation.name
+            price = labour_operation.price if unit_price is None else unit_price
+            line_hours = labour_operation.standard_hours * quantity if hours is None else hours
+        elif part is not None:
+            kind = WorkOrderLine.Kind.PART
+            code, name = part.number, part.name
+            price = part.price if unit_price is None else unit_price
+            line_hours = Decimal("0")
+        else:
+            if unit_price is None:
+                raise ProcessError(_("A free-text item needs a price."))
+            kind, code, name, price = WorkOrderLine.Kind.LABOUR, "", description, unit_price
+            line_hours = hours or Decimal("0")
+        price = money(price)
+        if price < 0:
+            raise ProcessError(_("A price cannot be negative."))
+        line = WorkOrderLine.objects.create(
+            store_id=order.store_id, work_order=order, kind=kind,
+            labour_operation=labour_operation, part=part, code=code,
+            description=description or name, quantity=quantity, unit_price=price,
+            hours=line_hours, amount=money(price * quantity), source=source,
+            approval=approval, warranty=warranty, created_by=actor,
+        )
+        work_order_recalculate(work_order=order)
+        WorkOrderEvent.objects.create(
+            store_id=order.store_id, work_order=order, kind=WorkOrderEvent.Kind.LINE,
+            actor=actor, note=_("Added: %(desc)s × %(qty)s at ¥%(price)s")
+            % {"desc": line.description, "qty": line.quantity.normalize(), "price": line.unit_price},
+        )
+    work_order.refresh_from_db()
+    return line
+
+
+def work_order_totals(*, work_order: WorkOrder) -> dict[str, Decimal]:
+    """Totals payable by the customer: approved, non-warranty lines."""
+    payable = Q(approval=WorkOrderLine.Approval.APPROVED, warranty=False)
+    agg = WorkOrderLine.objects.filter(work_order=work_order).aggregate(
+        labour=Sum("amount", filter=payable & Q(kind=WorkOrderLine.Kind.LABOUR)),
+        parts=Sum("amount", filter=payable & Q(kind=WorkOrderLine.Kind.PART)),
+    )
+    labour = money(agg["labour"] or 0)
+    parts = money(agg["parts"] or 0)
+    return {"labour_total": labour, "parts_total": parts, "total": labour + parts}
+
+
+def work_order_recalculate(*, work_order: WorkOrder) -> None:
+    totals = work_order_totals(work_order=work_order)
+    WorkOrder.objects.filter(pk=work_order.pk).update(**totals, version=F("version") + 1)
+    for k, v in totals.items():
+        setattr(work_order, k, v)
+
+
+@dataclass(frozen=True)
+class Override:
+    """An authorised person lets a refused action go ahead, with a reason."""
+
+    by: User
+    reason: str
+
+
+def work_order_transition(
+    *,
+    work_order: WorkOrder,
+    to: str,
+    actor: User | None,
+    guards: Sequence[Guard] = (),
+    changes: dict | None = None,
+    note: str = "",
+    override: Override | None = None,
+    expected_version: int | None = None,
+    after: Callable[[WorkOrder], None] | None = None,
+) -> WorkOrder:
+    """The one door for every status change (conventions, habit 1).
+
+    Locks the row, checks the move against the table, runs the stage's guards
+    (GUARD rules), applies `changes`, saves, and writes one timeline event. A
+    refused guard may be overridden only by an after-sales or group manager
+    with a reason; the override is recorded on the event. `after` runs inside
+    the transaction with the locked order (for rows that must change with the
+    status)."""
+    with transaction.atomic():
+        order = work_order_lock(work_order_id=work_order.pk)
+        if expected_version is not None and order.version != expected_version:
+            raise ConflictError(
+                _("Work order %(number)s was changed by someone else a moment ago. "
+                  "Reload the page to see the latest version.") % {"number": order.number})
+        if not can_move(order.status, to):
+            raise TransitionNotAllowed(
+                _("A work order that is “%(from)s” cannot become “%(to)s”.")
+                % {"from": order.get_status_display(), "to": WorkOrder.Status(to).label})
+        refusals = [r for r in (guard(order) for guard in guards) if r is not None]
+        if refusals:
+            if override is None:
+                raise GuardRefused(refusals)
+            if not override.by.has_role(*OVERRIDE_ROLES):
+                raise OverrideNotAllowed(_("Only an after-sales manager can override this."))
+            if not override.reason.strip():
+                raise OverrideNotAllowed(_("An override needs a reason."))
+        from_status = order.status
+        for field, value in (changes or {}).items():
+            setattr(order, field, value)
+        order.status = to
+        order.version += 1
+        order.save()
+        if after is not None:
+            after(order)
+        WorkOrderEvent.objects.create(
+            store_id=order.store_id, work_order=order, kind=WorkOrderEvent.Kind.STATUS,
+            from_status=from_status, to_status=to, actor=actor, note=note,
+            rule=", ".join(r.rule for r in refusals),
+            override_by=override.by if refusals and override else None,
+            override_reason=override.reason.strip() if refusals and override else "",
+        )
+    for field in [f.attname for f in WorkOrder._meta.concrete_fields]:
+        setattr(work_order, field, getattr(order, field))
+    return work_order
+
+
+def work_order_note(*, work_order: WorkOrder, actor: User | None, note: str, rule: str = "") -> WorkOrderEvent:
+    return WorkOrderEvent.objects.create(
+        store_id=work_order.store_id, work_order=work_order, kind=WorkOrderEvent.Kind.NOTE,
+        actor=actor, note=note, rule=rule,
+    )
+
+
+# --- staff tasks (PROMPT) ---------------------------------------------------------
+
+def staff_task_create(
+    *,
+    store: Store | int,
+    title: str,
+    key: str,
+    role: str = "",
+    assignee: User | None = None,
+    work_order: WorkOrder | None = None,
+    link: str = "",
+) -> StaffTask | None:
+    """Put a next step in front of a role or a person. Created at most once per
+    key, so a retried job or a double click does not repeat it."""
+    store_id = store if isinstance(store, int) else store.pk
+    task, created = StaffTask.objects.get_or_create(
+        store_id=store_id, key=key,
+        defaults={"title": title, "role": role, "assignee": assignee,
+                  "work_order": work_order, "link": link},
+    )
+    return task if created else None
+
+
+def staff_tasks_close(*, work_order: WorkOrder, keys: Iterable[str], actor: User | None) -> int:
+    return StaffTask.objects.filter(
+        store_id=work_order.store_id, work_order=work_order, key__in=list(keys), done_at__isnull=True,
+    ).update(done_at=timezone.now(), done_by=actor)

@@ -1,0 +1,51 @@
+from decimal import Decimal
+
+from django import template
+from django.utils.html import format_html
+
+from ..models import WorkOrder
+
+register = template.Library()
+
+S = WorkOrder.Status
+STATUS_COLOURS = {
+    S.DRAFT: "secondary", S.SIGNED: "info", S.IN_REPAIR: "primary", S.REPAIR_DONE: "primary",
+    S.QC_FAILED: "danger", S.QC_PASSED: "success", S.READY: "success", S.SETTLED: "dark",
+    S.DELIVERED: "dark", S.CLOSED: "light text-dark border", S.CANCELLED: "light text-muted border",
+}
+BEFORE_READY = {S.DRAFT, S.SIGNED, S.IN_REPAIR, S.REPAIR_DONE, S.QC_FAILED, S.QC_PASSED}
+
+
+@register.simple_tag
+def status_badge(order: WorkOrder) -> str:
+    colour = STATUS_COLOURS.get(order.status, "secondary")
+    return format_html('<span class="badge status-badge text-bg-{}">{}</span>', colour, order.get_status_display())
+
+
+@register.filter
+def plate(value: str) -> str:
+    css = "plate nev" if len(value or "") == 8 else "plate"
+    return format_html('<span class="{}">{}</span>', css, value)
+
+
+@register.filter
+def yuan(value) -> str:
+    if value is None or value == "":
+        return ""
+    return f"¥{Decimal(value):,.2f}"
+
+
+@register.simple_tag
+def late_class(order: WorkOrder, now) -> str:
+    """Late cars stand out: promised time passed and not yet ready."""
+    if order.promised_at and order.status in BEFORE_READY:
+        if order.promised_at < now:
+            return "late"
+        if (order.promised_at - now).total_seconds() < 3600:
+            return "due-soon"
+    return ""
+
+
+@register.filter
+def get_item(mapping: dict, key: str):
+    return mapping.get(key) if hasattr(mapping, "get") else None

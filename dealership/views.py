@@ -1,0 +1,53 @@
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.db.models import F
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from .access import ADVISORS, MANAGERS, STAFF_EXCEPT_GATE, WORKSHOP, home_url_name, role_required, scoped
+from .models import Part, Role, WorkOrder
+from .selectors import work_order_detail, work_order_list
+
+PAGE_SIZE = 25
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    name = home_url_name(request.user)
+    if name:
+        return redirect(name)
+    return render(request, "dealership/no_role.html", status=403)
+
+
+@login_not_required
+def healthz(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@role_required(*STAFF_EXCEPT_GATE)
+def order_list(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "")[:50]
+    status = request.GET.get("status", "")
+    if status not in WorkOrder.Status.values:
+        status = ""
+    page = Paginator(work_order_list(user=request.user, query=query, status=status), PAGE_SIZE) \
+        .get_page(request.GET.get("page"))
+    return render(request, "dealership/order_list.html", {
+        "page": page, "q": query, "status": status, "statuses": WorkOrder.Status.choices,
+    })
+
+
+@role_required(*STAFF_EXCEPT_GATE)
+def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    order = work_order_detail(user=request.user, pk=pk)
+    return render(request, "dealership/order_detail.html", {"order": order})
+
+
+@role_required(Role.PARTS_CLERK, *ADVISORS, *WORKSHOP, *MANAGERS)
+def part_list(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "")[:50].strip()
+    qs = scoped(Part.objects.filter(active=True), request.user).select_related("store") \
+        .annotate(free=F("on_hand") - F("reserved")).order_by("store__code", "number")
+    if query:
+        qs = qs.filter(number__istartswith=query) | qs.filter(name__icontains=query)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "dealership/part_list.html", {"page": page, "q": query})

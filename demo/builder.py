@@ -1,0 +1,99 @@
+"""Build demo records through the real services, so that the demo data (and
+the test data that uses this) has the same timeline a real visit would."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+from django.utils import timezone
+
+from dealership.models import Role, User, WorkOrder
+from dealership.validators import vin_check_digit
+from followup.models import FollowUpTask
+from followup.services import followup_call_record, followup_tasks_create_due
+from inspection.services import handover_acknowledge, inspection_record
+from reception.models import WalkAround
+from reception.services import walkaround_record, work_order_cancel, work_order_sign, work_order_update_details
+from settlement.services import gate_pass_issue, payment_record
+from workshop.models import Job
+from workshop.services import job_finish, job_start
+
+S = WorkOrder.Status
+PATH = [S.SIGNED, S.IN_REPAIR, S.REPAIR_DONE, S.QC_PASSED, S.READY, S.SETTLED, S.DELIVERED, S.CLOSED]
+VIN_CHARS = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789"
+
+
+def make_vin(rng: random.Random, wmi: str) -> str:
+    body = wmi + "".join(rng.choice(VIN_CHARS) for _ in range(5)) + "0" + rng.choice("LMNPR") + \
+        "".join(rng.choice("0123456789") for _ in range(7))
+    body = body[:17]
+    return body[:8] + vin_check_digit(body) + body[9:]
+
+
+def make_plate(rng: random.Random, nev: bool = False) -> str:
+    letters = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+    if nev:
+        return "粤A" + rng.choice("DF") + rng.choice(letters + "0123456789") + f"{rng.randrange(10000):04d}"
+    return "粤A" + rng.choice(letters) + f"{rng.randrange(10000):04d}"
+
+
+def staff(store, role: str) -> User:
+    return User.objects.filter(store=store, staff_roles__role=role).order_by("id").first()
+
+
+def sign(order: WorkOrder, advisor: User, *, hours_ahead: float = 4.0) -> WorkOrder:
+    work_order_update_details(
+        work_order=order, actor=advisor, customer_words=order.customer_words or "客户要求检查",
+        diagnosis=order.diagnosis or "经检查确认需按项目维修", customer_waits=False,
+        promised_at=timezone.now() + timedelta(hours=hours_ahead))
+    if not WalkAround.objects.filter(work_order=order).exists():
+        walkaround_record(work_order=order, actor=advisor, mileage=order.vehicle.mileage + 5000,
+                          fuel_level=WalkAround.Fuel.HALF, exterior_notes="右后门轻微划痕",
+                          belongings="行车记录仪、雨伞", valuables_reminded=True, warning_lights="",
+                          tyres_ok=True, brakes_ok=True, seat_cover=True, wheel_cover=True, floor_mat=True,
+                          key_tag=f"K{order.pk:03d}", keys_location="前台钥匙柜")
+    order.refresh_from_db()
+    return work_order_sign(work_order=order, actor=advisor, customer_signed_name=order.customer.name,
+                           explained=True)
+
+
+def drive(order: WorkOrder, target: str) -> WorkOrder:
+    """Take an order from draft to `target` as the store's people would."""
+    store = order.store
+    advisor = order.advisor
+    tech = staff(store, Role.TECHNICIAN)
+    qc = staff(store, Role.QC_INSPECTOR)
+    cashier = staff(store, Role.CASHIER)
+    if target == S.CANCELLED:
+        return work_order_cancel(work_order=order, actor=advisor, reason="客户临时有事,改天再来")
+    steps = PATH[: PATH.index(S.REPAIR_DONE) + 1] if target == S.QC_FAILED else PATH[: PATH.index(target) + 1]
+    for step in steps:
+        order.refresh_from_db()
+        if step == S.SIGNED:
+            sign(order, advisor)
+        elif step == S.IN_REPAIR:
+            job_start(work_order=order, technician=tech)
+        elif step == S.REPAIR_DONE:
+            job = Job.objects.get(work_order=order, finished_at__isnull=True)
+            job_finish(job=job, technician=tech, self_checked=True, report="已按委托书完成全部项目,自检合格。")
+        elif step == S.QC_PASSED:
+            inspection_record(work_order=order, inspector=qc, passed=True, notes="检验合格,路试正常。")
+        elif step == S.READY:
+            handover_acknowledge(work_order=order, advisor=advisor)
+        elif step == S.SETTLED:
+            payment_record(work_order=order, cashier=cashier, amount=order.total, method="wechat")
+        elif step == S.DELIVERED:
+            gate_pass_issue(work_order=order, actor=cashier)
+        elif step == S.CLOSED:
+            followup_tasks_create_due()
+            task = FollowUpTask.objects.get(work_order=order)
+            agent = staff(store, Role.FOLLOWUP_AGENT) or User.objects.filter(
+                staff_roles__role=Role.FOLLOWUP_AGENT).first()
+            followup_call_record(task=task, agent=agent, reached=True, channel="phone", satisfaction=5,
+                                 customer_words="服务很好,车修好了,价格和报价一致。", complaint=False)
+    if target == S.QC_FAILED:
+        inspection_record(work_order=order, inspector=qc, passed=False, notes="刹车踏板行程偏长,需重新排空气。")
+    order.refresh_from_db()
+    return order
+

@@ -1,0 +1,131 @@
+"""Load the demo dealer group: two stores, a user for each role, a catalogue,
+about 30 customers and cars, appointments for today and tomorrow, and work
+orders in every status. Running it again changes nothing."""
+
+import random
+from datetime import datetime, timedelta
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from appointments.models import Appointment
+from appointments.services import appointment_book
+from appointments.timetable import reception_slots
+from dealership.models import (
+    Customer,
+    DealerGroup,
+    LabourOperation,
+    Part,
+    Role,
+    StaffRole,
+    Store,
+    User,
+    Vehicle,
+    WorkOrder,
+    WorkOrderLine,
+)
+from dealership.services import work_order_add_line, work_order_create
+from demo import data
+from demo.builder import drive, make_plate, make_vin, staff
+
+S = WorkOrder.Status
+GROUP_NAME = "粤通汽车服务集团"
+STATUS_PLAN = [S.DRAFT, S.SIGNED, S.IN_REPAIR, S.IN_REPAIR, S.REPAIR_DONE, S.QC_FAILED, S.QC_PASSED,
+               S.READY, S.READY, S.SETTLED, S.DELIVERED, S.DELIVERED, S.CLOSED, S.CLOSED, S.CANCELLED]
+
+
+class Command(BaseCommand):
+    help = "Load the demo dealer group (idempotent)."
+
+    def handle(self, *args, **options) -> None:
+        if DealerGroup.objects.filter(name=GROUP_NAME).exists():
+            self.stdout.write("Demo data already loaded.")
+            return
+        rng = random.Random(2026)
+        with transaction.atomic():
+            group = DealerGroup.objects.create(name=GROUP_NAME)
+            stores = [Store.objects.create(group=group, **s) for s in data.STORES]
+            for store, team in zip(stores, [data.STAFF_TH, data.STAFF_PY]):
+                for username, name, roles, trade in team:
+                    self._user(username, name, roles, trade, store=store, group=group)
+                self._catalogue(store)
+            self._user(*data.GROUP_MANAGER, store=None, group=group)
+            cars = [self._customer_car(stores[0], rng, i) for i in range(26)]
+            cars += [self._customer_car(stores[1], rng, i) for i in range(26, 32)]
+        for (customer, vehicle), status in zip(cars[: len(STATUS_PLAN)], STATUS_PLAN):
+            self._order(customer, vehicle, status, rng)
+        py_cars = [c for c in cars if c[0].store_id == stores[1].pk]
+        for (customer, vehicle), status in zip(py_cars, [S.IN_REPAIR, S.READY, S.DELIVERED]):
+            self._order(customer, vehicle, status, rng)
+        self._appointments(stores[0], cars[len(STATUS_PLAN):26], rng)
+        self.stdout.write(self.style.SUCCESS(
+            f"Demo data loaded: {WorkOrder.objects.count()} work orders, "
+            f"{Appointment.objects.count()} appointments, {Customer.objects.count()} customers."))
+
+    def _user(self, username, name, roles, trade, *, store, group) -> User:
+        user = User.objects.create(username=username, display_name=name, store=store, group=group,
+                                   trade=trade, first_name=name[1:], last_name=name[0])
+        user.set_password(data.PASSWORD)
+        user.save()
+        StaffRole.objects.bulk_create([StaffRole(user=user, role=r) for r in roles])
+        return user
+
+    def _catalogue(self, store: Store) -> None:
+        LabourOperation.objects.bulk_create([
+            LabourOperation(store=store, code=c, name=n, trade=t, job_type=j, standard_hours=h, price=p)
+            for c, n, t, j, h, p in data.LABOUR])
+        Part.objects.bulk_create([
+            Part(store=store, number=num, name=n, unit=u, price=p, on_hand=q)
+            for num, n, u, p, q in data.PARTS])
+
+    def _customer_car(self, store: Store, rng: random.Random, i: int) -> tuple[Customer, Vehicle]:
+        surname = data.SURNAMES[i % len(data.SURNAMES)]
+        name = surname + data.GIVEN[i % len(data.GIVEN)]
+        customer = Customer.objects.create(
+            store=store, name=name, title=rng.choice(["mr", "ms"]), mobile=f"13{rng.randrange(10**9):09d}",
+            preferred_channel=rng.choice(["phone", "sms", "wechat"]), consent_to_messages=rng.random() < 0.8,
+            board_display=rng.choice(list(Customer.BoardDisplay.values)))
+        make, model, wmi = data.CARS[i % len(data.CARS)]
+        nev = make in ("比亚迪", "特斯拉")
+        vehicle = Vehicle.objects.create(
+            store=store, customer=customer, plate=make_plate(rng, nev), vin=make_vin(rng, wmi),
+            make=make, model=model, year=2018 + i % 7, mileage=rng.randrange(8000, 90000, 100))
+        return customer, vehicle
+
+    def _order(self, customer: Customer, vehicle: Vehicle, status: str, rng: random.Random) -> WorkOrder:
+        store = customer.store
+        advisor = staff(store, Role.SERVICE_ADVISOR)
+        words = rng.choice(data.COMPLAINTS)
+        order = work_order_create(store=store, customer=customer, vehicle=vehicle, advisor=advisor,
+                                  actor=advisor, customer_words=words, diagnosis="经检查:" + words[:8] + ",按项目处理")
+        ops = list(LabourOperation.objects.filter(store=store).order_by("?")[:2])
+        parts = list(Part.objects.filter(store=store).order_by("?")[:2])
+        for op in ops:
+            work_order_add_line(work_order=order, actor=advisor, labour_operation=op,
+                                source=WorkOrderLine.Source.RECEPTION)
+        for part in parts:
+            work_order_add_line(work_order=order, actor=advisor, part=part, source=WorkOrderLine.Source.RECEPTION)
+        return drive(order, status) if status != S.DRAFT else order
+
+    def _appointments(self, store: Store, cars, rng: random.Random) -> None:
+        """Book the rest of the cars today (future slots) and tomorrow."""
+        agent = staff(store, Role.APPOINTMENT_AGENT)
+        advisors = list(User.objects.filter(store=store, staff_roles__role=Role.SERVICE_ADVISOR).order_by("id"))
+        now = timezone.now()
+        candidates = []
+        for day in (timezone.localdate(), timezone.localdate() + timedelta(days=1)):
+            for slot in reception_slots(store=store, day=day):
+                if slot.bookable and slot.starts_at > now + timedelta(minutes=30):
+                    candidates.append(slot.starts_at)
+        today = [c for c in candidates if c.date() == timezone.localdate()]
+        tomorrow = [c for c in candidates if c.date() != timezone.localdate()]
+        times: list[datetime] = today[::2][:4] + tomorrow[::3][:8]
+        ops = list(LabourOperation.objects.filter(store=store, code__in=["M002", "B001", "E002"]))
+        parts = list(Part.objects.filter(store=store, number__in=["06L115562B", "G052195M4"]))
+        for (customer, vehicle), starts_at, i in zip(cars, times, range(len(times))):
+            appointment_book(
+                store=store, actor=agent, customer=customer, vehicle=vehicle, advisor=advisors[i % len(advisors)],
+                starts_at=starts_at, customer_words=rng.choice(data.COMPLAINTS),
+                pre_diagnosis="初步判断需检查并按保养手册处理", labour_operations=[ops[i % len(ops)]],
+                parts=parts if i % 2 == 0 else [])

@@ -1,0 +1,32 @@
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+
+from dealership.access import scoped
+from dealership.models import User, WorkOrder
+
+from .models import FollowUpTask
+
+
+def open_followups(*, user: User) -> QuerySet[FollowUpTask]:
+    return (scoped(FollowUpTask.objects.filter(status=FollowUpTask.Status.OPEN), user)
+            .select_related("work_order__customer", "work_order__vehicle", "work_order__advisor")
+            .order_by("due_by", "id"))
+
+
+def overview_figures(*, user: User) -> dict:
+    """The manager's overview: orders by status per store, and follow-up
+    figures (a fixed number of queries, whatever the data size)."""
+    by_status = (scoped(WorkOrder.objects.all(), user).values("store__name", "status")
+                 .annotate(n=Count("id")).order_by("store__name", "status"))
+    stores: dict[str, dict[str, int]] = {}
+    for row in by_status:
+        stores.setdefault(row["store__name"], {})[row["status"]] = row["n"]
+    tasks = scoped(FollowUpTask.objects.all(), user)
+    now = timezone.now()
+    return {
+        "stores": stores,
+        "statuses": WorkOrder.Status.choices,
+        "followups_open": tasks.filter(status=FollowUpTask.Status.OPEN).count(),
+        "followups_overdue": tasks.filter(status=FollowUpTask.Status.OPEN, due_by__lt=now).count(),
+        "followups_done": tasks.filter(status=FollowUpTask.Status.DONE).count(),
+    }

@@ -1,0 +1,29 @@
+"""The printed work order (REC-12): customer's copy with both signature fields."""
+
+from django.utils import timezone
+
+from dealership.models import WorkOrder
+from dealership.printing import register_document, render_pdf
+
+from .models import WalkAround
+
+COPIES = {"customer", "shop"}
+
+
+def work_order_pdf(*, order: WorkOrder, copy: str = "customer") -> bytes:
+    lines = list(order.lines.select_related("labour_operation", "part").order_by("id"))
+    return render_pdf("print/work_order.html", {
+        "order": order, "store": order.store, "lines": lines, "copy": copy,
+        "walkaround": WalkAround.objects.filter(work_order=order).first(),
+        "printed_at": timezone.localtime(),
+    })
+
+
+@register_document("work_order", "任务委托书 (work order, customer copy)")
+def sample_work_order() -> tuple[str, bytes] | None:
+    order = (WorkOrder.objects.select_related("store", "customer", "vehicle", "advisor")
+             .exclude(status__in=[WorkOrder.Status.DRAFT, WorkOrder.Status.CANCELLED])
+             .filter(lines__isnull=False).order_by("id").first())
+    if order is None:
+        return None
+    return f"work_order_{order.number}.pdf", work_order_pdf(order=order)

@@ -1,0 +1,175 @@
+"""Writes of stage 2: check-in, walk-around, the work order and its signing."""
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from appointments.models import Appointment
+from dealership.errors import ConflictError, ProcessError, Refusal
+from dealership.models import Customer, Store, User, Vehicle, WorkOrder, WorkOrderEvent, WorkOrderLine
+from dealership.services import (
+    Override,
+    staff_tasks_close,
+    vehicle_record_mileage,
+    work_order_create,
+    work_order_lock,
+    work_order_note,
+    work_order_recalculate,
+    work_order_transition,
+)
+from dealership.workflow import EDITABLE_STATUSES
+
+from .models import WalkAround
+
+
+def appointment_receive(*, appointment: Appointment, actor: User) -> WorkOrder:
+    """The customer is here: the appointment is marked arrived and the advisor
+    continues on the draft work order prepared at booking (REC-1)."""
+    with transaction.atomic():
+        locked = Appointment.objects.select_for_update().get(pk=appointment.pk)
+        if locked.status == Appointment.Status.BOOKED:
+            locked.status = Appointment.Status.ARRIVED
+            locked.arrived_at = timezone.now()
+            locked.save(update_fields=["status", "arrived_at"])
+            work_order_note(work_order=locked.work_order, actor=actor,
+                            note=_("Customer arrived for the appointment; reception started."))
+        elif locked.status != Appointment.Status.ARRIVED:
+            raise ProcessError(_("This appointment is %(status)s.") % {"status": locked.get_status_display()})
+    return locked.work_order
+
+
+def walk_in_open(*, store: Store, actor: User, customer: Customer, vehicle: Vehicle,
+                 customer_words: str) -> WorkOrder:
+    if not customer_words.strip():
+        raise ProcessError(_("Record the customer's own description."), rule="REC-4")
+    return work_order_create(store=store, customer=customer, vehicle=vehicle, advisor=actor,
+                             actor=actor, origin=WorkOrder.Origin.WALK_IN,
+                             customer_words=customer_words.strip())
+
+
+def _locked_editable(order: WorkOrder, expected_version: int | None) -> WorkOrder:
+    locked = work_order_lock(work_order_id=order.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise ConflictError(_("Work order %(number)s was changed by someone else a moment ago. "
+                              "Reload the page to see the latest version.") % {"number": locked.number})
+    if locked.status not in EDITABLE_STATUSES:
+        raise ProcessError(_("Work order %(number)s is signed: changes go through a change request.")
+                           % {"number": locked.number}, rule="REP-2")
+    return locked
+
+
+def work_order_update_details(*, work_order: WorkOrder, actor: User, customer_words: str,
+                              diagnosis: str, promised_at: datetime | None,
+                              customer_waits: bool | None, expected_version: int | None = None) -> WorkOrder:
+    """The customer's words (REC-4), the diagnosis (REC-6), the promised time
+    (REC-11) and whether the customer waits (REC-15)."""
+    with transaction.atomic():
+        order = _locked_editable(work_order, expected_version)
+        order.customer_words = customer_words.strip()
+        order.diagnosis = diagnosis.strip()
+        order.promised_at = promised_at
+        order.customer_waits = customer_waits
+        order.version += 1
+        order.save(update_fields=["customer_words", "diagnosis", "promised_at", "customer_waits",
+                                  "version", "updated_at"])
+    return order
+
+
+def walkaround_record(*, work_order: WorkOrder, actor: User, mileage: int, mileage_reason: str = "",
+                      **fields) -> WalkAround:
+    """Record the walk-around (REC-5, REC-7) and the mileage, which never goes
+    below the last reading without a reason."""
+    with transaction.atomic():
+        order = _locked_editable(work_order, None)
+        if order.mileage_in != mileage:
+            vehicle_record_mileage(vehicle=order.vehicle, km=mileage, actor=actor,
+                                   reason=mileage_reason, work_order=order)
+            WorkOrder.objects.filter(pk=order.pk).update(mileage_in=mileage)
+        walkaround, created = WalkAround.objects.update_or_create(
+            work_order=order,
+            defaults={"store_id": order.store_id, "mileage": mileage, "completed_by": actor, **fields},
+        )
+        work_order_note(work_order=order, actor=actor, rule="REC-5",
+                        note=_("Walk-around recorded.") if created else _("Walk-around updated."))
+    return walkaround
+
+
+def work_order_decline_line(*, line: WorkOrderLine, actor: User) -> None:
+    """The customer does not want an item of the draft quote: it stays on the
+    order as declined (nothing is deleted)."""
+    with transaction.atomic():
+        order = _locked_editable(line.work_order, None)
+        WorkOrderLine.objects.filter(pk=line.pk, work_order=order).update(
+            approval=WorkOrderLine.Approval.DECLINED)
+        work_order_recalculate(work_order=order)
+        WorkOrderEvent.objects.create(store_id=order.store_id, work_order=order,
+                                      kind=WorkOrderEvent.Kind.LINE, actor=actor,
+                                      note=_("Customer declined: %(desc)s") % {"desc": line.description})
+
+
+def sign_refusals(order: WorkOrder) -> list[Refusal]:
+    """What still stands between this order and the signatures."""
+    refusals = []
+    if not WalkAround.objects.filter(work_order=order).exists():
+        refusals.append(Refusal("REC-5", _("Do the walk-around with the customer first.")))
+    if not order.customer_words.strip():
+        refusals.append(Refusal("REC-9", _("Record the customer's description.")))
+    if not order.diagnosis.strip():
+        refusals.append(Refusal("REC-9", _("Record the diagnosis.")))
+    if not order.lines.filter(approval=WorkOrderLine.Approval.APPROVED).exists():
+        refusals.append(Refusal("REC-11", _("The order has no repair items, so there is no quote.")))
+    if order.promised_at is None:
+        refusals.append(Refusal("REC-11", _("Agree a delivery time with the customer.")))
+    elif order.promised_at <= timezone.now():
+        refusals.append(Refusal("REC-11", _("The promised delivery time is in the past.")))
+    if order.customer_waits is None:
+        refusals.append(Refusal("REC-15", _("Record whether the customer waits or leaves.")))
+    return refusals
+
+
+def work_order_sign(*, work_order: WorkOrder, actor: User, customer_signed_name: str,
+                    explained: bool, expected_version: int | None = None,
+                    override: Override | None = None) -> WorkOrder:
+    """Customer and advisor sign the explained order (REC-10, REC-12); the
+    signed order is frozen and the workshop may start."""
+    def completeness(order: WorkOrder) -> Refusal | None:
+        refusals = sign_refusals(order)
+        return Refusal(", ".join(sorted({r.rule for r in refusals})),
+                       " ".join(str(r.message) for r in refusals)) if refusals else None
+
+    def explained_guard(order: WorkOrder) -> Refusal | None:
+        return None if explained else Refusal("REC-10", _("Explain the order and the work to the customer first."))
+
+    def signature_guard(order: WorkOrder) -> Refusal | None:
+        return None if customer_signed_name.strip() else Refusal("REC-12", _("The customer has not signed."))
+
+    now = timezone.now()
+    order = work_order_transition(
+        work_order=work_order, to=WorkOrder.Status.SIGNED, actor=actor,
+        guards=[completeness, explained_guard, signature_guard],
+        changes={"customer_signed_name": customer_signed_name.strip(), "customer_signed_at": now,
+                 "advisor_signed_at": now},
+        note=_("Signed by the customer (%(name)s) and the advisor.") % {"name": customer_signed_name.strip()},
+        expected_version=expected_version, override=override,
+    )
+    appointment = Appointment.objects.filter(work_order=order).first()
+    if appointment:
+        staff_tasks_close(work_order=order, keys=[f"apt-{appointment.pk}-prepare"], actor=actor)
+    return order
+
+
+def work_order_cancel(*, work_order: WorkOrder, actor: User, reason: str) -> WorkOrder:
+    """Cancel before work starts (from draft or signed), always with a reason;
+    nothing is deleted. An appointment behind the order is cancelled too."""
+    if not reason.strip():
+        raise ProcessError(_("Give the reason for cancelling."))
+
+    def cancel_appointment(order: WorkOrder) -> None:
+        Appointment.objects.filter(work_order=order, status__in=Appointment.ACTIVE).update(
+            status=Appointment.Status.CANCELLED)
+
+    return work_order_transition(work_order=work_order, to=WorkOrder.Status.CANCELLED, actor=actor,
+                                 changes={"cancel_reason": reason.strip()}, after=cancel_appointment,
+                                 note=_("Cancelled: %(reason)s") % {"reason": reason.strip()})
