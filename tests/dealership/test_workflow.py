@@ -1,0 +1,104 @@
+"""The transition table and the one door (design.md, conventions habit 1)."""
+
+import itertools
+import re
+from pathlib import Path
+
+import pytest
+
+from dealership.errors import ConflictError, GuardRefused, OverrideNotAllowed, Refusal, TransitionNotAllowed
+from dealership.models import WorkOrder, WorkOrderEvent
+from dealership.services import Override, work_order_transition
+from dealership.workflow import ALLOWED_TRANSITIONS, can_move
+
+S = WorkOrder.Status
+ALL = list(S.values)
+
+
+def test_every_status_has_a_row_in_the_table():
+    assert set(ALLOWED_TRANSITIONS) == set(ALL)
+
+
+def test_the_happy_path_and_the_rework_loop_are_allowed():
+    path = [S.DRAFT, S.SIGNED, S.IN_REPAIR, S.REPAIR_DONE, S.QC_PASSED, S.READY, S.SETTLED, S.DELIVERED, S.CLOSED]
+    for a, b in itertools.pairwise(path):
+        assert can_move(a, b)
+    assert can_move(S.REPAIR_DONE, S.QC_FAILED) and can_move(S.QC_FAILED, S.IN_REPAIR)
+    assert can_move(S.DRAFT, S.CANCELLED) and can_move(S.SIGNED, S.CANCELLED)
+
+
+def _force_status(order, status):
+    # Test set-up only: put the row in a status without going through the door.
+    WorkOrder.objects.filter(pk=order.pk).update(status=status)
+    order.refresh_from_db()
+
+
+@pytest.mark.parametrize("from_status, to_status", [
+    (a, b) for a in ALL for b in ALL if not can_move(a, b)
+])
+def test_every_disallowed_move_is_refused(draft_order, advisor, from_status, to_status):
+    _force_status(draft_order, from_status)
+    events = WorkOrderEvent.objects.count()
+    with pytest.raises(TransitionNotAllowed) as exc:
+        work_order_transition(work_order=draft_order, to=to_status, actor=advisor)
+    assert str(S(from_status).label) in exc.value.message
+    draft_order.refresh_from_db()
+    assert draft_order.status == from_status
+    assert WorkOrderEvent.objects.count() == events
+
+
+def test_an_allowed_move_writes_one_event_with_who_and_from_to(draft_order, advisor):
+    before = draft_order.version
+    work_order_transition(work_order=draft_order, to=S.CANCELLED, actor=advisor, note="客户取消")
+    event = WorkOrderEvent.objects.filter(work_order=draft_order, kind="status").last()
+    assert (event.from_status, event.to_status, event.actor, event.note) == (S.DRAFT, S.CANCELLED, advisor, "客户取消")
+    assert event.store_id == draft_order.store_id
+    assert draft_order.version == before + 1
+
+
+def test_a_guard_refusal_stops_the_move_with_its_rule(draft_order, advisor):
+    def guard(order):
+        return Refusal("REC-11", "没有报价")
+
+    with pytest.raises(GuardRefused) as exc:
+        work_order_transition(work_order=draft_order, to=S.SIGNED, actor=advisor, guards=[guard])
+    assert exc.value.rule == "REC-11"
+    draft_order.refresh_from_db()
+    assert draft_order.status == S.DRAFT
+
+
+def test_only_a_manager_may_override_a_guard_and_the_override_is_recorded(draft_order, advisor, manager):
+    def guard(order):
+        return Refusal("SET-5", "refused")
+
+    with pytest.raises(OverrideNotAllowed):
+        work_order_transition(work_order=draft_order, to=S.CANCELLED, actor=advisor, guards=[guard],
+                              override=Override(by=advisor, reason="I say so"))
+    with pytest.raises(OverrideNotAllowed):
+        work_order_transition(work_order=draft_order, to=S.CANCELLED, actor=advisor, guards=[guard],
+                              override=Override(by=manager, reason="  "))
+    work_order_transition(work_order=draft_order, to=S.CANCELLED, actor=advisor, guards=[guard],
+                          override=Override(by=manager, reason="客户投诉处理"))
+    event = WorkOrderEvent.objects.filter(work_order=draft_order, to_status=S.CANCELLED).get()
+    assert (event.override_by, event.override_reason, event.rule) == (manager, "客户投诉处理", "SET-5")
+
+
+def test_a_stale_version_is_a_conflict_not_a_silent_overwrite(draft_order, advisor):
+    stale = draft_order.version
+    work_order_transition(work_order=draft_order, to=S.CANCELLED, actor=advisor)
+    _force_status(draft_order, S.DRAFT)
+    with pytest.raises(ConflictError):
+        work_order_transition(work_order=draft_order, to=S.CANCELLED, actor=advisor, expected_version=stale)
+
+
+def test_no_code_outside_the_door_assigns_a_work_order_status():
+    """Conventions habit 1: `.status =` on a work order appears only in the door."""
+    root = Path(__file__).resolve().parents[2]
+    offenders = []
+    for path in root.glob("*/*.py"):
+        if path.parts[-2] in {"tests", ".venv", "migrations"} or path.name == "services.py" and path.parts[-2] == "dealership":
+            continue
+        for n, line in enumerate(path.read_text().splitlines(), 1):
+            if re.search(r"\border\.status\s*=[^=]", line) or re.search(r"work_order\.status\s*=[^=]", line):
+                offenders.append(f"{path.relative_to(root)}:{n}")
+    assert offenders == []

@@ -1,0 +1,192 @@
+"""Stage 2 in the foundation: walk-around, a complete order, two signatures."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from dealership.errors import GuardRefused, ProcessError, TransitionNotAllowed
+from dealership.models import MileageReading, WorkOrder, WorkOrderLine
+from dealership.services import work_order_add_line
+from reception.models import WalkAround
+from reception.services import (
+    walkaround_record,
+    work_order_cancel,
+    work_order_decline_line,
+    work_order_sign,
+    work_order_update_details,
+)
+from workshop.services import job_start
+
+from ..conftest import login
+
+S = WorkOrder.Status
+WALKAROUND = dict(fuel_level="50", exterior_notes="无", belongings="", valuables_reminded=True,
+                  warning_lights="", tyres_ok=True, brakes_ok=True, seat_cover=True, wheel_cover=True,
+                  floor_mat=True, key_tag="K01", keys_location="钥匙柜")
+
+
+def prepare(order, advisor, *, walkaround=True, promised=True, diagnosis="前刹车片磨损到极限"):
+    work_order_update_details(work_order=order, actor=advisor, customer_words=order.customer_words,
+                              diagnosis=diagnosis, customer_waits=True,
+                              promised_at=timezone.now() + timedelta(hours=3) if promised else None)
+    if walkaround:
+        walkaround_record(work_order=order, actor=advisor, mileage=order.vehicle.mileage + 1000, **WALKAROUND)
+    order.refresh_from_db()
+    return order
+
+
+def sign(order, advisor, **kw):
+    return work_order_sign(work_order=order, actor=advisor, customer_signed_name=kw.get("name", "张伟"),
+                           explained=kw.get("explained", True))
+
+
+def rules_refused(excinfo) -> set[str]:
+    return {rule.strip() for r in excinfo.value.refusals for rule in r.rule.split(",")}
+
+
+def test_rec5_a_work_order_cannot_be_signed_without_the_walk_around(draft_order, advisor):
+    prepare(draft_order, advisor, walkaround=False)
+    with pytest.raises(GuardRefused) as exc:
+        sign(draft_order, advisor)
+    assert "REC-5" in rules_refused(exc)
+
+
+def test_rec9_signing_needs_the_diagnosis(draft_order, advisor):
+    prepare(draft_order, advisor, diagnosis="")
+    with pytest.raises(GuardRefused) as exc:
+        sign(draft_order, advisor)
+    assert "REC-9" in rules_refused(exc)
+
+
+def test_rec11_signing_needs_a_delivery_time(draft_order, advisor):
+    prepare(draft_order, advisor, promised=False)
+    with pytest.raises(GuardRefused) as exc:
+        sign(draft_order, advisor)
+    assert "REC-11" in rules_refused(exc)
+
+
+def test_rec11_signing_needs_a_quote(draft_order, advisor):
+    prepare(draft_order, advisor)
+    for line in draft_order.lines.all():
+        work_order_decline_line(line=line, actor=advisor)
+    with pytest.raises(GuardRefused) as exc:
+        sign(draft_order, advisor)
+    assert "REC-11" in rules_refused(exc)
+
+
+def test_rec10_the_order_must_be_explained_before_signing(draft_order, advisor):
+    prepare(draft_order, advisor)
+    with pytest.raises(GuardRefused) as exc:
+        sign(draft_order, advisor, explained=False)
+    assert rules_refused(exc) == {"REC-10"}
+
+
+def test_rec12_the_customer_must_sign(draft_order, advisor):
+    prepare(draft_order, advisor)
+    with pytest.raises(GuardRefused) as exc:
+        sign(draft_order, advisor, name="  ")
+    assert rules_refused(exc) == {"REC-12"}
+
+
+def test_rec12_a_complete_order_is_signed_by_both_and_recorded(draft_order, advisor):
+    prepare(draft_order, advisor)
+    order = sign(draft_order, advisor)
+    assert order.status == S.SIGNED
+    assert order.customer_signed_name == "张伟" and order.customer_signed_at and order.advisor_signed_at
+    assert order.events.filter(to_status=S.SIGNED, actor=advisor).exists()
+
+
+def test_rec12_no_work_starts_on_an_unsigned_order(draft_order, technician):
+    with pytest.raises(TransitionNotAllowed):
+        job_start(work_order=draft_order, technician=technician)
+
+
+def test_rep2_a_signed_order_refuses_edits(draft_order, advisor, catalogue):
+    prepare(draft_order, advisor)
+    sign(draft_order, advisor)
+    with pytest.raises(ProcessError) as exc:
+        work_order_add_line(work_order=draft_order, actor=advisor, part=catalogue["part"],
+                            source=WorkOrderLine.Source.RECEPTION)
+    assert exc.value.rule == "REP-2"
+    with pytest.raises(ProcessError):
+        work_order_update_details(work_order=draft_order, actor=advisor, customer_words="x", diagnosis="y",
+                                  promised_at=None, customer_waits=False)
+    with pytest.raises(ProcessError):
+        walkaround_record(work_order=draft_order, actor=advisor, mileage=99999, **WALKAROUND)
+
+
+def test_rec7_mileage_never_goes_below_the_last_reading_without_a_reason(draft_order, advisor):
+    last = draft_order.vehicle.mileage
+    with pytest.raises(ProcessError) as exc:
+        walkaround_record(work_order=draft_order, actor=advisor, mileage=last - 100, **WALKAROUND)
+    assert exc.value.rule == "REC-7"
+    assert not WalkAround.objects.filter(work_order=draft_order).exists()
+    walkaround_record(work_order=draft_order, actor=advisor, mileage=last - 100,
+                      mileage_reason="仪表更换", **WALKAROUND)
+    reading = MileageReading.objects.get(vehicle=draft_order.vehicle)
+    assert (reading.km, reading.previous_km, reading.reason) == (last - 100, last, "仪表更换")
+
+
+def test_cancelling_needs_a_reason_and_keeps_the_order(draft_order, advisor):
+    with pytest.raises(ProcessError):
+        work_order_cancel(work_order=draft_order, actor=advisor, reason=" ")
+    work_order_cancel(work_order=draft_order, actor=advisor, reason="客户改期")
+    draft_order.refresh_from_db()
+    assert draft_order.status == S.CANCELLED and draft_order.cancel_reason == "客户改期"
+
+
+# --- the pages --------------------------------------------------------------------
+
+def test_rec5_the_sign_page_lists_what_is_missing_and_refuses(draft_order, advisor):
+    client = login(advisor)
+    page = client.get(reverse("reception:order", args=[draft_order.pk])).content.decode()
+    assert "REC-5" in page and "REC-11" in page
+    response = client.post(reverse("reception:order_sign", args=[draft_order.pk]),
+                           {"version": draft_order.version, "explained": "on", "customer_signed_name": "张伟"})
+    assert response.status_code == 400
+    assert "REC-5" in response.content.decode()
+    draft_order.refresh_from_db()
+    assert draft_order.status == S.DRAFT
+
+
+def test_a_stale_form_gets_a_conflict_message_not_a_silent_overwrite(draft_order, advisor):
+    client = login(advisor)
+    stale = draft_order.version
+    prepare(draft_order, advisor)  # someone else saved meanwhile
+    response = client.post(reverse("reception:order_details", args=[draft_order.pk]), {
+        "version": stale, "customer_words": "覆盖", "diagnosis": "覆盖", "promised_at": "", "customer_waits": ""})
+    assert response.status_code == 400
+    draft_order.refresh_from_db()
+    assert draft_order.diagnosis == "前刹车片磨损到极限"
+
+
+@pytest.mark.parametrize("url_name, data, message", [
+    ("reception:order_details", {"promised_at": "2020-01-01T10:00", "customer_words": "x", "diagnosis": "y"}, "future"),
+    ("reception:order_details", {"promised_at": "not a date", "customer_words": "x", "diagnosis": "y"}, "valid"),
+    ("reception:order_walkaround", {"mileage": "-5", "fuel_level": "50"}, "0"),
+    ("reception:order_walkaround", {"mileage": "99999999", "fuel_level": "50"}, "plausible"),
+    ("reception:order_walkaround", {"mileage": "100", "fuel_level": "50"}, "REC-7"),
+    ("reception:order_walkaround", {"mileage": "abc", "fuel_level": "9"}, "number"),
+    ("reception:order_add_line", {"quantity": "1"}, "either"),
+    ("reception:order_add_line", {"quantity": "-1", "labour_operation": "1"}, "greater"),
+    ("reception:order_cancel", {"reason": ""}, "required"),
+])
+def test_reception_forms_refuse_bad_input_with_a_message(draft_order, advisor, url_name, data, message):
+    client = login(advisor)
+    data = {"version": draft_order.version, **data}
+    response = client.post(reverse(url_name, args=[draft_order.pk]), data, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert message in response.content.decode()
+
+
+def test_walk_in_opens_a_draft_order_for_the_advisor(team, advisor):
+    client = login(advisor)
+    response = client.post(reverse("reception:walk_in"), {
+        "car-plate": "粤B12345", "car-vin": "1M8GDM9AXKP042788", "car-make": "丰田", "car-model": "凯美瑞",
+        "car-customer_name": "王芳", "car-title": "ms", "car-mobile": "13800001111",
+        "car-board_display": "surname", "customer_words": "空调不凉"})
+    order = WorkOrder.objects.get()
+    assert response.status_code == 302 and order.advisor == advisor and order.origin == "walk_in"
+    assert order.customer.board_name(order.vehicle.plate) == "王女士"
