@@ -4,13 +4,14 @@ from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from .access import ADVISORS, MANAGERS, STAFF_EXCEPT_GATE, WORKSHOP, home_url_name, role_required, scoped
+from .access import ADVISORS, ALL_STAFF, MANAGERS, STAFF_EXCEPT_GATE, WORKSHOP, home_url_name, role_required, scoped
 from .models import Part, Role, WorkOrder
 from .selectors import work_order_detail, work_order_list
 
 PAGE_SIZE = 25
 
 
+@role_required(*ALL_STAFF)
 def home(request: HttpRequest) -> HttpResponse:
     name = home_url_name(request.user)
     if name:

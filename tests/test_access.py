@@ -1,0 +1,181 @@
+"""Role and store scoping on every view, generated from the URL configuration:
+a new view without a role rule, or without a case here, fails this test."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from appointments.models import Appointment
+from dealership.models import Role, WorkOrder
+from followup.models import FollowUpTask
+from followup.services import followup_tasks_create_due
+from workshop.models import Job
+
+from .conftest import login
+
+S = WorkOrder.Status
+PUBLIC = {"login", "logout", "set_language", "healthz"}
+
+
+def app_urls():
+    """(name, callback) of every URL of the project's own apps."""
+    found = []
+
+    def walk(patterns, namespace=""):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                if p.app_name == "admin":
+                    continue
+                walk(p.url_patterns, f"{p.namespace}:" if p.namespace else namespace)
+            elif isinstance(p, URLPattern) and p.name:
+                found.append((namespace + p.name, p.callback))
+
+    walk(get_resolver().url_patterns)
+    return found
+
+
+URLS = app_urls()
+
+
+@pytest.fixture
+def records(team, order_in, vehicle, catalogue):
+    """One record of each kind a URL can point at, in `team`'s store."""
+    from datetime import datetime, time, timedelta
+
+    from django.utils import timezone
+
+    from appointments.services import appointment_book
+
+    from .factories import VehicleFactory
+
+    delivered = order_in(S.DELIVERED)
+    followup_tasks_create_due()
+    in_repair = order_in(S.IN_REPAIR)
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    appointment = appointment_book(
+        store=team.store, actor=team[Role.APPOINTMENT_AGENT], customer=vehicle.customer,
+        vehicle=VehicleFactory(store=team.store), advisor=team[Role.SERVICE_ADVISOR],
+        starts_at=datetime.combine(tomorrow, time(9, 0), tzinfo=timezone.get_current_timezone()),
+        customer_words="异响", pre_diagnosis="检查")
+    line = delivered.lines.first()
+    return {
+        "order": delivered.pk, "job": Job.objects.get(work_order=in_repair).pk,
+        "appointment": appointment.pk, "task": FollowUpTask.objects.get(work_order=delivered).pk,
+        "line": line.pk,
+    }
+
+
+# Which record each URL's arguments name.
+ARGS = {
+    "dealership:order": ["order"],
+    "appointments:detail": ["appointment"],
+    "reception:receive": ["appointment"],
+    "reception:order": ["order"], "reception:order_details": ["order"], "reception:order_walkaround": ["order"],
+    "reception:order_add_line": ["order"], "reception:order_decline_line": ["order", "line"],
+    "reception:order_sign": ["order"], "reception:order_cancel": ["order"], "reception:order_pdf": ["order"],
+    "workshop:start": ["order"], "workshop:finish": ["job"],
+    "inspection:inspect": ["order"], "inspection:record": ["order"], "inspection:handover": ["order"],
+    "settlement:order": ["order"], "settlement:pay": ["order"], "settlement:issue_gate_pass": ["order"],
+    "followup:task": ["task"], "followup:record_call": ["task"],
+}
+
+
+def url_for(name, records):
+    return reverse(name, args=[records[k] for k in ARGS.get(name, [])])
+
+
+def test_every_view_declares_the_roles_that_may_use_it():
+    missing = [name for name, view in URLS if name not in PUBLIC and not hasattr(view, "allowed_roles")]
+    assert missing == []
+
+
+def test_every_view_with_arguments_has_a_case_in_this_test():
+    uncovered = []
+    for name, _ in URLS:
+        if name in PUBLIC or name in ARGS:
+            continue
+        try:
+            reverse(name)
+        except Exception:
+            uncovered.append(name)
+    assert uncovered == []
+
+
+def request(client, name, url):
+    get = client.get(url)
+    if get.status_code == 405:  # a POST-only view
+        return client.post(url, {})
+    return get
+
+
+@pytest.mark.parametrize("role", [r for r in Role.values if r != Role.GROUP_MANAGER])
+def test_each_role_is_refused_every_view_it_may_not_use(team, records, role):
+    client = login(team[role])
+    wrong = []
+    for name, view in URLS:
+        if name in PUBLIC:
+            continue
+        allowed = role in view.allowed_roles
+        status = request(client, name, url_for(name, records)).status_code
+        if allowed == (status == 403):
+            wrong.append(f"{name}: {status} for {'allowed' if allowed else 'refused'} role")
+    assert wrong == []
+
+
+def test_anonymous_visitors_are_sent_to_the_login_page(records, client):
+    for name, _ in URLS:
+        if name in PUBLIC:
+            continue
+        response = client.get(url_for(name, records))
+        assert response.status_code == 302 and response.url.startswith(reverse("login")), name
+
+
+def test_staff_of_another_store_get_404_for_every_record(team, other_team, records):
+    """Store isolation: each URL that names a record, tried by the other
+    store's person in a role that may use the view."""
+    wrong = []
+    for name, view in URLS:
+        if name not in ARGS:
+            continue
+        role = next(r for r in Role.values if r in view.allowed_roles and r != Role.GROUP_MANAGER)
+        status = request(login(other_team[role]), name, url_for(name, records)).status_code
+        if status != 404:
+            wrong.append(f"{name} as {role}: {status}")
+    assert wrong == []
+
+
+def test_lists_show_only_the_users_store(team, other_team, records):
+    order = WorkOrder.objects.get(pk=records["order"])
+    mine = login(team[Role.SERVICE_ADVISOR]).get(reverse("dealership:orders")).content.decode()
+    theirs = login(other_team[Role.SERVICE_ADVISOR]).get(reverse("dealership:orders")).content.decode()
+    assert order.number in mine and order.number not in theirs
+    queue = login(other_team[Role.FOLLOWUP_AGENT]).get(reverse("followup:queue")).content.decode()
+    assert order.vehicle.plate not in queue
+    appointments = login(other_team[Role.APPOINTMENT_AGENT]).get(
+        reverse("appointments:list"), {"day": Appointment.objects.get().starts_at.date().isoformat()})
+    assert Appointment.objects.get().vehicle.plate not in appointments.content.decode()
+
+
+def test_a_group_manager_sees_every_store_of_the_group(group_manager, records, other_team):
+    client = login(group_manager)
+    assert client.get(reverse("dealership:order", args=[records["order"]])).status_code == 200
+    overview = client.get(reverse("followup:overview")).content.decode()
+    assert WorkOrder.objects.get(pk=records["order"]).store.name in overview
+
+
+def test_a_group_manager_of_another_group_sees_nothing(records):
+    from .factories import GroupFactory, UserFactory
+
+    outsider = UserFactory(store=None, group=GroupFactory(), roles=[Role.GROUP_MANAGER])
+    assert login(outsider).get(reverse("dealership:order", args=[records["order"]])).status_code == 404
+
+
+def test_each_role_lands_on_its_own_home_page(team):
+    expected = {
+        Role.SERVICE_ADVISOR: "reception:desk", Role.TECHNICIAN: "workshop:board", Role.QC_INSPECTOR: "inspection:queue",
+        Role.CASHIER: "settlement:queue", Role.FOLLOWUP_AGENT: "followup:queue",
+        Role.AFTERSALES_MANAGER: "followup:overview", Role.APPOINTMENT_AGENT: "appointments:list",
+        Role.GATE_GUARD: "settlement:gate", Role.PARTS_CLERK: "dealership:parts",
+    }
+    for role, url_name in expected.items():
+        response = login(team[role]).get(reverse("home"))
+        assert response.status_code == 302 and response.url == reverse(url_name), role
