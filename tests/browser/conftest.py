@@ -1,0 +1,48 @@
+"""Browser tests drive Debian's Chromium through Playwright (no browser
+download). Without Chromium they are skipped on a laptop; CI sets
+REQUIRE_BROWSER=1, so there a missing browser fails instead."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+                 "--disable-dev-shm-usage"]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
+DESKTOP = {"width": 1440, "height": 900}
+TABLET = {"width": 800, "height": 1280}
+PHONE = {"width": 390, "height": 844}
+
+
+def pytest_collection_modifyitems(config, items):
+    available = Path(CHROMIUM).exists() or shutil.which("chromium")
+    for item in items:
+        if "browser" in str(item.fspath) and "browser" not in item.keywords:
+            item.add_marker(pytest.mark.browser)
+    if available:
+        return
+    if os.environ.get("REQUIRE_BROWSER") == "1":
+        raise pytest.UsageError(f"REQUIRE_BROWSER=1 but no Chromium at {CHROMIUM}")
+    skip = pytest.mark.skip(reason=f"no Chromium at {CHROMIUM} (apt-get install chromium); CI runs these")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture
+def shot():
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def take(page, name: str) -> None:
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+    return take
