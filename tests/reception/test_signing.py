@@ -190,3 +190,17 @@ def test_walk_in_opens_a_draft_order_for_the_advisor(team, advisor):
     order = WorkOrder.objects.get()
     assert response.status_code == 302 and order.advisor == advisor and order.origin == "walk_in"
     assert order.customer.board_name(order.vehicle.plate) == "王女士"
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("car-plate", "粤12345", "plate"), ("car-vin", "LSVAU0335123456", "17"), ("car-mobile", "110", "11 digits"),
+    ("customer_words", "", "required"), ("car-customer_name", "", "required"),
+])
+def test_the_walk_in_form_refuses_bad_input_with_a_message(advisor, field, value, message):
+    data = {"car-plate": "粤B12345", "car-vin": "1M8GDM9AXKP042788", "car-make": "丰田", "car-model": "凯美瑞",
+            "car-customer_name": "王芳", "car-title": "ms", "car-mobile": "13800001111",
+            "car-board_display": "surname", "customer_words": "空调不凉", field: value}
+    response = login(advisor).post(reverse("reception:walk_in"), data, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not WorkOrder.objects.exists()

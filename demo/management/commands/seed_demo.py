@@ -109,23 +109,41 @@ class Command(BaseCommand):
         return drive(order, status) if status != S.DRAFT else order
 
     def _appointments(self, store: Store, cars, rng: random.Random) -> None:
-        """Book the rest of the cars today (future slots) and tomorrow."""
+        """Today's and tomorrow's appointments. Future slots are booked through
+        the booking service; slots earlier today (the demo is loaded at any
+        hour) are written as already-booked history, so the arrivals board
+        always has customers to receive."""
         agent = staff(store, Role.APPOINTMENT_AGENT)
         advisors = list(User.objects.filter(store=store, staff_roles__role=Role.SERVICE_ADVISOR).order_by("id"))
         now = timezone.now()
-        candidates = []
-        for day in (timezone.localdate(), timezone.localdate() + timedelta(days=1)):
-            for slot in reception_slots(store=store, day=day):
-                if slot.bookable and slot.starts_at > now + timedelta(minutes=30):
-                    candidates.append(slot.starts_at)
-        today = [c for c in candidates if c.date() == timezone.localdate()]
-        tomorrow = [c for c in candidates if c.date() != timezone.localdate()]
-        times: list[datetime] = today[::2][:4] + tomorrow[::3][:8]
+        today, tomorrow = timezone.localdate(), timezone.localdate() + timedelta(days=1)
+        today_slots = [s.starts_at for s in reception_slots(store=store, day=today) if not s.is_buffer]
+        tomorrow_slots = [s.starts_at for s in reception_slots(store=store, day=tomorrow) if not s.is_buffer]
+        times: list[datetime] = today_slots[2::4][:5] + tomorrow_slots[::3][:7]
         ops = list(LabourOperation.objects.filter(store=store, code__in=["M002", "B001", "E002"]))
         parts = list(Part.objects.filter(store=store, number__in=["06L115562B", "G052195M4"]))
-        for (customer, vehicle), starts_at, i in zip(cars, times, range(len(times))):
-            appointment_book(
+        for i, ((customer, vehicle), starts_at) in enumerate(zip(cars, times)):
+            kwargs = dict(
                 store=store, actor=agent, customer=customer, vehicle=vehicle, advisor=advisors[i % len(advisors)],
                 starts_at=starts_at, customer_words=rng.choice(data.COMPLAINTS),
                 pre_diagnosis="初步判断需检查并按保养手册处理", labour_operations=[ops[i % len(ops)]],
                 parts=parts if i % 2 == 0 else [])
+            if starts_at > now:
+                appointment_book(**kwargs)
+            else:
+                self._past_appointment(**kwargs)
+
+    @transaction.atomic
+    def _past_appointment(self, *, store, actor, customer, vehicle, advisor, starts_at, customer_words,
+                          pre_diagnosis, labour_operations, parts) -> None:
+        order = work_order_create(store=store, customer=customer, vehicle=vehicle, advisor=advisor, actor=actor,
+                                  origin=WorkOrder.Origin.APPOINTMENT, customer_words=customer_words,
+                                  diagnosis=pre_diagnosis)
+        for op in labour_operations:
+            work_order_add_line(work_order=order, actor=actor, labour_operation=op,
+                                source=WorkOrderLine.Source.APPOINTMENT)
+        for part in parts:
+            work_order_add_line(work_order=order, actor=actor, part=part, source=WorkOrderLine.Source.APPOINTMENT)
+        Appointment.objects.create(store=store, customer=customer, vehicle=vehicle, advisor=advisor,
+                                   work_order=order, starts_at=starts_at, customer_words=customer_words,
+                                   pre_diagnosis=pre_diagnosis, created_by=actor)
