@@ -11,7 +11,7 @@ from .timetable import reception_slots
 
 class BookingForm(forms.Form):
     advisor = forms.ModelChoiceField(label=_("Receiving advisor"), queryset=User.objects.none())
-    day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     slot = forms.ChoiceField(label=_("Time"))
     customer_words = forms.CharField(
         label=_("Customer's description of the fault"), widget=forms.Textarea(attrs={"rows": 3}),

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dealership.errors import ProcessError
+from dealership.messages import N_
 from dealership.models import Customer, LabourOperation, Part, Role, Store, User, Vehicle, WorkOrder, WorkOrderLine
 from dealership.services import staff_task_create, work_order_add_line, work_order_create
 
@@ -48,10 +49,23 @@ def appointment_book(
         raise ProcessError(_("Choose a service advisor of this store."))
     if starts_at <= timezone.now():
         raise ProcessError(_("The appointment time has already passed."))
+    if not labour_operations and not parts:
+        raise ProcessError(_("Add at least one labour operation or part, so the customer hears an estimate."),
+                           rule="APT-4")
+    other = Appointment.objects.filter(vehicle=vehicle, status=Appointment.Status.BOOKED,
+                                       starts_at__gt=timezone.now()).first()
+    if other:
+        raise ProcessError(_("%(plate)s already has an appointment on %(when)s; reschedule that one instead.")
+                           % {"plate": vehicle.plate,
+                              "when": timezone.localtime(other.starts_at).strftime("%m-%d %H:%M")})
     slot = slot_at(store=store, starts_at=starts_at)
     if slot is None:
         raise ProcessError(_("That time is not a reception slot of this store (opening hours %(o)s–%(c)s).")
                            % {"o": store.opens_at.strftime("%H:%M"), "c": store.closes_at.strftime("%H:%M")},
+                           rule="SCH-1")
+    if Appointment.objects.filter(advisor=advisor, starts_at=starts_at, status__in=Appointment.ACTIVE).exists():
+        raise ProcessError(_("%(advisor)s already has a customer at %(time)s; choose another time.")
+                           % {"advisor": advisor, "time": timezone.localtime(starts_at).strftime("%H:%M")},
                            rule="SCH-1")
     if slot.is_buffer:
         if not use_buffer:
@@ -95,11 +109,13 @@ def _notify_booking(appointment: Appointment, *, has_parts: bool) -> None:
     staff_task_create(
         store=appointment.store_id, assignee=appointment.advisor, work_order=appointment.work_order,
         key=f"apt-{appointment.pk}-prepare", link=link,
-        title=_("Prepare the appointment of %(plate)s at %(when)s") % {"plate": appointment.vehicle.plate, "when": when},
+        message=N_("Prepare the appointment of %(plate)s at %(when)s"),
+        params={"plate": appointment.vehicle.plate, "when": when},
     )
     if has_parts:
         staff_task_create(
             store=appointment.store_id, role=Role.PARTS_CLERK, work_order=appointment.work_order,
             key=f"apt-{appointment.pk}-parts", link=link,
-            title=_("Reserve the parts for %(plate)s (appointment %(when)s)") % {"plate": appointment.vehicle.plate, "when": when},
+            message=N_("Reserve the parts for %(plate)s (appointment %(when)s)"),
+            params={"plate": appointment.vehicle.plate, "when": when},
         )

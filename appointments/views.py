@@ -11,12 +11,13 @@ from dealership.access import ADVISORS, MANAGERS, get_scoped_or_404, role_requir
 from dealership.errors import ProcessError
 from dealership.forms import CustomerVehicleForm
 from dealership.models import Role, User
+from dealership.selectors import car_lookup_context, open_tasks_for
 from dealership.services import customer_vehicle_get_or_create
 
 from .forms import BookingForm
 from .models import Appointment
 from .selectors import appointments_on
-from .services import appointment_book
+from .services import BUFFER_ROLES, appointment_book
 from .timetable import advisor_day
 
 BOOKERS = (Role.APPOINTMENT_AGENT, *ADVISORS, Role.AFTERSALES_MANAGER)
@@ -36,6 +37,7 @@ def appointment_list(request: HttpRequest) -> HttpResponse:
         "day": day, "prev_day": day - timedelta(days=1), "next_day": day + timedelta(days=1),
         "appointments": appointments_on(user=request.user, day=day),
         "can_book": request.user.has_role(*BOOKERS) and request.user.store_id is not None,
+        "tasks": open_tasks_for(user=request.user),
     })
 
 
@@ -49,7 +51,7 @@ def appointment_new(request: HttpRequest) -> HttpResponse:
         car, data = vehicle_form.cleaned_data, form.cleaned_data
         try:
             with transaction.atomic():
-                customer, vehicle = customer_vehicle_get_or_create(
+                customer, vehicle, notes = customer_vehicle_get_or_create(
                     store=store, plate=car["plate"], vin=car["vin"], make=car["make"],
                     model=car["model"], customer_name=car["customer_name"], mobile=car["mobile"],
                     title=car["title"], board_display=car["board_display"],
@@ -63,20 +65,30 @@ def appointment_new(request: HttpRequest) -> HttpResponse:
         except ProcessError as exc:
             form.add_error(None, str(exc))
         else:
+            for note in notes:
+                messages.info(request, note)
             messages.success(request, _("Booked. Tell the customer what is shown below."))
             return redirect("appointments:detail", pk=appointment.pk)
-    return render(request, "appointments/new.html", {"form": form, "vehicle_form": vehicle_form})
+    return render(request, "appointments/new.html", {
+        "form": form, "vehicle_form": vehicle_form,
+        "may_use_buffer": request.user.has_role(*BUFFER_ROLES),
+        **car_lookup_context(store=store, form=vehicle_form),
+    })
 
 
 @role_required(*BOOKERS, store_required=True)
 def slot_overview(request: HttpRequest) -> HttpResponse:
     """htmx fragment: the advisor's day, slot by slot."""
+    advisor_id = request.GET.get("advisor") or ""
     advisor = User.objects.filter(store=request.user.store, staff_roles__role=Role.SERVICE_ADVISOR,
-                                  pk=request.GET.get("advisor") or 0).first() \
-        if (request.GET.get("advisor") or "").isdigit() else None
+                                  pk=advisor_id).first() if advisor_id.isdigit() else None
     day = _day_param(request)
     slots = advisor_day(store=request.user.store, advisor=advisor, day=day) if advisor else []
-    return render(request, "appointments/partials/slots.html", {"slots": slots, "advisor": advisor, "day": day})
+    may_use_buffer = request.user.has_role(*BUFFER_ROLES)
+    offered = [s for s in slots if not (s.taken or s.past) and (may_use_buffer or not s.is_buffer)]
+    return render(request, "appointments/partials/slots.html", {
+        "slots": slots, "advisor": advisor, "day": day, "offered": offered,
+        "selected": request.GET.get("slot", ""), "may_use_buffer": may_use_buffer})
 
 
 @role_required(*BOOKERS, Role.GROUP_MANAGER, *MANAGERS)

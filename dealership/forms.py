@@ -13,17 +13,25 @@ from .validators import (
     validate_vin,
 )
 
+CAR_FIELDS = ("plate", "vin", "make", "model", "customer_name", "title", "mobile", "board_display",
+              "consent_to_messages")
+
 
 class CustomerVehicleForm(forms.Form):
-    """Find or create the customer and the car (APT-2, REC-9). A car already
-    known by plate or VIN keeps its record; the fields must still be valid."""
+    """Find or create the customer and the car (APT-2, REC-9).
+
+    Typing a plate (or VIN) of a car on record fills the rest from the record
+    (the lookup fragment); for a known car the VIN, make and model may be left
+    empty. The mobile identifies the customer: see
+    dealership.services.customer_vehicle_get_or_create for what happens when
+    the typed name or mobile differ from the record."""
 
     plate = forms.CharField(label=_("Plate"), max_length=12,
                             widget=forms.TextInput(attrs={"placeholder": "粤A12345", "autocomplete": "off"}))
-    vin = forms.CharField(label=_("VIN"), max_length=20,
+    vin = forms.CharField(label=_("VIN"), max_length=20, required=False,
                           widget=forms.TextInput(attrs={"autocomplete": "off"}))
-    make = forms.CharField(label=_("Make"), max_length=40)
-    model = forms.CharField(label=_("Model"), max_length=60)
+    make = forms.CharField(label=_("Make"), max_length=40, required=False)
+    model = forms.CharField(label=_("Model"), max_length=60, required=False)
     customer_name = forms.CharField(label=_("Customer name"), max_length=50)
     title = forms.ChoiceField(label=_("Title"), choices=Customer.Title.choices, required=False)
     mobile = forms.CharField(label=_("Mobile"), max_length=20)
@@ -34,6 +42,7 @@ class CustomerVehicleForm(forms.Form):
 
     def __init__(self, *args, store: Store, **kwargs) -> None:
         self.store = store
+        self.known: Vehicle | None = None
         super().__init__(*args, **kwargs)
 
     def clean_plate(self) -> str:
@@ -43,7 +52,8 @@ class CustomerVehicleForm(forms.Form):
 
     def clean_vin(self) -> str:
         value = self.cleaned_data["vin"]
-        validate_vin(value)
+        if value:
+            validate_vin(value)
         return normalize_vin(value)
 
     def clean_mobile(self) -> str:
@@ -54,16 +64,45 @@ class CustomerVehicleForm(forms.Form):
     def clean(self) -> dict:
         data = super().clean()
         plate, vin = data.get("plate"), data.get("vin")
-        if plate and vin:
-            by_plate = Vehicle.objects.filter(store=self.store, plate=plate).first()
-            by_vin = Vehicle.objects.filter(store=self.store, vin=vin).first()
-            if by_plate and by_vin and by_plate.pk != by_vin.pk:
-                raise forms.ValidationError(
-                    _("Plate %(plate)s and this VIN belong to two different cars on record; check both."),
-                    params={"plate": plate})
-            known = by_plate or by_vin
-            if known and (known.plate != plate or known.vin != vin):
-                self.add_error("vin" if known.plate == plate else "plate", _(
-                    "The car on record with this plate/VIN has plate %(plate)s and VIN %(vin)s.")
-                    % {"plate": known.plate, "vin": known.vin})
+        by_plate = Vehicle.objects.filter(store=self.store, plate=plate).first() if plate else None
+        by_vin = Vehicle.objects.filter(store=self.store, vin=vin).first() if vin else None
+        if by_plate and by_vin and by_plate.pk != by_vin.pk:
+            raise forms.ValidationError(
+                _("Plate %(plate)s and this VIN belong to two different cars on record; check both."),
+                params={"plate": plate})
+        self.known = by_plate or by_vin
+        if self.known:
+            if vin and self.known.vin != vin:
+                self.add_error("vin", _("The car with plate %(plate)s is on record with VIN %(vin)s.")
+                               % {"plate": self.known.plate, "vin": self.known.vin})
+            if plate and self.known.plate != plate:
+                self.add_error("plate", _("The car with this VIN is on record with plate %(plate)s.")
+                               % {"plate": self.known.plate})
+            for field in ("vin", "make", "model"):
+                data[field] = data.get(field) or getattr(self.known, field)
+        else:
+            for field in ("vin", "make", "model"):
+                if not data.get(field) and field not in self.errors:
+                    self.add_error(field, _("A car not yet on record needs this."))
         return data
+
+
+def lookup_initial(*, store: Store, plate: str = "", vin: str = "", mobile: str = "",
+                   typed: dict | None = None) -> tuple[dict, Vehicle | None]:
+    """What the car fields should show after a lookup: the typed values, with
+    what the record knows filled in. Returns (initial, known car)."""
+    initial = {k: v for k, v in (typed or {}).items() if k in CAR_FIELDS and v}
+    vehicle = None
+    if plate:
+        vehicle = Vehicle.objects.select_related("customer").filter(store=store, plate=normalize_plate(plate)).first()
+    if vehicle is None and vin:
+        vehicle = Vehicle.objects.select_related("customer").filter(store=store, vin=normalize_vin(vin)).first()
+    customer = vehicle.customer if vehicle else None
+    if customer is None and mobile:
+        customer = Customer.objects.filter(store=store, mobile=normalize_mobile(mobile)).first()
+    if vehicle:
+        initial.update(plate=vehicle.plate, vin=vehicle.vin, make=vehicle.make, model=vehicle.model)
+    if customer:
+        initial.update(customer_name=customer.name, title=customer.title, mobile=customer.mobile,
+                       board_display=customer.board_display, consent_to_messages=customer.consent_to_messages)
+    return initial, vehicle

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .access import ADVISORS, MANAGERS, WORKSHOP
 from .models import Role, User
@@ -23,7 +24,7 @@ NAV: list[NavItem] = [
     NavItem("reception:desk", _("Advisor desk"), (*ADVISORS, *MANAGERS)),
     NavItem("workshop:board", _("Workshop"), (*WORKSHOP, *ADVISORS, *MANAGERS)),
     NavItem("inspection:queue", _("QC queue"), (Role.QC_INSPECTOR, *MANAGERS)),
-    NavItem("settlement:queue", _("Cashier"), (Role.CASHIER, *ADVISORS, *MANAGERS)),
+    NavItem("settlement:queue", pgettext_lazy("navigation", "Cashier"), (Role.CASHIER, *ADVISORS, *MANAGERS)),
     NavItem("settlement:gate", _("Gate"), (Role.GATE_GUARD, *MANAGERS)),
     NavItem("followup:queue", _("Follow-up"), (Role.FOLLOWUP_AGENT, *MANAGERS)),
     NavItem("dealership:orders", _("Work orders"), tuple(r for r in Role.values if r != Role.GATE_GUARD)),

@@ -3,7 +3,7 @@
 from django.db.models import Prefetch, Q, QuerySet
 
 from .access import scoped
-from .models import User, WorkOrder, WorkOrderEvent, WorkOrderLine
+from .models import StaffTask, User, WorkOrder, WorkOrderEvent, WorkOrderLine
 from .validators import normalize_plate
 
 
@@ -42,3 +42,32 @@ def work_orders_in_status(*, user: User, statuses: list[str] | tuple[str, ...]) 
         .select_related("customer", "vehicle", "advisor")
         .order_by("promised_at", "id")
     )
+
+
+def open_tasks_for(*, user: User, limit: int = 20) -> list[StaffTask]:
+    """The user's open tasks: assigned to them, or to one of their roles in
+    their store (PROMPT rules)."""
+    if user.store_id is None:
+        return []
+    return list(
+        StaffTask.objects.filter(store_id=user.store_id, done_at__isnull=True)
+        .filter(Q(assignee=user) | Q(assignee__isnull=True, role__in=list(user.roles)))
+        .order_by("created_at", "id")[:limit]
+    )
+
+
+def car_lookup_context(*, store, form) -> dict:
+    """The record behind the car fields of a booking or walk-in form (SCH-5:
+    the customer file and earlier visits)."""
+    from .forms import lookup_initial  # noqa: PLC0415
+
+    known = None
+    if form.is_bound:
+        known = getattr(form, "known", None)
+    else:
+        plate = form.initial.get("plate", "")
+        if plate:
+            _, known = lookup_initial(store=store, plate=plate)
+    history = list(known.work_orders.order_by("-created_at")[:3]) if known else []
+    visits = known.work_orders.exclude(status=WorkOrder.Status.CANCELLED).count() if known else 0
+    return {"known": known, "history": history, "visits": visits}

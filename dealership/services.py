@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .errors import ConflictError, GuardRefused, OverrideNotAllowed, ProcessError, Refusal, TransitionNotAllowed
+from .messages import N_, message_params
 from .models import (
     Customer,
     LabourOperation,
@@ -77,28 +78,42 @@ def customer_vehicle_get_or_create(
     title: str = "",
     board_display: str = Customer.BoardDisplay.SURNAME,
     consent_to_messages: bool = False,
-) -> tuple[Customer, Vehicle]:
-    """Find the car by plate or VIN in this store, else create the customer
-    (found by mobile) and the car. Values are validated by the caller's form."""
+) -> tuple[Customer, Vehicle, list[str]]:
+    """Find or create the customer and the car; returns what changed on record.
+
+    The mobile identifies the customer. A known car with a different mobile has
+    a new owner: the car moves to the customer with that mobile (found or
+    created). A known customer whose name was typed differently gets the new
+    spelling, and staff are told. Values are validated by the caller's form."""
     plate, vin, mobile = normalize_plate(plate), normalize_vin(vin), normalize_mobile(mobile)
-    vehicle = (
-        Vehicle.objects.select_related("customer")
-        .filter(store=store)
-        .filter(Q(plate=plate) | Q(vin=vin))
-        .first()
-    )
-    if vehicle is not None:
-        return vehicle.customer, vehicle
-    customer = Customer.objects.filter(store=store, mobile=mobile).first()
-    if customer is None:
-        customer = Customer.objects.create(
-            store=store, name=customer_name, mobile=mobile, title=title,
-            board_display=board_display, consent_to_messages=consent_to_messages,
-        )
-    vehicle = Vehicle.objects.create(
-        store=store, customer=customer, plate=plate, vin=vin, make=make, model=model,
-    )
-    return customer, vehicle
+    notes: list[str] = []
+    with transaction.atomic():
+        vehicle = (Vehicle.objects.select_for_update().select_related("customer").filter(store=store)
+                   .filter(Q(plate=plate) | Q(vin=vin)).first())
+        customer = Customer.objects.filter(store=store, mobile=mobile).first()
+        if customer is None:
+            customer = Customer.objects.create(
+                store=store, name=customer_name, mobile=mobile, title=title,
+                board_display=board_display, consent_to_messages=consent_to_messages)
+        else:
+            changes = {"title": title or customer.title, "board_display": board_display,
+                       "consent_to_messages": consent_to_messages}
+            if customer_name and customer_name != customer.name:
+                notes.append(_("The name on record for %(mobile)s was changed from %(old)s to %(new)s.")
+                             % {"mobile": mobile, "old": customer.name, "new": customer_name})
+                changes["name"] = customer_name
+            Customer.objects.filter(pk=customer.pk).update(**changes)
+            for k, v in changes.items():
+                setattr(customer, k, v)
+        if vehicle is None:
+            vehicle = Vehicle.objects.create(store=store, customer=customer, plate=plate, vin=vin, make=make,
+                                             model=model)
+        elif vehicle.customer_id != customer.pk:
+            notes.append(_("%(plate)s moved from %(old)s to its new owner %(new)s.")
+                         % {"plate": vehicle.plate, "old": vehicle.customer.name, "new": customer.name})
+            Vehicle.objects.filter(pk=vehicle.pk).update(customer=customer)
+            vehicle.customer = customer
+    return customer, vehicle, notes
 
 
 def vehicle_record_mileage(
@@ -147,8 +162,8 @@ def work_order_create(
         )
         WorkOrderEvent.objects.create(
             store=store, work_order=order, kind=WorkOrderEvent.Kind.STATUS,
-            to_status=order.status, actor=actor,
-            note=_("Work order opened (%(origin)s).") % {"origin": order.get_origin_display()},
+            to_status=order.status, actor=actor, message=N_("Work order opened (%(origin)s)."),
+            params=message_params(origin=WorkOrder.Origin(order.origin).label),
         )
     return order
 
@@ -224,8 +239,8 @@ def work_order_add_line(
         work_order_recalculate(work_order=order)
         WorkOrderEvent.objects.create(
             store_id=order.store_id, work_order=order, kind=WorkOrderEvent.Kind.LINE,
-            actor=actor, note=_("Added: %(desc)s × %(qty)s at ¥%(price)s")
-            % {"desc": line.description, "qty": line.quantity.normalize(), "price": line.unit_price},
+            actor=actor, message=N_("Added: %(desc)s × %(qty)s at ¥%(price)s"),
+            params=message_params(desc=line.description, qty=str(line.quantity.normalize()), price=line.unit_price),
         )
     work_order.refresh_from_db()
     return line
@@ -265,6 +280,8 @@ def work_order_transition(
     actor: User | None,
     guards: Sequence[Guard] = (),
     changes: dict | None = None,
+    message: str = "",
+    params: dict | None = None,
     note: str = "",
     override: Override | None = None,
     expected_version: int | None = None,
@@ -307,6 +324,7 @@ def work_order_transition(
         WorkOrderEvent.objects.create(
             store_id=order.store_id, work_order=order, kind=WorkOrderEvent.Kind.STATUS,
             from_status=from_status, to_status=to, actor=actor, note=note,
+            message=message, params=message_params(**(params or {})),
             rule=", ".join(r.rule for r in refusals),
             override_by=override.by if refusals and override else None,
             override_reason=override.reason.strip() if refusals and override else "",
@@ -316,10 +334,13 @@ def work_order_transition(
     return work_order
 
 
-def work_order_note(*, work_order: WorkOrder, actor: User | None, note: str, rule: str = "") -> WorkOrderEvent:
+def work_order_note(*, work_order: WorkOrder, actor: User | None, message: str = "", params: dict | None = None,
+                    note: str = "", rule: str = "", kind: str = WorkOrderEvent.Kind.NOTE) -> WorkOrderEvent:
+    """A fact on the timeline: system text as a message id (translated when
+    shown) and/or what a person wrote."""
     return WorkOrderEvent.objects.create(
-        store_id=work_order.store_id, work_order=work_order, kind=WorkOrderEvent.Kind.NOTE,
-        actor=actor, note=note, rule=rule,
+        store_id=work_order.store_id, work_order=work_order, kind=kind, actor=actor,
+        message=message, params=message_params(**(params or {})), note=note, rule=rule,
     )
 
 
@@ -328,20 +349,22 @@ def work_order_note(*, work_order: WorkOrder, actor: User | None, note: str, rul
 def staff_task_create(
     *,
     store: Store | int,
-    title: str,
+    message: str,
     key: str,
+    params: dict | None = None,
     role: str = "",
     assignee: User | None = None,
     work_order: WorkOrder | None = None,
     link: str = "",
 ) -> StaffTask | None:
-    """Put a next step in front of a role or a person. Created at most once per
-    key, so a retried job or a double click does not repeat it."""
+    """Put a next step in front of a role or a person (PROMPT). Created at most
+    once per key, so a retried job or a double click does not repeat it. The
+    message is an English message id (N_), translated when shown."""
     store_id = store if isinstance(store, int) else store.pk
     task, created = StaffTask.objects.get_or_create(
         store_id=store_id, key=key,
-        defaults={"title": title, "role": role, "assignee": assignee,
-                  "work_order": work_order, "link": link},
+        defaults={"message": message, "params": message_params(**(params or {})), "role": role,
+                  "assignee": assignee, "work_order": work_order, "link": link},
     )
     return task if created else None
 

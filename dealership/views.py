@@ -5,8 +5,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from .access import ADVISORS, ALL_STAFF, MANAGERS, STAFF_EXCEPT_GATE, WORKSHOP, home_url_name, role_required, scoped
+from .forms import CustomerVehicleForm, lookup_initial
 from .models import Part, Role, WorkOrder
-from .selectors import work_order_detail, work_order_list
+from .selectors import car_lookup_context, open_tasks_for, work_order_detail, work_order_list
 
 PAGE_SIZE = 25
 
@@ -34,6 +35,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
         .get_page(request.GET.get("page"))
     return render(request, "dealership/order_list.html", {
         "page": page, "q": query, "status": status, "statuses": WorkOrder.Status.choices,
+        "show_store": request.user.is_group_manager,
     })
 
 
@@ -51,4 +53,22 @@ def part_list(request: HttpRequest) -> HttpResponse:
     if query:
         qs = qs.filter(number__istartswith=query) | qs.filter(name__icontains=query)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "dealership/part_list.html", {"page": page, "q": query})
+    return render(request, "dealership/part_list.html", {"page": page, "q": query,
+                                                         "show_store": request.user.is_group_manager,
+                                                         "tasks": open_tasks_for(user=request.user)})
+
+
+@role_required(Role.APPOINTMENT_AGENT, *ADVISORS, Role.AFTERSALES_MANAGER, store_required=True)
+def car_lookup(request: HttpRequest) -> HttpResponse:
+    """htmx fragment: the booking / walk-in car fields, filled in from the
+    record when the plate or VIN typed is known (204, no change, otherwise)."""
+    typed = {k.removeprefix("car-"): v for k, v in request.GET.items() if k.startswith("car-")}
+    initial, known = lookup_initial(store=request.user.store, plate=typed.get("plate", "")[:12],
+                                    vin=typed.get("vin", "")[:20], typed=typed)
+    if known is None:
+        # Nothing on record: leave the fields alone, so nothing being typed is lost.
+        return HttpResponse(status=204)
+    form = CustomerVehicleForm(store=request.user.store, prefix="car", initial=initial)
+    context = {"vehicle_form": form, **car_lookup_context(store=request.user.store, form=form),
+               "col": "col-md-3" if request.GET.get("col") == "col-md-3" else ""}
+    return render(request, "dealership/partials/customer_vehicle.html", context)

@@ -16,7 +16,9 @@ class CallForm(forms.Form):
                                           coerce=int, empty_value=None)
     customer_words = forms.CharField(label=_("What the customer said (in full)"), required=False,
                                      widget=forms.Textarea(attrs={"rows": 4}))
-    complaint = forms.BooleanField(label=_("The customer has a complaint"), required=False)
+    complaint = forms.TypedChoiceField(label=_("Does the customer have a complaint?"), required=False,
+                                       choices=[("", "—"), ("0", _("No")), ("1", _("Yes, a complaint"))],
+                                       coerce=lambda v: v == "1", empty_value=None)
 
     def clean(self) -> dict:
         data = super().clean()
@@ -25,4 +27,8 @@ class CallForm(forms.Form):
                 self.add_error("satisfaction", _("Record the customer's satisfaction."))
             if not (data.get("customer_words") or "").strip():
                 self.add_error("customer_words", _("Write down what the customer said, in full, satisfied or not."))
+            if data.get("complaint") is None:
+                self.add_error("complaint", _("Say whether the customer has a complaint."))
+        if data.get("complaint") is None:
+            data["complaint"] = False
         return data

@@ -1,10 +1,12 @@
-from django.db.models import Count, QuerySet
+from datetime import timedelta
+
+from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
 
 from dealership.access import scoped
 from dealership.models import User, WorkOrder
 
-from .models import FollowUpTask
+from .models import FollowUpCall, FollowUpTask
 
 
 def open_followups(*, user: User) -> QuerySet[FollowUpTask]:
@@ -22,6 +24,9 @@ def overview_figures(*, user: User) -> dict:
     for row in by_status:
         stores.setdefault(row["store__name"], {})[row["status"]] = row["n"]
     tasks = scoped(FollowUpTask.objects.all(), user)
+    since = timezone.now() - timedelta(days=30)
+    calls = scoped(FollowUpCall.objects.filter(reached=True, at__gte=since), user).aggregate(
+        n=Count("id"), avg=Avg("satisfaction"), complaints=Count("id", filter=Q(complaint=True)))
     now = timezone.now()
     return {
         "stores": stores,
@@ -29,4 +34,5 @@ def overview_figures(*, user: User) -> dict:
         "followups_open": tasks.filter(status=FollowUpTask.Status.OPEN).count(),
         "followups_overdue": tasks.filter(status=FollowUpTask.Status.OPEN, due_by__lt=now).count(),
         "followups_done": tasks.filter(status=FollowUpTask.Status.DONE).count(),
+        "calls_30d": calls["n"], "satisfaction_30d": calls["avg"], "complaints_30d": calls["complaints"],
     }

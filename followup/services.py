@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dealership.errors import ProcessError
+from dealership.messages import N_
 from dealership.models import Role, User, WorkOrder
 from dealership.services import work_order_transition
 from settlement.models import GatePass
@@ -66,7 +67,7 @@ def followup_call_record(*, task: FollowUpTask, agent: User, reached: bool, chan
             locked.status = FollowUpTask.Status.DONE
             locked.done_at = timezone.now()
             work_order_transition(work_order=locked.work_order, to=WorkOrder.Status.CLOSED, actor=agent,
-                                  note=_("Follow-up done: satisfaction %(s)s/5.") % {"s": satisfaction})
+                                  message=N_("Follow-up done: satisfaction %(s)s/5."), params={"s": satisfaction})
         locked.save(update_fields=["attempts", "status", "done_at"])
     return call
 

@@ -9,6 +9,8 @@ from django.views.decorators.http import require_POST
 from dealership.access import MANAGERS, get_scoped_or_404, role_required
 from dealership.errors import ProcessError
 from dealership.models import Role
+from dealership.selectors import open_tasks_for
+from settlement.services import amount_paid
 
 from . import services
 from .forms import CallForm
@@ -21,13 +23,15 @@ PAGE_SIZE = 25
 @role_required(Role.FOLLOWUP_AGENT, *MANAGERS)
 def queue(request: HttpRequest) -> HttpResponse:
     page = Paginator(open_followups(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "followup/queue.html", {"page": page, "now": timezone.now()})
+    return render(request, "followup/queue.html", {"page": page, "now": timezone.now(),
+                                                   "tasks": open_tasks_for(user=request.user)})
 
 
 def _task_page(request: HttpRequest, task: FollowUpTask, form: CallForm, status: int = 200):
     return render(request, "followup/task.html", {
         "task": task, "form": form, "order": task.work_order,
         "lines": task.work_order.lines.order_by("id"),
+        "paid": amount_paid(work_order=task.work_order),
         "calls": task.calls.select_related("agent"),
     }, status=status)
 

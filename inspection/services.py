@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from dealership.errors import ProcessError, Refusal
+from dealership.messages import N_
 from dealership.models import Role, User, WorkOrder
 from dealership.services import staff_task_create, staff_tasks_close, work_order_transition
 from workshop.models import Job
@@ -41,19 +42,19 @@ def inspection_record(*, work_order: WorkOrder, inspector: User, passed: bool, n
         if passed:
             staff_task_create(store=order.store_id, assignee=order.advisor, work_order=order, link=link,
                               key=f"handover-{order.pk}-{inspection.pk}",
-                              title=_("QC passed: take over %(plate)s from QC") % {"plate": order.vehicle.plate})
+                              message=N_("QC passed: take over %(plate)s from QC"), params={"plate": order.vehicle.plate})
         else:
             last_job = order.jobs.order_by("-started_at", "-id").first()
             for person in {order.advisor, last_job.technician if last_job else None} - {None}:
                 staff_task_create(store=order.store_id, assignee=person, work_order=order, link=link,
                                   key=f"rework-{order.pk}-{inspection.pk}-{person.pk}",
-                                  title=_("QC failed on %(plate)s: %(notes)s") % {"plate": order.vehicle.plate,
-                                                                                  "notes": notes.strip()[:80]})
+                                  message=N_("QC failed on %(plate)s: %(notes)s"),
+                                  params={"plate": order.vehicle.plate, "notes": notes.strip()[:80]})
 
     work_order_transition(
         work_order=work_order, to=S.QC_PASSED if passed else S.QC_FAILED, actor=inspector,
         guards=[_all_jobs_finished] if passed else [], after=record,
-        note=(_("QC passed.") if passed else _("QC failed: %(notes)s") % {"notes": notes.strip()}),
+        message=N_("QC passed.") if passed else N_("QC failed."), note=notes.strip(),
     )
     return created[0]
 
@@ -69,8 +70,9 @@ def handover_acknowledge(*, work_order: WorkOrder, advisor: User) -> WorkOrder:
                                                   order.inspections.values_list("pk", flat=True)], actor=advisor)
         staff_task_create(store=order.store_id, role=Role.CASHIER, work_order=order,
                           key=f"settle-{order.pk}", link=reverse("settlement:order", args=[order.pk]),
-                          title=_("Settle %(number)s (%(plate)s)") % {"number": order.number, "plate": order.vehicle.plate})
+                          message=N_("Settle %(number)s (%(plate)s)"),
+                          params={"number": order.number, "plate": order.vehicle.plate})
 
     return work_order_transition(work_order=work_order, to=S.READY, actor=advisor, after=tasks,
-                                 note=_("Internal handover from QC acknowledged; ready for the customer."))
+                                 message=N_("Internal handover from QC acknowledged; ready for the customer."))
 

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from dealership.access import ADVISORS, MANAGERS, get_scoped_or_404, role_required
 from dealership.errors import ProcessError
 from dealership.models import Role, WorkOrder
-from dealership.selectors import work_order_detail, work_orders_in_status
+from dealership.selectors import open_tasks_for, work_order_detail, work_orders_in_status
 from workshop.models import Job
 
 from . import services
@@ -22,6 +22,7 @@ QUEUE_LIMIT = 100
 def queue(request: HttpRequest) -> HttpResponse:
     return render(request, "inspection/queue.html", {
         "orders": work_orders_in_status(user=request.user, statuses=[S.REPAIR_DONE])[:QUEUE_LIMIT],
+        "tasks": open_tasks_for(user=request.user),
         "now": timezone.now(),
     })
 

@@ -17,7 +17,7 @@ class WalkInForm(forms.Form):
 
 
 class DetailsForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput(attrs={"id": "details-version"}))
     customer_words = forms.CharField(label=_("Customer's description"), required=False,
                                      widget=forms.Textarea(attrs={"rows": 3}))
     diagnosis = forms.CharField(label=_("Diagnosis"), required=False,
@@ -89,7 +89,7 @@ class AddLineForm(forms.Form):
 
 
 class SignForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput(attrs={"id": "sign-version"}))
     explained = forms.BooleanField(label=_("I explained the items, the quote and the delivery time to the customer (REC-10)"),
                                    required=False)
     customer_signed_name = forms.CharField(label=_("Customer's name as signed"), max_length=50, required=False)

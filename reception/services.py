@@ -3,11 +3,13 @@
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from appointments.models import Appointment
 from dealership.errors import ConflictError, ProcessError, Refusal
+from dealership.messages import N_
 from dealership.models import Customer, Store, User, Vehicle, WorkOrder, WorkOrderEvent, WorkOrderLine
 from dealership.services import (
     Override,
@@ -34,7 +36,7 @@ def appointment_receive(*, appointment: Appointment, actor: User) -> WorkOrder:
             locked.arrived_at = timezone.now()
             locked.save(update_fields=["status", "arrived_at"])
             work_order_note(work_order=locked.work_order, actor=actor,
-                            note=_("Customer arrived for the appointment; reception started."))
+                            message=N_("Customer arrived for the appointment; reception started."))
         elif locked.status != Appointment.Status.ARRIVED:
             raise ProcessError(_("This appointment is %(status)s.") % {"status": locked.get_status_display()})
     return locked.work_order
@@ -42,8 +44,24 @@ def appointment_receive(*, appointment: Appointment, actor: User) -> WorkOrder:
 
 def walk_in_open(*, store: Store, actor: User, customer: Customer, vehicle: Vehicle,
                  customer_words: str) -> WorkOrder:
+    """Open a draft order for a customer who came without an appointment. A car
+    with an appointment today, or with an order still open, is not opened a
+    second time: the advisor continues on the one there is."""
     if not customer_words.strip():
         raise ProcessError(_("Record the customer's own description."), rule="REC-4")
+    booked = (Appointment.objects.filter(vehicle=vehicle, status=Appointment.Status.BOOKED,
+                                         starts_at__date=timezone.localdate()).first())
+    if booked:
+        raise ProcessError(_("%(plate)s has an appointment today at %(time)s: receive it from the arrivals list.")
+                           % {"plate": vehicle.plate, "time": timezone.localtime(booked.starts_at).strftime("%H:%M")},
+                           rule="REC-1")
+    open_order = (WorkOrder.objects.filter(vehicle=vehicle).exclude(
+        status__in=[WorkOrder.Status.DELIVERED, WorkOrder.Status.CLOSED, WorkOrder.Status.CANCELLED])
+        .exclude(appointment__status=Appointment.Status.BOOKED).first())
+    if open_order:
+        raise ProcessError(_("%(plate)s already has work order %(number)s open (%(status)s); continue on that one.")
+                           % {"plate": vehicle.plate, "number": open_order.number,
+                              "status": open_order.get_status_display()})
     return work_order_create(store=store, customer=customer, vehicle=vehicle, advisor=actor,
                              actor=actor, origin=WorkOrder.Origin.WALK_IN,
                              customer_words=customer_words.strip())
@@ -87,12 +105,13 @@ def walkaround_record(*, work_order: WorkOrder, actor: User, mileage: int, milea
             vehicle_record_mileage(vehicle=order.vehicle, km=mileage, actor=actor,
                                    reason=mileage_reason, work_order=order)
             WorkOrder.objects.filter(pk=order.pk).update(mileage_in=mileage)
+        WorkOrder.objects.filter(pk=order.pk).update(version=F("version") + 1)
         walkaround, created = WalkAround.objects.update_or_create(
             work_order=order,
             defaults={"store_id": order.store_id, "mileage": mileage, "completed_by": actor, **fields},
         )
         work_order_note(work_order=order, actor=actor, rule="REC-5",
-                        note=_("Walk-around recorded.") if created else _("Walk-around updated."))
+                        message=N_("Walk-around recorded.") if created else N_("Walk-around updated."))
     return walkaround
 
 
@@ -104,9 +123,8 @@ def work_order_decline_line(*, line: WorkOrderLine, actor: User) -> None:
         WorkOrderLine.objects.filter(pk=line.pk, work_order=order).update(
             approval=WorkOrderLine.Approval.DECLINED)
         work_order_recalculate(work_order=order)
-        WorkOrderEvent.objects.create(store_id=order.store_id, work_order=order,
-                                      kind=WorkOrderEvent.Kind.LINE, actor=actor,
-                                      note=_("Customer declined: %(desc)s") % {"desc": line.description})
+        work_order_note(work_order=order, actor=actor, kind=WorkOrderEvent.Kind.LINE,
+                        message=N_("Customer declined: %(desc)s"), params={"desc": line.description})
 
 
 def sign_refusals(order: WorkOrder) -> list[Refusal]:
@@ -151,7 +169,7 @@ def work_order_sign(*, work_order: WorkOrder, actor: User, customer_signed_name:
         guards=[completeness, explained_guard, signature_guard],
         changes={"customer_signed_name": customer_signed_name.strip(), "customer_signed_at": now,
                  "advisor_signed_at": now},
-        note=_("Signed by the customer (%(name)s) and the advisor.") % {"name": customer_signed_name.strip()},
+        message=N_("Signed by the customer (%(name)s) and the advisor."), params={"name": customer_signed_name.strip()},
         expected_version=expected_version, override=override,
     )
     appointment = Appointment.objects.filter(work_order=order).first()
@@ -172,4 +190,4 @@ def work_order_cancel(*, work_order: WorkOrder, actor: User, reason: str) -> Wor
 
     return work_order_transition(work_order=work_order, to=WorkOrder.Status.CANCELLED, actor=actor,
                                  changes={"cancel_reason": reason.strip()}, after=cancel_appointment,
-                                 note=_("Cancelled: %(reason)s") % {"reason": reason.strip()})
+                                 message=N_("Cancelled."), note=reason.strip())

@@ -8,6 +8,7 @@ urlpatterns = [
     path("walk-in/", views.walk_in, name="walk_in"),
     path("appointments/<int:pk>/receive/", views.receive, name="receive"),
     path("orders/<int:pk>/", views.order, name="order"),
+    path("orders/<int:pk>/missing/", views.order_missing, name="order_missing"),
     path("orders/<int:pk>/details/", views.order_details, name="order_details"),
     path("orders/<int:pk>/walkaround/", views.order_walkaround, name="order_walkaround"),
     path("orders/<int:pk>/lines/", views.order_add_line, name="order_add_line"),

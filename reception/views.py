@@ -2,6 +2,8 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,7 +15,7 @@ from dealership.errors import GuardRefused, ProcessError
 from dealership.forms import CustomerVehicleForm
 from dealership.models import Role, WorkOrder, WorkOrderLine
 from dealership.printing import pdf_response
-from dealership.selectors import work_order_detail, work_orders_in_status
+from dealership.selectors import car_lookup_context, open_tasks_for, work_order_detail, work_orders_in_status
 from dealership.services import customer_vehicle_get_or_create, work_order_add_line
 from dealership.workflow import EDITABLE_STATUSES
 
@@ -31,10 +33,13 @@ def desk(request: HttpRequest) -> HttpResponse:
     """The advisor's desk: today's arrivals and every open order by stage."""
     user = request.user
     orders = work_orders_in_status(user=user, statuses=[
-        S.DRAFT, S.SIGNED, S.IN_REPAIR, S.REPAIR_DONE, S.QC_FAILED, S.QC_PASSED, S.READY, S.SETTLED])
+        S.DRAFT, S.SIGNED, S.IN_REPAIR, S.REPAIR_DONE, S.QC_FAILED, S.QC_PASSED, S.READY, S.SETTLED]
+    ).select_related("appointment")
     if request.GET.get("mine") != "0" and user.has_role(Role.SERVICE_ADVISOR):
         orders = orders.filter(advisor=user)
-    orders = list(orders[:200])
+    orders = [o for o in orders[:200] if o.status != S.DRAFT or o.origin == WorkOrder.Origin.WALK_IN
+              or getattr(o, "appointment", None) is None
+              or o.appointment.status == Appointment.Status.ARRIVED]
     columns = [
         (_("At reception"), [o for o in orders if o.status == S.DRAFT]),
         (_("In the workshop"), [o for o in orders if o.status in (S.SIGNED, S.IN_REPAIR, S.REPAIR_DONE, S.QC_FAILED)]),
@@ -43,8 +48,9 @@ def desk(request: HttpRequest) -> HttpResponse:
     ]
     return render(request, "reception/desk.html", {
         "arrivals": appointments_on(user=user, day=timezone.localdate()),
+        "is_advisor": user.has_role(*ADVISORS) and user.store_id is not None,
         "columns": columns, "now": timezone.now(),
-        "tasks": user.staff_tasks.filter(done_at__isnull=True).select_related("work_order")[:20],
+        "tasks": open_tasks_for(user=user),
     })
 
 
@@ -67,35 +73,71 @@ def walk_in(request: HttpRequest) -> HttpResponse:
     form = WalkInForm(request.POST or None)
     if request.method == "POST" and vehicle_form.is_valid() and form.is_valid():
         car = vehicle_form.cleaned_data
-        with transaction.atomic():
-            customer, vehicle = customer_vehicle_get_or_create(
-                store=store, plate=car["plate"], vin=car["vin"], make=car["make"], model=car["model"],
-                customer_name=car["customer_name"], mobile=car["mobile"], title=car["title"],
-                board_display=car["board_display"], consent_to_messages=car["consent_to_messages"])
-            order = services.walk_in_open(store=store, actor=request.user, customer=customer,
-                                          vehicle=vehicle, customer_words=form.cleaned_data["customer_words"])
-        return redirect("reception:order", pk=order.pk)
-    return render(request, "reception/walk_in.html", {"vehicle_form": vehicle_form, "form": form})
+        try:
+            with transaction.atomic():
+                customer, vehicle, notes = customer_vehicle_get_or_create(
+                    store=store, plate=car["plate"], vin=car["vin"], make=car["make"], model=car["model"],
+                    customer_name=car["customer_name"], mobile=car["mobile"], title=car["title"],
+                    board_display=car["board_display"], consent_to_messages=car["consent_to_messages"])
+                order = services.walk_in_open(store=store, actor=request.user, customer=customer,
+                                              vehicle=vehicle, customer_words=form.cleaned_data["customer_words"])
+        except ProcessError as exc:
+            form.add_error(None, str(exc))
+        else:
+            for note in notes:
+                messages.info(request, note)
+            return redirect("reception:order", pk=order.pk)
+    return render(request, "reception/walk_in.html", {
+        "vehicle_form": vehicle_form, "form": form, **car_lookup_context(store=store, form=vehicle_form)})
 
 
-def _workspace(request: HttpRequest, order: WorkOrder, status: int = 200, **forms) -> HttpResponse:
+SECTIONS = {
+    "details": "reception/partials/details.html",
+    "walkaround": "reception/partials/walkaround.html",
+    "lines": "reception/partials/lines.html",
+    "sign": "reception/partials/sign.html",
+}
+
+
+def _context(order: WorkOrder, **forms) -> dict:
     walkaround = WalkAround.objects.filter(work_order=order).first()
-    store = order.store
-    context = {
+    return {
         "order": order,
         "editable": order.status in EDITABLE_STATUSES,
         "walkaround": walkaround,
         "details_form": forms.get("details_form") or DetailsForm.for_order(order),
-        "walkaround_form": forms.get("walkaround_form") or WalkAroundForm(
-            instance=walkaround, initial={"mileage": order.mileage_in or order.vehicle.mileage}),
-        "line_form": forms.get("line_form") or AddLineForm(store=store),
+        "walkaround_form": forms.get("walkaround_form") or WalkAroundForm(instance=walkaround),
+        "line_form": forms.get("line_form") or AddLineForm(store=order.store),
         "sign_form": forms.get("sign_form") or SignForm(initial={"version": order.version,
                                                                  "customer_signed_name": order.customer.name}),
+        "cancel_form": forms.get("cancel_form") or CancelForm(),
         "missing": services.sign_refusals(order) if order.status == S.DRAFT else [],
         "sign_errors": forms.get("sign_errors", []),
-        "cancel_form": forms.get("cancel_form") or CancelForm(),
+        "saved": forms.get("saved"),
     }
-    return render(request, "reception/order.html", context, status=status)
+
+
+def _workspace(request: HttpRequest, order: WorkOrder, status: int = 200, **forms) -> HttpResponse:
+    return render(request, "reception/order.html", _context(order, **forms), status=status)
+
+
+def _respond(request: HttpRequest, pk: int, section: str, *, ok: bool, **forms) -> HttpResponse:
+    """After a section's POST: with htmx, swap just that section (so what is
+    typed in the others stays), bump the version fields and tell the page the
+    order changed; without JavaScript, redirect or re-render the page."""
+    order = _order_for_edit(request, pk)
+    if request.htmx:
+        context = _context(order, **forms)
+        html = render_to_string(SECTIONS[section], context, request=request)
+        if ok:
+            html += render_to_string("reception/partials/versions_oob.html", context, request=request)
+        response = HttpResponse(html)
+        if ok:
+            response["HX-Trigger"] = "order-changed"
+        return response
+    if ok:
+        return redirect("reception:order", pk=pk)
+    return _workspace(request, order, status=400, **forms)
 
 
 def _order_for_edit(request: HttpRequest, pk: int) -> WorkOrder:
@@ -105,6 +147,14 @@ def _order_for_edit(request: HttpRequest, pk: int) -> WorkOrder:
 @role_required(*DESK_ROLES)
 def order(request: HttpRequest, pk: int) -> HttpResponse:
     return _workspace(request, _order_for_edit(request, pk))
+
+
+@role_required(*DESK_ROLES)
+def order_missing(request: HttpRequest, pk: int) -> HttpResponse:
+    """htmx fragment: what still stands between the order and the signatures."""
+    order = _order_for_edit(request, pk)
+    return render(request, "reception/partials/missing.html", {
+        "order": order, "missing": services.sign_refusals(order) if order.status == S.DRAFT else []})
 
 
 @require_POST
@@ -122,9 +172,8 @@ def order_details(request: HttpRequest, pk: int) -> HttpResponse:
         except ProcessError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, _("Saved."))
-            return redirect("reception:order", pk=pk)
-    return _workspace(request, order, status=400, details_form=form)
+            return _respond(request, pk, "details", ok=True, saved="details")
+    return _respond(request, pk, "details", ok=False, details_form=form)
 
 
 @require_POST
@@ -141,9 +190,8 @@ def order_walkaround(request: HttpRequest, pk: int) -> HttpResponse:
         except ProcessError as exc:
             form.add_error("mileage_reason" if exc.rule == "REC-7" else None, str(exc))
         else:
-            messages.success(request, _("Walk-around saved."))
-            return redirect("reception:order", pk=pk)
-    return _workspace(request, order, status=400, walkaround_form=form)
+            return _respond(request, pk, "walkaround", ok=True, saved="walkaround")
+    return _respond(request, pk, "walkaround", ok=False, walkaround_form=form)
 
 
 @require_POST
@@ -159,8 +207,8 @@ def order_add_line(request: HttpRequest, pk: int) -> HttpResponse:
         except ProcessError as exc:
             form.add_error(None, str(exc))
         else:
-            return redirect("reception:order", pk=pk)
-    return _workspace(request, order, status=400, line_form=form)
+            return _respond(request, pk, "lines", ok=True)
+    return _respond(request, pk, "lines", ok=False, line_form=form)
 
 
 @require_POST
@@ -173,7 +221,7 @@ def order_decline_line(request: HttpRequest, pk: int, line_pk: int) -> HttpRespo
         services.work_order_decline_line(line=line, actor=request.user)
     except ProcessError as exc:
         messages.error(request, str(exc))
-    return redirect("reception:order", pk=pk)
+    return _respond(request, pk, "lines", ok=True)
 
 
 @require_POST
@@ -181,6 +229,7 @@ def order_decline_line(request: HttpRequest, pk: int, line_pk: int) -> HttpRespo
 def order_sign(request: HttpRequest, pk: int) -> HttpResponse:
     order = _order_for_edit(request, pk)
     form = SignForm(request.POST)
+    errors: list[str] = []
     if form.is_valid():
         try:
             services.work_order_sign(
@@ -188,12 +237,17 @@ def order_sign(request: HttpRequest, pk: int) -> HttpResponse:
                 customer_signed_name=form.cleaned_data["customer_signed_name"],
                 explained=form.cleaned_data["explained"], expected_version=form.cleaned_data["version"])
         except GuardRefused as exc:
-            return _workspace(request, order, status=400, sign_form=form, sign_errors=exc.messages)
+            errors = exc.messages
         except ProcessError as exc:
-            return _workspace(request, order, status=400, sign_form=form, sign_errors=[str(exc)])
-        messages.success(request, _("Work order signed. Print the customer's copy."))
-        return redirect("reception:order", pk=pk)
-    return _workspace(request, order, status=400, sign_form=form)
+            errors = [str(exc)]
+        else:
+            messages.success(request, _("Work order signed. Print the customer's copy."))
+            if request.htmx:
+                response = HttpResponse(status=204)
+                response["HX-Redirect"] = reverse("reception:order", args=[pk])
+                return response
+            return redirect("reception:order", pk=pk)
+    return _respond(request, pk, "sign", ok=False, sign_form=form, sign_errors=errors)
 
 
 @require_POST
@@ -218,4 +272,4 @@ def order_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     copy = request.GET.get("copy", "customer")
     if copy not in COPIES:
         copy = "customer"
-    return pdf_response(work_order_pdf(order=order, copy=copy), f"{order.number}.pdf")
+    return pdf_response(work_order_pdf(order=order, copy=copy), f"{order.number}-{copy}.pdf")

@@ -17,4 +17,5 @@ class PaymentForm(forms.Form):
 class GateCheckForm(forms.Form):
     number = forms.CharField(label=_("Gate pass number"), max_length=30,
                              widget=forms.TextInput(attrs={"autocomplete": "off", "autofocus": True,
-                                                           "inputmode": "text"}))
+                                                           "placeholder": "TH-G26000123 / 26000123"}),
+                             help_text=_("The full number, or just the digits after the letters."))

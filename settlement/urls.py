@@ -10,4 +10,5 @@ urlpatterns = [
     path("orders/<int:pk>/gate-pass/", views.issue_gate_pass, name="issue_gate_pass"),
     path("gate/", views.gate, name="gate"),
     path("gate/check/", views.gate_check, name="gate_check"),
+    path("gate/release/", views.gate_release, name="gate_release"),
 ]

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from dealership.access import ADVISORS, MANAGERS, role_required
 from dealership.errors import ProcessError
 from dealership.models import Role, WorkOrder
-from dealership.selectors import work_order_detail, work_orders_in_status
+from dealership.selectors import open_tasks_for, work_order_detail, work_orders_in_status
 
 from . import services
 from .forms import GateCheckForm, PaymentForm
@@ -24,7 +24,7 @@ VIEWERS = (Role.CASHIER, *ADVISORS, *MANAGERS)
 def queue(request: HttpRequest) -> HttpResponse:
     orders = work_orders_in_status(user=request.user, statuses=[S.READY, S.SETTLED]).annotate(
         paid=Coalesce(Sum("payments__amount"), Value(0), output_field=DecimalField()))[:QUEUE_LIMIT]
-    return render(request, "settlement/queue.html", {"orders": orders})
+    return render(request, "settlement/queue.html", {"orders": orders, "tasks": open_tasks_for(user=request.user)})
 
 
 def _order_page(request: HttpRequest, order: WorkOrder, form: PaymentForm | None = None, status: int = 200):
@@ -81,14 +81,27 @@ def gate(request: HttpRequest) -> HttpResponse:
 @require_POST
 @role_required(Role.GATE_GUARD, store_required=True)
 def gate_check(request: HttpRequest) -> HttpResponse:
+    """Step 1: look the pass up and show the car; nothing is used yet."""
     form = GateCheckForm(request.POST)
-    result = None
+    found = None
     if form.is_valid():
         try:
-            result = services.gate_pass_use(store_id=request.user.store_id, number=form.cleaned_data["number"],
-                                            guard=request.user)
+            found = services.gate_pass_find(store_id=request.user.store_id, number=form.cleaned_data["number"])
         except ProcessError as exc:
-            form.add_error("number", str(exc))
-    status = 200 if result else 400
-    return render(request, "settlement/gate.html", {"form": GateCheckForm() if result else form,
-                                                     "result": result}, status=status)
+            return render(request, "settlement/gate.html", {"form": form, "refused": str(exc)}, status=400)
+    return render(request, "settlement/gate.html", {"form": form, "found": found}, status=200 if found else 400)
+
+
+@require_POST
+@role_required(Role.GATE_GUARD, store_required=True)
+def gate_release(request: HttpRequest) -> HttpResponse:
+    """Step 2: the plate matches the car; let it out and use the pass."""
+    form = GateCheckForm(request.POST)
+    if not form.is_valid():
+        return render(request, "settlement/gate.html", {"form": form}, status=400)
+    try:
+        used = services.gate_pass_use(store_id=request.user.store_id, number=form.cleaned_data["number"],
+                                      guard=request.user)
+    except ProcessError as exc:
+        return render(request, "settlement/gate.html", {"form": form, "refused": str(exc)}, status=400)
+    return render(request, "settlement/gate.html", {"form": GateCheckForm(), "released": used})

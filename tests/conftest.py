@@ -113,9 +113,11 @@ def order_in(team, vehicle, catalogue):
     return make
 
 
-def login(user) -> Client:
+def login(user, language: str | None = None) -> Client:
     client = Client()
     assert client.login(username=user.username, password=PASSWORD)
+    if language:
+        client.cookies["django_language"] = language
     return client
 
 

@@ -55,7 +55,7 @@ def records(team, order_in, vehicle, catalogue):
         store=team.store, actor=team[Role.APPOINTMENT_AGENT], customer=vehicle.customer,
         vehicle=VehicleFactory(store=team.store), advisor=team[Role.SERVICE_ADVISOR],
         starts_at=datetime.combine(tomorrow, time(9, 0), tzinfo=timezone.get_current_timezone()),
-        customer_words="异响", pre_diagnosis="检查")
+        customer_words="异响", pre_diagnosis="检查", labour_operations=[catalogue["labour"]])
     line = delivered.lines.first()
     return {
         "order": delivered.pk, "job": Job.objects.get(work_order=in_repair).pk,
@@ -69,7 +69,7 @@ ARGS = {
     "dealership:order": ["order"],
     "appointments:detail": ["appointment"],
     "reception:receive": ["appointment"],
-    "reception:order": ["order"], "reception:order_details": ["order"], "reception:order_walkaround": ["order"],
+    "reception:order": ["order"], "reception:order_missing": ["order"], "reception:order_details": ["order"], "reception:order_walkaround": ["order"],
     "reception:order_add_line": ["order"], "reception:order_decline_line": ["order", "line"],
     "reception:order_sign": ["order"], "reception:order_cancel": ["order"], "reception:order_pdf": ["order"],
     "workshop:start": ["order"], "workshop:finish": ["job"],

@@ -50,3 +50,26 @@ def test_the_interface_is_chinese_by_default_and_english_on_request(team):
 def test_the_login_page_has_the_language_switch(client):
     html = client.get(reverse("login")).content.decode()
     assert 'value="zh-hans"' in html and 'value="en"' in html
+
+
+def test_an_english_browser_still_gets_chinese_until_english_is_chosen(client):
+    assert "登录" in client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en").content.decode()
+    client.cookies["django_language"] = "en"
+    assert "Log in" in client.get(reverse("login")).content.decode()
+
+
+def test_the_timeline_and_tasks_read_in_each_readers_language(order_in, team):
+    """System text is stored as a message id and translated when shown, so an
+    English reader does not see Chinese notes written by a Chinese user."""
+    from django.utils import translation
+
+    order = order_in("qc_passed")
+    with translation.override("zh-hans"):  # the actions were taken in Chinese
+        pass
+    advisor = team[Role.SERVICE_ADVISOR]
+    zh = login(advisor).get(reverse("dealership:order", args=[order.pk])).content.decode()
+    en = login(advisor, language="en").get(reverse("dealership:order", args=[order.pk])).content.decode()
+    assert "质检通过。" in zh and "QC passed." not in zh
+    assert "QC passed." in en and "质检通过。" not in en
+    desk_en = login(advisor, language="en").get(reverse("reception:desk")).content.decode()
+    assert "take over" in desk_en

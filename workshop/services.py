@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dealership.errors import ProcessError, Refusal
+from dealership.messages import N_
 from dealership.models import Role, User, WorkOrder
 from dealership.services import staff_task_create, work_order_transition
 
@@ -24,7 +25,7 @@ def job_start(*, work_order: WorkOrder, technician: User) -> Job:
             jobs: list[Job] = []
             work_order_transition(
                 work_order=work_order, to=S.IN_REPAIR, actor=technician,
-                note=_("Rework started.") if kind == Job.Kind.REWORK else _("Repair started."),
+                message=N_("Rework started.") if kind == Job.Kind.REWORK else N_("Repair started."),
                 after=lambda order: jobs.append(Job.objects.create(
                     store_id=order.store_id, work_order=order, technician=technician, kind=kind)),
             )
@@ -53,12 +54,13 @@ def job_finish(*, job: Job, technician: User, self_checked: bool, report: str) -
             raise ProcessError(_("This job is already finished."))
         staff_task_create(store=order.store_id, role=Role.QC_INSPECTOR, work_order=order,
                           key=f"qc-{order.pk}-{job.pk}",
-                          title=_("Inspect %(plate)s (%(number)s)") % {"plate": order.vehicle.plate, "number": order.number})
+                          message=N_("Inspect %(plate)s (%(number)s)"),
+                          params={"plate": order.vehicle.plate, "number": order.number})
 
     work_order_transition(
         work_order=job.work_order, to=S.REPAIR_DONE, actor=technician,
         guards=[self_check, repair_report], after=close_job,
-        note=_("Self-check done and repair report signed."),
+        message=N_("Self-check done and repair report signed."), note=report.strip(),
     )
     job.refresh_from_db()
     return job

@@ -4,13 +4,15 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ..messages import render_message
 from .org import Role, Store
 
 
 class StaffTask(models.Model):
     store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
     key = models.CharField(max_length=120)
-    title = models.CharField(_("task"), max_length=200)
+    message = models.CharField(_("task"), max_length=200)  # English message id, see dealership.messages
+    params = models.JSONField(default=dict, blank=True)
     role = models.CharField(_("for role"), max_length=30, choices=Role.choices, blank=True)
     assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
                                  blank=True, related_name="staff_tasks")
@@ -29,4 +31,8 @@ class StaffTask(models.Model):
                    models.Index(fields=["store", "assignee", "done_at"])]
 
     def __str__(self) -> str:
-        return self.title
+        return self.message
+
+    @property
+    def text(self) -> str:
+        return render_message(self.message, self.params)

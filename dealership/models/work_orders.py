@@ -8,6 +8,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ..messages import render_message
 from .catalogue import LabourOperation, Part
 from .customers import Customer, Vehicle
 from .org import Store
@@ -156,7 +157,9 @@ class WorkOrderEvent(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
                               blank=True, related_name="+")
     at = models.DateTimeField(auto_now_add=True, db_index=False)
-    note = models.TextField(blank=True)
+    message = models.CharField(max_length=200, blank=True)  # English message id, see dealership.messages
+    params = models.JSONField(default=dict, blank=True)
+    note = models.TextField(blank=True)  # what a person wrote (a reason, findings), shown as written
     rule = models.CharField(max_length=20, blank=True)
     override_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                     null=True, blank=True, related_name="+")
@@ -169,3 +172,7 @@ class WorkOrderEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.work_order_id} {self.from_status}->{self.to_status}"
+
+    @property
+    def text(self) -> str:
+        return render_message(self.message, self.params)

@@ -15,7 +15,7 @@ from dealership.errors import ProcessError
 from dealership.models import Role, StaffTask, WorkOrder
 
 from ..conftest import login
-from ..factories import StoreFactory, VehicleFactory
+from ..factories import LabourFactory, StoreFactory, VehicleFactory
 
 
 def at(day: date, hh: int, mm: int) -> datetime:
@@ -32,6 +32,8 @@ def book(team, vehicle, starts_at, **kw):
                     vehicle=vehicle, advisor=team[Role.SERVICE_ADVISOR], starts_at=starts_at,
                     customer_words="早上启动有异响", pre_diagnosis="可能是皮带老化,建议检查更换")
     defaults.update(kw)
+    if "labour_operations" not in kw and "parts" not in kw:
+        defaults["labour_operations"] = [LabourFactory(store=team.store)]
     return appointment_book(**defaults)
 
 
@@ -74,6 +76,18 @@ def test_apt3_a_booking_needs_a_pre_diagnosis(team, vehicle, tomorrow):
     with pytest.raises(ProcessError) as exc:
         book(team, vehicle, at(tomorrow, 9, 0), pre_diagnosis="")
     assert exc.value.rule == "APT-3"
+
+
+def test_apt4_a_booking_needs_an_item_so_the_customer_hears_an_estimate(team, vehicle, tomorrow):
+    with pytest.raises(ProcessError) as exc:
+        book(team, vehicle, at(tomorrow, 9, 0), labour_operations=[], parts=[])
+    assert exc.value.rule == "APT-4"
+
+
+def test_a_car_with_an_appointment_ahead_is_not_booked_twice(team, vehicle, tomorrow):
+    book(team, vehicle, at(tomorrow, 9, 0))
+    with pytest.raises(ProcessError, match=vehicle.plate):
+        book(team, vehicle, at(tomorrow, 14, 0))
 
 
 def test_sch1_a_taken_slot_is_refused(team, vehicle, tomorrow):
@@ -144,6 +158,7 @@ def _form_data(team, tomorrow, **overrides):
         "car-customer_name": "张伟", "car-title": "mr", "car-mobile": "13912345678", "car-board_display": "surname",
         "advisor": team[Role.SERVICE_ADVISOR].pk, "day": tomorrow.isoformat(), "slot": "09:00",
         "customer_words": "刹车异响", "pre_diagnosis": "刹车片磨损",
+        "labour_operations": [LabourFactory(store=team.store).pk],
     }
     data.update(overrides)
     return data
@@ -153,6 +168,7 @@ def test_apt4_apt6_the_booking_screen_tells_what_to_tell_the_customer(team, cata
     client = login(team[Role.APPOINTMENT_AGENT])
     response = client.post(reverse("appointments:new"),
                            _form_data(team, tomorrow, labour_operations=[catalogue["labour"].pk]), follow=True)
+    assert Appointment.objects.get().work_order.total == catalogue["labour"].price
     assert response.status_code == 200
     appointment = Appointment.objects.get()
     told = response.content.decode()
@@ -173,9 +189,8 @@ def test_apt4_apt6_the_booking_screen_tells_what_to_tell_the_customer(team, cata
     ("advisor", "999999", "choice"),
 ])
 def test_the_booking_form_refuses_bad_input_with_a_message(team, tomorrow, field, value, message):
-    client = login(team[Role.APPOINTMENT_AGENT])
-    response = client.post(reverse("appointments:new"), _form_data(team, tomorrow, **{field: value}),
-                           HTTP_ACCEPT_LANGUAGE="en")
+    client = login(team[Role.APPOINTMENT_AGENT], language="en")
+    response = client.post(reverse("appointments:new"), _form_data(team, tomorrow, **{field: value}))
     assert response.status_code == 200
     assert message in response.content.decode().lower() or message in response.content.decode()
     assert not Appointment.objects.exists()

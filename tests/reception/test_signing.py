@@ -174,9 +174,9 @@ def test_a_stale_form_gets_a_conflict_message_not_a_silent_overwrite(draft_order
     ("reception:order_cancel", {"reason": ""}, "required"),
 ])
 def test_reception_forms_refuse_bad_input_with_a_message(draft_order, advisor, url_name, data, message):
-    client = login(advisor)
+    client = login(advisor, language="en")
     data = {"version": draft_order.version, **data}
-    response = client.post(reverse(url_name, args=[draft_order.pk]), data, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(reverse(url_name, args=[draft_order.pk]), data)
     assert response.status_code == 400
     assert message in response.content.decode()
 
@@ -200,7 +200,61 @@ def test_the_walk_in_form_refuses_bad_input_with_a_message(advisor, field, value
     data = {"car-plate": "粤B12345", "car-vin": "1M8GDM9AXKP042788", "car-make": "丰田", "car-model": "凯美瑞",
             "car-customer_name": "王芳", "car-title": "ms", "car-mobile": "13800001111",
             "car-board_display": "surname", "customer_words": "空调不凉", field: value}
-    response = login(advisor).post(reverse("reception:walk_in"), data, HTTP_ACCEPT_LANGUAGE="en")
+    response = login(advisor, language="en").post(reverse("reception:walk_in"), data)
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not WorkOrder.objects.exists()
+
+
+def test_saving_one_section_swaps_only_that_section_and_keeps_the_versions_current(draft_order, advisor):
+    """With htmx, saving the walk-around returns that section alone, so what is
+    typed in the other sections stays; the version fields follow the order."""
+    client = login(advisor)
+    data = {"mileage": draft_order.vehicle.mileage + 10, "fuel_level": "50", "seat_cover": "on"}
+    response = client.post(reverse("reception:order_walkaround", args=[draft_order.pk]), data,
+                           HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    draft_order.refresh_from_db()
+    assert response.status_code == 200 and response["HX-Trigger"] == "order-changed"
+    assert 'id="section-walkaround"' in html and 'id="section-details"' not in html
+    assert f'value="{draft_order.version}" id="details-version" hx-swap-oob="true"' in html
+    # the details form, submitted with the version it now holds, saves without a conflict
+    response = client.post(reverse("reception:order_details", args=[draft_order.pk]), {
+        "version": draft_order.version, "customer_words": "刹车异响", "diagnosis": "刹车片磨损",
+        "promised_at": "", "customer_waits": ""}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and response["HX-Trigger"] == "order-changed"
+
+
+def test_an_htmx_error_is_shown_in_the_section(draft_order, advisor):
+    response = login(advisor).post(reverse("reception:order_walkaround", args=[draft_order.pk]),
+                                   {"mileage": "1", "fuel_level": "50"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and "REC-7" in response.content.decode()
+    assert not response.has_header("HX-Trigger")
+
+
+def test_rec1_a_walk_in_for_a_car_booked_today_is_sent_to_the_arrivals_list(team, advisor, vehicle, catalogue):
+    from datetime import datetime, time
+
+    from appointments.models import Appointment
+    from dealership.services import work_order_create
+
+    order = work_order_create(store=team.store, customer=vehicle.customer, vehicle=vehicle, advisor=advisor,
+                              actor=advisor, origin="appointment")
+    Appointment.objects.create(store=team.store, customer=vehicle.customer, vehicle=vehicle, advisor=advisor,
+                               work_order=order, created_by=advisor, customer_words="x", pre_diagnosis="y",
+                               starts_at=datetime.combine(timezone.localdate(), time(23, 45),
+                                                          tzinfo=timezone.get_current_timezone()))
+    response = login(advisor, language="en").post(reverse("reception:walk_in"), {
+        "car-plate": vehicle.plate, "car-customer_name": vehicle.customer.name, "car-mobile": vehicle.customer.mobile,
+        "car-board_display": "surname", "customer_words": "空调不凉"})
+    assert response.status_code == 200 and "REC-1" in response.content.decode()
+    assert WorkOrder.objects.count() == 1
+
+
+def test_a_walk_in_for_a_car_with_an_open_order_is_refused(draft_order, advisor):
+    vehicle = draft_order.vehicle
+    response = login(advisor).post(reverse("reception:walk_in"), {
+        "car-plate": vehicle.plate, "car-customer_name": vehicle.customer.name, "car-mobile": vehicle.customer.mobile,
+        "car-board_display": "surname", "customer_words": "空调不凉"})
+    assert response.status_code == 200 and draft_order.number in response.content.decode()
+    assert WorkOrder.objects.count() == 1

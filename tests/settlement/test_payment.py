@@ -72,8 +72,8 @@ def test_set14_a_gate_pass_is_used_once_and_only_in_its_store(order_in, team, ot
                                              ("", "required"), ("1.234", "decimal")])
 def test_the_payment_form_refuses_bad_amounts_with_a_message(order_in, cashier, amount, message):
     order = order_in(S.READY)
-    response = login(cashier).post(reverse("settlement:pay", args=[order.pk]),
-                                   {"amount": amount, "method": "cash"}, HTTP_ACCEPT_LANGUAGE="en")
+    response = login(cashier, language="en").post(reverse("settlement:pay", args=[order.pk]),
+                                   {"amount": amount, "method": "cash"})
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not order.payments.exists()
@@ -83,3 +83,20 @@ def test_the_gate_page_refuses_an_unknown_pass(team):
     response = login(team["gate_guard"]).post(reverse("settlement:gate_check"), {"number": "NOPE-1"})
     assert response.status_code == 400
     assert "SET-14" in response.content.decode()
+
+
+def test_set14_checking_a_pass_uses_nothing_letting_the_car_out_uses_it(order_in, team):
+    order = order_in(S.DELIVERED)
+    gate_pass = GatePass.objects.get(work_order=order)
+    client = login(team["gate_guard"])
+    digits = gate_pass.number.split("G")[-1]
+    response = client.post(reverse("settlement:gate_check"), {"number": digits})
+    assert response.status_code == 200 and order.vehicle.plate in response.content.decode()
+    gate_pass.refresh_from_db()
+    assert gate_pass.used_at is None
+    assert client.post(reverse("settlement:gate_release"), {"number": gate_pass.number}).status_code == 200
+    gate_pass.refresh_from_db()
+    assert gate_pass.used_at is not None
+    again = client.post(reverse("settlement:gate_check"), {"number": gate_pass.number})
+    assert again.status_code == 400 and "SET-14" in again.content.decode()
+    assert client.post(reverse("settlement:gate_release"), {"number": gate_pass.number}).status_code == 400
