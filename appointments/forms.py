@@ -1,4 +1,5 @@
 from datetime import date, datetime
+from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
@@ -25,7 +26,13 @@ class BookingForm(forms.Form):
     parts = forms.ModelMultipleChoiceField(
         label=_("Parts"), queryset=Part.objects.none(), required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}))
+    extra_description = forms.CharField(label=_("Other item (not in the catalogue)"), max_length=100, required=False,
+                                        help_text=_("E.g. a diagnosis fee; priced here."))
+    extra_price = forms.DecimalField(label=_("Its price (yuan)"), required=False, min_value=Decimal("0"),
+                                     max_value=Decimal("999999"), decimal_places=2)
     use_buffer = forms.BooleanField(label=_("Place in a buffer slot (urgent or larger case)"), required=False)
+    beyond_capacity = forms.BooleanField(label=_("Book beyond the workshop's capacity (manager)"), required=False)
+    capacity_reason = forms.CharField(label=_("Why beyond capacity"), max_length=200, required=False)
     buffer_reason = forms.CharField(label=_("Why the buffer"), max_length=200, required=False)
 
     def __init__(self, *args, store: Store, **kwargs) -> None:
@@ -60,4 +67,10 @@ class BookingForm(forms.Form):
             data["starts_at"] = starts_at
         if data.get("use_buffer") and not (data.get("buffer_reason") or "").strip():
             self.add_error("buffer_reason", _("Say why this case goes into the buffer slot."))
+        if data.get("beyond_capacity") and not (data.get("capacity_reason") or "").strip():
+            self.add_error("capacity_reason", _("Give the reason for booking beyond the workshop's capacity."))
+        if (data.get("extra_description") or "").strip() and data.get("extra_price") is None:
+            self.add_error("extra_price", _("Give the price of this item."))
+        if data.get("extra_price") is not None and not (data.get("extra_description") or "").strip():
+            self.add_error("extra_description", _("Say what the price is for."))
         return data

@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 from datetime import datetime
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -11,8 +12,16 @@ from django.utils.translation import gettext as _
 from dealership.errors import ProcessError
 from dealership.messages import N_
 from dealership.models import Customer, LabourOperation, Part, Role, Store, User, Vehicle, WorkOrder, WorkOrderLine
-from dealership.services import staff_task_create, work_order_add_line, work_order_create
+from dealership.services import (
+    OVERRIDE_ROLES,
+    Override,
+    staff_task_create,
+    work_order_add_line,
+    work_order_create,
+    work_order_note,
+)
 
+from .capacity import capacity_take, has_room, hours_by_trade
 from .models import Appointment
 from .timetable import slot_at
 
@@ -33,6 +42,8 @@ def appointment_book(
     parts: Sequence[Part] = (),
     use_buffer: bool = False,
     buffer_reason: str = "",
+    capacity_override: Override | None = None,
+    extra_items: Sequence[tuple[str, Decimal]] = (),
 ) -> Appointment:
     """Book a reception slot with the advisor and prepare the draft work order
     from the pre-diagnosis; tell the advisor and the parts department (APT-7).
@@ -49,7 +60,7 @@ def appointment_book(
         raise ProcessError(_("Choose a service advisor of this store."))
     if starts_at <= timezone.now():
         raise ProcessError(_("The appointment time has already passed."))
-    if not labour_operations and not parts:
+    if not labour_operations and not parts and not extra_items:
         raise ProcessError(_("Add at least one labour operation or part, so the customer hears an estimate."),
                            rule="APT-4")
     other = Appointment.objects.filter(vehicle=vehicle, status=Appointment.Status.BOOKED,
@@ -94,6 +105,30 @@ def appointment_book(
             for part in parts:
                 work_order_add_line(work_order=order, actor=actor, part=part,
                                     source=WorkOrderLine.Source.APPOINTMENT)
+            for description, price in extra_items:
+                work_order_add_line(work_order=order, actor=actor, description=description, unit_price=price,
+                                    source=WorkOrderLine.Source.APPOINTMENT)
+            hours = hours_by_trade(labour_operations)
+            if capacity_override is not None:
+                if not capacity_override.by.has_role(*OVERRIDE_ROLES):
+                    raise ProcessError(_("Only the after-sales manager may book beyond the workshop's capacity."),
+                                       rule="APT-5")
+                if not capacity_override.reason.strip():
+                    raise ProcessError(_("Give the reason for booking beyond the workshop's capacity."),
+                                       rule="APT-5")
+            day = timezone.localtime(starts_at).date()
+            beyond = capacity_override is not None and not has_room(store=store, day=day, hours=hours)
+            capacity_take(store=store, day=day, hours=hours, beyond=beyond)
+            changes = {"capacity_taken": {t: str(h) for t, h in hours.items()}}
+            if beyond:
+                changes.update(capacity_override_by=capacity_override.by,
+                               capacity_override_reason=capacity_override.reason.strip())
+                work_order_note(work_order=order, actor=actor, rule="APT-5",
+                                message=N_("Booked beyond the workshop's capacity, allowed by %(who)s."),
+                                params={"who": str(capacity_override.by)}, note=capacity_override.reason.strip())
+            Appointment.objects.filter(pk=appointment.pk).update(**changes)
+            for field, value in changes.items():
+                setattr(appointment, field, value)
             _notify_booking(appointment, has_parts=bool(parts))
     except IntegrityError:
         raise ProcessError(_("%(advisor)s was booked at %(time)s by someone else a moment ago; choose another time.")

@@ -1,4 +1,5 @@
 from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.db import transaction
@@ -10,9 +11,11 @@ from django.utils.translation import gettext as _
 from dealership.access import ADVISORS, MANAGERS, get_scoped_or_404, role_required
 from dealership.errors import ProcessError
 from dealership.forms import CustomerVehicleForm
-from dealership.models import Role, User
+from dealership.models import LabourOperation, Part, Role, Trade, User
 from dealership.selectors import car_lookup_context, open_tasks_for
-from dealership.services import customer_vehicle_get_or_create
+from dealership.services import OVERRIDE_ROLES, Override, customer_vehicle_get_or_create
+
+from .capacity import CapacityFull, hours_by_trade
 
 from .forms import BookingForm
 from .models import Appointment
@@ -47,6 +50,7 @@ def appointment_new(request: HttpRequest) -> HttpResponse:
     vehicle_form = CustomerVehicleForm(request.POST or None, store=store, prefix="car")
     form = BookingForm(request.POST or None, store=store,
                        initial={"day": timezone.localdate() + timedelta(days=1)})
+    days_with_room = []
     if request.method == "POST" and vehicle_form.is_valid() and form.is_valid():
         car, data = vehicle_form.cleaned_data, form.cleaned_data
         try:
@@ -61,7 +65,14 @@ def appointment_new(request: HttpRequest) -> HttpResponse:
                     advisor=data["advisor"], starts_at=data["starts_at"],
                     customer_words=data["customer_words"], pre_diagnosis=data["pre_diagnosis"],
                     labour_operations=list(data["labour_operations"]), parts=list(data["parts"]),
-                    use_buffer=data["use_buffer"], buffer_reason=data["buffer_reason"])
+                    use_buffer=data["use_buffer"], buffer_reason=data["buffer_reason"],
+                    capacity_override=Override(request.user, data["capacity_reason"]) if data["beyond_capacity"]
+                    else None,
+                    extra_items=[(data["extra_description"].strip(), data["extra_price"])]
+                    if data["extra_description"].strip() else [])
+        except CapacityFull as exc:
+            form.add_error(None, str(exc))
+            days_with_room = exc.days_with_room
         except ProcessError as exc:
             form.add_error(None, str(exc))
         else:
@@ -72,6 +83,7 @@ def appointment_new(request: HttpRequest) -> HttpResponse:
     return render(request, "appointments/new.html", {
         "form": form, "vehicle_form": vehicle_form,
         "may_use_buffer": request.user.has_role(*BUFFER_ROLES),
+        "may_override": request.user.has_role(*OVERRIDE_ROLES), "days_with_room": days_with_room,
         **car_lookup_context(store=store, form=vehicle_form),
     })
 
@@ -89,6 +101,25 @@ def slot_overview(request: HttpRequest) -> HttpResponse:
     return render(request, "appointments/partials/slots.html", {
         "slots": slots, "advisor": advisor, "day": day, "offered": offered,
         "selected": request.GET.get("slot", ""), "may_use_buffer": may_use_buffer})
+
+
+@role_required(*BOOKERS, store_required=True)
+def estimate(request: HttpRequest) -> HttpResponse:
+    """htmx fragment: the estimate in yuan and hours for what is selected (APT-4)."""
+    ids = [i for i in request.GET.getlist("labour_operations") if i.isdigit()][:50]
+    part_ids = [i for i in request.GET.getlist("parts") if i.isdigit()][:50]
+    ops = list(LabourOperation.objects.filter(store=request.user.store, pk__in=ids))
+    parts = list(Part.objects.filter(store=request.user.store, pk__in=part_ids))
+    try:
+        extra = max(Decimal(request.GET.get("extra_price") or 0), Decimal(0))
+    except (InvalidOperation, ValueError):
+        extra = Decimal(0)
+    by_trade = hours_by_trade(ops)
+    return render(request, "appointments/partials/estimate.html", {
+        "amount": sum((o.price for o in ops), Decimal(0)) + sum((p.price for p in parts), Decimal(0)) + extra,
+        "hours": sum(by_trade.values(), Decimal(0)),
+        "by_trade": [(Trade(t).label, h) for t, h in by_trade.items()],
+    })
 
 
 @role_required(*BOOKERS, Role.GROUP_MANAGER, *MANAGERS)

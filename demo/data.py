@@ -19,6 +19,9 @@ STAFF_TH = [
     ("assistant", "赵敏", ["service_assistant"], ""),
     ("tech", "李师傅", ["technician"], "mechanical"),
     ("tech2", "张师傅", ["technician"], "quick"),
+    ("tech3", "王师傅", ["technician"], "mechanical"),
+    ("tech4", "赵师傅", ["technician"], "body"),
+    ("tech5", "钱师傅", ["technician"], "mechanical"),
     ("foreman", "刘工长", ["foreman"], "mechanical"),
     ("expert", "孙专家", ["technical_expert"], "mechanical"),
     ("parts", "周备件", ["parts_clerk"], ""),
@@ -31,6 +34,7 @@ STAFF_TH = [
 STAFF_PY = [
     ("py_advisor", "罗志强", ["service_advisor"], "mechanical"),
     ("py_tech", "高师傅", ["technician"], "mechanical"),
+    ("py_tech2", "陆师傅", ["technician"], "quick"),
     ("py_qc", "梁质检", ["qc_inspector"], ""),
     ("py_cashier", "宋收银", ["cashier"], ""),
     ("py_manager", "谢经理", ["aftersales_manager"], ""),

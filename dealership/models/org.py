@@ -49,6 +49,11 @@ class Store(models.Model):
         _("workshop capacity kept for appointments (%)"), max_digits=5, decimal_places=2,
         default=Decimal("40.00"),
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))])
+    technician_hours_per_day = models.DecimalField(
+        _("working hours per technician per day"), max_digits=4, decimal_places=2, default=Decimal("8.00"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("24"))])
+    no_show_after_minutes = models.PositiveSmallIntegerField(
+        _("an appointment is a no-show this many minutes after its time"), default=120)
     labour_rate = models.DecimalField(_("labour rate (yuan per hour)"), max_digits=10,
                                       decimal_places=2, default=Decimal("280.00"),
                                       validators=[MinValueValidator(Decimal("0"))])

@@ -34,6 +34,32 @@ class Appointment(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices,
                               default=Status.BOOKED)
     arrived_at = models.DateTimeField(_("arrived at"), null=True, blank=True)
+    # workshop capacity taken, by trade, so exactly that is given back (APT-5)
+    capacity_taken = models.JSONField(default=dict, blank=True)
+    capacity_override_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                             blank=True, related_name="+")
+    capacity_override_reason = models.CharField(_("reason for booking beyond capacity"), max_length=200,
+                                                blank=True)
+    # preparation (APT-9, SCH-5): who does what, and the manual ticks
+    needs_expert = models.BooleanField(_("needs a technical expert"), default=False)
+    expert = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="expert_appointments", verbose_name=_("technical expert"))
+    technician = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="planned_appointments", verbose_name=_("technician"))
+    bay = models.CharField(_("bay"), max_length=20, blank=True)
+    tools_ready_at = models.DateTimeField(_("equipment and tools ready"), null=True, blank=True)
+    docs_ready_at = models.DateTimeField(_("documentation ready"), null=True, blank=True)
+    file_pulled_at = models.DateTimeField(_("customer file pulled"), null=True, blank=True)
+    # the customer's answer through the signed link (APT-11)
+    customer_answer = models.CharField(_("customer's answer"), max_length=20, blank=True,
+                                       choices=[("confirmed", _("Confirmed")),
+                                                ("reschedule", _("Asks to reschedule")),
+                                                ("cancel", _("Cancels"))])
+    customer_answer_note = models.CharField(_("customer's note"), max_length=200, blank=True)
+    customer_answered_at = models.DateTimeField(null=True, blank=True)
+    closed_reason = models.CharField(_("reason"), max_length=200, blank=True)
+    closed_by_shop = models.BooleanField(_("cancelled by the shop"), default=False)
+    ready_at_arrival = models.BooleanField(_("ready when the customer arrived"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="+", verbose_name=_("booked by"))
     created_at = models.DateTimeField(_("booked at"), auto_now_add=True)

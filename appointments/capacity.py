@@ -1,0 +1,90 @@
+"""Workshop capacity for appointments (APT-5, APT-X4): technician hours by
+trade per day, within the share the store keeps for appointments."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from dealership.errors import ProcessError
+from dealership.models import LabourOperation, Role, Store, Trade, User
+from dealership.services import money
+
+from .models import WorkshopDay
+
+HORIZON_DAYS = 21
+
+
+class CapacityFull(ProcessError):
+    def __init__(self, message: str, *, days_with_room: list[date]) -> None:
+        super().__init__(message, rule="APT-5")
+        self.days_with_room = days_with_room
+
+
+def hours_by_trade(labour_operations: Iterable[LabourOperation]) -> dict[str, Decimal]:
+    hours: dict[str, Decimal] = defaultdict(Decimal)
+    for op in labour_operations:
+        hours[op.trade] += op.standard_hours
+    return {trade: money(h) for trade, h in hours.items() if h > 0}
+
+
+def capacity_hours(*, store: Store, trade: str) -> Decimal:
+    technicians = User.objects.filter(store=store, is_active=True, trade=trade,
+                                      staff_roles__role=Role.TECHNICIAN).count()
+    return money(Decimal(technicians) * store.technician_hours_per_day * store.appointment_capacity_percent / 100)
+
+
+def workshop_day(*, store: Store, day: date, trade: str) -> WorkshopDay:
+    existing = WorkshopDay.objects.filter(store=store, day=day, trade=trade).first()
+    if existing:
+        return existing
+    try:
+        with transaction.atomic():
+            return WorkshopDay.objects.create(store=store, day=day, trade=trade,
+                                              capacity_hours=capacity_hours(store=store, trade=trade))
+    except IntegrityError:  # created by someone else a moment ago
+        return WorkshopDay.objects.get(store=store, day=day, trade=trade)
+
+
+def has_room(*, store: Store, day: date, hours: dict[str, Decimal]) -> bool:
+    return all(workshop_day(store=store, day=day, trade=t).free_hours >= h for t, h in hours.items())
+
+
+def days_with_room(*, store: Store, hours: dict[str, Decimal], after: date, count: int = 3) -> list[date]:
+    found: list[date] = []
+    for offset in range(1, HORIZON_DAYS + 1):
+        day = after + timedelta(days=offset)
+        if has_room(store=store, day=day, hours=hours):
+            found.append(day)
+            if len(found) == count:
+                break
+    return found
+
+
+def capacity_take(*, store: Store, day: date, hours: dict[str, Decimal], beyond: bool = False) -> None:
+    """Take the hours, all trades or none (call inside the booking's
+    transaction). The conditional UPDATE is the lock: of two bookings of the
+    last hours, the second finds the row changed and takes nothing."""
+    for trade, needed in hours.items():
+        row = workshop_day(store=store, day=day, trade=trade)
+        rows = WorkshopDay.objects.filter(pk=row.pk)
+        if not beyond:
+            rows = rows.filter(booked_hours__lte=F("capacity_hours") - needed)
+        if rows.update(booked_hours=F("booked_hours") + needed) != 1:
+            row.refresh_from_db()
+            raise CapacityFull(
+                _("The workshop has no room for %(hours)s h of %(trade)s work on %(day)s "
+                  "(%(free)s h of %(capacity)s h kept for appointments are free).")
+                % {"hours": needed, "trade": Trade(trade).label, "day": day.strftime("%m-%d"),
+                   "free": max(row.free_hours, Decimal("0")), "capacity": row.capacity_hours},
+                days_with_room=days_with_room(store=store, hours=hours, after=day))
+
+
+def capacity_release(*, store: Store, day: date, hours: dict[str, str | Decimal]) -> None:
+    for trade, taken in hours.items():
+        WorkshopDay.objects.filter(store=store, day=day, trade=trade).update(
+            booked_hours=F("booked_hours") - Decimal(taken))

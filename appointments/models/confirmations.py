@@ -1,0 +1,68 @@
+"""Confirmations a day and an hour before (APT-11), and changes the shop
+makes to an appointment (APT-10)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from dealership.models import Store
+
+from .appointment import Appointment
+
+
+class Confirmation(models.Model):
+    """One row per appointment and kind: the unique key is what makes the
+    sweep send each at most once, whatever retries or duplicate sweeps do.
+    `claim` is the token of the sweep run that owns the row right now."""
+
+    class Kind(models.TextChoices):
+        DAY_BEFORE = "day_before", _("Day before")
+        HOUR_BEFORE = "hour_before", _("Hour before")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Being sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        CALL = "call", _("Call task for staff")
+
+    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
+    appointment = models.ForeignKey(Appointment, on_delete=models.PROTECT, related_name="confirmations")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    claim = models.CharField(max_length=32)
+    claimed_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    channel = models.CharField(_("channel"), max_length=10, blank=True)
+    result = models.CharField(_("result"), max_length=300, blank=True)
+    missing = models.JSONField(_("preparation missing at the time"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("confirmation")
+        verbose_name_plural = _("confirmations")
+        constraints = [models.UniqueConstraint(fields=["appointment", "kind"], name="uniq_confirmation_kind")]
+        indexes = [models.Index(fields=["store", "status", "claimed_at"]), models.Index(fields=["claim"])]
+
+    def __str__(self) -> str:
+        return f"{self.appointment_id} {self.kind} {self.status}"
+
+
+class AppointmentChange(models.Model):
+    """A reschedule or cancellation, by the shop or at the customer's request."""
+
+    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
+    appointment = models.ForeignKey(Appointment, on_delete=models.PROTECT, related_name="changes")
+    by_shop = models.BooleanField(_("the shop could not keep it"))
+    old_starts_at = models.DateTimeField()
+    new_starts_at = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=200)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    customer_told_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["store", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.appointment_id} {self.old_starts_at} -> {self.new_starts_at}"
