@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class AppointmentsConfig(AppConfig):
     name = "appointments"
     verbose_name = _("Appointments")
+
+    def ready(self) -> None:
+        from . import printing  # noqa: F401  (registers the welcome board)

@@ -88,3 +88,26 @@ def capacity_release(*, store: Store, day: date, hours: dict[str, str | Decimal]
     for trade, taken in hours.items():
         WorkshopDay.objects.filter(store=store, day=day, trade=trade).update(
             booked_hours=F("booked_hours") - Decimal(taken))
+
+
+def workshop_day_set(*, store: Store, day: date, trade: str, capacity: Decimal, note: str, actor: User) -> WorkshopDay:
+    """The manager changes a day's hours for appointments (a technician ill,
+    a course). Bookings already made stay; if the day is now over-booked the
+    board shows it, and the advisors move appointments (APT-10)."""
+    if not actor.has_role(Role.AFTERSALES_MANAGER, Role.FOREMAN):
+        raise ProcessError(_("Only the after-sales manager or the foreman changes the workshop's capacity."))
+    row = workshop_day(store=store, day=day, trade=trade)
+    WorkshopDay.objects.filter(pk=row.pk).update(capacity_hours=money(capacity), note=note.strip()[:200])
+    row.refresh_from_db()
+    return row
+
+
+def capacity_overview(*, store: Store, start: date, days: int = 14) -> list[tuple[date, list[WorkshopDay]]]:
+    """The coming days by trade, created on first view so they can be edited."""
+    rows = {(r.day, r.trade): r for r in WorkshopDay.objects.filter(store=store, day__gte=start,
+                                                                     day__lt=start + timedelta(days=days))}
+    out = []
+    for offset in range(days):
+        day = start + timedelta(days=offset)
+        out.append((day, [rows.get((day, t)) or workshop_day(store=store, day=day, trade=t) for t in Trade.values]))
+    return out

@@ -74,3 +74,98 @@ class BookingForm(forms.Form):
         if data.get("extra_price") is not None and not (data.get("extra_description") or "").strip():
             self.add_error("extra_description", _("Say what the price is for."))
         return data
+
+
+class PreparationForm(forms.Form):
+    """What the advisor has prepared (APT-9, SCH-5)."""
+
+    technician = forms.ModelChoiceField(label=_("Technician"), queryset=User.objects.none(), required=False)
+    bay = forms.CharField(label=_("Bay"), max_length=20, required=False)
+    needs_expert = forms.BooleanField(label=_("Needs a technical expert"), required=False)
+    expert = forms.ModelChoiceField(label=_("Technical expert"), queryset=User.objects.none(), required=False)
+    tools = forms.BooleanField(label=_("Equipment and special tools ready"), required=False)
+    docs = forms.BooleanField(label=_("Service documentation ready"), required=False)
+    file = forms.BooleanField(label=_("Customer file pulled (history read)"), required=False)
+
+    def __init__(self, *args, store: Store, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        staff = User.objects.filter(store=store, is_active=True).order_by("display_name")
+        self.fields["technician"].queryset = staff.filter(staff_roles__role=Role.TECHNICIAN)
+        self.fields["expert"].queryset = staff.filter(staff_roles__role=Role.TECHNICAL_EXPERT)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("expert") and not data.get("needs_expert"):
+            data["needs_expert"] = True
+        return data
+
+    @classmethod
+    def for_appointment(cls, appointment) -> "PreparationForm":
+        return cls(store=appointment.store, initial={
+            "technician": appointment.technician_id, "bay": appointment.bay, "needs_expert": appointment.needs_expert,
+            "expert": appointment.expert_id, "tools": bool(appointment.tools_ready_at),
+            "docs": bool(appointment.docs_ready_at), "file": bool(appointment.file_pulled_at)})
+
+
+class RescheduleForm(forms.Form):
+    day = forms.DateField(label=_("New date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    slot = forms.TimeField(label=_("New time"), widget=forms.TimeInput(attrs={"type": "time", "step": 900},
+                                                                       format="%H:%M"))
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+    by_shop = forms.BooleanField(label=_("The shop cannot keep the time (the customer is told at once)"),
+                                 required=False, initial=True)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("day") and data.get("slot"):
+            data["starts_at"] = datetime.combine(data["day"], data["slot"], tzinfo=timezone.get_current_timezone())
+            if data["starts_at"] <= timezone.now():
+                self.add_error("slot", _("That time has already passed."))
+        return data
+
+
+class CancelAppointmentForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+    by_shop = forms.BooleanField(label=_("The shop cannot keep it (the customer is told at once)"), required=False)
+
+
+class TicketForm(forms.Form):
+    plate = forms.CharField(label=_("Plate"), max_length=12, required=False)
+    name = forms.CharField(label=_("Name"), max_length=50, required=False)
+    note = forms.CharField(label=_("What for"), max_length=200, required=False)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not data.get("plate", "").strip() and not data.get("name", "").strip():
+            raise forms.ValidationError(_("Write the plate or the customer's name."))
+        return data
+
+
+class ExpectedForm(forms.Form):
+    expected_on = forms.DateField(label=_("Expected in stock"),
+                                  widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+
+class AnswerForm(forms.Form):
+    answer = forms.ChoiceField(choices=[("confirmed", "confirmed"), ("reschedule", "reschedule"), ("cancel", "cancel")])
+    note = forms.CharField(label=_("Anything to tell us (e.g. a better time)"), max_length=200, required=False,
+                           widget=forms.TextInput(attrs={"autocomplete": "off"}))
+
+
+class BookingRequestForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=50)
+    mobile = forms.CharField(label=_("Mobile"), max_length=20)
+    plate = forms.CharField(label=_("Plate"), max_length=12, required=False)
+    wish = forms.CharField(label=_("What the customer wants"), max_length=300, required=False)
+
+    def clean_mobile(self) -> str:
+        from dealership.validators import normalize_mobile, validate_mobile  # noqa: PLC0415
+
+        validate_mobile(self.cleaned_data["mobile"])
+        return normalize_mobile(self.cleaned_data["mobile"])
+
+
+class CapacityForm(forms.Form):
+    capacity_hours = forms.DecimalField(label=_("Hours for appointments"), min_value=Decimal("0"),
+                                        max_value=Decimal("999"), decimal_places=2)
+    note = forms.CharField(label=_("Why (e.g. a technician ill)"), max_length=200, required=False)

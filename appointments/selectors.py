@@ -1,20 +1,57 @@
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from dealership.access import scoped
-from dealership.models import User
+from dealership.models import User, WorkOrderLine
 
-from .models import Appointment
+from .models import Appointment, BookingRequest, PartReservation
+from .preparation import readiness
+
+
+def _with_preparation(qs: QuerySet[Appointment]) -> QuerySet[Appointment]:
+    return qs.select_related("customer", "vehicle", "advisor", "work_order", "technician", "expert").prefetch_related(
+        Prefetch("work_order__lines", queryset=WorkOrderLine.objects.select_related("part").order_by("id")),
+        Prefetch("reservations", queryset=PartReservation.objects.select_related("part")),
+    )
 
 
 def appointments_on(*, user: User, day: date) -> QuerySet[Appointment]:
     tz = timezone.get_current_timezone()
     start = datetime.combine(day, time.min, tzinfo=tz)
-    return (
-        scoped(Appointment.objects.all(), user)
-        .filter(starts_at__gte=start, starts_at__lt=start + timedelta(days=1))
-        .select_related("customer", "vehicle", "advisor", "work_order")
-        .order_by("starts_at", "id")
-    )
+    return _with_preparation(
+        scoped(Appointment.objects.all(), user).filter(starts_at__gte=start, starts_at__lt=start + timedelta(days=1))
+    ).order_by("starts_at", "id")
+
+
+def with_readiness(appointments) -> list[Appointment]:
+    """Attach the readiness checklist (APT-9) to each appointment."""
+    out = list(appointments)
+    for appointment in out:
+        items = readiness(appointment)
+        appointment.ready_items = items
+        appointment.missing_items = [i for i in items if not i.done]
+        appointment.done_count = len(items) - len(appointment.missing_items)
+    return out
+
+
+def appointment_for_page(*, user: User, pk: int) -> Appointment:
+    from django.shortcuts import get_object_or_404  # noqa: PLC0415
+
+    appointment = get_object_or_404(_with_preparation(scoped(Appointment.objects.all(), user)), pk=pk)
+    return with_readiness([appointment])[0]
+
+
+def upcoming_with_parts(*, user: User, days: int = 7) -> list[Appointment]:
+    """The parts clerk's queue: active appointments of the coming days whose
+    order has parts (APT-8)."""
+    now = timezone.now()
+    qs = _with_preparation(scoped(Appointment.objects.filter(status__in=Appointment.ACTIVE), user).filter(
+        starts_at__gte=now - timedelta(hours=4), starts_at__lt=now + timedelta(days=days),
+        work_order__lines__kind=WorkOrderLine.Kind.PART).distinct()).order_by("starts_at", "id")[:200]
+    return with_readiness(qs)
+
+
+def open_requests(*, user: User) -> QuerySet[BookingRequest]:
+    return scoped(BookingRequest.objects.filter(handled_at__isnull=True), user).order_by("created_at")[:50]

@@ -1,10 +1,11 @@
 """Writes of stage 1: booking an appointment (APT-2…APT-7, SCH-1)."""
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,13 +17,17 @@ from dealership.services import (
     OVERRIDE_ROLES,
     Override,
     staff_task_create,
+    staff_tasks_close,
     work_order_add_line,
     work_order_create,
     work_order_note,
+    work_order_transition,
 )
 
-from .capacity import capacity_take, has_room, hours_by_trade
-from .models import Appointment
+from .capacity import capacity_release, capacity_take, has_room, hours_by_trade
+from .messages import appointment_message_send
+from .models import Appointment, AppointmentChange, BookingRequest
+from .preparation import reservations_release
 from .timetable import slot_at
 
 BUFFER_ROLES = (Role.SERVICE_ADVISOR, Role.AFTERSALES_MANAGER)
@@ -130,11 +135,18 @@ def appointment_book(
             for field, value in changes.items():
                 setattr(appointment, field, value)
             _notify_booking(appointment, has_parts=bool(parts))
+            transaction.on_commit(_wake)
     except IntegrityError:
         raise ProcessError(_("%(advisor)s was booked at %(time)s by someone else a moment ago; choose another time.")
                            % {"advisor": advisor, "time": timezone.localtime(starts_at).strftime("%H:%M")},
                            rule="SCH-1") from None
     return appointment
+
+
+def _wake() -> None:
+    from .tasks import wake_confirmations  # noqa: PLC0415 (tasks import this module)
+
+    wake_confirmations()
 
 
 def _notify_booking(appointment: Appointment, *, has_parts: bool) -> None:
@@ -154,3 +166,204 @@ def _notify_booking(appointment: Appointment, *, has_parts: bool) -> None:
             message=N_("Reserve the parts for %(plate)s (appointment %(when)s)"),
             params={"plate": appointment.vehicle.plate, "when": when},
         )
+
+
+# --- when the appointment cannot be kept (APT-10), answers and no-shows ------------
+
+def _release(appointment: Appointment) -> None:
+    """Give back the workshop hours and the shelf's parts."""
+    if appointment.capacity_taken:
+        capacity_release(store=appointment.store, day=timezone.localtime(appointment.starts_at).date(),
+                         hours=appointment.capacity_taken)
+    reservations_release(appointment=appointment)
+
+
+def _locked(appointment: Appointment) -> Appointment:
+    locked = Appointment.objects.select_for_update().select_related(
+        "store", "customer", "vehicle", "advisor", "work_order").get(pk=appointment.pk)
+    if locked.status != Appointment.Status.BOOKED:
+        raise ProcessError(_("This appointment is %(status)s.") % {"status": locked.get_status_display()})
+    return locked
+
+
+def _tell_customer(appointment: Appointment, *, name: str, key: str, change: AppointmentChange, **extra) -> None:
+    """APT-10: tell the customer at once; without consent to messages, an
+    agent calls. Runs after commit."""
+    record = appointment_message_send(appointment=appointment, name=name, key=key, **extra)
+    if record is None:
+        staff_task_create(
+            store=appointment.store_id, role=Role.APPOINTMENT_AGENT, work_order=appointment.work_order,
+            key=f"{key}-call", link=reverse("appointments:detail", args=[appointment.pk]),
+            message=N_("Call %(name)s: the appointment of %(old)s cannot be kept (%(plate)s)"),
+            params={"name": appointment.customer.name, "plate": appointment.vehicle.plate,
+                    "old": timezone.localtime(change.old_starts_at).strftime("%m-%d %H:%M")})
+    elif record.status == record.Status.SENT:
+        AppointmentChange.objects.filter(pk=change.pk).update(customer_told_at=record.sent_at)
+
+
+def appointment_cancel(*, appointment: Appointment, actor: User | None, reason: str, by_shop: bool) -> Appointment:
+    """Cancel a booked appointment: capacity and parts go back, the draft work
+    order is cancelled with the reason, and when the shop cannot keep it the
+    customer is told at once (APT-10)."""
+    if not reason.strip():
+        raise ProcessError(_("Give the reason."))
+    with transaction.atomic():
+        locked = _locked(appointment)
+        old = locked.starts_at
+        Appointment.objects.filter(pk=locked.pk).update(status=Appointment.Status.CANCELLED,
+                                                        closed_reason=reason.strip(), closed_by_shop=by_shop)
+        _release(locked)
+        change = AppointmentChange.objects.create(store_id=locked.store_id, appointment=locked, by_shop=by_shop,
+                                                  old_starts_at=old, reason=reason.strip(), actor=actor)
+        if locked.work_order.status == WorkOrder.Status.DRAFT:
+            work_order_transition(work_order=locked.work_order, to=WorkOrder.Status.CANCELLED, actor=actor,
+                                  message=N_("Appointment cancelled by the shop.") if by_shop
+                                  else N_("Appointment cancelled by the customer."), note=reason.strip(),
+                                  changes={"cancel_reason": reason.strip()})
+        staff_tasks_close(work_order=locked.work_order, keys=[f"apt-{locked.pk}-prepare", f"apt-{locked.pk}-parts"],
+                          actor=actor)
+        if by_shop:
+            transaction.on_commit(lambda: _tell_customer(locked, name="cancelled", key=f"apt-{locked.pk}-cancel",
+                                                         change=change, old=old.strftime("%m-%d %H:%M"),
+                                                         reason=reason.strip()))
+    locked.refresh_from_db()
+    return locked
+
+
+def appointment_reschedule(*, appointment: Appointment, actor: User, starts_at: datetime, reason: str,
+                           by_shop: bool, advisor: User | None = None) -> Appointment:
+    """Move a booked appointment: the new slot and workshop room are checked
+    like a new booking, the old ones given back, all in one transaction. The
+    confirmations start again for the new time; when the shop moved it, the
+    customer is told at once with the new time offered (APT-10)."""
+    if not reason.strip():
+        raise ProcessError(_("Give the reason."))
+    advisor = advisor or appointment.advisor
+    if starts_at <= timezone.now():
+        raise ProcessError(_("The appointment time has already passed."))
+    slot = slot_at(store=appointment.store, starts_at=starts_at)
+    if slot is None or slot.is_buffer and not actor.has_role(*BUFFER_ROLES):
+        raise ProcessError(_("That time is not a free reception slot."), rule="SCH-1")
+    try:
+        with transaction.atomic():
+            locked = _locked(appointment)
+            old = locked.starts_at
+            _release_capacity_only(locked)
+            hours = {t: Decimal(h) for t, h in locked.capacity_taken.items()}
+            capacity_take(store=locked.store, day=timezone.localtime(starts_at).date(), hours=hours)
+            Appointment.objects.filter(pk=locked.pk).update(
+                starts_at=starts_at, advisor=advisor, in_buffer=slot.is_buffer,
+                schedule_version=F("schedule_version") + 1, customer_answer="", customer_answer_note="")
+            change = AppointmentChange.objects.create(store_id=locked.store_id, appointment=locked, by_shop=by_shop,
+                                                      old_starts_at=old, new_starts_at=starts_at,
+                                                      reason=reason.strip(), actor=actor)
+            work_order_note(work_order=locked.work_order, actor=actor, rule="APT-10",
+                            message=N_("Appointment moved from %(old)s to %(new)s."),
+                            params={"old": timezone.localtime(old).strftime("%m-%d %H:%M"),
+                                    "new": timezone.localtime(starts_at).strftime("%m-%d %H:%M")},
+                            note=reason.strip())
+            locked.refresh_from_db()
+            transaction.on_commit(lambda: _tell_customer(
+                locked, name="moved", key=f"apt-{locked.pk}-moved-{change.pk}", change=change,
+                old=timezone.localtime(old).strftime("%m-%d %H:%M"), reason=reason.strip() if by_shop else ""))
+    except IntegrityError:
+        raise ProcessError(_("%(advisor)s already has a customer at %(time)s; choose another time.")
+                           % {"advisor": advisor, "time": timezone.localtime(starts_at).strftime("%H:%M")},
+                           rule="SCH-1") from None
+    return locked
+
+
+def _release_capacity_only(appointment: Appointment) -> None:
+    if appointment.capacity_taken:
+        capacity_release(store=appointment.store, day=timezone.localtime(appointment.starts_at).date(),
+                         hours=appointment.capacity_taken)
+
+
+def appointment_no_show(*, appointment: Appointment, actor: User | None) -> Appointment:
+    """The customer did not come: counted, and the capacity and parts kept for
+    them go back (APT-X9 is the shop's side; this is the customer's)."""
+    with transaction.atomic():
+        locked = _locked(appointment)
+        Appointment.objects.filter(pk=locked.pk).update(status=Appointment.Status.NO_SHOW,
+                                                        closed_reason=_("No-show"))
+        _release(locked)
+        if locked.work_order.status == WorkOrder.Status.DRAFT:
+            work_order_transition(work_order=locked.work_order, to=WorkOrder.Status.CANCELLED, actor=actor,
+                                  message=N_("The customer did not come (no-show)."),
+                                  changes={"cancel_reason": "no-show"})
+        staff_tasks_close(work_order=locked.work_order, keys=[f"apt-{locked.pk}-prepare", f"apt-{locked.pk}-parts"],
+                          actor=actor)
+    locked.refresh_from_db()
+    return locked
+
+
+def appointments_mark_no_shows(*, now: datetime | None = None) -> int:
+    """Sweep: booked appointments long past their time are no-shows."""
+    now = now or timezone.now()
+    count = 0
+    for appointment in Appointment.objects.filter(status=Appointment.Status.BOOKED, starts_at__lt=now).select_related(
+            "store")[:500]:
+        if appointment.starts_at + timedelta(minutes=appointment.store.no_show_after_minutes) < now:
+            try:
+                appointment_no_show(appointment=appointment, actor=None)
+                count += 1
+            except ProcessError:
+                pass  # changed meanwhile
+    return count
+
+
+def appointment_answer(*, appointment: Appointment, answer: str, note: str = "") -> Appointment:
+    """The customer's answer through the signed link (APT-11): recorded and
+    put in front of the advisor; a cancel frees the slot at once, a request
+    to reschedule goes to the booking queue (APT-1)."""
+    if answer not in {"confirmed", "reschedule", "cancel"}:
+        raise ProcessError(_("Choose an answer."))
+    if appointment.status != Appointment.Status.BOOKED or appointment.starts_at <= timezone.now():
+        raise ProcessError(_("This appointment can no longer be changed here; please call the store."))
+    if appointment.customer_answer:
+        raise ProcessError(_("You have already answered; please call the store to change it."))
+    with transaction.atomic():
+        updated = Appointment.objects.filter(pk=appointment.pk, customer_answer="").update(
+            customer_answer=answer, customer_answer_note=note.strip()[:200], customer_answered_at=timezone.now())
+        if updated != 1:
+            raise ProcessError(_("You have already answered; please call the store to change it."))
+        labels = {"confirmed": N_("The customer confirmed through the link."),
+                  "reschedule": N_("The customer asks to reschedule through the link."),
+                  "cancel": N_("The customer cancelled through the link.")}
+        work_order_note(work_order=appointment.work_order, actor=None, rule="APT-11", message=labels[answer],
+                        note=note.strip()[:200])
+        if answer != "confirmed":
+            staff_task_create(
+                store=appointment.store_id, assignee=appointment.advisor, work_order=appointment.work_order,
+                key=f"apt-{appointment.pk}-answer-{appointment.schedule_version}",
+                link=reverse("appointments:detail", args=[appointment.pk]), message=labels[answer], params={})
+        if answer == "reschedule":
+            BookingRequest.objects.create(
+                store_id=appointment.store_id, source=BookingRequest.Source.RESCHEDULE,
+                name=appointment.customer.name, mobile=appointment.customer.mobile, plate=appointment.vehicle.plate,
+                wish=note.strip()[:300], appointment=appointment)
+    if answer == "cancel":
+        appointment_cancel(appointment=appointment, actor=None, reason=note.strip() or _("Cancelled by the customer"),
+                           by_shop=False)
+    appointment.refresh_from_db()
+    return appointment
+
+
+def appointment_release_for_order(*, work_order: WorkOrder, reason: str) -> None:
+    """The order behind an appointment was cancelled at reception: the
+    appointment closes and gives back its capacity and parts."""
+    appointment = Appointment.objects.filter(work_order=work_order, status__in=Appointment.ACTIVE).first()
+    if appointment is None:
+        return
+    Appointment.objects.filter(pk=appointment.pk).update(status=Appointment.Status.CANCELLED, closed_reason=reason)
+    _release(appointment)
+
+
+def booking_request_handled(*, request_: BookingRequest, actor: User, appointment: Appointment | None = None,
+                            outcome: str = "") -> None:
+    """APT-1: a request leaves the queue only when someone books it or says
+    what came of it."""
+    BookingRequest.objects.filter(pk=request_.pk, handled_at__isnull=True).update(
+        handled_at=timezone.now(), handled_by=actor, appointment=appointment or request_.appointment,
+        outcome=outcome or (_("Booked for %(when)s") % {
+            "when": timezone.localtime(appointment.starts_at).strftime("%m-%d %H:%M")} if appointment else ""))

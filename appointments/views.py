@@ -2,25 +2,51 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from dealership.access import ADVISORS, MANAGERS, get_scoped_or_404, role_required
 from dealership.errors import ProcessError
-from dealership.forms import CustomerVehicleForm
-from dealership.models import LabourOperation, Part, Role, Trade, User
+from dealership.forms import CustomerVehicleForm, lookup_initial
+from dealership.models import LabourOperation, Part, Role, Trade, User, WorkOrder
+from dealership.printing import pdf_response
 from dealership.selectors import car_lookup_context, open_tasks_for
 from dealership.services import OVERRIDE_ROLES, Override, customer_vehicle_get_or_create
 
-from .capacity import CapacityFull, hours_by_trade
-
-from .forms import BookingForm
-from .models import Appointment
-from .selectors import appointments_on
-from .services import BUFFER_ROLES, appointment_book
+from .arrivals import free_advisors, ticket_arrive, ticket_call, ticket_left, ticket_walk_in, waiting_list
+from .capacity import CapacityFull, capacity_overview, hours_by_trade, workshop_day_set
+from .figures import appointment_figures
+from .forms import (
+    AnswerForm,
+    BookingForm,
+    BookingRequestForm,
+    CancelAppointmentForm,
+    CapacityForm,
+    ExpectedForm,
+    PreparationForm,
+    RescheduleForm,
+    TicketForm,
+)
+from .links import answer_url, appointment_from_token
+from .models import Appointment, BookingRequest, PartReservation, QueueTicket, WorkshopDay
+from .preparation import parts_reserve, preparation_update, reservation_expect, reservation_retry
+from .printing import welcome_boards_pdf
+from .selectors import appointment_for_page, appointments_on, open_requests, upcoming_with_parts, with_readiness
+from .services import (
+    BUFFER_ROLES,
+    appointment_answer,
+    appointment_book,
+    appointment_cancel,
+    appointment_no_show,
+    appointment_reschedule,
+    booking_request_handled,
+)
 from .timetable import advisor_day
 
 BOOKERS = (Role.APPOINTMENT_AGENT, *ADVISORS, Role.AFTERSALES_MANAGER)
@@ -38,7 +64,8 @@ def appointment_list(request: HttpRequest) -> HttpResponse:
     day = _day_param(request)
     return render(request, "appointments/list.html", {
         "day": day, "prev_day": day - timedelta(days=1), "next_day": day + timedelta(days=1),
-        "appointments": appointments_on(user=request.user, day=day),
+        "appointments": with_readiness(appointments_on(user=request.user, day=day)),
+        "requests": open_requests(user=request.user), "request_form": BookingRequestForm(), "now": timezone.now(),
         "can_book": request.user.has_role(*BOOKERS) and request.user.store_id is not None,
         "tasks": open_tasks_for(user=request.user),
     })
@@ -47,7 +74,16 @@ def appointment_list(request: HttpRequest) -> HttpResponse:
 @role_required(*BOOKERS, store_required=True)
 def appointment_new(request: HttpRequest) -> HttpResponse:
     store = request.user.store
-    vehicle_form = CustomerVehicleForm(request.POST or None, store=store, prefix="car")
+    booking_request = None
+    if (request.GET.get("request") or request.POST.get("request") or "").isdigit():
+        booking_request = get_scoped_or_404(BookingRequest.objects.filter(handled_at__isnull=True), request.user,
+                                            pk=request.GET.get("request") or request.POST.get("request"))
+    car_initial = {}
+    if booking_request:
+        car_initial, _known = lookup_initial(store=store, plate=booking_request.plate, mobile=booking_request.mobile,
+                                             typed={"plate": booking_request.plate, "mobile": booking_request.mobile,
+                                                    "customer_name": booking_request.name})
+    vehicle_form = CustomerVehicleForm(request.POST or None, store=store, prefix="car", initial=car_initial)
     form = BookingForm(request.POST or None, store=store,
                        initial={"day": timezone.localdate() + timedelta(days=1)})
     days_with_room = []
@@ -78,12 +114,15 @@ def appointment_new(request: HttpRequest) -> HttpResponse:
         else:
             for note in notes:
                 messages.info(request, note)
+            if booking_request:
+                booking_request_handled(request_=booking_request, actor=request.user, appointment=appointment)
             messages.success(request, _("Booked. Tell the customer what is shown below."))
             return redirect("appointments:detail", pk=appointment.pk)
     return render(request, "appointments/new.html", {
         "form": form, "vehicle_form": vehicle_form,
         "may_use_buffer": request.user.has_role(*BUFFER_ROLES),
         "may_override": request.user.has_role(*OVERRIDE_ROLES), "days_with_room": days_with_room,
+        "booking_request": booking_request,
         **car_lookup_context(store=store, form=vehicle_form),
     })
 
@@ -122,13 +161,312 @@ def estimate(request: HttpRequest) -> HttpResponse:
     })
 
 
+def _detail(request: HttpRequest, pk: int, status: int = 200, **forms) -> HttpResponse:
+    appointment = appointment_for_page(user=request.user, pk=pk)
+    lines = list(appointment.work_order.lines.all())
+    history = list(appointment.vehicle.work_orders.exclude(pk=appointment.work_order_id)
+                   .exclude(status=WorkOrder.Status.CANCELLED).order_by("-created_at")[:5])
+    local = timezone.localtime(appointment.starts_at)
+    return render(request, "appointments/detail.html", {
+        "appointment": appointment, "lines": lines,
+        "hours": sum((line.hours for line in lines if line.approval == "approved"), Decimal(0)),
+        "history": history,
+        "confirmations": appointment.confirmations.order_by("round", "kind"),
+        "changes": appointment.changes.select_related("actor"),
+        "prep_form": forms.get("prep_form") or PreparationForm.for_appointment(appointment),
+        "reschedule_form": forms.get("reschedule_form") or RescheduleForm(initial={"day": local.date(), "slot": local.time()}),
+        "cancel_form": forms.get("cancel_form") or CancelAppointmentForm(),
+        "answer_url": answer_url(appointment),
+        "can_change": request.user.has_role(*BOOKERS) and request.user.store_id == appointment.store_id
+        and appointment.status == Appointment.Status.BOOKED,
+        "can_prepare": request.user.has_role(*ADVISORS, Role.AFTERSALES_MANAGER)
+        and request.user.store_id == appointment.store_id and appointment.status in Appointment.ACTIVE,
+        "is_active": appointment.status in Appointment.ACTIVE,
+    }, status=status)
+
+
 @role_required(*BOOKERS, Role.GROUP_MANAGER, *MANAGERS)
 def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    appointment = get_scoped_or_404(
-        Appointment.objects.select_related("customer", "vehicle", "advisor", "work_order", "created_by"),
-        request.user, pk=pk)
-    lines = list(appointment.work_order.lines.select_related("labour_operation", "part").order_by("id"))
-    hours = sum((line.hours for line in lines), start=0)
-    return render(request, "appointments/detail.html", {
-        "appointment": appointment, "lines": lines, "hours": hours,
-    })
+    return _detail(request, pk)
+
+
+def _appointment(request: HttpRequest, pk: int) -> Appointment:
+    return get_scoped_or_404(Appointment.objects.select_related("store", "customer", "vehicle", "advisor",
+                                                                "work_order"), request.user, pk=pk)
+
+
+@require_POST
+@role_required(*ADVISORS, Role.AFTERSALES_MANAGER, store_required=True)
+def prepare(request: HttpRequest, pk: int) -> HttpResponse:
+    appointment = _appointment(request, pk)
+    form = PreparationForm(request.POST, store=appointment.store)
+    if form.is_valid():
+        try:
+            preparation_update(appointment=appointment, actor=request.user, **form.cleaned_data)
+        except ProcessError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Preparation saved."))
+            return redirect("appointments:detail", pk=pk)
+    return _detail(request, pk, status=400, prep_form=form)
+
+
+@require_POST
+@role_required(*BOOKERS, store_required=True)
+def reschedule(request: HttpRequest, pk: int) -> HttpResponse:
+    appointment = _appointment(request, pk)
+    form = RescheduleForm(request.POST)
+    if form.is_valid():
+        try:
+            appointment_reschedule(appointment=appointment, actor=request.user, starts_at=form.cleaned_data["starts_at"],
+                                   reason=form.cleaned_data["reason"], by_shop=form.cleaned_data["by_shop"])
+        except CapacityFull as exc:
+            days = ", ".join(d.strftime("%m-%d") for d in exc.days_with_room)
+            form.add_error(None, f"{exc} {_('Days with room:')} {days}")
+        except ProcessError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Appointment moved; the customer is told."))
+            return redirect("appointments:detail", pk=pk)
+    return _detail(request, pk, status=400, reschedule_form=form)
+
+
+@require_POST
+@role_required(*BOOKERS, store_required=True)
+def cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    appointment = _appointment(request, pk)
+    form = CancelAppointmentForm(request.POST)
+    if form.is_valid():
+        try:
+            appointment_cancel(appointment=appointment, actor=request.user, reason=form.cleaned_data["reason"],
+                               by_shop=form.cleaned_data["by_shop"])
+        except ProcessError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Appointment cancelled."))
+            return redirect("appointments:list")
+    return _detail(request, pk, status=400, cancel_form=form)
+
+
+@require_POST
+@role_required(*BOOKERS, store_required=True)
+def no_show(request: HttpRequest, pk: int) -> HttpResponse:
+    appointment = _appointment(request, pk)
+    try:
+        appointment_no_show(appointment=appointment, actor=request.user)
+    except ProcessError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.info(request, _("Marked as a no-show."))
+    return redirect("appointments:list")
+
+
+# --- arrivals (APT-12, SCH-2) -------------------------------------------------------
+
+DESK = (Role.APPOINTMENT_AGENT, *ADVISORS, *MANAGERS)
+
+
+def _board_context(request: HttpRequest) -> dict:
+    store = request.user.store
+    now = timezone.now()
+    expected = [a for a in with_readiness(appointments_on(user=request.user, day=timezone.localdate()))
+                if a.status == Appointment.Status.BOOKED]
+    return {"waiting": waiting_list(store=store, now=now) if store else [], "expected": expected, "now": now,
+            "free_advisors": free_advisors(store=store, now=now) if store else [],
+            "ticket_form": TicketForm(), "patience": store.queue_patience_minutes if store else 8,
+            "can_call": request.user.has_role(*ADVISORS) and request.user.store_id is not None}
+
+
+@role_required(*DESK)
+def arrivals(request: HttpRequest) -> HttpResponse:
+    template = "appointments/partials/arrivals_board.html" if request.htmx else "appointments/arrivals.html"
+    return render(request, template, _board_context(request))
+
+
+@require_POST
+@role_required(*DESK, store_required=True)
+def arrive(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        ticket_arrive(appointment=_appointment(request, pk), actor=request.user)
+    except ProcessError as exc:
+        messages.error(request, str(exc))
+    return redirect("appointments:arrivals")
+
+
+@require_POST
+@role_required(*DESK, store_required=True)
+def walk_in_ticket(request: HttpRequest) -> HttpResponse:
+    form = TicketForm(request.POST)
+    if form.is_valid():
+        ticket_walk_in(store=request.user.store, actor=request.user, **form.cleaned_data)
+        return redirect("appointments:arrivals")
+    return render(request, "appointments/arrivals.html", {**_board_context(request), "ticket_form": form}, status=400)
+
+
+@require_POST
+@role_required(*ADVISORS, store_required=True)
+def call(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket = get_scoped_or_404(QueueTicket.objects.select_related("appointment"), request.user, pk=pk)
+    try:
+        if ticket.appointment_id:  # appointment customers are received through reception:receive
+            raise ProcessError(_("Receive this customer from the expected list."))
+        ticket_call(ticket=ticket, advisor=request.user)
+    except ProcessError as exc:
+        messages.error(request, str(exc))
+        return redirect("appointments:arrivals")
+    return redirect(f"{reverse('reception:walk_in')}?ticket={ticket.pk}")
+
+
+@require_POST
+@role_required(*DESK, store_required=True)
+def left(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket_left(ticket=get_scoped_or_404(QueueTicket.objects.all(), request.user, pk=pk), actor=request.user)
+    return redirect("appointments:arrivals")
+
+
+# --- parts on the appointment shelf (APT-8) -------------------------------------------
+
+@role_required(Role.PARTS_CLERK, *ADVISORS, *MANAGERS)
+def parts_queue(request: HttpRequest) -> HttpResponse:
+    return render(request, "appointments/parts_queue.html", {
+        "appointments": upcoming_with_parts(user=request.user), "expected_form": ExpectedForm(),
+        "tasks": open_tasks_for(user=request.user), "is_clerk": request.user.has_role(Role.PARTS_CLERK)})
+
+
+@require_POST
+@role_required(Role.PARTS_CLERK, store_required=True)
+def reserve(request: HttpRequest, pk: int) -> HttpResponse:
+    appointment = get_scoped_or_404(Appointment.objects.select_related("work_order").prefetch_related(
+        "work_order__lines"), request.user, pk=pk)
+    try:
+        made = parts_reserve(appointment=appointment, actor=request.user, shelf=request.POST.get("shelf", "")[:20])
+    except ProcessError as exc:
+        messages.error(request, str(exc))
+    else:
+        short = [r for r in made if r.status == PartReservation.Status.SHORT]
+        if short:
+            messages.warning(request, _("Some parts are out of stock: enter when they are expected."))
+        else:
+            messages.success(request, _("Parts reserved on the appointment shelf."))
+    return redirect("appointments:parts")
+
+
+@require_POST
+@role_required(Role.PARTS_CLERK, store_required=True)
+def reservation_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
+    reservation = get_scoped_or_404(PartReservation.objects.all(), request.user, pk=pk)
+    if reservation_retry(reservation=reservation, actor=request.user):
+        messages.success(request, _("Reserved."))
+    else:
+        messages.warning(request, _("Still not in stock."))
+    return redirect("appointments:parts")
+
+
+@require_POST
+@role_required(Role.PARTS_CLERK, store_required=True)
+def reservation_expected(request: HttpRequest, pk: int) -> HttpResponse:
+    reservation = get_scoped_or_404(PartReservation.objects.all(), request.user, pk=pk)
+    form = ExpectedForm(request.POST)
+    if form.is_valid():
+        try:
+            reservation_expect(reservation=reservation, expected_on=form.cleaned_data["expected_on"],
+                               actor=request.user)
+        except ProcessError as exc:
+            messages.error(request, str(exc))
+    else:
+        messages.error(request, _("Enter a valid date."))
+    return redirect("appointments:parts")
+
+
+# --- welcome boards (SCH-6) -------------------------------------------------------------
+
+@role_required(*DESK, store_required=True)
+def welcome_boards(request: HttpRequest) -> HttpResponse:
+    day = _day_param(request) if request.GET.get("day") else timezone.localdate() + timedelta(days=1)
+    todays = [a for a in appointments_on(user=request.user, day=day) if a.status in Appointment.ACTIVE]
+    pdf = welcome_boards_pdf(store=request.user.store, day=day, appointments=todays)
+    return pdf_response(pdf, f"welcome-{day:%Y%m%d}.pdf")
+
+
+# --- the customer's answer (APT-11), no login -------------------------------------------
+
+@login_not_required
+def answer(request: HttpRequest, token: str) -> HttpResponse:
+    appointment = appointment_from_token(token)
+    form = AnswerForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                appointment = appointment_answer(appointment=appointment, answer=form.cleaned_data["answer"],
+                                                 note=form.cleaned_data["note"])
+            except ProcessError as exc:
+                form.add_error(None, str(exc))
+                status = 400
+            else:
+                return redirect("appointments:answer", token=token)
+        else:
+            status = 400
+    response = render(request, "appointments/answer.html", {
+        "appointment": appointment, "form": form,
+        "open": appointment.status == Appointment.Status.BOOKED and not appointment.customer_answer
+        and appointment.starts_at > timezone.now()}, status=status)
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+# --- booking requests (APT-1) --------------------------------------------------------------
+
+@require_POST
+@role_required(*BOOKERS, store_required=True)
+def request_new(request: HttpRequest) -> HttpResponse:
+    form = BookingRequestForm(request.POST)
+    if form.is_valid():
+        BookingRequest.objects.create(store=request.user.store, source=BookingRequest.Source.PHONE,
+                                      **form.cleaned_data)
+        messages.success(request, _("Request recorded; it stays in the queue until someone books it."))
+    else:
+        messages.error(request, "; ".join(str(e) for errs in form.errors.values() for e in errs))
+    return redirect("appointments:list")
+
+
+@require_POST
+@role_required(*BOOKERS, store_required=True)
+def request_close(request: HttpRequest, pk: int) -> HttpResponse:
+    booking_request = get_scoped_or_404(BookingRequest.objects.filter(handled_at__isnull=True), request.user, pk=pk)
+    outcome = request.POST.get("outcome", "").strip()[:200]
+    if not outcome:
+        messages.error(request, _("Say what came of the request."))
+    else:
+        booking_request_handled(request_=booking_request, actor=request.user, outcome=outcome)
+    return redirect("appointments:list")
+
+
+# --- the manager's figures and the workshop's capacity ------------------------------------
+
+@role_required(*MANAGERS)
+def figures(request: HttpRequest) -> HttpResponse:
+    return render(request, "appointments/figures.html", appointment_figures(user=request.user))
+
+
+@role_required(Role.AFTERSALES_MANAGER, Role.FOREMAN, *ADVISORS, store_required=True)
+def capacity(request: HttpRequest) -> HttpResponse:
+    store = request.user.store
+    return render(request, "appointments/capacity.html", {
+        "days": capacity_overview(store=store, start=timezone.localdate()),
+        "trades": Trade.choices, "can_edit": request.user.has_role(Role.AFTERSALES_MANAGER, Role.FOREMAN)})
+
+
+@require_POST
+@role_required(Role.AFTERSALES_MANAGER, Role.FOREMAN, store_required=True)
+def capacity_set(request: HttpRequest, pk: int) -> HttpResponse:
+    row = get_scoped_or_404(WorkshopDay.objects.all(), request.user, pk=pk)
+    form = CapacityForm(request.POST)
+    if form.is_valid():
+        workshop_day_set(store=request.user.store, day=row.day, trade=row.trade, actor=request.user,
+                         capacity=form.cleaned_data["capacity_hours"], note=form.cleaned_data["note"])
+        messages.success(request, _("Capacity changed."))
+    else:
+        messages.error(request, _("Enter the hours as a number of 0 or more."))
+    return redirect("appointments:capacity")

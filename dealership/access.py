@@ -38,7 +38,7 @@ HOME_BY_ROLE: list[tuple[str, str]] = [
     (Role.CASHIER, "settlement:queue"),
     (Role.GATE_GUARD, "settlement:gate"),
     (Role.FOLLOWUP_AGENT, "followup:queue"),
-    (Role.PARTS_CLERK, "dealership:parts"),
+    (Role.PARTS_CLERK, "appointments:parts"),
 ]
 
 

@@ -12,6 +12,12 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 app.conf.beat_schedule = {
+    # APT-11: confirmations a day and an hour before, and the preparation check.
+    "appointments-confirmations": {
+        "task": "appointments.tasks.sweep_confirmations",
+        "schedule": float(os.environ.get("CONFIRMATION_SWEEP_SECONDS", "60")),
+    },
+    "appointments-no-shows": {"task": "appointments.tasks.sweep_no_shows", "schedule": 300.0},
     # FU-1: a follow-up call task for every delivered car.
     "followup-sweep": {
         "task": "followup.tasks.sweep_followup_tasks",

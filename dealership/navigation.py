@@ -21,6 +21,8 @@ class NavItem:
 
 NAV: list[NavItem] = [
     NavItem("appointments:list", _("Appointments"), (Role.APPOINTMENT_AGENT, *ADVISORS, *MANAGERS)),
+    NavItem("appointments:arrivals", _("Arrivals"), (Role.APPOINTMENT_AGENT, *ADVISORS, *MANAGERS)),
+    NavItem("appointments:parts", _("Appointment shelf"), (Role.PARTS_CLERK, *MANAGERS)),
     NavItem("reception:desk", _("Advisor desk"), (*ADVISORS, *MANAGERS)),
     NavItem("workshop:board", _("Workshop"), (*WORKSHOP, *ADVISORS, *MANAGERS)),
     NavItem("inspection:queue", _("QC queue"), (Role.QC_INSPECTOR, *MANAGERS)),
@@ -29,6 +31,7 @@ NAV: list[NavItem] = [
     NavItem("followup:queue", _("Follow-up"), (Role.FOLLOWUP_AGENT, *MANAGERS)),
     NavItem("dealership:orders", _("Work orders"), tuple(r for r in Role.values if r != Role.GATE_GUARD)),
     NavItem("dealership:parts", _("Parts"), (Role.PARTS_CLERK, *ADVISORS, *WORKSHOP, *MANAGERS)),
+    NavItem("appointments:figures", _("Appointment figures"), MANAGERS),
     NavItem("followup:overview", _("Overview"), MANAGERS),
 ]
 

@@ -1,21 +1,32 @@
 """Messages to customers go through a backend chosen in settings, like
-Django's email backends (design.md, "Scheduled jobs"): console for
-development, locmem for tests; SMS and email backends for production are
-added with the confirmations (appointments issue)."""
+Django's email backends (design.md, "Scheduled jobs"): console, file or
+locmem for development and tests; an SMS gateway or email in production.
+Every message is recorded under a unique key (OutboundMessage), so a message
+that was sent is never sent again; the key also goes to the gateway as the
+client message id, so a retry after a crash between sending and recording
+can be dropped there."""
 
 from __future__ import annotations
 
+import json
 import logging
+import urllib.request
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.module_loading import import_string
+
+from .models import Customer, OutboundMessage, Store, WorkOrder
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
-class OutgoingMessage:
+class Message:
     channel: str
     to: str
     subject: str
@@ -30,23 +41,105 @@ class SendResult:
 
 
 class BaseBackend:
-    def send(self, message: OutgoingMessage) -> SendResult:  # pragma: no cover - interface
+    channel = "sms"
+
+    def address(self, customer: Customer) -> str:
+        return customer.mobile
+
+    def send(self, message: Message) -> SendResult:  # pragma: no cover - interface
         raise NotImplementedError
 
 
 class ConsoleBackend(BaseBackend):
-    def send(self, message: OutgoingMessage) -> SendResult:
+    def send(self, message: Message) -> SendResult:
         log.info("[%s to %s] %s\n%s", message.channel, message.to, message.subject, message.body)
         return SendResult(ok=True, detail="console")
 
 
 class LocmemBackend(BaseBackend):
-    outbox: list[OutgoingMessage] = []
+    """Keeps messages in memory (tests). `fail_next` makes sends fail."""
 
-    def send(self, message: OutgoingMessage) -> SendResult:
+    outbox: list[Message] = []
+    fail_next: int = 0
+
+    def send(self, message: Message) -> SendResult:
+        if LocmemBackend.fail_next > 0:
+            LocmemBackend.fail_next -= 1
+            return SendResult(ok=False, detail="locmem: simulated failure")
         LocmemBackend.outbox.append(message)
         return SendResult(ok=True, detail="locmem")
 
 
+class FileBackend(BaseBackend):
+    """One text file per message in NOTIFICATION_FILE_DIR (development)."""
+
+    def send(self, message: Message) -> SendResult:
+        folder = Path(settings.NOTIFICATION_FILE_DIR)
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{message.key.replace('/', '_')}.txt"
+        path.write_text(f"To: {message.to}\nSubject: {message.subject}\n\n{message.body}\n", encoding="utf-8")
+        return SendResult(ok=True, detail=str(path))
+
+
+class SmsGatewayBackend(BaseBackend):
+    """POSTs JSON {to, text, client_id} to SMS_GATEWAY_URL with a bearer token;
+    most Chinese SMS platforms take this shape behind a small adapter. The
+    client id is the message key, for the gateway's duplicate check."""
+
+    def send(self, message: Message) -> SendResult:
+        payload = json.dumps({"to": message.to, "text": f"{message.subject}\n{message.body}",
+                              "client_id": message.key}).encode()
+        request = urllib.request.Request(settings.SMS_GATEWAY_URL, data=payload, method="POST", headers={
+            "Content-Type": "application/json", "Authorization": f"Bearer {settings.SMS_GATEWAY_TOKEN}"})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (configured URL)
+                return SendResult(ok=200 <= response.status < 300, detail=f"HTTP {response.status}")
+        except OSError as exc:
+            return SendResult(ok=False, detail=str(exc)[:300])
+
+
+class EmailBackend(BaseBackend):
+    channel = "email"
+
+    def address(self, customer: Customer) -> str:
+        return customer.email
+
+    def send(self, message: Message) -> SendResult:
+        if not message.to:
+            return SendResult(ok=False, detail="no email address")
+        try:
+            send_mail(message.subject, message.body, None, [message.to])
+        except Exception as exc:  # noqa: BLE001 - any mail failure is recorded, not raised
+            return SendResult(ok=False, detail=str(exc)[:300])
+        return SendResult(ok=True, detail="email")
+
+
 def get_backend() -> BaseBackend:
     return import_string(settings.NOTIFICATION_BACKEND)()
+
+
+def customer_message_send(*, store: Store | int, customer: Customer, key: str, subject: str, body: str,
+                          work_order: WorkOrder | None = None) -> OutboundMessage | None:
+    """Send once per key. Returns the record (sent or failed), or None when
+    the customer has not agreed to messages: the caller then puts a call task
+    in front of staff. Call it outside a transaction: it talks to the outside."""
+    if not customer.consent_to_messages:
+        return None
+    store_id = store if isinstance(store, int) else store.pk
+    backend = get_backend()
+    try:
+        with transaction.atomic():
+            record, _created = OutboundMessage.objects.get_or_create(
+                store_id=store_id, key=key,
+                defaults={"customer": customer, "work_order": work_order, "channel": backend.channel,
+                          "to": backend.address(customer), "subject": subject, "body": body})
+    except IntegrityError:
+        record = OutboundMessage.objects.get(store_id=store_id, key=key)
+    if record.status == OutboundMessage.Status.SENT:
+        return record
+    result = backend.send(Message(record.channel, record.to, record.subject, record.body, record.key))
+    OutboundMessage.objects.filter(pk=record.pk).update(
+        status=OutboundMessage.Status.SENT if result.ok else OutboundMessage.Status.FAILED,
+        attempts=record.attempts + 1, result=result.detail[:300], sent_at=timezone.now() if result.ok else None)
+    record.refresh_from_db()
+    return record

@@ -179,8 +179,16 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # --- Notifications to customers ---------------------------------------------
 NOTIFICATION_BACKEND = env.str(
-    "NOTIFICATION_BACKEND", default="dealership.notify.ConsoleBackend"
+    "NOTIFICATION_BACKEND", default="dealership.notify.FileBackend"
 )
+NOTIFICATION_FILE_DIR = env.str("NOTIFICATION_FILE_DIR", default=str(VAR_DIR / "outbox"))
+SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
+SMS_GATEWAY_TOKEN = env.str("SMS_GATEWAY_TOKEN", default="")
+EMAIL_BACKEND = env.str("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env.str("DJANGO_EMAIL_HOST", default="localhost")
+DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="aftersales@localhost")
+# Public links sent to customers (confirmation answers) start with this.
+PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 
 # --- Printing ----------------------------------------------------------------
 PDF_FONT_FAMILY = env.str(

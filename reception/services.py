@@ -7,7 +7,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from appointments.models import Appointment
+from appointments.arrivals import ticket_arrive, ticket_call
+from appointments.models import Appointment, QueueTicket
+from appointments.services import appointment_release_for_order
 from dealership.errors import ConflictError, ProcessError, Refusal
 from dealership.messages import N_
 from dealership.models import Customer, Store, User, Vehicle, WorkOrder, WorkOrderEvent, WorkOrderLine
@@ -27,23 +29,21 @@ from .models import WalkAround
 
 
 def appointment_receive(*, appointment: Appointment, actor: User) -> WorkOrder:
-    """The customer is here: the appointment is marked arrived and the advisor
-    continues on the draft work order prepared at booking (REC-1)."""
-    with transaction.atomic():
-        locked = Appointment.objects.select_for_update().get(pk=appointment.pk)
-        if locked.status == Appointment.Status.BOOKED:
-            locked.status = Appointment.Status.ARRIVED
-            locked.arrived_at = timezone.now()
-            locked.save(update_fields=["status", "arrived_at"])
-            work_order_note(work_order=locked.work_order, actor=actor,
-                            message=N_("Customer arrived for the appointment; reception started."))
-        elif locked.status != Appointment.Status.ARRIVED:
-            raise ProcessError(_("This appointment is %(status)s.") % {"status": locked.get_status_display()})
-    return locked.work_order
+    """The advisor calls the appointment customer and continues on the draft
+    work order prepared at booking (REC-1). If the front desk did not mark the
+    arrival, it is marked now."""
+    if appointment.status not in Appointment.ACTIVE:
+        raise ProcessError(_("This appointment is %(status)s.") % {"status": appointment.get_status_display()})
+    ticket = ticket_arrive(appointment=appointment, actor=actor)
+    if ticket.called_at is None:
+        ticket_call(ticket=ticket, advisor=actor)
+        work_order_note(work_order=appointment.work_order, actor=actor,
+                        message=N_("Customer arrived for the appointment; reception started."))
+    return appointment.work_order
 
 
 def walk_in_open(*, store: Store, actor: User, customer: Customer, vehicle: Vehicle,
-                 customer_words: str) -> WorkOrder:
+                 customer_words: str, ticket: QueueTicket | None = None) -> WorkOrder:
     """Open a draft order for a customer who came without an appointment. A car
     with an appointment today, or with an order still open, is not opened a
     second time: the advisor continues on the one there is."""
@@ -62,9 +62,16 @@ def walk_in_open(*, store: Store, actor: User, customer: Customer, vehicle: Vehi
         raise ProcessError(_("%(plate)s already has work order %(number)s open (%(status)s); continue on that one.")
                            % {"plate": vehicle.plate, "number": open_order.number,
                               "status": open_order.get_status_display()})
-    return work_order_create(store=store, customer=customer, vehicle=vehicle, advisor=actor,
-                             actor=actor, origin=WorkOrder.Origin.WALK_IN,
-                             customer_words=customer_words.strip())
+    order = work_order_create(store=store, customer=customer, vehicle=vehicle, advisor=actor,
+                              actor=actor, origin=WorkOrder.Origin.WALK_IN,
+                              customer_words=customer_words.strip())
+    if ticket is None:  # not queued at the desk: arrived and called now
+        now = timezone.now()
+        ticket = QueueTicket.objects.create(store=store, plate=vehicle.plate, name=customer.name, arrived_at=now)
+    if ticket.called_at is None:
+        ticket_call(ticket=ticket, advisor=actor)
+    QueueTicket.objects.filter(pk=ticket.pk).update(work_order=order, plate=vehicle.plate, name=customer.name)
+    return order
 
 
 def _locked_editable(order: WorkOrder, expected_version: int | None) -> WorkOrder:
@@ -185,8 +192,7 @@ def work_order_cancel(*, work_order: WorkOrder, actor: User, reason: str) -> Wor
         raise ProcessError(_("Give the reason for cancelling."))
 
     def cancel_appointment(order: WorkOrder) -> None:
-        Appointment.objects.filter(work_order=order, status__in=Appointment.ACTIVE).update(
-            status=Appointment.Status.CANCELLED)
+        appointment_release_for_order(work_order=order, reason=reason.strip())
 
     return work_order_transition(work_order=work_order, to=WorkOrder.Status.CANCELLED, actor=actor,
                                  changes={"cancel_reason": reason.strip()}, after=cancel_appointment,

@@ -8,11 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from appointments.models import Appointment
+from appointments.models import Appointment, QueueTicket
 from appointments.selectors import appointments_on
 from dealership.access import ADVISORS, MANAGERS, STAFF_EXCEPT_GATE, get_scoped_or_404, role_required
 from dealership.errors import GuardRefused, ProcessError
-from dealership.forms import CustomerVehicleForm
+from dealership.forms import CustomerVehicleForm, lookup_initial
 from dealership.models import Role, WorkOrder, WorkOrderLine
 from dealership.printing import pdf_response
 from dealership.selectors import car_lookup_context, open_tasks_for, work_order_detail, work_orders_in_status
@@ -69,8 +69,15 @@ def receive(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*ADVISORS, store_required=True)
 def walk_in(request: HttpRequest) -> HttpResponse:
     store = request.user.store
-    vehicle_form = CustomerVehicleForm(request.POST or None, store=store, prefix="car")
-    form = WalkInForm(request.POST or None)
+    ticket_id = request.GET.get("ticket") or request.POST.get("ticket") or ""
+    ticket = get_scoped_or_404(QueueTicket.objects.filter(work_order__isnull=True, appointment__isnull=True),
+                               request.user, pk=ticket_id) if ticket_id.isdigit() else None
+    initial = {}
+    if ticket:
+        initial, _known = lookup_initial(store=store, plate=ticket.plate,
+                                         typed={"plate": ticket.plate, "customer_name": ticket.name})
+    vehicle_form = CustomerVehicleForm(request.POST or None, store=store, prefix="car", initial=initial)
+    form = WalkInForm(request.POST or None, initial={"customer_words": ticket.note} if ticket else None)
     if request.method == "POST" and vehicle_form.is_valid() and form.is_valid():
         car = vehicle_form.cleaned_data
         try:
@@ -80,7 +87,8 @@ def walk_in(request: HttpRequest) -> HttpResponse:
                     customer_name=car["customer_name"], mobile=car["mobile"], title=car["title"],
                     board_display=car["board_display"], consent_to_messages=car["consent_to_messages"])
                 order = services.walk_in_open(store=store, actor=request.user, customer=customer,
-                                              vehicle=vehicle, customer_words=form.cleaned_data["customer_words"])
+                                              vehicle=vehicle, customer_words=form.cleaned_data["customer_words"],
+                                              ticket=ticket)
         except ProcessError as exc:
             form.add_error(None, str(exc))
         else:
@@ -88,7 +96,8 @@ def walk_in(request: HttpRequest) -> HttpResponse:
                 messages.info(request, note)
             return redirect("reception:order", pk=order.pk)
     return render(request, "reception/walk_in.html", {
-        "vehicle_form": vehicle_form, "form": form, **car_lookup_context(store=store, form=vehicle_form)})
+        "vehicle_form": vehicle_form, "form": form, "ticket": ticket,
+        **car_lookup_context(store=store, form=vehicle_form)})
 
 
 SECTIONS = {

@@ -13,7 +13,7 @@ from workshop.models import Job
 from .conftest import login
 
 S = WorkOrder.Status
-PUBLIC = {"login", "logout", "set_language", "healthz"}
+PUBLIC = {"login", "logout", "set_language", "healthz", "appointments:answer"}
 
 
 def app_urls():
@@ -57,17 +57,32 @@ def records(team, order_in, vehicle, catalogue):
         starts_at=datetime.combine(tomorrow, time(9, 0), tzinfo=timezone.get_current_timezone()),
         customer_words="异响", pre_diagnosis="检查", labour_operations=[catalogue["labour"]])
     line = delivered.lines.first()
+    from appointments.arrivals import ticket_walk_in
+    from appointments.capacity import workshop_day
+    from appointments.models import BookingRequest, PartReservation
+
+    ticket = ticket_walk_in(store=team.store, actor=team[Role.APPOINTMENT_AGENT], plate="粤A11111", name="路人")
+    reservation = PartReservation.objects.create(
+        store=team.store, appointment=appointment, line=appointment.work_order.lines.first(), part=catalogue["part"],
+        quantity=1, status=PartReservation.Status.SHORT, reserved_by=team[Role.PARTS_CLERK])
+    booking_request = BookingRequest.objects.create(store=team.store, source="phone", name="李", mobile="13900000000")
     return {
         "order": delivered.pk, "job": Job.objects.get(work_order=in_repair).pk,
         "appointment": appointment.pk, "task": FollowUpTask.objects.get(work_order=delivered).pk,
-        "line": line.pk,
+        "line": line.pk, "ticket": ticket.pk, "reservation": reservation.pk, "request": booking_request.pk,
+        "workshop_day": workshop_day(store=team.store, day=tomorrow, trade="mechanical").pk,
     }
 
 
 # Which record each URL's arguments name.
 ARGS = {
     "dealership:order": ["order"],
-    "appointments:detail": ["appointment"],
+    "appointments:detail": ["appointment"], "appointments:prepare": ["appointment"],
+    "appointments:reschedule": ["appointment"], "appointments:cancel": ["appointment"],
+    "appointments:no_show": ["appointment"], "appointments:arrive": ["appointment"],
+    "appointments:reserve": ["appointment"], "appointments:call": ["ticket"], "appointments:left": ["ticket"],
+    "appointments:reservation_retry": ["reservation"], "appointments:reservation_expected": ["reservation"],
+    "appointments:request_close": ["request"], "appointments:capacity_set": ["workshop_day"],
     "reception:receive": ["appointment"],
     "reception:order": ["order"], "reception:order_missing": ["order"], "reception:order_details": ["order"], "reception:order_walkaround": ["order"],
     "reception:order_add_line": ["order"], "reception:order_decline_line": ["order", "line"],
@@ -174,7 +189,7 @@ def test_each_role_lands_on_its_own_home_page(team):
         Role.SERVICE_ADVISOR: "reception:desk", Role.TECHNICIAN: "workshop:board", Role.QC_INSPECTOR: "inspection:queue",
         Role.CASHIER: "settlement:queue", Role.FOLLOWUP_AGENT: "followup:queue",
         Role.AFTERSALES_MANAGER: "followup:overview", Role.APPOINTMENT_AGENT: "appointments:list",
-        Role.GATE_GUARD: "settlement:gate", Role.PARTS_CLERK: "dealership:parts",
+        Role.GATE_GUARD: "settlement:gate", Role.PARTS_CLERK: "appointments:parts",
     }
     for role, url_name in expected.items():
         response = login(team[role]).get(reverse("home"))

@@ -59,6 +59,7 @@ class Appointment(models.Model):
     customer_answered_at = models.DateTimeField(null=True, blank=True)
     closed_reason = models.CharField(_("reason"), max_length=200, blank=True)
     closed_by_shop = models.BooleanField(_("cancelled by the shop"), default=False)
+    schedule_version = models.PositiveSmallIntegerField(default=0)  # +1 on each reschedule
     ready_at_arrival = models.BooleanField(_("ready when the customer arrived"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="+", verbose_name=_("booked by"))

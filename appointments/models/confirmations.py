@@ -24,10 +24,12 @@ class Confirmation(models.Model):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
         CALL = "call", _("Call task for staff")
+        SKIPPED = "skipped", _("Not needed any more")
 
     store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
     appointment = models.ForeignKey(Appointment, on_delete=models.PROTECT, related_name="confirmations")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    round = models.PositiveSmallIntegerField(default=0)  # the appointment's schedule_version
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     claim = models.CharField(max_length=32)
     claimed_at = models.DateTimeField()
@@ -40,7 +42,8 @@ class Confirmation(models.Model):
     class Meta:
         verbose_name = _("confirmation")
         verbose_name_plural = _("confirmations")
-        constraints = [models.UniqueConstraint(fields=["appointment", "kind"], name="uniq_confirmation_kind")]
+        constraints = [models.UniqueConstraint(fields=["appointment", "kind", "round"],
+                                               name="uniq_confirmation_kind")]
         indexes = [models.Index(fields=["store", "status", "claimed_at"]), models.Index(fields=["claim"])]
 
     def __str__(self) -> str:
@@ -56,7 +59,8 @@ class AppointmentChange(models.Model):
     old_starts_at = models.DateTimeField()
     new_starts_at = models.DateTimeField(null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=200)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="+")  # none: the customer, through the link
     at = models.DateTimeField(auto_now_add=True)
     customer_told_at = models.DateTimeField(null=True, blank=True)
 

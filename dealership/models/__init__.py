@@ -1,11 +1,11 @@
 from .catalogue import JobType, LabourOperation, Part
 from .customers import Channel, Customer, MileageReading, Vehicle
-from .notifications import StaffTask
+from .notifications import OutboundMessage, StaffTask
 from .org import DealerGroup, Role, StaffRole, Store, StoreCounter, Trade, User
 from .work_orders import WorkOrder, WorkOrderEvent, WorkOrderLine
 
 __all__ = [
     "Channel", "Customer", "DealerGroup", "JobType", "LabourOperation", "MileageReading",
-    "Part", "Role", "StaffRole", "StaffTask", "Store", "StoreCounter", "Trade", "User", "Vehicle",
+    "OutboundMessage", "Part", "Role", "StaffRole", "StaffTask", "Store", "StoreCounter", "Trade", "User", "Vehicle",
     "WorkOrder", "WorkOrderEvent", "WorkOrderLine",
 ]

@@ -33,6 +33,7 @@ class Customer(models.Model):
     name = models.CharField(_("name"), max_length=50)
     title = models.CharField(_("title"), max_length=2, choices=Title.choices, blank=True)
     mobile = models.CharField(_("mobile"), max_length=11, validators=[validate_mobile])
+    email = models.EmailField(_("email"), blank=True)
     preferred_channel = models.CharField(_("preferred channel"), max_length=10,
                                          choices=Channel.choices, default=Channel.PHONE)
     consent_to_messages = models.BooleanField(_("agrees to receive messages"), default=False)
@@ -47,6 +48,11 @@ class Customer(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def salutation(self) -> str:
+        """How a message addresses the customer: 王先生 / 李女士, else the name."""
+        honorific = {"mr": "先生", "ms": "女士"}.get(self.title, "")
+        return f"{self.name[0]}{honorific}" if honorific and self.name else self.name
 
     def board_name(self, plate: str = "") -> str:
         """The name as the customer wishes it shown in public (SCH-6)."""

@@ -36,3 +36,39 @@ class StaffTask(models.Model):
     @property
     def text(self) -> str:
         return render_message(self.message, self.params)
+
+
+class OutboundMessage(models.Model):
+    """Every message to a customer, under a unique key (e.g. the day-before
+    confirmation of appointment 42): a message already sent is never sent
+    again, and the outcome of each send is recorded (design.md, "Scheduled
+    jobs")."""
+
+    class Status(models.TextChoices):
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
+    customer = models.ForeignKey("dealership.Customer", on_delete=models.PROTECT, related_name="messages")
+    work_order = models.ForeignKey("dealership.WorkOrder", on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="messages")
+    key = models.CharField(max_length=120)
+    channel = models.CharField(_("channel"), max_length=10)
+    to = models.CharField(_("to"), max_length=120)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("text"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    result = models.CharField(_("result"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("message to a customer")
+        verbose_name_plural = _("messages to customers")
+        constraints = [models.UniqueConstraint(fields=["store", "key"], name="uniq_outbound_key")]
+        indexes = [models.Index(fields=["store", "status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.status}"

@@ -64,8 +64,28 @@ def test_the_print_view_serves_the_pdf_inline(order_in, advisor):
     assert b"%PDF" in response.content[:10]
 
 
-def test_render_samples_renders_every_document(order_in, tmp_path: Path):
+def book_tomorrow(team, catalogue):
+    from datetime import datetime, time, timedelta
+
+    from django.utils import timezone
+
+    from appointments.services import appointment_book
+    from dealership.models import Role
+
+    from ..factories import VehicleFactory
+
+    vehicle = VehicleFactory(store=team.store)
+    return appointment_book(
+        store=team.store, actor=team[Role.APPOINTMENT_AGENT], customer=vehicle.customer, vehicle=vehicle,
+        advisor=team[Role.SERVICE_ADVISOR], customer_words="异响", pre_diagnosis="检查",
+        starts_at=datetime.combine(timezone.localdate() + timedelta(days=1), time(9, 0),
+                                   tzinfo=timezone.get_current_timezone()),
+        labour_operations=[catalogue["labour"]])
+
+
+def test_render_samples_renders_every_document(order_in, team, catalogue, tmp_path: Path):
     order_in(S.SIGNED)
+    book_tomorrow(team, catalogue)
     call_command("render_samples", "--out", str(tmp_path))
     files = sorted(p.name for p in tmp_path.glob("*.pdf"))
     assert len(files) == len(DOCUMENTS) >= 1
@@ -75,7 +95,7 @@ def test_render_samples_renders_every_document(order_in, tmp_path: Path):
 def test_render_samples_says_what_has_no_data(db, tmp_path: Path):
     from django.core.management.base import CommandError
 
-    with pytest.raises(CommandError, match="work_order"):
+    with pytest.raises(CommandError, match="welcome_board, work_order"):
         call_command("render_samples", "--out", str(tmp_path))
 
 
@@ -87,3 +107,22 @@ def test_the_system_check_warns_without_a_cjk_font(monkeypatch, tmp_path):
     monkeypatch.setattr(checks.shutil, "which", lambda name: None)
     warnings = check_cjk_font(None)
     assert [w.id for w in warnings] == ["dealership.W001"]
+
+
+def test_sch6_the_welcome_board_shows_the_name_as_the_customer_wishes(team, catalogue):
+    from appointments.printing import welcome_boards_pdf
+    from dealership.models import Customer
+
+    appointment = book_tomorrow(team, catalogue)
+    customer = appointment.customer
+    for display, expected, hidden in [(Customer.BoardDisplay.FULL_NAME, customer.name, None),
+                                      (Customer.BoardDisplay.SURNAME, customer.name[0] + "先生", customer.name),
+                                      (Customer.BoardDisplay.PLATE, appointment.vehicle.plate, customer.name)]:
+        customer.board_display = display
+        customer.title = "mr"
+        with translation.override("zh-hans"):
+            text = pdf_text(welcome_boards_pdf(store=team.store, day=appointment.starts_at.date(),
+                                               appointments=[appointment]))
+        assert expected in text and "欢迎光临" in text.replace(" ", "") and appointment.vehicle.plate in text
+        if hidden and hidden != expected:
+            assert hidden not in text

@@ -1,0 +1,100 @@
+"""The front-desk queue (APT-12, SCH-2): customers who arrived, with or
+without an appointment, and how long they have waited to be called."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dealership.errors import ProcessError
+from dealership.messages import N_
+from dealership.models import Role, Store, User
+from dealership.services import staff_task_create
+from dealership.validators import normalize_plate
+
+from .models import Appointment, QueueTicket
+from .preparation import missing
+
+
+def ticket_arrive(*, appointment: Appointment, actor: User) -> QueueTicket:
+    """An appointment customer is here. The advisor is alerted at once (APT-12)
+    and the preparation is recorded as it stood on arrival (REC-1, KPI)."""
+    if appointment.status not in Appointment.ACTIVE:
+        raise ProcessError(_("This appointment is %(status)s.") % {"status": appointment.get_status_display()})
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            ticket = QueueTicket.objects.create(
+                store_id=appointment.store_id, appointment=appointment, plate=appointment.vehicle.plate,
+                name=appointment.customer.name, arrived_at=now)
+            Appointment.objects.filter(pk=appointment.pk, status=Appointment.Status.BOOKED).update(
+                status=Appointment.Status.ARRIVED, arrived_at=now, ready_at_arrival=not missing(appointment))
+            staff_task_create(
+                store=appointment.store_id, assignee=appointment.advisor, work_order=appointment.work_order,
+                key=f"apt-{appointment.pk}-arrived", link=reverse("appointments:arrivals"),
+                message=N_("Your %(when)s customer %(name)s (%(plate)s) has arrived"),
+                params={"when": timezone.localtime(appointment.starts_at).strftime("%H:%M"),
+                        "name": appointment.customer.name, "plate": appointment.vehicle.plate})
+    except IntegrityError:
+        ticket = QueueTicket.objects.get(appointment=appointment)
+    return ticket
+
+
+def ticket_walk_in(*, store: Store, actor: User, plate: str, name: str, note: str = "") -> QueueTicket:
+    if not plate.strip() and not name.strip():
+        raise ProcessError(_("Write the plate or the customer's name."))
+    return QueueTicket.objects.create(store=store, plate=normalize_plate(plate)[:10], name=name.strip()[:50],
+                                      note=note.strip()[:200], arrived_at=timezone.now())
+
+
+def ticket_call(*, ticket: QueueTicket, advisor: User) -> QueueTicket:
+    """The advisor calls the customer: the wait ends, reception begins (SCH-3)."""
+    if not advisor.has_role(Role.SERVICE_ADVISOR, Role.SERVICE_ASSISTANT):
+        raise ProcessError(_("Only a service advisor calls a customer to reception."))
+    QueueTicket.objects.filter(pk=ticket.pk, called_at__isnull=True, left_at__isnull=True).update(
+        called_at=timezone.now(), called_by=advisor)
+    ticket.refresh_from_db()
+    if ticket.left_at:
+        raise ProcessError(_("This customer has left."))
+    return ticket
+
+
+def ticket_left(*, ticket: QueueTicket, actor: User) -> None:
+    QueueTicket.objects.filter(pk=ticket.pk, called_at__isnull=True).update(left_at=timezone.now())
+
+
+@dataclass(frozen=True)
+class Waiting:
+    ticket: QueueTicket
+    minutes: int
+    over_patience: bool
+
+
+def waiting_list(*, store: Store, now: datetime | None = None) -> list[Waiting]:
+    """Customers waiting to be called, longest first; over the store's
+    patience limit (8 minutes) they stand out (SCH-2)."""
+    now = now or timezone.now()
+    tickets = (QueueTicket.objects.filter(store=store, called_at__isnull=True, left_at__isnull=True,
+                                          arrived_at__gte=now - timedelta(hours=12))
+               .select_related("appointment__advisor", "appointment__vehicle").order_by("arrived_at")[:100])
+    out = []
+    for ticket in tickets:
+        minutes = int((now - ticket.arrived_at).total_seconds() // 60)
+        out.append(Waiting(ticket, minutes, minutes >= store.queue_patience_minutes))
+    return out
+
+
+def free_advisors(*, store: Store, now: datetime | None = None) -> list[User]:
+    """Advisors with no appointment in the next half hour and nobody they
+    called in the last quarter: where a walk-in fits (SCH-3, SCH-4)."""
+    now = now or timezone.now()
+    busy = set(Appointment.objects.filter(store=store, status=Appointment.Status.BOOKED,
+                                          starts_at__gte=now - timedelta(minutes=15),
+                                          starts_at__lte=now + timedelta(minutes=30)).values_list("advisor_id", flat=True))
+    busy |= set(QueueTicket.objects.filter(store=store, called_at__gte=now - timedelta(minutes=15))
+                .values_list("called_by_id", flat=True))
+    return list(User.objects.filter(store=store, is_active=True, staff_roles__role=Role.SERVICE_ADVISOR)
+                .exclude(pk__in=busy).order_by("display_name"))

@@ -1,0 +1,131 @@
+"""Confirmations a day and an hour before (APT-11, SCH-7), sent by a beat
+sweep. Each appointment, kind and schedule round has one Confirmation row;
+creating it is the claim, so duplicated sweeps, retried tasks and a worker
+that dies half-way never send a confirmation twice (the database is the
+record, the broker only wakes the sweep). A claim left pending by a dead
+worker is taken over after LEASE and sent with the same message key."""
+
+import logging
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db.models import F, Q
+from django.utils import timezone
+
+from dealership.messages import N_
+from dealership.models import Role
+from dealership.services import staff_task_create
+
+from .messages import appointment_message_send
+from .models import Appointment, Confirmation
+from .preparation import missing
+
+log = logging.getLogger(__name__)
+K = Confirmation.Kind
+C = Confirmation.Status
+LEAD = {K.DAY_BEFORE: timedelta(hours=24), K.HOUR_BEFORE: timedelta(hours=1)}
+LEASE = timedelta(minutes=5)
+RETRY_AFTER = timedelta(minutes=10)
+MAX_ATTEMPTS = 3
+BATCH = 500
+
+
+@dataclass
+class SweepResult:
+    claimed: int = 0
+    sent: int = 0
+    calls: int = 0
+    failed: int = 0
+    skipped: int = 0
+    alerts: int = 0
+    by_kind: dict = field(default_factory=dict)
+
+
+def _due(kind: str, now: datetime):
+    """Booked appointments whose confirmation of this kind is due and not yet
+    claimed for the current schedule round."""
+    lead = LEAD[kind]
+    qs = Appointment.objects.filter(status=Appointment.Status.BOOKED, starts_at__gt=now,
+                                    starts_at__lte=now + lead)
+    if kind == K.DAY_BEFORE:
+        # only for appointments made more than a day ahead, and not inside the last hour
+        qs = qs.filter(starts_at__gt=now + LEAD[K.HOUR_BEFORE], created_at__lte=F("starts_at") - lead)
+    return qs.exclude(pk__in=Confirmation.objects.filter(kind=kind, round=F("appointment__schedule_version"))
+                      .values("appointment_id")).order_by("starts_at")[:BATCH]
+
+
+def confirmations_claim(*, kind: str, now: datetime, token: str) -> list[Confirmation]:
+    due = list(_due(kind, now).values_list("pk", "store_id", "schedule_version"))
+    Confirmation.objects.bulk_create(
+        [Confirmation(appointment_id=pk, store_id=store_id, kind=kind, round=version, claim=token, claimed_at=now)
+         for pk, store_id, version in due],
+        ignore_conflicts=True)
+    # take over claims abandoned by a worker that died, and failed sends due for a retry
+    stale = Confirmation.objects.filter(kind=kind, attempts__lt=MAX_ATTEMPTS).filter(
+        Q(status=C.PENDING, claimed_at__lt=now - LEASE) | Q(status=C.FAILED, claimed_at__lt=now - RETRY_AFTER))
+    for pk, old in stale.values_list("pk", "claim")[:BATCH]:
+        Confirmation.objects.filter(pk=pk, claim=old).update(claim=token, claimed_at=now, status=C.PENDING)
+    return list(Confirmation.objects.filter(claim=token, kind=kind, status=C.PENDING).select_related(
+        "appointment__customer", "appointment__vehicle", "appointment__advisor", "appointment__store",
+        "appointment__work_order").prefetch_related("appointment__work_order__lines",
+                                                    "appointment__reservations__part"))
+
+
+def confirmation_send(confirmation: Confirmation, *, token: str, result: SweepResult) -> None:
+    """Send one claimed confirmation and record the outcome; check the
+    preparation and alert the advisor to what is still missing."""
+    appointment = confirmation.appointment
+    mine = Confirmation.objects.filter(pk=confirmation.pk, claim=token)
+    if appointment.status != Appointment.Status.BOOKED or appointment.schedule_version != confirmation.round:
+        mine.update(status=C.SKIPPED, result="appointment changed")
+        result.skipped += 1
+        return
+    gaps = missing(appointment)
+    when = timezone.localtime(appointment.starts_at).strftime("%m-%d %H:%M")
+    if gaps:
+        result.alerts += 1
+        staff_task_create(
+            store=appointment.store_id, assignee=appointment.advisor, work_order=appointment.work_order,
+            key=f"apt-{appointment.pk}-{confirmation.kind}-{confirmation.round}-missing",
+            message=N_("%(plate)s at %(when)s is not ready: %(missing)s"),
+            params={"plate": appointment.vehicle.plate, "when": when,
+                    "missing": ", ".join(str(g.label) for g in gaps)},
+            link=f"/appointments/{appointment.pk}/")
+    key = f"apt-{appointment.pk}-{confirmation.kind}-{confirmation.round}"
+    Confirmation.objects.filter(pk=confirmation.pk).update(attempts=F("attempts") + 1,
+                                                           missing=[g.key for g in gaps])
+    try:
+        record = appointment_message_send(appointment=appointment, name=confirmation.kind, key=key)
+    except Exception as exc:  # noqa: BLE001 - recorded and retried, never lost
+        log.exception("confirmation %s failed", key)
+        mine.update(status=C.FAILED, result=str(exc)[:300])
+        result.failed += 1
+        return
+    if record is None:  # no consent to messages: a person calls instead
+        staff_task_create(
+            store=appointment.store_id, role=Role.APPOINTMENT_AGENT, work_order=appointment.work_order,
+            key=f"{key}-call", link=f"/appointments/{appointment.pk}/",
+            message=N_("Call %(name)s to confirm the appointment at %(when)s (%(plate)s)"),
+            params={"name": appointment.customer.name, "when": when, "plate": appointment.vehicle.plate})
+        mine.update(status=C.CALL, channel="phone", sent_at=timezone.now(), result="call task")
+        result.calls += 1
+    elif record.status == record.Status.SENT:
+        mine.update(status=C.SENT, channel=record.channel, sent_at=record.sent_at, result=record.result)
+        result.sent += 1
+    else:
+        mine.update(status=C.FAILED, channel=record.channel, result=record.result)
+        result.failed += 1
+
+
+def confirmations_sweep(*, now: datetime | None = None) -> SweepResult:
+    now = now or timezone.now()
+    result = SweepResult()
+    for kind in (K.DAY_BEFORE, K.HOUR_BEFORE):
+        token = uuid.uuid4().hex
+        claimed = confirmations_claim(kind=kind, now=now, token=token)
+        result.claimed += len(claimed)
+        result.by_kind[kind] = len(claimed)
+        for confirmation in claimed:
+            confirmation_send(confirmation, token=token, result=result)
+    return result

@@ -1,0 +1,201 @@
+"""APT-11, SCH-7: confirmations a day and an hour before, at most once per
+appointment and kind whatever the sweeps, retries and crashes; APT-10:
+changes by the shop reach the customer at once."""
+
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from appointments.confirmations import LEASE, RETRY_AFTER, confirmations_sweep
+from appointments.models import AppointmentChange, Confirmation
+from appointments.services import appointment_cancel, appointment_reschedule, appointments_mark_no_shows
+from appointments.tasks import sweep_confirmations, wake_confirmations
+from dealership.models import Customer, OutboundMessage, Role, StaffTask
+from dealership.notify import LocmemBackend
+
+from .helpers import at, book
+
+K = Confirmation.Kind
+C = Confirmation.Status
+
+
+@pytest.fixture(autouse=True)
+def outbox():
+    LocmemBackend.outbox = []
+    LocmemBackend.fail_next = 0
+    yield LocmemBackend.outbox
+
+
+@pytest.fixture
+def booked(team, catalogue):
+    """An appointment three days ahead at 10:00 for a customer who agreed to messages."""
+    Customer.objects.update(consent_to_messages=True)
+    day = timezone.localdate() + timedelta(days=3)
+    appointment = book(team, at(day, 10), labour=[catalogue["labour"]])
+    Customer.objects.filter(pk=appointment.customer_id).update(consent_to_messages=True)
+    appointment.customer.refresh_from_db()
+    return appointment
+
+
+def test_apt11_the_day_before_confirmation_goes_once_with_what_to_bring(booked, outbox):
+    with time_machine.travel(booked.starts_at - timedelta(hours=23), tick=False):
+        first = confirmations_sweep()
+        confirmations_sweep()
+        sweep_confirmations()  # the task, retried
+    assert first.sent == 1
+    assert [m.key for m in outbox] == [f"apt-{booked.pk}-day_before-0"]
+    assert "行驶证" in outbox[0].body and "/appointments/a/" in outbox[0].body  # SCH-7 and the signed link
+    confirmation = Confirmation.objects.get(appointment=booked, kind=K.DAY_BEFORE)
+    assert confirmation.status == C.SENT and confirmation.sent_at is not None
+    assert OutboundMessage.objects.get(key=f"apt-{booked.pk}-day_before-0").status == "sent"
+
+
+def test_apt11_nothing_is_sent_before_it_is_due(booked, outbox):
+    with time_machine.travel(booked.starts_at - timedelta(hours=30), tick=False):
+        assert confirmations_sweep().claimed == 0
+    assert outbox == []
+
+
+def test_apt11_the_hour_before_confirmation_goes_once_and_alerts_the_advisor_to_what_is_missing(booked, outbox):
+    with time_machine.travel(booked.starts_at - timedelta(minutes=50), tick=False):
+        result = confirmations_sweep()
+        confirmations_sweep()
+    assert result.sent == 1 and result.alerts == 1
+    assert [m.key for m in outbox] == [f"apt-{booked.pk}-hour_before-0"]
+    alert = StaffTask.objects.get(assignee=booked.advisor, key__endswith="hour_before-0-missing")
+    assert alert.params["plate"] == booked.vehicle.plate and alert.params["missing"]
+
+
+def test_apt11_two_sweeps_at_the_same_moment_send_once(booked, outbox):
+    from appointments.confirmations import SweepResult, confirmation_send, confirmations_claim
+
+    now = booked.starts_at - timedelta(minutes=30)
+    with time_machine.travel(now, tick=False):
+        mine = confirmations_claim(kind=K.HOUR_BEFORE, now=now, token="a" * 32)
+        theirs = confirmations_claim(kind=K.HOUR_BEFORE, now=now, token="b" * 32)
+        for c in mine:
+            confirmation_send(c, token="a" * 32, result=SweepResult())
+        for c in theirs:
+            confirmation_send(c, token="b" * 32, result=SweepResult())
+    assert (len(mine), len(theirs)) == (1, 0)
+    assert len(outbox) == 1
+
+
+def test_apt11_a_worker_that_died_after_claiming_is_taken_over_and_the_message_goes_once(booked, outbox):
+    now = booked.starts_at - timedelta(minutes=40)
+    Confirmation.objects.create(store=booked.store, appointment=booked, kind=K.HOUR_BEFORE, round=0,
+                                claim="dead" * 8, claimed_at=now - LEASE - timedelta(minutes=1))
+    with time_machine.travel(now, tick=False):
+        assert confirmations_sweep().sent == 1
+        assert confirmations_sweep().sent == 0
+    assert len(outbox) == 1
+
+
+def test_apt11_a_crash_between_sending_and_recording_does_not_send_twice(booked, outbox):
+    """The message went out and was recorded in the outbox, but the worker died
+    before marking the confirmation: the retry finds the sent message."""
+    now = booked.starts_at - timedelta(minutes=40)
+    with time_machine.travel(now, tick=False):
+        confirmations_sweep()
+    Confirmation.objects.filter(appointment=booked).update(status=C.PENDING, sent_at=None,
+                                                          claimed_at=now - LEASE - timedelta(minutes=1))
+    with time_machine.travel(now + timedelta(minutes=1), tick=False):
+        result = confirmations_sweep()
+    assert result.sent == 1  # recorded as sent again ...
+    assert len(outbox) == 1  # ... without a second message
+
+
+def test_apt11_a_failed_send_is_retried_later_and_recorded(booked, outbox):
+    LocmemBackend.fail_next = 1
+    now = booked.starts_at - timedelta(minutes=55)
+    with time_machine.travel(now, tick=False):
+        assert confirmations_sweep().failed == 1
+        assert confirmations_sweep().claimed == 0  # not before RETRY_AFTER
+    assert Confirmation.objects.get(appointment=booked).status == C.FAILED
+    with time_machine.travel(now + RETRY_AFTER + timedelta(minutes=1), tick=False):
+        assert confirmations_sweep().sent == 1
+    assert len(outbox) == 1
+    assert Confirmation.objects.get(appointment=booked).attempts == 2
+
+
+def test_apt11_a_customer_without_consent_gets_a_call_instead(booked, outbox):
+    Customer.objects.filter(pk=booked.customer_id).update(consent_to_messages=False)
+    with time_machine.travel(booked.starts_at - timedelta(minutes=45), tick=False):
+        assert confirmations_sweep().calls == 1
+    assert outbox == []
+    assert StaffTask.objects.filter(role=Role.APPOINTMENT_AGENT, key=f"apt-{booked.pk}-hour_before-0-call").exists()
+    assert Confirmation.objects.get(appointment=booked).status == C.CALL
+
+
+def test_apt11_a_booking_made_less_than_a_day_ahead_gets_no_day_before_message(team, catalogue, outbox):
+    Customer.objects.update(consent_to_messages=True)
+    soon = timezone.localtime(timezone.now() + timedelta(hours=20))
+    from appointments.timetable import reception_slots
+
+    slots = [s for s in reception_slots(store=team.store, day=soon.date()) if not s.is_buffer and s.starts_at > soon]
+    if not slots:
+        pytest.skip("no slot that day after the given time")  # pragma: no cover - depends on the hour
+    appointment = book(team, slots[0].starts_at, labour=[catalogue["labour"]])
+    with time_machine.travel(appointment.starts_at - timedelta(hours=3), tick=False):
+        confirmations_sweep()
+    assert not Confirmation.objects.filter(appointment=appointment, kind=K.DAY_BEFORE).exists()
+
+
+def test_apt10_a_moved_appointment_is_told_at_once_and_confirmed_again(booked, outbox, team,
+                                                                       django_capture_on_commit_callbacks):
+    new_time = booked.starts_at + timedelta(days=1, hours=4)
+    with django_capture_on_commit_callbacks(execute=True):
+        appointment_reschedule(appointment=booked, actor=team[Role.SERVICE_ADVISOR], starts_at=new_time,
+                               reason="技师病假", by_shop=True)
+    assert len(outbox) == 1 and "技师病假" in outbox[0].body
+    change = AppointmentChange.objects.get(appointment=booked)
+    assert change.by_shop and change.customer_told_at is not None and change.new_starts_at == new_time
+    booked.refresh_from_db()
+    assert booked.schedule_version == 1
+    with time_machine.travel(new_time - timedelta(minutes=30), tick=False):
+        confirmations_sweep()
+    assert outbox[-1].key == f"apt-{booked.pk}-hour_before-1"
+
+
+def test_apt10_a_cancellation_by_the_shop_is_told_at_once(booked, outbox, team, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        appointment_cancel(appointment=booked, actor=team[Role.SERVICE_ADVISOR], reason="配件延误", by_shop=True)
+    assert len(outbox) == 1 and "配件延误" in outbox[0].body
+    booked.work_order.refresh_from_db()
+    assert booked.work_order.status == "cancelled"
+    with time_machine.travel(booked.starts_at - timedelta(minutes=30), tick=False):
+        assert confirmations_sweep().claimed == 0  # a cancelled appointment is not confirmed
+
+
+def test_apt10_without_consent_the_shop_calls_to_say_it_cannot_keep_it(booked, outbox, team,
+                                                                       django_capture_on_commit_callbacks):
+    Customer.objects.filter(pk=booked.customer_id).update(consent_to_messages=False)
+    booked.customer.consent_to_messages = False
+    with django_capture_on_commit_callbacks(execute=True):
+        appointment_cancel(appointment=booked, actor=team[Role.SERVICE_ADVISOR], reason="配件延误", by_shop=True)
+    assert outbox == []
+    assert StaffTask.objects.filter(key=f"apt-{booked.pk}-cancel-call", role=Role.APPOINTMENT_AGENT).exists()
+
+
+def test_no_shows_are_marked_by_the_sweep_and_give_back_their_capacity(booked):
+    from appointments.capacity import workshop_day
+
+    day = timezone.localtime(booked.starts_at).date()
+    assert workshop_day(store=booked.store, day=day, trade="mechanical").booked_hours == 1
+    with time_machine.travel(booked.starts_at + timedelta(minutes=booked.store.no_show_after_minutes - 5), tick=False):
+        assert appointments_mark_no_shows() == 0
+    with time_machine.travel(booked.starts_at + timedelta(minutes=booked.store.no_show_after_minutes + 5), tick=False):
+        assert appointments_mark_no_shows() == 1
+    booked.refresh_from_db()
+    assert booked.status == "no_show"
+    assert workshop_day(store=booked.store, day=day, trade="mechanical").booked_hours == 0
+
+
+def test_a_broker_that_is_down_delays_only_the_wake_up(team, catalogue):
+    with mock.patch("appointments.tasks.sweep_confirmations.delay", side_effect=OSError("broker down")):
+        wake_confirmations()  # logs, does not raise
+        appointment = book(team, at(timezone.localdate() + timedelta(days=2), 9), labour=[catalogue["labour"]])
+    assert appointment.pk
