@@ -91,7 +91,7 @@ def free_advisors(*, store: Store, now: datetime | None = None) -> list[User]:
     """Advisors with no appointment in the next half hour and nobody they
     called in the last quarter: where a walk-in fits (SCH-3, SCH-4)."""
     now = now or timezone.now()
-    busy = set(Appointment.objects.filter(store=store, status=Appointment.Status.BOOKED,
+    busy = set(Appointment.objects.filter(store=store, status__in=Appointment.ACTIVE,
                                           starts_at__gte=now - timedelta(minutes=15),
                                           starts_at__lte=now + timedelta(minutes=30)).values_list("advisor_id", flat=True))
     busy |= set(QueueTicket.objects.filter(store=store, called_at__gte=now - timedelta(minutes=15))

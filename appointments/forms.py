@@ -131,7 +131,7 @@ class CancelAppointmentForm(forms.Form):
 
 class TicketForm(forms.Form):
     plate = forms.CharField(label=_("Plate"), max_length=12, required=False)
-    name = forms.CharField(label=_("Name"), max_length=50, required=False)
+    name = forms.CharField(label=_("Customer name"), max_length=50, required=False)
     note = forms.CharField(label=_("What for"), max_length=200, required=False)
 
     def clean(self) -> dict:
@@ -153,7 +153,7 @@ class AnswerForm(forms.Form):
 
 
 class BookingRequestForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=50)
+    name = forms.CharField(label=_("Customer name"), max_length=50)
     mobile = forms.CharField(label=_("Mobile"), max_length=20)
     plate = forms.CharField(label=_("Plate"), max_length=12, required=False)
     wish = forms.CharField(label=_("What the customer wants"), max_length=300, required=False)

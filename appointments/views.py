@@ -411,7 +411,7 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
         "appointment": appointment, "form": form,
         "open": appointment.status == Appointment.Status.BOOKED and not appointment.customer_answer
         and appointment.starts_at > timezone.now()}, status=status)
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"  # the token never leaves in a Referer; no-referrer would make POSTs "Origin: null"
     response["X-Robots-Tag"] = "noindex"
     return response
 

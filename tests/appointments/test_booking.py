@@ -187,10 +187,13 @@ def test_apt4_apt6_the_booking_screen_tells_what_to_tell_the_customer(team, cata
     ("slot", "09:07", "choice"),
     ("customer_words", "", "required"),
     ("advisor", "999999", "choice"),
+    ("extra_price", "-50", "greater than or equal to 0"),
+    ("slot", "23:30", "choice"),
 ])
 def test_the_booking_form_refuses_bad_input_with_a_message(team, tomorrow, field, value, message):
     client = login(team[Role.APPOINTMENT_AGENT], language="en")
-    response = client.post(reverse("appointments:new"), _form_data(team, tomorrow, **{field: value}))
+    extra = {"extra_description": "诊断费"} if field == "extra_price" else {}
+    response = client.post(reverse("appointments:new"), _form_data(team, tomorrow, **{field: value}, **extra))
     assert response.status_code == 200
     assert message in response.content.decode().lower() or message in response.content.decode()
     assert not Appointment.objects.exists()

@@ -28,7 +28,7 @@ def url(appointment_or_token):
 def test_apt11_the_customer_confirms_through_the_link_without_logging_in(client, booked):
     page = client.get(url(booked))
     assert page.status_code == 200 and booked.vehicle.plate in page.content.decode()
-    assert page["Referrer-Policy"] == "no-referrer"
+    assert page["Referrer-Policy"] == "same-origin"
     response = client.post(url(booked), {"answer": "confirmed"})
     assert response.status_code == 302
     booked.refresh_from_db()

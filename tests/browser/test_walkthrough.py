@@ -72,6 +72,7 @@ def test_one_car_through_all_six_stages(browser, live_server, morning, shot):
     page.fill("#id_day", morning.isoformat())
     page.locator("#id_day").dispatch_event("change")
     expect(page.locator("#slot-overview")).to_contain_text(morning.strftime("%m-%d"))
+    page.wait_for_load_state("networkidle")
     page.click(".slot[data-time='09:00']")  # tapping a free time picks it
     expect(page.locator("#id_slot")).to_have_value("09:00")
     shot(page, "01-booking-form")

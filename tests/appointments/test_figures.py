@@ -1,0 +1,75 @@
+"""The manager's appointment figures equal what the raw records say."""
+
+from datetime import timedelta
+
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from appointments.arrivals import ticket_arrive, ticket_call, ticket_walk_in
+from appointments.confirmations import confirmations_sweep
+from appointments.figures import appointment_figures
+from appointments.services import appointment_no_show, appointment_reschedule
+from dealership.models import Customer, Role
+
+from ..conftest import login
+from .helpers import at, book
+
+
+def test_the_figures_count_what_happened(team, catalogue, order_in):
+    Customer.objects.update(consent_to_messages=True)
+    manager = team[Role.AFTERSALES_MANAGER]
+    base = timezone.localdate() + timedelta(days=3)
+    came = book(team, at(base, 9), labour=[catalogue["labour"]])
+    missed = book(team, at(base, 10), labour=[catalogue["labour"]])
+    moved = book(team, at(base, 11), labour=[catalogue["labour"]])
+    Customer.objects.update(consent_to_messages=True)
+    appointment_reschedule(appointment=moved, actor=team[Role.SERVICE_ADVISOR], starts_at=at(base, 14),
+                           reason="技师请假", by_shop=True)
+    with time_machine.travel(at(base, 8, 30), tick=False):
+        confirmations_sweep()  # hour-before for 09:00 only
+    with time_machine.travel(at(base, 9, 5), tick=False):
+        ticket = ticket_arrive(appointment=came, actor=team[Role.APPOINTMENT_AGENT])
+    with time_machine.travel(at(base, 9, 15), tick=False):  # ten minutes' wait: over the patience limit
+        ticket_call(ticket=ticket, advisor=team[Role.SERVICE_ADVISOR])
+        walk_in = ticket_walk_in(store=team.store, actor=team[Role.APPOINTMENT_AGENT], plate="粤A1", name="甲")
+    with time_machine.travel(at(base, 9, 17), tick=False):
+        ticket_call(ticket=walk_in, advisor=team[Role.SERVICE_ADVISOR])
+    with time_machine.travel(at(base, 13), tick=False):
+        appointment_no_show(appointment=missed, actor=None)
+    with time_machine.travel(at(base, 20), tick=False):
+        figures = appointment_figures(user=manager)
+    total = figures["total"]
+    assert total.appointments == 3
+    assert (total.arrived, total.no_shows) == (1, 1)
+    assert total.no_show_rate == 50.0
+    assert total.ready_at_arrival == 0 and total.readiness_rate == 0.0
+    assert total.moved_by_shop == 1
+    assert total.hour_before_due == 3 and total.hour_before_on_time == 1
+    assert sorted(round(w) for w in total.waits) == [2, 10]
+    assert total.waits_over_patience == 1 and total.over_patience_rate == 50.0
+    with time_machine.travel(at(base, 20), tick=False):
+        html = login(manager).get(reverse("appointments:figures")).content.decode()
+    assert 'data-testid="by-week"' in html and str(team[Role.SERVICE_ADVISOR]) in html
+
+
+def test_the_appointment_share_counts_signed_orders(team, catalogue, order_in):
+    order_in("signed")  # a walk-in
+    figures = appointment_figures(user=team[Role.AFTERSALES_MANAGER])
+    assert figures["total"].orders == 1 and figures["total"].appointment_share == 0.0
+
+
+def test_the_manager_changes_a_days_capacity(team):
+    from appointments.capacity import workshop_day
+
+    row = workshop_day(store=team.store, day=timezone.localdate() + timedelta(days=1), trade="mechanical")
+    client = login(team[Role.AFTERSALES_MANAGER])
+    client.post(reverse("appointments:capacity_set", args=[row.pk]), {"capacity_hours": "1.5", "note": "李师傅病假"})
+    row.refresh_from_db()
+    assert (row.capacity_hours, row.note) == (1.5, "李师傅病假")
+    response = login(team[Role.SERVICE_ADVISOR]).post(reverse("appointments:capacity_set", args=[row.pk]),
+                                                      {"capacity_hours": "9"})
+    assert response.status_code == 403
+    client.post(reverse("appointments:capacity_set", args=[row.pk]), {"capacity_hours": "-3"})
+    row.refresh_from_db()
+    assert row.capacity_hours == 1.5
