@@ -59,6 +59,7 @@ class Command(BaseCommand):
         for (customer, vehicle), status in zip(py_cars, [S.IN_REPAIR, S.READY, S.DELIVERED]):
             self._order(customer, vehicle, status, rng)
         self._appointments(stores[0], cars[len(STATUS_PLAN):26], rng)
+        self._front_desk(stores[0])
         self.stdout.write(self.style.SUCCESS(
             f"Demo data loaded: {WorkOrder.objects.count()} work orders, "
             f"{Appointment.objects.count()} appointments, {Customer.objects.count()} customers."))
@@ -147,3 +148,24 @@ class Command(BaseCommand):
         Appointment.objects.create(store=store, customer=customer, vehicle=vehicle, advisor=advisor,
                                    work_order=order, starts_at=starts_at, customer_words=customer_words,
                                    pre_diagnosis=pre_diagnosis, created_by=actor)
+
+    def _front_desk(self, store: Store) -> None:
+        """Some preparation done, parts shelved, a customer waiting, a request in the queue."""
+        from appointments.arrivals import ticket_walk_in
+        from appointments.models import BookingRequest
+        from appointments.preparation import parts_reserve, preparation_update
+
+        clerk = staff(store, Role.PARTS_CLERK)
+        advisor = staff(store, Role.SERVICE_ADVISOR)
+        booked = list(Appointment.objects.filter(store=store, status=Appointment.Status.BOOKED).select_related(
+            "work_order").prefetch_related("work_order__lines").order_by("starts_at"))
+        for appointment in booked[::2]:
+            parts_reserve(appointment=appointment, actor=clerk, shelf=f"预约架 A-0{appointment.pk % 9 + 1}")
+        for appointment in booked[:3]:
+            preparation_update(appointment=appointment, actor=advisor, technician=staff(store, Role.TECHNICIAN),
+                               bay=f"{appointment.pk % 6 + 1}号工位", needs_expert=False, expert=None,
+                               tools=True, docs=True, file=True)
+        ticket_walk_in(store=store, actor=staff(store, Role.APPOINTMENT_AGENT), plate="粤A8K2M1", name="周先生",
+                       note="仪表盘故障灯亮")
+        BookingRequest.objects.create(store=store, source=BookingRequest.Source.PHONE, name="吴女士",
+                                      mobile="13922220000", plate="粤AF3355", wish="下周想做一次大保养")
