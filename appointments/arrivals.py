@@ -29,7 +29,7 @@ def ticket_arrive(*, appointment: Appointment, actor: User) -> QueueTicket:
         with transaction.atomic():
             ticket = QueueTicket.objects.create(
                 store_id=appointment.store_id, appointment=appointment, plate=appointment.vehicle.plate,
-                name=appointment.customer.name, arrived_at=now)
+                name=appointment.customer.name, arrived_at=now, work_order=appointment.work_order)
             Appointment.objects.filter(pk=appointment.pk, status=Appointment.Status.BOOKED).update(
                 status=Appointment.Status.ARRIVED, arrived_at=now, ready_at_arrival=not missing(appointment))
             staff_task_create(

@@ -35,6 +35,8 @@ class Row:
     waits_over_patience: int = 0
     requests: int = 0
     request_minutes: list = field(default_factory=list)
+    receptions: list = field(default_factory=list)  # minutes from the call to the signatures
+    receptions_over_target: int = 0
 
     @staticmethod
     def pct(part: int, whole: int) -> float | None:
@@ -55,6 +57,11 @@ class Row:
     @property
     def over_patience_rate(self): return self.pct(self.waits_over_patience, len(self.waits))
     @property
+    def average_reception(self): return round(sum(self.receptions) / len(self.receptions), 1) if self.receptions else None
+    @property
+    def reception_over_target_rate(self): return self.pct(self.receptions_over_target, len(self.receptions))
+
+    @property
     def average_request_minutes(self):
         return round(sum(self.request_minutes) / len(self.request_minutes)) if self.request_minutes else None
 
@@ -70,19 +77,20 @@ def appointment_figures(*, user: User, weeks: int = 8, today: date | None = None
     start = datetime.combine(first_week, time.min, tzinfo=timezone.get_current_timezone())
     by_week: dict[date, Row] = defaultdict(Row)
     by_advisor: dict[str, Row] = defaultdict(Row)
+    by_store: dict[str, Row] = defaultdict(Row)
 
-    def rows(moment, advisor_name):
-        return by_week[week_of(moment)], by_advisor[advisor_name]
+    def rows(moment, advisor_name, store_name):
+        return by_week[week_of(moment)], by_advisor[advisor_name], by_store[store_name]
 
-    for signed_at, origin, advisor in scoped(WorkOrder.objects.filter(customer_signed_at__gte=start), user) \
-            .values_list("customer_signed_at", "origin", "advisor__display_name"):
-        for row in rows(signed_at, advisor):
+    for signed_at, origin, advisor, store in scoped(WorkOrder.objects.filter(customer_signed_at__gte=start), user) \
+            .values_list("customer_signed_at", "origin", "advisor__display_name", "store__name"):
+        for row in rows(signed_at, advisor, store):
             row.orders += 1
             row.from_appointments += origin == WorkOrder.Origin.APPOINTMENT
 
     appointments = list(scoped(Appointment.objects.filter(starts_at__gte=start, starts_at__lt=timezone.now()), user)
                         .values("pk", "starts_at", "created_at", "status", "ready_at_arrival", "closed_by_shop",
-                                "advisor__display_name", "store__queue_patience_minutes"))
+                                "advisor__display_name", "store__name"))
     confirmations = defaultdict(dict)
     for appointment_id, kind, status, sent_at in Confirmation.objects.filter(
             appointment_id__in=[a["pk"] for a in appointments]).values_list("appointment_id", "kind", "status",
@@ -90,7 +98,7 @@ def appointment_figures(*, user: User, weeks: int = 8, today: date | None = None
         if status in SENT_STATES and sent_at:
             confirmations[appointment_id][kind] = min(sent_at, confirmations[appointment_id].get(kind, sent_at))
     for a in appointments:
-        for row in rows(a["starts_at"], a["advisor__display_name"]):
+        for row in rows(a["starts_at"], a["advisor__display_name"], a["store__name"]):
             row.appointments += 1
             if a["status"] == A.CANCELLED:
                 continue
@@ -105,22 +113,28 @@ def appointment_figures(*, user: User, weeks: int = 8, today: date | None = None
             row.no_shows += a["status"] == A.NO_SHOW
             row.ready_at_arrival += a["status"] == A.ARRIVED and bool(a["ready_at_arrival"])
 
-    for at, new_starts_at, advisor in scoped(AppointmentChange.objects.filter(at__gte=start, by_shop=True),
-                                             user).values_list("at", "new_starts_at",
-                                                               "appointment__advisor__display_name"):
-        for row in rows(at, advisor):
+    for at, new_starts_at, advisor, store in scoped(AppointmentChange.objects.filter(at__gte=start, by_shop=True),
+                                                    user).values_list("at", "new_starts_at",
+                                                                      "appointment__advisor__display_name", "store__name"):
+        for row in rows(at, advisor, store):
             if new_starts_at:
                 row.moved_by_shop += 1
             else:
                 row.cancelled_by_shop += 1
 
-    for arrived_at, called_at, advisor, limit in scoped(QueueTicket.objects.filter(
+    for arrived_at, called_at, advisor, limit, store, signed_at, target in scoped(QueueTicket.objects.filter(
             called_at__gte=start), user).values_list("arrived_at", "called_at", "called_by__display_name",
-                                                     "store__queue_patience_minutes"):
+                                                     "store__queue_patience_minutes", "store__name",
+                                                     "work_order__customer_signed_at",
+                                                     "store__reception_target_minutes"):
         minutes = (called_at - arrived_at).total_seconds() / 60
-        for row in rows(called_at, advisor):
+        for row in rows(called_at, advisor, store):
             row.waits.append(minutes)
             row.waits_over_patience += minutes >= limit
+            if signed_at and signed_at >= called_at:  # SCH-3: the reception against the 12-minute aim
+                reception = (signed_at - called_at).total_seconds() / 60
+                row.receptions.append(reception)
+                row.receptions_over_target += reception > target
 
     for created_at, handled_at in scoped(BookingRequest.objects.filter(created_at__gte=start), user).values_list(
             "created_at", "handled_at"):
@@ -139,5 +153,8 @@ def appointment_figures(*, user: User, weeks: int = 8, today: date | None = None
             setattr(total, name, getattr(total, name) + getattr(row, name))
         total.waits += row.waits
         total.request_minutes += row.request_minutes
+        total.receptions += row.receptions
+        total.receptions_over_target += row.receptions_over_target
     return {"weeks": [(w, by_week[w]) for w in weeks_list], "advisors": sorted(by_advisor.items()),
+            "stores": sorted(by_store.items()),
             "total": total, "since": first_week}

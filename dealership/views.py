@@ -6,8 +6,9 @@ from django.shortcuts import redirect, render
 
 from .access import ADVISORS, ALL_STAFF, MANAGERS, STAFF_EXCEPT_GATE, WORKSHOP, home_url_name, role_required, scoped
 from .forms import CustomerVehicleForm, lookup_initial
-from .models import Part, Role, WorkOrder
+from .models import Customer, Part, Role, WorkOrder
 from .selectors import car_lookup_context, open_tasks_for, work_order_detail, work_order_list
+from .validators import normalize_mobile
 
 PAGE_SIZE = 25
 
@@ -63,12 +64,15 @@ def car_lookup(request: HttpRequest) -> HttpResponse:
     """htmx fragment: the booking / walk-in car fields, filled in from the
     record when the plate or VIN typed is known (204, no change, otherwise)."""
     typed = {k.removeprefix("car-"): v for k, v in request.GET.items() if k.startswith("car-")}
-    initial, known = lookup_initial(store=request.user.store, plate=typed.get("plate", "")[:12],
-                                    vin=typed.get("vin", "")[:20], typed=typed)
-    if known is None:
+    store = request.user.store
+    initial, known = lookup_initial(store=store, plate=typed.get("plate", "")[:12],
+                                    vin=typed.get("vin", "")[:20], mobile=typed.get("mobile", "")[:20], typed=typed)
+    customer = known.customer if known else Customer.objects.filter(
+        store=store, mobile=normalize_mobile(typed.get("mobile", ""))).prefetch_related("vehicles").first()
+    if known is None and customer is None:
         # Nothing on record: leave the fields alone, so nothing being typed is lost.
         return HttpResponse(status=204)
     form = CustomerVehicleForm(store=request.user.store, prefix="car", initial=initial)
-    context = {"vehicle_form": form, **car_lookup_context(store=request.user.store, form=form),
+    context = {"vehicle_form": form, **car_lookup_context(store=store, form=form), "customer_on_record": customer,
                "col": "col-md-3" if request.GET.get("col") == "col-md-3" else ""}
     return render(request, "dealership/partials/customer_vehicle.html", context)

@@ -73,3 +73,23 @@ def test_the_manager_changes_a_days_capacity(team):
     client.post(reverse("appointments:capacity_set", args=[row.pk]), {"capacity_hours": "-3"})
     row.refresh_from_db()
     assert row.capacity_hours == 1.5
+
+
+def test_sch3_reception_time_is_measured_against_the_twelve_minute_aim(team, catalogue):
+    """From the call at the desk to the two signatures (SCH-3)."""
+    from reception.services import appointment_receive
+    from tests.reception.test_signing import prepare, sign
+
+    base = timezone.localdate() + timedelta(days=2)
+    quick = book(team, at(base, 9), labour=[catalogue["labour"]])
+    slow = book(team, at(base, 10), labour=[catalogue["labour"]])
+    for appointment, minutes in [(quick, 10), (slow, 20)]:
+        with time_machine.travel(appointment.starts_at, tick=False):
+            appointment_receive(appointment=appointment, actor=team[Role.SERVICE_ADVISOR])
+        with time_machine.travel(appointment.starts_at + timedelta(minutes=minutes), tick=False):
+            order = prepare(appointment.work_order, team[Role.SERVICE_ADVISOR])
+            sign(order, team[Role.SERVICE_ADVISOR])
+    with time_machine.travel(at(base, 20), tick=False):
+        total = appointment_figures(user=team[Role.AFTERSALES_MANAGER])["total"]
+    assert sorted(round(m) for m in total.receptions) == [10, 20]
+    assert total.average_reception == 15.0 and total.reception_over_target_rate == 50.0

@@ -70,3 +70,11 @@ def test_the_lookup_never_shows_another_stores_car(team, other_team):
     car = VehicleFactory(store=other_team.store)
     response = login(team[Role.APPOINTMENT_AGENT]).get(reverse("dealership:car_lookup"), {"car-plate": car.plate})
     assert response.status_code == 204 and car.vin not in response.content.decode()
+
+
+def test_the_lookup_by_mobile_fills_the_customer_and_lists_their_cars(team):
+    car = VehicleFactory(store=team.store)
+    html = login(team[Role.APPOINTMENT_AGENT]).get(reverse("dealership:car_lookup"), {
+        "car-plate": "粤B77777", "car-mobile": car.customer.mobile}).content.decode()
+    assert f'value="{car.customer.name}"' in html and 'value="粤B77777"' in html
+    assert 'data-testid="customer-on-record"' in html and car.plate in html
