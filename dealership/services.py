@@ -96,8 +96,12 @@ def customer_vehicle_get_or_create(
                 store=store, name=customer_name, mobile=mobile, title=title,
                 board_display=board_display, consent_to_messages=consent_to_messages)
         else:
-            changes = {"title": title or customer.title, "board_display": board_display,
-                       "consent_to_messages": consent_to_messages}
+            # A booking form never withdraws a choice the customer made earlier: consent is only
+            # given here (withdrawing it is an explicit change), and the defaults do not overwrite.
+            changes = {"title": title or customer.title,
+                       "board_display": board_display if board_display != Customer.BoardDisplay.SURNAME
+                       else customer.board_display,
+                       "consent_to_messages": customer.consent_to_messages or consent_to_messages}
             if customer_name and customer_name != customer.name:
                 notes.append(_("The name on record for %(mobile)s was changed from %(old)s to %(new)s.")
                              % {"mobile": mobile, "old": customer.name, "new": customer_name})

@@ -78,3 +78,14 @@ def test_the_lookup_by_mobile_fills_the_customer_and_lists_their_cars(team):
         "car-plate": "粤B77777", "car-mobile": car.customer.mobile}).content.decode()
     assert f'value="{car.customer.name}"' in html and 'value="粤B77777"' in html
     assert 'data-testid="customer-on-record"' in html and car.plate in html
+
+
+def test_a_booking_form_left_at_its_defaults_does_not_undo_the_customers_choices(store):
+    from dealership.models import Customer
+
+    car = VehicleFactory(store=store)
+    Customer.objects.filter(pk=car.customer_id).update(consent_to_messages=True, board_display="plate")
+    customer, _, _ = get_or_create(store, plate=car.plate, vin=car.vin, customer_name=car.customer.name,
+                                   mobile=car.customer.mobile)
+    customer.refresh_from_db()
+    assert customer.consent_to_messages and customer.board_display == "plate"
