@@ -24,6 +24,9 @@ def ticket_arrive(*, appointment: Appointment, actor: User) -> QueueTicket:
     and the preparation is recorded as it stood on arrival (REC-1, KPI)."""
     if appointment.status not in Appointment.ACTIVE:
         raise ProcessError(_("This appointment is %(status)s.") % {"status": appointment.get_status_display()})
+    if timezone.localtime(appointment.starts_at).date() != timezone.localdate():
+        raise ProcessError(_("This appointment is on %(day)s, not today: for an early visit, move it to today first.")
+                           % {"day": timezone.localtime(appointment.starts_at).strftime("%m-%d")})
     now = timezone.now()
     try:
         with transaction.atomic():

@@ -11,8 +11,9 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from dealership.errors import ProcessError
+from dealership.messages import N_
 from dealership.models import LabourOperation, Role, Store, Trade, User
-from dealership.services import money
+from dealership.services import money, staff_task_create
 
 from .models import WorkshopDay
 
@@ -76,6 +77,12 @@ def capacity_take(*, store: Store, day: date, hours: dict[str, Decimal], beyond:
             rows = rows.filter(booked_hours__lte=F("capacity_hours") - needed)
         if rows.update(booked_hours=F("booked_hours") + needed) != 1:
             row.refresh_from_db()
+            if needed > row.capacity_hours:
+                raise CapacityFull(
+                    _("This job needs %(hours)s h of %(trade)s work, more than the %(capacity)s h a day kept for "
+                      "appointments: the after-sales manager can book it beyond capacity, or split it over days.")
+                    % {"hours": needed, "trade": Trade(trade).label, "capacity": row.capacity_hours},
+                    days_with_room=[])
             raise CapacityFull(
                 _("The workshop has no room for %(hours)s h of %(trade)s work on %(day)s "
                   "(%(free)s h of %(capacity)s h kept for appointments are free).")
@@ -99,6 +106,13 @@ def workshop_day_set(*, store: Store, day: date, trade: str, capacity: Decimal, 
     row = workshop_day(store=store, day=day, trade=trade)
     WorkshopDay.objects.filter(pk=row.pk).update(capacity_hours=money(capacity), note=note.strip()[:200])
     row.refresh_from_db()
+    if row.booked_hours > row.capacity_hours:  # APT-10: tell the customers now, not when they come
+        staff_task_create(store=store, role=Role.SERVICE_ADVISOR, link=f"/appointments/?day={day.isoformat()}",
+                          key=f"overbooked-{day.isoformat()}-{trade}-{row.capacity_hours}",
+                          message=N_("%(day)s is over-booked for %(trade)s (%(booked)s of %(capacity)s hours): "
+                                     "move appointments and tell the customers"),
+                          params={"day": day.strftime("%m-%d"), "trade": Trade(trade).label,
+                                  "booked": str(row.booked_hours), "capacity": str(row.capacity_hours)})
     return row
 
 

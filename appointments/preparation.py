@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dealership.errors import ProcessError
+from dealership.messages import N_
 from dealership.models import Part, Role, User, WorkOrderLine
-from dealership.services import staff_tasks_close
+from dealership.services import staff_task_create, staff_tasks_close
 
 from .models import Appointment, PartReservation
 
@@ -75,18 +76,39 @@ def reservation_expect(*, reservation: PartReservation, expected_on: date, actor
     if expected_on < timezone.localdate():
         raise ProcessError(_("The expected date is in the past."))
     PartReservation.objects.filter(pk=reservation.pk, status=R.SHORT).update(expected_on=expected_on)
+    appointment = Appointment.objects.select_related("vehicle", "advisor").get(
+        pk=reservation.appointment_id)
+    if expected_on >= timezone.localtime(appointment.starts_at).date():
+        # APT-10: the shop will not be ready; the advisor tells the customer now, not on arrival.
+        staff_task_create(
+            store=appointment.store_id, assignee=appointment.advisor, work_order=appointment.work_order,
+            key=f"apt-{appointment.pk}-late-part-{reservation.pk}-{expected_on:%Y%m%d}",
+            link=f"/appointments/{appointment.pk}/",
+            message=N_("%(part)s for %(plate)s comes only on %(date)s, after the appointment: move it and tell the "
+                       "customer"),
+            params={"part": reservation.part.name, "plate": appointment.vehicle.plate,
+                    "date": expected_on.strftime("%m-%d")})
 
 
 def reservations_release(*, appointment: Appointment) -> None:
-    """Give the shelf's parts back to free stock (cancelled, no-show)."""
+    """Give the shelf's parts back to free stock (cancelled, no-show), and ask
+    the parts department to take them off the appointment shelf."""
     with transaction.atomic():
-        for reservation in PartReservation.objects.select_for_update().filter(
+        shelved = []
+        for reservation in PartReservation.objects.select_for_update().select_related("part").filter(
                 appointment=appointment, status__in=[R.RESERVED, R.SHORT]):
             if reservation.status == R.RESERVED:
                 Part.objects.filter(pk=reservation.part_id).update(reserved=F("reserved") - reservation.quantity)
+                shelved.append(f"{reservation.part.number} × {reservation.quantity.normalize()}"
+                               + (f" ({reservation.shelf})" if reservation.shelf else ""))
             reservation.status = R.RELEASED
             reservation.released_at = timezone.now()
             reservation.save(update_fields=["status", "released_at"])
+        if shelved:
+            staff_task_create(store=appointment.store_id, role=Role.PARTS_CLERK, work_order=appointment.work_order,
+                              key=f"apt-{appointment.pk}-unshelve", link="/appointments/parts/",
+                              message=N_("Put back to stock from the appointment shelf: %(parts)s"),
+                              params={"parts": "; ".join(shelved)})
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,10 @@ def with_readiness(appointments) -> list[Appointment]:
         appointment.ready_items = items
         appointment.missing_items = [i for i in items if not i.done]
         appointment.done_count = len(items) - len(appointment.missing_items)
+        reserved_lines = {r.line_id for r in appointment.reservations.all() if r.status != "released"}
+        appointment.parts_to_reserve = any(
+            line.kind == "part" and line.approval == "approved" and line.pk not in reserved_lines
+            for line in appointment.work_order.lines.all())
     return out
 
 

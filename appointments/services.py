@@ -12,7 +12,18 @@ from django.utils.translation import gettext as _
 
 from dealership.errors import ProcessError
 from dealership.messages import N_
-from dealership.models import Customer, LabourOperation, Part, Role, Store, User, Vehicle, WorkOrder, WorkOrderLine
+from dealership.models import (
+    Customer,
+    LabourOperation,
+    Part,
+    Role,
+    StaffTask,
+    Store,
+    User,
+    Vehicle,
+    WorkOrder,
+    WorkOrderLine,
+)
 from dealership.services import (
     OVERRIDE_ROLES,
     Override,
@@ -85,7 +96,8 @@ def appointment_book(
                            rule="SCH-1")
     if slot.is_buffer:
         if not use_buffer:
-            raise ProcessError(_("That slot is kept free as a buffer; only an advisor or manager may place an urgent or larger case in it."), rule="SCH-1")
+            raise ProcessError(_("That slot is kept free as a buffer for urgent or larger cases: an advisor or the "
+                                 "manager ticks “Place in a buffer slot” and gives the reason."), rule="SCH-1")
         if not actor.has_role(*BUFFER_ROLES):
             raise ProcessError(_("Only a service advisor or the after-sales manager may use a buffer slot."), rule="SCH-4")
         if not buffer_reason.strip():
@@ -223,9 +235,9 @@ def appointment_cancel(*, appointment: Appointment, actor: User | None, reason: 
         staff_tasks_close(work_order=locked.work_order, keys=[f"apt-{locked.pk}-prepare", f"apt-{locked.pk}-parts"],
                           actor=actor)
         if by_shop:
-            transaction.on_commit(lambda: _tell_customer(locked, name="cancelled", key=f"apt-{locked.pk}-cancel",
-                                                         change=change, old=old.strftime("%m-%d %H:%M"),
-                                                         reason=reason.strip()))
+            transaction.on_commit(lambda: _tell_customer(
+                locked, name="cancelled", key=f"apt-{locked.pk}-cancel", change=change,
+                old=timezone.localtime(old).strftime("%m-%d %H:%M")))
     locked.refresh_from_db()
     return locked
 
@@ -253,6 +265,7 @@ def appointment_reschedule(*, appointment: Appointment, actor: User, starts_at: 
             capacity_take(store=locked.store, day=timezone.localtime(starts_at).date(), hours=hours)
             Appointment.objects.filter(pk=locked.pk).update(
                 starts_at=starts_at, advisor=advisor, in_buffer=slot.is_buffer,
+                buffer_reason=reason.strip() if slot.is_buffer else "",
                 schedule_version=F("schedule_version") + 1, customer_answer="", customer_answer_note="")
             change = AppointmentChange.objects.create(store_id=locked.store_id, appointment=locked, by_shop=by_shop,
                                                       old_starts_at=old, new_starts_at=starts_at,
@@ -264,8 +277,13 @@ def appointment_reschedule(*, appointment: Appointment, actor: User, starts_at: 
                             note=reason.strip())
             locked.refresh_from_db()
             transaction.on_commit(lambda: _tell_customer(
-                locked, name="moved", key=f"apt-{locked.pk}-moved-{change.pk}", change=change,
-                old=timezone.localtime(old).strftime("%m-%d %H:%M"), reason=reason.strip() if by_shop else ""))
+                locked, name="moved" if by_shop else "moved_on_request", key=f"apt-{locked.pk}-moved-{change.pk}",
+                change=change, old=timezone.localtime(old).strftime("%m-%d %H:%M")))
+            BookingRequest.objects.filter(appointment=locked, handled_at__isnull=True).update(
+                handled_at=timezone.now(), handled_by=actor,
+                outcome=_("Moved to %(when)s") % {"when": timezone.localtime(starts_at).strftime("%m-%d %H:%M")})
+            StaffTask.objects.filter(store_id=locked.store_id, key=f"apt-{locked.pk}-prepare").update(
+                params={**{"plate": locked.vehicle.plate}, "when": timezone.localtime(starts_at).strftime("%m-%d %H:%M")})
     except IntegrityError:
         raise ProcessError(_("%(advisor)s already has a customer at %(time)s; choose another time.")
                            % {"advisor": advisor, "time": timezone.localtime(starts_at).strftime("%H:%M")},
@@ -282,6 +300,8 @@ def _release_capacity_only(appointment: Appointment) -> None:
 def appointment_no_show(*, appointment: Appointment, actor: User | None) -> Appointment:
     """The customer did not come: counted, and the capacity and parts kept for
     them go back (APT-X9 is the shop's side; this is the customer's)."""
+    if appointment.starts_at > timezone.now():
+        raise ProcessError(_("The appointment time has not come yet; a customer can only be a no-show after it."))
     with transaction.atomic():
         locked = _locked(appointment)
         Appointment.objects.filter(pk=locked.pk).update(status=Appointment.Status.NO_SHOW,
@@ -328,15 +348,17 @@ def appointment_answer(*, appointment: Appointment, answer: str, note: str = "")
         if updated != 1:
             raise ProcessError(_("You have already answered; please call the store to change it."))
         labels = {"confirmed": N_("The customer confirmed through the link."),
-                  "reschedule": N_("The customer asks to reschedule through the link."),
-                  "cancel": N_("The customer cancelled through the link.")}
+                  "reschedule": N_("%(name)s (%(plate)s) asks to move the appointment of %(when)s."),
+                  "cancel": N_("%(name)s (%(plate)s) cancelled the appointment of %(when)s.")}
+        params = {"name": appointment.customer.name, "plate": appointment.vehicle.plate,
+                  "when": timezone.localtime(appointment.starts_at).strftime("%m-%d %H:%M")}
         work_order_note(work_order=appointment.work_order, actor=None, rule="APT-11", message=labels[answer],
-                        note=note.strip()[:200])
+                        params=params, note=note.strip()[:200])
         if answer != "confirmed":
             staff_task_create(
                 store=appointment.store_id, assignee=appointment.advisor, work_order=appointment.work_order,
                 key=f"apt-{appointment.pk}-answer-{appointment.schedule_version}",
-                link=reverse("appointments:detail", args=[appointment.pk]), message=labels[answer], params={})
+                link=reverse("appointments:detail", args=[appointment.pk]), message=labels[answer], params=params)
         if answer == "reschedule":
             BookingRequest.objects.create(
                 store_id=appointment.store_id, source=BookingRequest.Source.RESCHEDULE,

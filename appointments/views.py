@@ -4,6 +4,7 @@ from decimal import Decimal, InvalidOperation
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dealership.access import ADVISORS, MANAGERS, get_scoped_or_404, role_required
+from dealership.access import ADVISORS, MANAGERS, get_scoped_or_404, role_required, scoped
 from dealership.errors import ProcessError
 from dealership.forms import CustomerVehicleForm, lookup_initial
 from dealership.models import LabourOperation, Part, Role, Trade, User, WorkOrder
@@ -66,6 +67,7 @@ def appointment_list(request: HttpRequest) -> HttpResponse:
         "day": day, "prev_day": day - timedelta(days=1), "next_day": day + timedelta(days=1),
         "appointments": with_readiness(appointments_on(user=request.user, day=day)),
         "requests": open_requests(user=request.user), "request_form": BookingRequestForm(), "now": timezone.now(),
+        "overbooked": scoped(WorkshopDay.objects.filter(day=day, booked_hours__gt=F("capacity_hours")), request.user),
         "can_book": request.user.has_role(*BOOKERS) and request.user.store_id is not None,
         "tasks": open_tasks_for(user=request.user),
     })
@@ -85,7 +87,8 @@ def appointment_new(request: HttpRequest) -> HttpResponse:
                                                     "customer_name": booking_request.name})
     vehicle_form = CustomerVehicleForm(request.POST or None, store=store, prefix="car", initial=car_initial)
     form = BookingForm(request.POST or None, store=store,
-                       initial={"day": timezone.localdate() + timedelta(days=1)})
+                       initial={"day": timezone.localdate() + timedelta(days=1),
+                                "customer_words": booking_request.wish if booking_request else ""})
     days_with_room = []
     if request.method == "POST" and vehicle_form.is_valid() and form.is_valid():
         car, data = vehicle_form.cleaned_data, form.cleaned_data
@@ -95,7 +98,8 @@ def appointment_new(request: HttpRequest) -> HttpResponse:
                     store=store, plate=car["plate"], vin=car["vin"], make=car["make"],
                     model=car["model"], customer_name=car["customer_name"], mobile=car["mobile"],
                     title=car["title"], board_display=car["board_display"],
-                    consent_to_messages=car["consent_to_messages"])
+                    consent_to_messages=car["consent_to_messages"],
+                    preferred_channel=car["preferred_channel"])
                 appointment = appointment_book(
                     store=store, actor=request.user, customer=customer, vehicle=vehicle,
                     advisor=data["advisor"], starts_at=data["starts_at"],
@@ -139,7 +143,10 @@ def slot_overview(request: HttpRequest) -> HttpResponse:
     offered = [s for s in slots if not (s.taken or s.past) and (may_use_buffer or not s.is_buffer)]
     return render(request, "appointments/partials/slots.html", {
         "slots": slots, "advisor": advisor, "day": day, "offered": offered,
-        "selected": request.GET.get("slot", ""), "may_use_buffer": may_use_buffer})
+        "selected": request.GET.get("slot", ""), "may_use_buffer": may_use_buffer,
+        "selected_offered": request.GET.get("slot", "") in {s.starts_at.strftime("%H:%M") for s in offered},
+        "room": [(Trade(r.trade).label, r) for r in capacity_overview(store=request.user.store, start=day, days=1)[0][1]]
+        if advisor else []})
 
 
 @role_required(*BOOKERS, store_required=True)
@@ -338,8 +345,12 @@ def parts_queue(request: HttpRequest) -> HttpResponse:
 def reserve(request: HttpRequest, pk: int) -> HttpResponse:
     appointment = get_scoped_or_404(Appointment.objects.select_related("work_order").prefetch_related(
         "work_order__lines"), request.user, pk=pk)
+    shelf = request.POST.get("shelf", "").strip()[:20]
+    if not shelf:
+        messages.error(request, _("Write the shelf place, so the part is found when the customer comes."))
+        return redirect("appointments:parts")
     try:
-        made = parts_reserve(appointment=appointment, actor=request.user, shelf=request.POST.get("shelf", "")[:20])
+        made = parts_reserve(appointment=appointment, actor=request.user, shelf=shelf)
     except ProcessError as exc:
         messages.error(request, str(exc))
     else:
@@ -440,6 +451,7 @@ def request_close(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Say what came of the request."))
     else:
         booking_request_handled(request_=booking_request, actor=request.user, outcome=outcome)
+        messages.success(request, _("Request closed: %(outcome)s") % {"outcome": outcome})
     return redirect("appointments:list")
 
 

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Customer, Store, Vehicle
+from .models import Channel, Customer, Store, Vehicle
 from .validators import (
     normalize_mobile,
     normalize_plate,
@@ -14,7 +14,7 @@ from .validators import (
 )
 
 CAR_FIELDS = ("plate", "vin", "make", "model", "customer_name", "title", "mobile", "board_display",
-              "consent_to_messages")
+              "consent_to_messages", "preferred_channel")
 
 
 class CustomerVehicleForm(forms.Form):
@@ -29,9 +29,12 @@ class CustomerVehicleForm(forms.Form):
     plate = forms.CharField(label=_("Plate"), max_length=12,
                             widget=forms.TextInput(attrs={"placeholder": "粤A12345", "autocomplete": "off"}))
     vin = forms.CharField(label=_("VIN"), max_length=20, required=False,
-                          widget=forms.TextInput(attrs={"autocomplete": "off"}))
-    make = forms.CharField(label=_("Make"), max_length=40, required=False)
-    model = forms.CharField(label=_("Model"), max_length=60, required=False)
+                          widget=forms.TextInput(attrs={"autocomplete": "off"}),
+                          help_text=_("Needed for a car not yet on record."))
+    make = forms.CharField(label=_("Make"), max_length=40, required=False,
+                           help_text=_("Needed for a car not yet on record."))
+    model = forms.CharField(label=_("Model"), max_length=60, required=False,
+                            help_text=_("Needed for a car not yet on record."))
     customer_name = forms.CharField(label=_("Customer name"), max_length=50)
     title = forms.ChoiceField(label=_("Title"), choices=Customer.Title.choices, required=False)
     mobile = forms.CharField(label=_("Mobile"), max_length=20)
@@ -39,6 +42,8 @@ class CustomerVehicleForm(forms.Form):
                                       choices=Customer.BoardDisplay.choices,
                                       initial=Customer.BoardDisplay.SURNAME)
     consent_to_messages = forms.BooleanField(label=_("Agrees to receive messages"), required=False)
+    preferred_channel = forms.ChoiceField(label=_("Preferred channel"), choices=Channel.choices, initial=Channel.PHONE,
+                                          required=False)
 
     def __init__(self, *args, store: Store, **kwargs) -> None:
         self.store = store
@@ -104,5 +109,6 @@ def lookup_initial(*, store: Store, plate: str = "", vin: str = "", mobile: str 
         initial.update(plate=vehicle.plate, vin=vehicle.vin, make=vehicle.make, model=vehicle.model)
     if customer:
         initial.update(customer_name=customer.name, title=customer.title, mobile=customer.mobile,
-                       board_display=customer.board_display, consent_to_messages=customer.consent_to_messages)
+                       board_display=customer.board_display, consent_to_messages=customer.consent_to_messages,
+                       preferred_channel=customer.preferred_channel)
     return initial, vehicle

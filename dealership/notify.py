@@ -78,7 +78,7 @@ class FileBackend(BaseBackend):
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{message.key.replace('/', '_')}.txt"
         path.write_text(f"To: {message.to}\nSubject: {message.subject}\n\n{message.body}\n", encoding="utf-8")
-        return SendResult(ok=True, detail=str(path))
+        return SendResult(ok=True, detail="file")
 
 
 class SmsGatewayBackend(BaseBackend):

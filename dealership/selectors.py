@@ -69,5 +69,7 @@ def car_lookup_context(*, store, form) -> dict:
         if plate:
             _, known = lookup_initial(store=store, plate=plate)
     history = list(known.work_orders.order_by("-created_at")[:3]) if known else []
+    upcoming = list(known.work_orders.filter(origin=WorkOrder.Origin.APPOINTMENT, status=WorkOrder.Status.DRAFT)
+                    .order_by("-created_at")[:1]) if known else []
     visits = known.work_orders.exclude(status=WorkOrder.Status.CANCELLED).count() if known else 0
-    return {"known": known, "history": history, "visits": visits}
+    return {"known": known, "history": history, "visits": visits, "upcoming": upcoming}

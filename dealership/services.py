@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from .errors import ConflictError, GuardRefused, OverrideNotAllowed, ProcessError, Refusal, TransitionNotAllowed
 from .messages import N_, message_params
 from .models import (
+    Channel,
     Customer,
     LabourOperation,
     MileageReading,
@@ -78,6 +79,7 @@ def customer_vehicle_get_or_create(
     title: str = "",
     board_display: str = Customer.BoardDisplay.SURNAME,
     consent_to_messages: bool = False,
+    preferred_channel: str = "",
 ) -> tuple[Customer, Vehicle, list[str]]:
     """Find or create the customer and the car; returns what changed on record.
 
@@ -94,14 +96,17 @@ def customer_vehicle_get_or_create(
         if customer is None:
             customer = Customer.objects.create(
                 store=store, name=customer_name, mobile=mobile, title=title,
-                board_display=board_display, consent_to_messages=consent_to_messages)
+                board_display=board_display, consent_to_messages=consent_to_messages,
+                preferred_channel=preferred_channel or Channel.PHONE)
         else:
             # A booking form never withdraws a choice the customer made earlier: consent is only
             # given here (withdrawing it is an explicit change), and the defaults do not overwrite.
             changes = {"title": title or customer.title,
                        "board_display": board_display if board_display != Customer.BoardDisplay.SURNAME
                        else customer.board_display,
-                       "consent_to_messages": customer.consent_to_messages or consent_to_messages}
+                       "consent_to_messages": customer.consent_to_messages or consent_to_messages,
+                       "preferred_channel": preferred_channel if preferred_channel and preferred_channel != Channel.PHONE
+                       else customer.preferred_channel}
             if customer_name and customer_name != customer.name:
                 notes.append(_("The name on record for %(mobile)s was changed from %(old)s to %(new)s.")
                              % {"mobile": mobile, "old": customer.name, "new": customer_name})

@@ -22,6 +22,7 @@ STAFF_TH = [
     ("tech3", "王师傅", ["technician"], "mechanical"),
     ("tech4", "赵师傅", ["technician"], "body"),
     ("tech5", "钱师傅", ["technician"], "mechanical"),
+    ("tech6", "孙师傅", ["technician"], "body"),
     ("foreman", "刘工长", ["foreman"], "mechanical"),
     ("expert", "孙专家", ["technical_expert"], "mechanical"),
     ("parts", "周备件", ["parts_clerk"], ""),

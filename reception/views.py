@@ -85,7 +85,8 @@ def walk_in(request: HttpRequest) -> HttpResponse:
                 customer, vehicle, notes = customer_vehicle_get_or_create(
                     store=store, plate=car["plate"], vin=car["vin"], make=car["make"], model=car["model"],
                     customer_name=car["customer_name"], mobile=car["mobile"], title=car["title"],
-                    board_display=car["board_display"], consent_to_messages=car["consent_to_messages"])
+                    board_display=car["board_display"], consent_to_messages=car["consent_to_messages"],
+                    preferred_channel=car["preferred_channel"])
                 order = services.walk_in_open(store=store, actor=request.user, customer=customer,
                                               vehicle=vehicle, customer_words=form.cleaned_data["customer_words"],
                                               ticket=ticket)

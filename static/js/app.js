@@ -3,6 +3,16 @@
   var chosenSlot = "";
 
   document.addEventListener("click", function (event) {
+    // Booking refused for a full day: a day with room, tapped, becomes the date.
+    var dayButton = event.target.closest("[data-set-day]");
+    if (dayButton) {
+      var day = document.getElementById("id_day");
+      if (day) {
+        day.value = dayButton.dataset.setDay;
+        day.dispatchEvent(new Event("change", { bubbles: true }));
+        day.scrollIntoView({ behavior: "smooth", block: "center" });
+      }
+    }
     // Booking: tapping a free time in the advisor's day picks it.
     var slot = event.target.closest(".slot[data-time]");
     if (slot) {

@@ -17,12 +17,23 @@ from .helpers import at, book
 
 def test_apt12_the_advisor_is_alerted_when_the_appointment_customer_arrives(team, catalogue):
     appointment = book(team, labour=[catalogue["labour"]])
-    ticket = ticket_arrive(appointment=appointment, actor=team[Role.APPOINTMENT_AGENT])
+    with time_machine.travel(appointment.starts_at - timedelta(minutes=5), tick=False):
+        ticket = ticket_arrive(appointment=appointment, actor=team[Role.APPOINTMENT_AGENT])
+        assert ticket_arrive(appointment=appointment, actor=team[Role.APPOINTMENT_AGENT]).pk == ticket.pk  # once
     appointment.refresh_from_db()
     assert appointment.status == Appointment.Status.ARRIVED and ticket.called_at is None
     assert appointment.ready_at_arrival is False  # nothing prepared yet: counted
     assert StaffTask.objects.filter(assignee=appointment.advisor, key=f"apt-{appointment.pk}-arrived").exists()
-    assert ticket_arrive(appointment=appointment, actor=team[Role.APPOINTMENT_AGENT]).pk == ticket.pk  # once
+
+
+def test_apt12_an_arrival_is_marked_only_on_the_appointments_day(team, catalogue):
+    import pytest
+
+    from dealership.errors import ProcessError
+
+    appointment = book(team, labour=[catalogue["labour"]])
+    with pytest.raises(ProcessError):
+        ticket_arrive(appointment=appointment, actor=team[Role.APPOINTMENT_AGENT])
 
 
 def test_sch2_a_customer_waiting_longer_than_the_patience_limit_stands_out(team):
@@ -66,8 +77,9 @@ def test_a_walk_in_from_the_queue_is_called_and_received(team):
 
 def test_apt12_receiving_an_appointment_ends_its_wait(team, catalogue):
     appointment = book(team, labour=[catalogue["labour"]])
-    ticket_arrive(appointment=appointment, actor=team[Role.APPOINTMENT_AGENT])
-    login(team[Role.SERVICE_ADVISOR]).post(reverse("reception:receive", args=[appointment.pk]))
+    with time_machine.travel(appointment.starts_at - timedelta(minutes=5), tick=False):
+        ticket_arrive(appointment=appointment, actor=team[Role.APPOINTMENT_AGENT])
+        login(team[Role.SERVICE_ADVISOR]).post(reverse("reception:receive", args=[appointment.pk]))
     ticket = QueueTicket.objects.get(appointment=appointment)
     assert ticket.called_at is not None and ticket.called_by == team[Role.SERVICE_ADVISOR]
     assert waiting_list(store=team.store) == []
@@ -87,7 +99,8 @@ def test_sch4_walk_ins_go_to_advisors_free_now(team, catalogue):
 
 def test_the_front_desk_marks_an_arrival_from_the_board(team, catalogue):
     appointment = book(team, at(timezone.localdate() + timedelta(days=1), 9), labour=[catalogue["labour"]])
-    response = login(team[Role.APPOINTMENT_AGENT]).post(reverse("appointments:arrive", args=[appointment.pk]))
+    with time_machine.travel(appointment.starts_at - timedelta(minutes=10), tick=False):
+        response = login(team[Role.APPOINTMENT_AGENT]).post(reverse("appointments:arrive", args=[appointment.pk]))
     assert response.status_code == 302
     assert QueueTicket.objects.filter(appointment=appointment).exists()
 

@@ -125,3 +125,24 @@ def test_apt4_the_estimate_adds_up_hours_and_yuan(team, big_job, catalogue):
         "extra_price": "50"})
     html = response.content.decode()
     assert "¥1,290.00" in html and "4.00" in html  # 280 + 280 + 680 + 50; 3 h + 1 h
+
+
+def test_apt10_a_capacity_cut_below_the_bookings_warns_the_advisors(team, big_job, tomorrow):
+    from appointments.capacity import workshop_day_set
+
+    book(team, at(tomorrow, 9), [big_job])
+    workshop_day_set(store=team.store, day=tomorrow, trade=Trade.MECHANICAL, capacity=Decimal("1"),
+                     note="李师傅病假", actor=team[Role.AFTERSALES_MANAGER])
+    from dealership.models import StaffTask
+
+    assert StaffTask.objects.filter(role=Role.SERVICE_ADVISOR, key__startswith="overbooked").exists()
+    html = login(team[Role.SERVICE_ADVISOR]).get(reverse("appointments:list"),
+                                                 {"day": tomorrow.isoformat()}).content.decode()
+    assert 'data-testid="overbooked"' in html and "李师傅病假" in html
+
+
+def test_apt5_a_job_larger_than_any_days_share_says_so(team, tomorrow):
+    huge = LabourFactory(store=team.store, standard_hours=Decimal("5.00"))
+    with pytest.raises(CapacityFull) as exc:
+        book(team, at(tomorrow, 9), [huge])
+    assert exc.value.days_with_room == [] and "5.00" in str(exc.value)

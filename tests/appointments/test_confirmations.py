@@ -150,7 +150,7 @@ def test_apt10_a_moved_appointment_is_told_at_once_and_confirmed_again(booked, o
     with django_capture_on_commit_callbacks(execute=True):
         appointment_reschedule(appointment=booked, actor=team[Role.SERVICE_ADVISOR], starts_at=new_time,
                                reason="技师病假", by_shop=True)
-    assert len(outbox) == 1 and "技师病假" in outbox[0].body
+    assert len(outbox) == 1 and "抱歉" in outbox[0].body and "技师病假" not in outbox[0].body  # the reason stays inside
     change = AppointmentChange.objects.get(appointment=booked)
     assert change.by_shop and change.customer_told_at is not None and change.new_starts_at == new_time
     booked.refresh_from_db()
@@ -163,7 +163,7 @@ def test_apt10_a_moved_appointment_is_told_at_once_and_confirmed_again(booked, o
 def test_apt10_a_cancellation_by_the_shop_is_told_at_once(booked, outbox, team, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         appointment_cancel(appointment=booked, actor=team[Role.SERVICE_ADVISOR], reason="配件延误", by_shop=True)
-    assert len(outbox) == 1 and "配件延误" in outbox[0].body
+    assert len(outbox) == 1 and "抱歉" in outbox[0].body
     booked.work_order.refresh_from_db()
     assert booked.work_order.status == "cancelled"
     with time_machine.travel(booked.starts_at - timedelta(minutes=30), tick=False):
@@ -199,3 +199,23 @@ def test_a_broker_that_is_down_delays_only_the_wake_up(team, catalogue):
         wake_confirmations()  # logs, does not raise
         appointment = book(team, at(timezone.localdate() + timedelta(days=2), 9), labour=[catalogue["labour"]])
     assert appointment.pk
+
+
+def test_apt10_a_move_the_customer_asked_for_is_confirmed_without_an_apology(booked, outbox, team,
+                                                                               django_capture_on_commit_callbacks):
+    new_time = booked.starts_at + timedelta(days=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        appointment_reschedule(appointment=booked, actor=team[Role.SERVICE_ADVISOR], starts_at=new_time,
+                               reason="客户要求改到周五", by_shop=False)
+    assert len(outbox) == 1 and "抱歉" not in outbox[0].body and "客户要求" not in outbox[0].body
+    assert timezone.localtime(new_time).strftime("%m-%d %H:%M") in outbox[0].body
+
+
+def test_a_no_show_cannot_be_marked_before_the_time(booked, team):
+    from appointments.services import appointment_no_show
+    from dealership.errors import ProcessError
+
+    with pytest.raises(ProcessError):
+        appointment_no_show(appointment=booked, actor=team[Role.SERVICE_ADVISOR])
+    booked.refresh_from_db()
+    assert booked.status == "booked"

@@ -146,3 +146,29 @@ def test_the_parts_clerk_sees_the_appointments_that_need_parts(team, catalogue):
     html = login(team[Role.PARTS_CLERK]).get(reverse("appointments:parts")).content.decode()
     assert with_parts.vehicle.plate in html and without.vehicle.plate not in html
     assert Appointment.objects.count() == 2
+
+
+def test_apt10_a_part_expected_after_the_appointment_alerts_the_advisor(team, pads, catalogue):
+    from datetime import timedelta
+
+    from appointments.preparation import reservation_expect
+
+    Part.objects.filter(pk=pads.pk).update(on_hand=0)
+    appointment = book(team, labour=[catalogue["labour"]], parts=[pads])
+    [short] = parts_reserve(appointment=appointment, actor=team[Role.PARTS_CLERK])
+    reservation_expect(reservation=short, expected_on=tomorrow() + timedelta(days=3), actor=team[Role.PARTS_CLERK])
+    assert StaffTask.objects.filter(assignee=appointment.advisor, key__contains="late-part").exists()
+
+
+def test_apt8_released_shelf_parts_are_put_back_by_the_parts_department(team, pads, catalogue):
+    appointment = book(team, labour=[catalogue["labour"]], parts=[pads])
+    parts_reserve(appointment=appointment, actor=team[Role.PARTS_CLERK], shelf="A-03")
+    appointment_cancel(appointment=appointment, actor=team[Role.SERVICE_ADVISOR], reason="改天", by_shop=False)
+    task = StaffTask.objects.get(key=f"apt-{appointment.pk}-unshelve")
+    assert task.role == Role.PARTS_CLERK and "A-03" in task.params["parts"]
+
+
+def test_apt8_reserving_needs_the_shelf_place(team, pads, catalogue):
+    appointment = book(team, labour=[catalogue["labour"]], parts=[pads])
+    login(team[Role.PARTS_CLERK]).post(reverse("appointments:reserve", args=[appointment.pk]), {"shelf": " "})
+    assert not PartReservation.objects.exists()
