@@ -33,12 +33,13 @@ HOME_BY_ROLE: list[tuple[str, str]] = [
     (Role.APPOINTMENT_AGENT, "appointments:list"),
     (Role.FOREMAN, "workshop:board"),
     (Role.TECHNICIAN, "workshop:board"),
-    (Role.TECHNICAL_EXPERT, "workshop:board"),
+    (Role.TECHNICAL_EXPERT, "reception:expert_queue"),
     (Role.QC_INSPECTOR, "inspection:queue"),
     (Role.CASHIER, "settlement:queue"),
     (Role.GATE_GUARD, "settlement:gate"),
     (Role.FOLLOWUP_AGENT, "followup:queue"),
     (Role.PARTS_CLERK, "appointments:parts"),
+    (Role.WARRANTY_ASSESSOR, "dealership:orders"),
 ]
 
 

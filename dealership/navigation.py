@@ -31,7 +31,9 @@ NAV: list[NavItem] = [
     NavItem("followup:queue", _("Follow-up"), (Role.FOLLOWUP_AGENT, *MANAGERS)),
     NavItem("dealership:orders", _("Work orders"), tuple(r for r in Role.values if r != Role.GATE_GUARD)),
     NavItem("dealership:parts", _("Parts"), (Role.PARTS_CLERK, *ADVISORS, *WORKSHOP, *MANAGERS)),
+    NavItem("reception:expert_queue", _("Expert questions"), (Role.TECHNICAL_EXPERT, Role.FOREMAN)),
     NavItem("appointments:figures", _("Appointment figures"), MANAGERS),
+    NavItem("reception:figures", _("Reception figures"), MANAGERS),
     NavItem("followup:overview", _("Overview"), MANAGERS),
 ]
 

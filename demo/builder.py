@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 from datetime import timedelta
+from decimal import Decimal
 
 from django.utils import timezone
 
@@ -38,6 +39,29 @@ def make_plate(rng: random.Random, nev: bool = False) -> str:
     return "粤A" + rng.choice(letters) + f"{rng.randrange(10000):04d}"
 
 
+def drawn_signature(seed: int = 0) -> str:
+    """A PNG data URL with a few strokes, as the signature pad sends it."""
+    import base64
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGBA", (400, 160), (0, 0, 0, 0))
+    pen = ImageDraw.Draw(image)
+    rng = random.Random(seed)
+    points = [(20 + i * 30, 80 + rng.randint(-40, 40)) for i in range(12)]
+    pen.line(points, fill=(11, 42, 111, 255), width=4)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def all_checks_fine(store) -> list[dict]:
+    from reception.walkaround import checklist_items
+
+    return [{"key": item.key, "label": item.label, "result": "ok", "note": ""} for item in checklist_items(store=store)]
+
+
 def staff(store, role: str) -> User:
     return User.objects.filter(store=store, staff_roles__role=role).order_by("id").first()
 
@@ -51,11 +75,18 @@ def sign(order: WorkOrder, advisor: User, *, hours_ahead: float = 4.0) -> WorkOr
         walkaround_record(work_order=order, actor=advisor, mileage=order.vehicle.mileage + 5000,
                           fuel_level=WalkAround.Fuel.HALF, exterior_notes="右后门轻微划痕",
                           belongings="行车记录仪、雨伞", valuables_reminded=True, warning_lights="",
-                          tyres_ok=True, brakes_ok=True, seat_cover=True, wheel_cover=True, floor_mat=True,
-                          key_tag=f"K{order.pk:03d}", keys_location="前台钥匙柜")
+                          seat_cover=True, wheel_cover=True, floor_mat=True,
+                          key_tag=f"K{order.pk:03d}", keys_location="前台钥匙柜",
+                          checks=all_checks_fine(order.store))
+        from reception.walkaround import damage_mark_add
+
+        walkaround = WalkAround.objects.get(work_order=order)
+        damage_mark_add(walkaround=walkaround, actor=advisor, x=Decimal("78"), y=Decimal("68"), kind="scratch",
+                        note="右后门轻微划痕")
     order.refresh_from_db()
     return work_order_sign(work_order=order, actor=advisor, customer_signed_name=order.customer.name,
-                           explained=True)
+                           explained=True, customer_signature=drawn_signature(order.pk),
+                           advisor_signature=drawn_signature(order.pk + 1000), device="demo")
 
 
 def drive(order: WorkOrder, target: str) -> WorkOrder:

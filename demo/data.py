@@ -31,6 +31,7 @@ STAFF_TH = [
     ("followup", "何回访", ["followup_agent"], ""),
     ("guard", "马门卫", ["gate_guard"], ""),
     ("manager", "黄经理", ["aftersales_manager"], ""),
+    ("warranty", "曹索赔", ["warranty_assessor"], ""),
 ]
 STAFF_PY = [
     ("py_advisor", "罗志强", ["service_advisor"], "mechanical"),

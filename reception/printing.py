@@ -12,9 +12,11 @@ COPIES = {"customer", "shop"}
 
 def work_order_pdf(*, order: WorkOrder, copy: str = "customer") -> bytes:
     lines = list(order.lines.select_related("labour_operation", "part").order_by("id"))
+    walkaround = WalkAround.objects.filter(work_order=order).prefetch_related("marks").first()
     return render_pdf("print/work_order.html", {
-        "order": order, "store": order.store, "lines": lines, "copy": copy,
-        "walkaround": WalkAround.objects.filter(work_order=order).first(),
+        "order": order, "store": order.store, "lines": lines, "copy": copy, "walkaround": walkaround,
+        "marks": list(walkaround.marks.all()) if walkaround else [],
+        "signatures": {s.signer: s for s in order.signatures.all()},
         "printed_at": timezone.localtime(),
     })
 

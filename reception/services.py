@@ -12,7 +12,7 @@ from appointments.models import Appointment, QueueTicket
 from appointments.services import appointment_release_for_order
 from dealership.errors import ConflictError, ProcessError, Refusal
 from dealership.messages import N_
-from dealership.models import Customer, Store, User, Vehicle, WorkOrder, WorkOrderEvent, WorkOrderLine
+from dealership.models import Customer, Role, Store, User, Vehicle, WorkOrder, WorkOrderEvent, WorkOrderLine
 from dealership.services import (
     Override,
     staff_tasks_close,
@@ -25,7 +25,9 @@ from dealership.services import (
 )
 from dealership.workflow import EDITABLE_STATUSES
 
-from .models import WalkAround
+from .models import Reception, Signature, WalkAround
+from .signatures import signature_check
+from .walkaround import checklist_items, completeness
 
 
 def appointment_receive(*, appointment: Appointment, actor: User) -> WorkOrder:
@@ -87,9 +89,11 @@ def _locked_editable(order: WorkOrder, expected_version: int | None) -> WorkOrde
 
 def work_order_update_details(*, work_order: WorkOrder, actor: User, customer_words: str,
                               diagnosis: str, promised_at: datetime | None,
-                              customer_waits: bool | None, expected_version: int | None = None) -> WorkOrder:
-    """The customer's words (REC-4), the diagnosis (REC-6), the promised time
-    (REC-11) and whether the customer waits (REC-15)."""
+                              customer_waits: bool | None, expected_version: int | None = None,
+                              beyond_complaint: str | None = None) -> WorkOrder:
+    """The customer's words (REC-4), the diagnosis with the faults the customer
+    had not noticed (REC-6), the promised time (REC-11) and whether the
+    customer waits (REC-15)."""
     with transaction.atomic():
         order = _locked_editable(work_order, expected_version)
         order.customer_words = customer_words.strip()
@@ -99,11 +103,24 @@ def work_order_update_details(*, work_order: WorkOrder, actor: User, customer_wo
         order.version += 1
         order.save(update_fields=["customer_words", "diagnosis", "promised_at", "customer_waits",
                                   "version", "updated_at"])
+        if beyond_complaint is not None:
+            Reception.objects.update_or_create(work_order=order, defaults={
+                "store_id": order.store_id, "beyond_complaint": beyond_complaint.strip()})
     return order
 
 
+def reception_greet(*, work_order: WorkOrder, actor: User) -> Reception:
+    """REC-3: the advisor greeted the customer and introduced themselves."""
+    reception, _created = Reception.objects.get_or_create(work_order=work_order,
+                                                          defaults={"store_id": work_order.store_id})
+    if reception.greeted_at is None:
+        Reception.objects.filter(pk=reception.pk).update(greeted_at=timezone.now(), greeted_by=actor)
+        reception.refresh_from_db()
+    return reception
+
+
 def walkaround_record(*, work_order: WorkOrder, actor: User, mileage: int, mileage_reason: str = "",
-                      **fields) -> WalkAround:
+                      checks: list[dict] | None = None, **fields) -> WalkAround:
     """Record the walk-around (REC-5, REC-7) and the mileage, which never goes
     below the last reading without a reason."""
     with transaction.atomic():
@@ -115,7 +132,8 @@ def walkaround_record(*, work_order: WorkOrder, actor: User, mileage: int, milea
         WorkOrder.objects.filter(pk=order.pk).update(version=F("version") + 1)
         walkaround, created = WalkAround.objects.update_or_create(
             work_order=order,
-            defaults={"store_id": order.store_id, "mileage": mileage, "completed_by": actor, **fields},
+            defaults={"store_id": order.store_id, "mileage": mileage, "completed_by": actor,
+                      **({"checks": checks} if checks is not None else {}), **fields},
         )
         work_order_note(work_order=order, actor=actor, rule="REC-5",
                         message=N_("Walk-around recorded.") if created else N_("Walk-around updated."))
@@ -137,8 +155,14 @@ def work_order_decline_line(*, line: WorkOrderLine, actor: User) -> None:
 def sign_refusals(order: WorkOrder) -> list[Refusal]:
     """What still stands between this order and the signatures."""
     refusals = []
-    if not WalkAround.objects.filter(work_order=order).exists():
+    walkaround = WalkAround.objects.filter(work_order=order).first()
+    if walkaround is None:
         refusals.append(Refusal("REC-5", _("Do the walk-around with the customer first.")))
+    else:
+        check = completeness(walkaround, checklist_items(store=order.store))
+        if not check.complete:
+            refusals.append(Refusal("REC-5", _("Finish the walk-around: %(missing)s.")
+                                    % {"missing": ", ".join(str(m) for m in check.missing)}))
     if not order.customer_words.strip():
         refusals.append(Refusal("REC-9", _("Record the customer's description.")))
     if not order.diagnosis.strip():
@@ -155,9 +179,11 @@ def sign_refusals(order: WorkOrder) -> list[Refusal]:
 
 
 def work_order_sign(*, work_order: WorkOrder, actor: User, customer_signed_name: str,
-                    explained: bool, expected_version: int | None = None,
+                    explained: bool, customer_signature: str = "", advisor_signature: str = "",
+                    device: str = "", expected_version: int | None = None,
                     override: Override | None = None) -> WorkOrder:
-    """Customer and advisor sign the explained order (REC-10, REC-12); the
+    """Customer and advisor sign the explained order on the tablet (REC-10,
+    REC-12); the drawn signatures are kept with the time and the device. The
     signed order is frozen and the workshop may start."""
     def completeness(order: WorkOrder) -> Refusal | None:
         refusals = sign_refusals(order)
@@ -167,8 +193,24 @@ def work_order_sign(*, work_order: WorkOrder, actor: User, customer_signed_name:
     def explained_guard(order: WorkOrder) -> Refusal | None:
         return None if explained else Refusal("REC-10", _("Explain the order and the work to the customer first."))
 
+    drawn = {}
+
     def signature_guard(order: WorkOrder) -> Refusal | None:
-        return None if customer_signed_name.strip() else Refusal("REC-12", _("The customer has not signed."))
+        if not customer_signed_name.strip():
+            return Refusal("REC-12", _("Write the customer's name as signed."))
+        for signer, data_url, label in ((Signature.Signer.CUSTOMER, customer_signature, _("The customer")),
+                                        (Signature.Signer.ADVISOR, advisor_signature, _("The advisor"))):
+            try:
+                drawn[signer] = signature_check(data_url)
+            except ProcessError as exc:
+                return Refusal("REC-12", f"{label}: {exc.message}")
+        return None
+
+    def keep_signatures(order: WorkOrder) -> None:
+        for signer, image in drawn.items():
+            Signature.objects.create(store_id=order.store_id, work_order=order, signer=signer, image=image,
+                                     name=customer_signed_name.strip() if signer == Signature.Signer.CUSTOMER
+                                     else str(actor), device=device[:200])
 
     now = timezone.now()
     order = work_order_transition(
@@ -177,7 +219,7 @@ def work_order_sign(*, work_order: WorkOrder, actor: User, customer_signed_name:
         changes={"customer_signed_name": customer_signed_name.strip(), "customer_signed_at": now,
                  "advisor_signed_at": now},
         message=N_("Signed by the customer (%(name)s) and the advisor."), params={"name": customer_signed_name.strip()},
-        expected_version=expected_version, override=override,
+        expected_version=expected_version, override=override, after=keep_signatures,
     )
     appointment = Appointment.objects.filter(work_order=order).first()
     if appointment:
@@ -197,3 +239,28 @@ def work_order_cancel(*, work_order: WorkOrder, actor: User, reason: str) -> Wor
     return work_order_transition(work_order=work_order, to=WorkOrder.Status.CANCELLED, actor=actor,
                                  changes={"cancel_reason": reason.strip()}, after=cancel_appointment,
                                  message=N_("Cancelled."), note=reason.strip())
+
+
+def reception_line_add(*, work_order: WorkOrder, actor: User, labour_operation=None, part=None,
+                       quantity=None, description: str = "", unit_price=None, hours=None,
+                       warranty: bool = False) -> WorkOrderLine:
+    """REC-8: a repair item from the catalogue at its published price, or a
+    free-text item priced by the advisor (recorded as who priced it). A
+    warranty item costs the customer nothing and goes to the warranty
+    assessor."""
+    from decimal import Decimal
+
+    from dealership.services import staff_task_create, work_order_add_line
+
+    if labour_operation is None and part is None and not actor.has_role(Role.SERVICE_ADVISOR, Role.AFTERSALES_MANAGER):
+        raise ProcessError(_("Only a service advisor prices an item that is not in the catalogue."))
+    line = work_order_add_line(work_order=work_order, actor=actor, source=WorkOrderLine.Source.RECEPTION,
+                               labour_operation=labour_operation, part=part,
+                               quantity=quantity or Decimal("1"), description=description.strip(),
+                               unit_price=unit_price, hours=hours, warranty=warranty)
+    if warranty:
+        staff_task_create(store=work_order.store_id, role=Role.WARRANTY_ASSESSOR, work_order=work_order,
+                          key=f"warranty-line-{line.pk}", link=f"/orders/{work_order.pk}/",
+                          message=N_("Assess the warranty item %(item)s on %(number)s"),
+                          params={"item": line.description, "number": work_order.number})
+    return line

@@ -1,6 +1,7 @@
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -9,20 +10,36 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from appointments.models import Appointment, QueueTicket
-from appointments.selectors import appointments_on
-from dealership.access import ADVISORS, MANAGERS, STAFF_EXCEPT_GATE, get_scoped_or_404, role_required
+from appointments.selectors import appointment_for_page, appointments_on
+from dealership.access import ADVISORS, MANAGERS, STAFF_EXCEPT_GATE, get_scoped_or_404, role_required, scoped
 from dealership.errors import GuardRefused, ProcessError
 from dealership.forms import CustomerVehicleForm, lookup_initial
 from dealership.models import Role, WorkOrder, WorkOrderLine
 from dealership.printing import pdf_response
 from dealership.selectors import car_lookup_context, open_tasks_for, work_order_detail, work_orders_in_status
-from dealership.services import customer_vehicle_get_or_create, work_order_add_line
+from dealership.services import customer_vehicle_get_or_create
 from dealership.workflow import EDITABLE_STATUSES
 
 from . import services
-from .forms import AddLineForm, CancelForm, DetailsForm, SignForm, WalkAroundForm, WalkInForm
-from .models import WalkAround
+from .experts import expert_answer, expert_request_create
+from .figures import reception_figures
+from .forms import (
+    AddLineForm,
+    CancelForm,
+    DamageForm,
+    DetailsForm,
+    ExpertAnswerForm,
+    ExpertRequestForm,
+    PhotoForm,
+    SignForm,
+    WalkAroundForm,
+    WalkInForm,
+)
+from .links import order_from_copy_token, send_copy
+from .models import DamageMark, ExpertRequest, Reception, WalkAround, WalkAroundPhoto
 from .printing import COPIES, work_order_pdf
+from .scheduling import suggest_promised_at
+from .walkaround import checklist_items, completeness, damage_mark_add, damage_mark_remove, photo_add, walkaround_for
 
 S = WorkOrder.Status
 DESK_ROLES = (*ADVISORS, *MANAGERS)
@@ -102,21 +119,44 @@ def walk_in(request: HttpRequest) -> HttpResponse:
 
 
 SECTIONS = {
+    "checklist": "reception/partials/checklist.html",
     "details": "reception/partials/details.html",
     "walkaround": "reception/partials/walkaround.html",
+    "damage": "reception/partials/damage.html",
+    "experts": "reception/partials/experts.html",
     "lines": "reception/partials/lines.html",
     "sign": "reception/partials/sign.html",
 }
 
 
 def _context(order: WorkOrder, **forms) -> dict:
-    walkaround = WalkAround.objects.filter(work_order=order).first()
+    walkaround = walkaround_for(order)
+    items = checklist_items(store=order.store)
+    reception = Reception.objects.filter(work_order=order).first()
+    ticket = QueueTicket.objects.filter(work_order=order).order_by("-id").first()
+    editable = order.status in EDITABLE_STATUSES
+    appointment = Appointment.objects.filter(work_order=order).first()
+    preparation_missing = None
+    if appointment is not None:
+        preparation_missing = [i for i in appointment_for_page(user=order.advisor, pk=appointment.pk).missing_items] \
+            if editable else []
     return {
+        "preparation_missing": preparation_missing,
         "order": order,
-        "editable": order.status in EDITABLE_STATUSES,
+        "editable": editable,
         "walkaround": walkaround,
+        "reception": reception,
+        "ticket": ticket,
+        "completeness": completeness(walkaround, items),
+        "suggested_promise": suggest_promised_at(order=order) if editable else None,
+        "signatures": {s.signer: s for s in order.signatures.all()},
+        "expert_requests": order.expert_requests.select_related("asked_by", "answered_by"),
+        "expert_form": forms.get("expert_form") or ExpertRequestForm(),
+        "damage_form": forms.get("damage_form") or DamageForm(),
+        "photo_form": forms.get("photo_form") or PhotoForm(),
+        "damage_errors": forms.get("damage_errors", []),
         "details_form": forms.get("details_form") or DetailsForm.for_order(order),
-        "walkaround_form": forms.get("walkaround_form") or WalkAroundForm(instance=walkaround),
+        "walkaround_form": forms.get("walkaround_form") or WalkAroundForm(instance=walkaround, items=items),
         "line_form": forms.get("line_form") or AddLineForm(store=order.store),
         "sign_form": forms.get("sign_form") or SignForm(initial={"version": order.version,
                                                                  "customer_signed_name": order.customer.name}),
@@ -178,7 +218,8 @@ def order_details(request: HttpRequest, pk: int) -> HttpResponse:
             services.work_order_update_details(
                 work_order=order, actor=request.user, customer_words=data["customer_words"],
                 diagnosis=data["diagnosis"], promised_at=data["promised_at"],
-                customer_waits=data["customer_waits"], expected_version=data["version"])
+                customer_waits=data["customer_waits"], expected_version=data["version"],
+                beyond_complaint=data["beyond_complaint"])
         except ProcessError as exc:
             form.add_error(None, str(exc))
         else:
@@ -190,7 +231,8 @@ def order_details(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*ADVISORS, store_required=True)
 def order_walkaround(request: HttpRequest, pk: int) -> HttpResponse:
     order = _order_for_edit(request, pk)
-    form = WalkAroundForm(request.POST, instance=WalkAround.objects.filter(work_order=order).first())
+    form = WalkAroundForm(request.POST, instance=WalkAround.objects.filter(work_order=order).first(),
+                          items=checklist_items(store=order.store))
     if form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k not in ("mileage", "mileage_reason")}
         try:
@@ -210,10 +252,12 @@ def order_add_line(request: HttpRequest, pk: int) -> HttpResponse:
     order = _order_for_edit(request, pk)
     form = AddLineForm(request.POST, store=order.store)
     if form.is_valid():
+        data = form.cleaned_data
         try:
-            work_order_add_line(work_order=order, actor=request.user, source=WorkOrderLine.Source.RECEPTION,
-                                labour_operation=form.cleaned_data["labour_operation"],
-                                part=form.cleaned_data["part"], quantity=form.cleaned_data["quantity"])
+            services.reception_line_add(work_order=order, actor=request.user,
+                                        labour_operation=data["labour_operation"], part=data["part"],
+                                        quantity=data["quantity"], description=data["description"],
+                                        unit_price=data["unit_price"], warranty=data["warranty"])
         except ProcessError as exc:
             form.add_error(None, str(exc))
         else:
@@ -245,7 +289,10 @@ def order_sign(request: HttpRequest, pk: int) -> HttpResponse:
             services.work_order_sign(
                 work_order=order, actor=request.user,
                 customer_signed_name=form.cleaned_data["customer_signed_name"],
-                explained=form.cleaned_data["explained"], expected_version=form.cleaned_data["version"])
+                explained=form.cleaned_data["explained"], expected_version=form.cleaned_data["version"],
+                customer_signature=form.cleaned_data["customer_signature"],
+                advisor_signature=form.cleaned_data["advisor_signature"],
+                device=request.headers.get("User-Agent", "")[:200])
         except GuardRefused as exc:
             errors = exc.messages
         except ProcessError as exc:
@@ -283,3 +330,165 @@ def order_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     if copy not in COPIES:
         copy = "customer"
     return pdf_response(work_order_pdf(order=order, copy=copy), f"{order.number}-{copy}.pdf")
+
+
+@require_POST
+@role_required(*ADVISORS, store_required=True)
+def order_greet(request: HttpRequest, pk: int) -> HttpResponse:
+    services.reception_greet(work_order=_order_for_edit(request, pk), actor=request.user)
+    return _respond(request, pk, "checklist", ok=True)
+
+
+@require_POST
+@role_required(*ADVISORS, store_required=True)
+def order_damage(request: HttpRequest, pk: int) -> HttpResponse:
+    order = _order_for_edit(request, pk)
+    walkaround = walkaround_for(order)
+    form = DamageForm(request.POST)
+    errors = []
+    if walkaround is None:
+        errors = [_("Save the walk-around first, then mark the damage.")]
+    elif form.is_valid():
+        try:
+            damage_mark_add(walkaround=walkaround, actor=request.user, **form.cleaned_data)
+        except ProcessError as exc:
+            errors = [str(exc)]
+        else:
+            return _respond(request, pk, "damage", ok=True)
+    else:
+        errors = [_("Tap the drawing where the damage is, and choose what it is.")]
+    return _respond(request, pk, "damage", ok=False, damage_form=form, damage_errors=errors)
+
+
+@require_POST
+@role_required(*ADVISORS, store_required=True)
+def order_damage_remove(request: HttpRequest, pk: int, mark_pk: int) -> HttpResponse:
+    order = _order_for_edit(request, pk)
+    mark = get_scoped_or_404(DamageMark.objects.select_related("walkaround__work_order"), request.user,
+                             pk=mark_pk, walkaround__work_order=order)
+    try:
+        damage_mark_remove(mark=mark, actor=request.user)
+    except ProcessError as exc:
+        return _respond(request, pk, "damage", ok=False, damage_errors=[str(exc)])
+    return _respond(request, pk, "damage", ok=True)
+
+
+@require_POST
+@role_required(*ADVISORS, store_required=True)
+def order_photo(request: HttpRequest, pk: int) -> HttpResponse:
+    order = _order_for_edit(request, pk)
+    walkaround = walkaround_for(order)
+    form = PhotoForm(request.POST, request.FILES)
+    errors = []
+    if walkaround is None:
+        errors = [_("Save the walk-around first, then add photos.")]
+    elif form.is_valid():
+        mark = None
+        if form.cleaned_data.get("mark"):
+            mark = DamageMark.objects.filter(pk=form.cleaned_data["mark"], walkaround=walkaround).first()
+        try:
+            photo_add(walkaround=walkaround, upload=form.cleaned_data["image"], actor=request.user, mark=mark)
+        except ProcessError as exc:
+            errors = [str(exc)]
+        else:
+            return _respond(request, pk, "damage", ok=True)
+    else:
+        errors = [e for errs in form.errors.values() for e in errs]
+    return _respond(request, pk, "damage", ok=False, photo_form=form, damage_errors=errors)
+
+
+@role_required(*STAFF_EXCEPT_GATE)
+def photo(request: HttpRequest, pk: int) -> HttpResponse:
+    """A walk-around photo, to staff of its store only, always as an image."""
+    picture = get_scoped_or_404(WalkAroundPhoto.objects.all(), request.user, pk=pk)
+    response = FileResponse(picture.image.open("rb"), content_type=picture.content_type)
+    response["Content-Disposition"] = "inline"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@require_POST
+@role_required(*ADVISORS, store_required=True)
+def order_expert(request: HttpRequest, pk: int) -> HttpResponse:
+    order = _order_for_edit(request, pk)
+    form = ExpertRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            expert_request_create(work_order=order, actor=request.user, **form.cleaned_data)
+        except ProcessError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return _respond(request, pk, "experts", ok=True)
+    return _respond(request, pk, "experts", ok=False, expert_form=form)
+
+
+@role_required(Role.TECHNICAL_EXPERT, Role.FOREMAN, *MANAGERS)
+def expert_queue(request: HttpRequest) -> HttpResponse:
+    requests = scoped(ExpertRequest.objects.all(), request.user).select_related(
+        "work_order__vehicle", "work_order__customer", "asked_by", "answered_by").order_by("-asked_at")
+    return render(request, "reception/expert_queue.html", {
+        "open": [r for r in requests.filter(answered_at__isnull=True)[:100]],
+        "answered": list(requests.filter(answered_at__isnull=False)[:20]),
+        "form": ExpertAnswerForm(), "tasks": open_tasks_for(user=request.user),
+        "can_answer": request.user.has_role(Role.TECHNICAL_EXPERT, Role.FOREMAN),
+    })
+
+
+@require_POST
+@role_required(Role.TECHNICAL_EXPERT, Role.FOREMAN, store_required=True)
+def expert_reply(request: HttpRequest, pk: int) -> HttpResponse:
+    question = get_scoped_or_404(ExpertRequest.objects.select_related("work_order__vehicle"), request.user, pk=pk)
+    form = ExpertAnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            expert_answer(request=question, actor=request.user, answer=form.cleaned_data["answer"])
+        except ProcessError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Answer sent to the advisor."))
+    else:
+        messages.error(request, _("Write the answer."))
+    return redirect("reception:expert_queue")
+
+
+@require_POST
+@role_required(*ADVISORS, store_required=True)
+def order_send_copy(request: HttpRequest, pk: int) -> HttpResponse:
+    order = _order_for_edit(request, pk)
+    try:
+        record = send_copy(order=order, actor=request.user)
+    except ProcessError as exc:
+        messages.error(request, str(exc))
+    else:
+        if record is None:
+            messages.warning(request, _("The customer has not agreed to messages: hand over the printed copy."))
+        elif record.status == record.Status.SENT:
+            messages.success(request, _("The customer's copy was sent."))
+        else:
+            messages.error(request, _("Sending failed: %(result)s") % {"result": record.result})
+    return redirect("reception:order", pk=pk)
+
+
+@login_not_required
+def customer_copy(request: HttpRequest, token: str) -> HttpResponse:
+    """The customer's copy of the signed order, through the signed link."""
+    order = order_from_copy_token(token)
+    response = pdf_response(work_order_pdf(order=order, copy="customer"), f"{order.number}.pdf")
+    response["Referrer-Policy"] = "same-origin"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@role_required(*MANAGERS)
+def figures(request: HttpRequest) -> HttpResponse:
+    return render(request, "reception/figures.html", reception_figures(user=request.user))
+
+
+@role_required(*DESK_ROLES)
+def order_section(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    """htmx fragment: one section of the reception page, re-read."""
+    if name not in SECTIONS:
+        return HttpResponse(status=404)
+    return render(request, SECTIONS[name], _context(_order_for_edit(request, pk)))

@@ -25,6 +25,7 @@ cat <<MSG
     qc         QC inspector             cashier    cashier
     followup   follow-up agent          guard      gate guard
     manager    after-sales manager      group      dealer-group manager
+    warranty   warranty assessor        tech3..6   more technicians
     py_advisor, py_tech, py_qc, py_cashier, py_manager   the second store (番禺)
 
 MSG

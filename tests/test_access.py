@@ -10,10 +10,11 @@ from followup.models import FollowUpTask
 from followup.services import followup_tasks_create_due
 from workshop.models import Job
 
-from .conftest import login
+from .conftest import login, new_order
+from .factories import VehicleFactory
 
 S = WorkOrder.Status
-PUBLIC = {"login", "logout", "set_language", "healthz", "appointments:answer"}
+PUBLIC = {"login", "logout", "set_language", "healthz", "appointments:answer", "reception:customer_copy"}
 
 
 def app_urls():
@@ -45,7 +46,6 @@ def records(team, order_in, vehicle, catalogue):
 
     from appointments.services import appointment_book
 
-    from .factories import VehicleFactory
 
     delivered = order_in(S.DELIVERED)
     followup_tasks_create_due()
@@ -66,11 +66,33 @@ def records(team, order_in, vehicle, catalogue):
         store=team.store, appointment=appointment, line=appointment.work_order.lines.first(), part=catalogue["part"],
         quantity=1, status=PartReservation.Status.SHORT, reserved_by=team[Role.PARTS_CLERK])
     booking_request = BookingRequest.objects.create(store=team.store, source="phone", name="李", mobile="13900000000")
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from reception.experts import expert_request_create
+    from reception.walkaround import damage_mark_add, photo_add
+
+    draft = new_order(team, VehicleFactory(store=team.store), catalogue)
+    from demo.builder import all_checks_fine
+    from reception.services import walkaround_record
+
+    walkaround = walkaround_record(work_order=draft, actor=team[Role.SERVICE_ADVISOR], mileage=90000,
+                                   fuel_level="50", checks=all_checks_fine(team.store))
+    mark = damage_mark_add(walkaround=walkaround, actor=team[Role.SERVICE_ADVISOR], x=10, y=20, kind="dent")
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(buffer, format="PNG")
+    picture = photo_add(walkaround=walkaround, actor=team[Role.SERVICE_ADVISOR],
+                        upload=SimpleUploadedFile("p.png", buffer.getvalue(), content_type="image/png"))
+    question = expert_request_create(work_order=draft, actor=team[Role.SERVICE_ADVISOR], kind="expert",
+                                     question="异响来源?")
     return {
         "order": delivered.pk, "job": Job.objects.get(work_order=in_repair).pk,
         "appointment": appointment.pk, "task": FollowUpTask.objects.get(work_order=delivered).pk,
         "line": line.pk, "ticket": ticket.pk, "reservation": reservation.pk, "request": booking_request.pk,
         "workshop_day": workshop_day(store=team.store, day=tomorrow, trade="mechanical").pk,
+        "draft": draft.pk, "mark": mark.pk, "photo": picture.pk, "question": question.pk, "=damage": "damage",
     }
 
 
@@ -83,6 +105,10 @@ ARGS = {
     "appointments:reserve": ["appointment"], "appointments:call": ["ticket"], "appointments:left": ["ticket"],
     "appointments:reservation_retry": ["reservation"], "appointments:reservation_expected": ["reservation"],
     "appointments:request_close": ["request"], "appointments:capacity_set": ["workshop_day"],
+    "reception:order_greet": ["draft"], "reception:order_damage": ["draft"],
+    "reception:order_damage_remove": ["draft", "mark"], "reception:order_photo": ["draft"],
+    "reception:photo": ["photo"], "reception:order_expert": ["draft"], "reception:expert_reply": ["question"],
+    "reception:order_send_copy": ["order"], "reception:order_section": ["draft", "=damage"],
     "reception:receive": ["appointment"],
     "reception:order": ["order"], "reception:order_missing": ["order"], "reception:order_details": ["order"], "reception:order_walkaround": ["order"],
     "reception:order_add_line": ["order"], "reception:order_decline_line": ["order", "line"],

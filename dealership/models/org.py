@@ -85,6 +85,7 @@ class Role(models.TextChoices):
     CASHIER = "cashier", _("Cashier")
     FOLLOWUP_AGENT = "followup_agent", _("Follow-up agent")
     GATE_GUARD = "gate_guard", _("Gate guard")
+    WARRANTY_ASSESSOR = "warranty_assessor", _("Warranty assessor")
     AFTERSALES_MANAGER = "aftersales_manager", _("After-sales manager")
     GROUP_MANAGER = "group_manager", _("Group manager")
 

@@ -45,3 +45,91 @@
     if (alert) { alert.scrollIntoView({ behavior: "smooth", block: "center" }); }
   });
 })();
+
+// Fill a field from a suggestion button: data-fill-target="#id" data-fill-value="...".
+document.addEventListener("click", function (event) {
+  var button = event.target.closest("[data-fill-target]");
+  if (!button) { return; }
+  var field = document.querySelector(button.dataset.fillTarget);
+  if (field) { field.value = button.dataset.fillValue; field.dispatchEvent(new Event("change", { bubbles: true })); }
+});
+
+// Damage marks: tapping the drawing of the car places a pending mark and
+// fills the form's x/y (in percent of the drawing).
+document.addEventListener("click", function (event) {
+  var svg = event.target.closest("svg.car-drawing.interactive");
+  if (!svg) { return; }
+  var box = svg.getBoundingClientRect();
+  var x = ((event.clientX - box.left) / box.width * 100).toFixed(2);
+  var y = ((event.clientY - box.top) / box.height * 100).toFixed(2);
+  var pending = svg.querySelector("#" + svg.id + "-pending");
+  if (pending) { pending.setAttribute("cx", x + "%"); pending.setAttribute("cy", y + "%"); }
+  var form = document.getElementById("damage-form");
+  if (form) {
+    form.querySelector("[name=x]").value = x;
+    form.querySelector("[name=y]").value = y;
+    var submit = document.getElementById("damage-submit");
+    if (submit) { submit.disabled = false; }
+  }
+});
+
+// Signature pads: draw with a finger or a pen; the drawing goes into the
+// hidden field as a PNG data URL when the form is sent.
+(function () {
+  function setup(canvas) {
+    if (canvas.dataset.ready) { return; }
+    canvas.dataset.ready = "1";
+    var context = canvas.getContext("2d");
+    context.lineWidth = 3;
+    context.lineCap = "round";
+    context.strokeStyle = "#0b2a6f";
+    var drawing = false;
+    var inked = false;
+    function point(event) {
+      var box = canvas.getBoundingClientRect();
+      return { x: (event.clientX - box.left) * canvas.width / box.width,
+               y: (event.clientY - box.top) * canvas.height / box.height };
+    }
+    canvas.addEventListener("pointerdown", function (event) {
+      drawing = true;
+      canvas.setPointerCapture(event.pointerId);
+      var p = point(event);
+      context.beginPath();
+      context.moveTo(p.x, p.y);
+      event.preventDefault();
+    });
+    canvas.addEventListener("pointermove", function (event) {
+      if (!drawing) { return; }
+      var p = point(event);
+      context.lineTo(p.x, p.y);
+      context.stroke();
+      inked = true;
+      event.preventDefault();
+    });
+    function stop() {
+      if (!drawing) { return; }
+      drawing = false;
+      var field = document.getElementById(canvas.dataset.signatureFor);
+      if (field && inked) { field.value = canvas.toDataURL("image/png"); }
+    }
+    canvas.addEventListener("pointerup", stop);
+    canvas.addEventListener("pointerleave", stop);
+    canvas.clear = function () {
+      context.clearRect(0, 0, canvas.width, canvas.height);
+      inked = false;
+      var field = document.getElementById(canvas.dataset.signatureFor);
+      if (field) { field.value = ""; }
+    };
+  }
+  function setupAll(root) {
+    (root || document).querySelectorAll("canvas.signature-pad").forEach(setup);
+  }
+  document.addEventListener("DOMContentLoaded", function () { setupAll(document); });
+  document.body.addEventListener("htmx:afterSettle", function (event) { setupAll(event.detail.elt); });
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-signature-clear]");
+    if (!button) { return; }
+    var canvas = document.querySelector('canvas[data-signature-for="' + button.dataset.signatureClear + '"]');
+    if (canvas && canvas.clear) { canvas.clear(); }
+  });
+})();

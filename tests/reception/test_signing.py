@@ -23,23 +23,30 @@ from ..conftest import login
 
 S = WorkOrder.Status
 WALKAROUND = dict(fuel_level="50", exterior_notes="无", belongings="", valuables_reminded=True,
-                  warning_lights="", tyres_ok=True, brakes_ok=True, seat_cover=True, wheel_cover=True,
+                  warning_lights="", seat_cover=True, wheel_cover=True,
                   floor_mat=True, key_tag="K01", keys_location="钥匙柜")
 
 
 def prepare(order, advisor, *, walkaround=True, promised=True, diagnosis="前刹车片磨损到极限"):
+    from demo.builder import all_checks_fine
+
     work_order_update_details(work_order=order, actor=advisor, customer_words=order.customer_words,
                               diagnosis=diagnosis, customer_waits=True,
                               promised_at=timezone.now() + timedelta(hours=3) if promised else None)
     if walkaround:
-        walkaround_record(work_order=order, actor=advisor, mileage=order.vehicle.mileage + 1000, **WALKAROUND)
+        walkaround_record(work_order=order, actor=advisor, mileage=order.vehicle.mileage + 1000,
+                          checks=all_checks_fine(order.store), **WALKAROUND)
     order.refresh_from_db()
     return order
 
 
 def sign(order, advisor, **kw):
+    from demo.builder import drawn_signature
+
     return work_order_sign(work_order=order, actor=advisor, customer_signed_name=kw.get("name", "张伟"),
-                           explained=kw.get("explained", True))
+                           explained=kw.get("explained", True),
+                           customer_signature=kw.get("customer_signature", drawn_signature(1)),
+                           advisor_signature=kw.get("advisor_signature", drawn_signature(2)), device="test")
 
 
 def rules_refused(excinfo) -> set[str]:

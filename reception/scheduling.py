@@ -1,0 +1,63 @@
+"""A promised delivery time suggested from the workshop's load (REC-11):
+the hours already waiting in the workshop by trade, shared among the
+technicians of that trade, then this order's hours and half an hour for QC
+and washing, counted in the store's opening hours."""
+
+import math
+from collections import defaultdict
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.db.models import Count, Sum
+from django.utils import timezone
+
+from dealership.models import Role, Store, Trade, User, WorkOrder, WorkOrderLine
+
+S = WorkOrder.Status
+IN_WORKSHOP = [S.SIGNED, S.IN_REPAIR, S.QC_FAILED]
+QC_AND_WASH = Decimal("0.5")
+RECEPTION_LEFT = timedelta(minutes=15)
+
+
+def add_working_hours(store: Store, start: datetime, hours: Decimal) -> datetime:
+    tz = timezone.get_current_timezone()
+    moment = timezone.localtime(start)
+    remaining = timedelta(hours=float(hours))
+    for _ in range(60):
+        day = moment.date()
+        opens = datetime.combine(day, store.opens_at, tzinfo=tz)
+        closes = datetime.combine(day, store.closes_at, tzinfo=tz)
+        moment = max(moment, opens)
+        if moment < closes:
+            available = closes - moment
+            if remaining <= available:
+                return moment + remaining
+            remaining -= available
+        moment = datetime.combine(day + timedelta(days=1), store.opens_at, tzinfo=tz)
+    return moment
+
+
+def round_up_half_hour(moment: datetime) -> datetime:
+    minutes = math.ceil((moment.minute + moment.second / 60) / 30) * 30
+    return moment.replace(minute=0, second=0, microsecond=0) + timedelta(minutes=minutes)
+
+
+def suggest_promised_at(*, order: WorkOrder, now: datetime | None = None) -> datetime:
+    now = now or timezone.now()
+    own: dict[str, Decimal] = defaultdict(Decimal)
+    for line in order.lines.all():
+        if line.kind == WorkOrderLine.Kind.LABOUR and line.approval == WorkOrderLine.Approval.APPROVED:
+            trade = line.labour_operation.trade if line.labour_operation_id else Trade.MECHANICAL
+            own[trade] += line.hours
+    if not own:
+        own[Trade.MECHANICAL] = Decimal("0.5")
+    backlog = {row["labour_operation__trade"] or Trade.MECHANICAL: row["hours"] or Decimal(0) for row in (
+        WorkOrderLine.objects.filter(store_id=order.store_id, work_order__status__in=IN_WORKSHOP,
+                                     kind=WorkOrderLine.Kind.LABOUR, approval=WorkOrderLine.Approval.APPROVED)
+        .values("labour_operation__trade").annotate(hours=Sum("hours")))}
+    technicians = {row["trade"]: row["n"] for row in (
+        User.objects.filter(store_id=order.store_id, is_active=True, staff_roles__role=Role.TECHNICIAN)
+        .values("trade").annotate(n=Count("id")))}
+    needed = max(backlog.get(t, Decimal(0)) / max(technicians.get(t, 0), 1) + h for t, h in own.items())
+    finish = add_working_hours(order.store, now + RECEPTION_LEFT, needed + QC_AND_WASH)
+    return round_up_half_hour(finish)
