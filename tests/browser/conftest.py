@@ -46,3 +46,20 @@ def shot():
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
     return take
+
+
+def draw_signature(page, selector: str) -> None:
+    """Sign on a signature pad with the mouse (pointer events, as a finger would)."""
+    page.locator(selector).scroll_into_view_if_needed()
+    box = page.locator(selector).bounding_box()
+    x, y = box["x"] + 20, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    for i in range(1, 12):
+        page.mouse.move(x + i * box["width"] / 14, y + (18 if i % 2 else -18), steps=4)
+    page.mouse.up()
+
+
+def answer_checklist(page, result: str = "ok") -> None:
+    for radio in page.locator(f"[data-testid=walkaround-checklist] input[value={result}]").all():
+        radio.check()

@@ -16,7 +16,7 @@ from followup.services import followup_tasks_create_due
 
 from ..conftest import Team
 from ..factories import PASSWORD, LabourFactory, PartFactory, StoreFactory
-from .conftest import DESKTOP, PHONE, TABLET
+from .conftest import DESKTOP, PHONE, TABLET, answer_checklist, draw_signature
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -99,6 +99,7 @@ def test_one_car_through_all_six_stages(browser, live_server, morning, shot):
     for box in ("#id_valuables_reminded", "#id_seat_cover", "#id_wheel_cover", "#id_floor_mat"):
         page.check(box)
     page.fill("#id_key_tag", "K12")
+    answer_checklist(page)
     page.click("form[action$='/walkaround/'] button[type=submit]")
     expect(page.locator("#section-walkaround [role=status]")).to_be_visible()
     page.select_option("#id_part", str(fluid.pk))
@@ -107,9 +108,15 @@ def test_one_car_through_all_six_stages(browser, live_server, morning, shot):
     expect(page.locator("#sign-missing")).not_to_contain_text("REC-5")  # the missing list followed the saves
     page.check("#id_explained")
     page.fill("#id_customer_signed_name", "张伟")
+    draw_signature(page, "canvas[data-signature-for=id_customer_signature]")
+    draw_signature(page, "canvas[data-signature-for=id_advisor_signature]")
     shot(page, "03-reception-before-signing")
     page.click("form[action$='/sign/'] button[type=submit]")
-    page.wait_for_selector("a[href$='/print/?copy=customer']")
+    try:
+        page.wait_for_selector("a[href$='/print/?copy=customer']")
+    except Exception:
+        shot(page, "03b-sign-failed")
+        raise
     order = WorkOrder.objects.get()
     assert order.status == WorkOrder.Status.SIGNED
     pdf = page.request.get(f"{live_server.url}/reception/orders/{order.pk}/print/?copy=customer")
