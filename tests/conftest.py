@@ -129,3 +129,12 @@ def client_for():
 @pytest.fixture
 def future():
     return timezone.now() + timedelta(hours=4)
+
+
+@pytest.fixture
+def english():
+    """Messages in English, to assert on their words."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -104,7 +104,7 @@ def test_rec7_damage_is_marked_on_the_drawing_with_a_photo(draft_order, advisor)
     (b"GIF89a" + b"\x00" * 20, "x.gif", "not a photo"),
     (b"%PDF-1.4 ...", "x.jpg", "not a photo"),
 ])
-def test_uploads_accept_only_images(draft_order, advisor, content, name, message):
+def test_uploads_accept_only_images(draft_order, advisor, content, name, message, english):
     walkaround = walkaround_record(work_order=draft_order, actor=advisor, mileage=draft_order.vehicle.mileage,
                                    checks=[], **WALKAROUND)
     with pytest.raises(ProcessError, match=message):
@@ -112,7 +112,7 @@ def test_uploads_accept_only_images(draft_order, advisor, content, name, message
     assert not walkaround.photos.exists()
 
 
-def test_uploads_have_a_size_limit(draft_order, advisor, monkeypatch):
+def test_uploads_have_a_size_limit(draft_order, advisor, monkeypatch, english):
     import reception.walkaround as wa
 
     monkeypatch.setattr(wa, "MAX_PHOTO_BYTES", 100)
@@ -201,7 +201,7 @@ def test_rec12_the_signatures_are_drawn_and_kept_with_time_and_device(draft_orde
     assert signatures["customer"].name == "张伟" and signatures["customer"].device == "test"
 
 
-def test_rec12_an_empty_pad_is_not_a_signature():
+def test_rec12_an_empty_pad_is_not_a_signature(english):
     blank = io.BytesIO()
     Image.new("RGBA", (400, 160), (0, 0, 0, 0)).save(blank, format="PNG")
     import base64
@@ -254,3 +254,28 @@ def test_rec1_the_reception_page_shows_what_the_appointment_preparation_lacks(te
     html = login(team[Role.SERVICE_ADVISOR]).get(
         reverse("reception:order", args=[appointment.work_order_id])).content.decode()
     assert 'data-testid="prep-missing"' in html
+
+
+def test_rec15_whether_the_customer_waits_is_on_the_advisors_desk(draft_order, advisor):
+    prepare(draft_order, advisor)  # records "waits in the lounge"
+    html = login(advisor).get(reverse("reception:desk")).content.decode()
+    assert 'data-testid="waits"' in html
+
+
+def test_rec2_the_advisors_wait_for_their_appointment_customers_is_measured(team, catalogue):
+    import time_machine
+
+    from appointments.arrivals import ticket_arrive
+    from appointments.figures import appointment_figures
+    from reception.services import appointment_receive
+    from tests.appointments.helpers import book
+
+    appointment = book(team, labour=[catalogue["labour"]])
+    with time_machine.travel(appointment.starts_at - timedelta(minutes=2), tick=False):
+        ticket_arrive(appointment=appointment, actor=team[Role.APPOINTMENT_AGENT])
+    with time_machine.travel(appointment.starts_at + timedelta(minutes=4), tick=False):
+        appointment_receive(appointment=appointment, actor=team[Role.SERVICE_ADVISOR])
+    with time_machine.travel(appointment.starts_at + timedelta(hours=2), tick=False):
+        advisors = dict(appointment_figures(user=team[Role.AFTERSALES_MANAGER])["advisors"])
+    row = advisors[team[Role.SERVICE_ADVISOR].display_name]
+    assert [round(w) for w in row.waits] == [6]
