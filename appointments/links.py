@@ -1,11 +1,9 @@
-"""Signed links a customer opens without logging in (APT-11): the token
-carries the appointment and its store, signed with the secret key, so it
-cannot be forged or changed to reach another appointment."""
+"""The appointment's signed link (APT-11): confirm, ask to reschedule or
+cancel without logging in."""
 
-from django.conf import settings
-from django.core import signing
 from django.http import Http404
-from django.urls import reverse
+
+from dealership.links import make_token, public_url, read_token
 
 from .models import Appointment
 
@@ -14,17 +12,17 @@ MAX_AGE_SECONDS = 30 * 24 * 3600
 
 
 def answer_token(appointment: Appointment) -> str:
-    return signing.dumps({"a": appointment.pk, "s": appointment.store_id}, salt=SALT, compress=True)
+    return make_token(salt=SALT, a=appointment.pk, s=appointment.store_id)
 
 
 def answer_url(appointment: Appointment) -> str:
-    return settings.PUBLIC_BASE_URL.rstrip("/") + reverse("appointments:answer", args=[answer_token(appointment)])
+    return public_url("appointments:answer", answer_token(appointment))
 
 
 def appointment_from_token(token: str) -> Appointment:
+    data = read_token(token, salt=SALT, max_age=MAX_AGE_SECONDS)
     try:
-        data = signing.loads(token, salt=SALT, max_age=MAX_AGE_SECONDS)
         return Appointment.objects.select_related("store", "customer", "vehicle", "advisor").get(
             pk=int(data["a"]), store_id=int(data["s"]))
-    except (signing.BadSignature, KeyError, TypeError, ValueError, Appointment.DoesNotExist):
+    except (KeyError, TypeError, ValueError, Appointment.DoesNotExist):
         raise Http404 from None

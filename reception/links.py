@@ -3,13 +3,12 @@
 for SMS as well as email; it expires after 90 days."""
 
 from django.conf import settings
-from django.core import signing
 from django.http import Http404
-from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from dealership.errors import ProcessError
+from dealership.links import make_token, public_url, read_token
 from dealership.models import OutboundMessage, User, WorkOrder
 from dealership.notify import customer_message_send
 
@@ -18,19 +17,19 @@ MAX_AGE_SECONDS = 90 * 24 * 3600
 
 
 def copy_token(order: WorkOrder) -> str:
-    return signing.dumps({"o": order.pk, "s": order.store_id}, salt=SALT, compress=True)
+    return make_token(salt=SALT, o=order.pk, s=order.store_id)
 
 
 def copy_url(order: WorkOrder) -> str:
-    return settings.PUBLIC_BASE_URL.rstrip("/") + reverse("reception:customer_copy", args=[copy_token(order)])
+    return public_url("reception:customer_copy", copy_token(order))
 
 
 def order_from_copy_token(token: str) -> WorkOrder:
+    data = read_token(token, salt=SALT, max_age=MAX_AGE_SECONDS)
     try:
-        data = signing.loads(token, salt=SALT, max_age=MAX_AGE_SECONDS)
         order = WorkOrder.objects.select_related("store", "customer", "vehicle", "advisor").get(
             pk=int(data["o"]), store_id=int(data["s"]))
-    except (signing.BadSignature, KeyError, TypeError, ValueError, WorkOrder.DoesNotExist):
+    except (KeyError, TypeError, ValueError, WorkOrder.DoesNotExist):
         raise Http404 from None
     if order.customer_signed_at is None:
         raise Http404
