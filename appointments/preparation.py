@@ -99,7 +99,7 @@ def reservations_release(*, appointment: Appointment) -> None:
                 appointment=appointment, status__in=[R.RESERVED, R.SHORT]):
             if reservation.status == R.RESERVED:
                 Part.objects.filter(pk=reservation.part_id).update(reserved=F("reserved") - reservation.quantity)
-                shelved.append(f"{reservation.part.number} × {reservation.quantity.normalize()}"
+                shelved.append(f"{reservation.part.number} × {format(reservation.quantity.normalize(), 'f')}"
                                + (f" ({reservation.shelf})" if reservation.shelf else ""))
             reservation.status = R.RELEASED
             reservation.released_at = timezone.now()

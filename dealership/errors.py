@@ -47,5 +47,9 @@ class OverrideNotAllowed(ProcessError):
     pass
 
 
+class MileageJump(ProcessError):
+    """A reading far above the last one: probably a typo, so it is confirmed."""
+
+
 class ConflictError(ProcessError):
     """Someone else changed the record since it was loaded."""

@@ -1,5 +1,10 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
+from django.contrib.auth.middleware import LoginRequiredMiddleware
+from django.http import HttpResponse
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import resolve_url
 from django.utils import translation
 
 
@@ -16,3 +21,17 @@ class StoreLocaleMiddleware(LocaleMiddleware):
         language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class StaffLoginRequiredMiddleware(LoginRequiredMiddleware):
+    """Every page needs a login. For an htmx request (a section of a page),
+    tell the browser to go to the login page instead of swapping the login
+    form into the section."""
+
+    def handle_no_permission(self, request, view_func):
+        if request.headers.get("HX-Request") == "true":
+            response = HttpResponse(status=204)
+            current = request.headers.get("HX-Current-URL", "/")
+            response["HX-Redirect"] = f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': current})}"
+            return response
+        return super().handle_no_permission(request, view_func)

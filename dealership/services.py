@@ -13,7 +13,15 @@ from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .errors import ConflictError, GuardRefused, OverrideNotAllowed, ProcessError, Refusal, TransitionNotAllowed
+from .errors import (
+    ConflictError,
+    GuardRefused,
+    MileageJump,
+    OverrideNotAllowed,
+    ProcessError,
+    Refusal,
+    TransitionNotAllowed,
+)
 from .messages import N_, message_params
 from .models import (
     Channel,
@@ -125,23 +133,39 @@ def customer_vehicle_get_or_create(
     return customer, vehicle, notes
 
 
+MILEAGE_JUMP_KM = 30_000
+
+
 def vehicle_record_mileage(
     *, vehicle: Vehicle, km: int, actor: User | None, reason: str = "",
-    work_order: WorkOrder | None = None,
+    work_order: WorkOrder | None = None, confirm_jump: bool = False,
 ) -> MileageReading:
     """A reading never goes below the last one without a recorded reason
-    (REC-7; the odometer may have been replaced)."""
+    (REC-7; the odometer may have been replaced). Correcting a reading taken
+    on the same work order compares with the reading before it; a jump of
+    more than 30,000 km since then must be confirmed (a typo costs the car's
+    history)."""
     with transaction.atomic():
         locked = Vehicle.objects.select_for_update().get(pk=vehicle.pk)
-        if km < locked.mileage and not reason.strip():
+        baseline = locked.mileage
+        if work_order is not None:
+            own = MileageReading.objects.filter(vehicle=locked, work_order=work_order).order_by("id").first()
+            if own is not None:
+                baseline = own.previous_km
+        if baseline and km - baseline > MILEAGE_JUMP_KM and not confirm_jump:  # 0: never read before
+            raise MileageJump(
+                _("%(km)s km is %(jump)s km more than the last reading (%(last)s km): check the number and "
+                  "tick the confirmation if it is right.")
+                % {"km": f"{km:,}", "jump": f"{km - baseline:,}", "last": f"{baseline:,}"}, rule="REC-7")
+        if km < baseline and not reason.strip():
             raise ProcessError(
                 _("The mileage %(km)s km is below the last reading of %(last)s km; "
                   "give the reason (e.g. odometer replaced) to record it.")
-                % {"km": f"{km:,}", "last": f"{locked.mileage:,}"},
+                % {"km": f"{km:,}", "last": f"{baseline:,}"},
                 rule="REC-7",
             )
         reading = MileageReading.objects.create(
-            store_id=locked.store_id, vehicle=locked, km=km, previous_km=locked.mileage,
+            store_id=locked.store_id, vehicle=locked, km=km, previous_km=baseline,
             reason=reason.strip(), recorded_by=actor, work_order=work_order,
         )
         Vehicle.objects.filter(pk=locked.pk).update(mileage=km)
@@ -198,6 +222,7 @@ def work_order_add_line(
     warranty: bool = False,
     approval: str = WorkOrderLine.Approval.APPROVED,
     allow_after_signing: bool = False,
+    kind: str = "",
 ) -> WorkOrderLine:
     """Add a labour or part line at the published price unless a price is given.
 
@@ -233,7 +258,7 @@ def work_order_add_line(
         else:
             if unit_price is None:
                 raise ProcessError(_("A free-text item needs a price."))
-            kind, code, name, price = WorkOrderLine.Kind.LABOUR, "", description, unit_price
+            kind, code, name, price = kind or WorkOrderLine.Kind.LABOUR, "", description, unit_price
             line_hours = hours or Decimal("0")
         price = money(price)
         if price < 0:
@@ -249,7 +274,7 @@ def work_order_add_line(
         WorkOrderEvent.objects.create(
             store_id=order.store_id, work_order=order, kind=WorkOrderEvent.Kind.LINE,
             actor=actor, message=N_("Added: %(desc)s × %(qty)s at ¥%(price)s"),
-            params=message_params(desc=line.description, qty=str(line.quantity.normalize()), price=line.unit_price),
+            params=message_params(desc=line.description, qty=format(line.quantity.normalize(), "f"), price=line.unit_price),
         )
     work_order.refresh_from_db()
     return line

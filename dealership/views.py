@@ -36,7 +36,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
         .get_page(request.GET.get("page"))
     return render(request, "dealership/order_list.html", {
         "page": page, "q": query, "status": status, "statuses": WorkOrder.Status.choices,
-        "show_store": request.user.is_group_manager,
+        "show_store": request.user.is_group_manager, "tasks": open_tasks_for(user=request.user),
     })
 
 
@@ -74,5 +74,5 @@ def car_lookup(request: HttpRequest) -> HttpResponse:
         return HttpResponse(status=204)
     form = CustomerVehicleForm(store=request.user.store, prefix="car", initial=initial)
     context = {"vehicle_form": form, **car_lookup_context(store=store, form=form), "customer_on_record": customer,
-               "col": "col-md-3" if request.GET.get("col") == "col-md-3" else ""}
+               "col": "col-lg-3 col-md-6" if request.GET.get("col") == "col-lg-3 col-md-6" else ""}
     return render(request, "dealership/partials/customer_vehicle.html", context)

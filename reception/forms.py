@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dealership.models import LabourOperation, Part, Store, WorkOrder
+from dealership.models import LabourOperation, Part, Store, WorkOrder, WorkOrderLine
 
 from .models import DamageMark, ExpertRequest, Reception, WalkAround
 
@@ -18,8 +18,8 @@ class WalkInForm(forms.Form):
 
 class DetailsForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput(attrs={"id": "details-version"}))
-    customer_words = forms.CharField(label=_("Customer's description"), required=False,
-                                     widget=forms.Textarea(attrs={"rows": 3}))
+    customer_words = forms.CharField(label=_("Customer's description"),
+                                     widget=forms.Textarea(attrs={"rows": 3, "maxlength": 2000}))
     diagnosis = forms.CharField(label=_("Diagnosis"), required=False,
                                 widget=forms.Textarea(attrs={"rows": 3}))
     beyond_complaint = forms.CharField(label=_("Faults the customer had not noticed"), required=False,
@@ -59,6 +59,8 @@ class WalkAroundForm(forms.ModelForm):
 
     mileage_reason = forms.CharField(
         label=_("Reason if lower than the last reading"), required=False, max_length=200)
+    mileage_confirm = forms.BooleanField(label=_("The mileage is right, even though it is much higher"),
+                                         required=False)
 
     def __init__(self, *args, items=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -91,8 +93,8 @@ class WalkAroundForm(forms.ModelForm):
                   "valuables_reminded", "warning_lights",
                   "seat_cover", "wheel_cover", "floor_mat", "key_tag", "keys_location"]
         widgets = {
-            "exterior_notes": forms.Textarea(attrs={"rows": 2}),
-            "belongings": forms.Textarea(attrs={"rows": 2}),
+            "exterior_notes": forms.Textarea(attrs={"rows": 2, "maxlength": 1000}),
+            "belongings": forms.Textarea(attrs={"rows": 2, "maxlength": 1000}),
             "mileage": forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
         }
 
@@ -105,7 +107,7 @@ class WalkAroundForm(forms.ModelForm):
 
 class PartChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, part: Part) -> str:
-        return f"{part.number} {part.name} · ¥{part.price} · " + str(_("free stock")) + f" {part.available.normalize()}"
+        return f"{part.number} {part.name} · ¥{part.price} · " + str(_("free stock")) + f" {format(part.available.normalize(), 'f')}"
 
 
 class AddLineForm(forms.Form):
@@ -119,6 +121,8 @@ class AddLineForm(forms.Form):
     description = forms.CharField(label=_("Or an item not in the catalogue"), max_length=100, required=False)
     unit_price = forms.DecimalField(label=_("Its price (yuan)"), required=False, min_value=Decimal("0"),
                                     max_value=Decimal("999999"), decimal_places=2)
+    kind = forms.ChoiceField(label=_("It is"), choices=WorkOrderLine.Kind.choices, initial=WorkOrderLine.Kind.LABOUR,
+                             required=False)
     quantity = forms.DecimalField(label=_("Quantity"), min_value=Decimal("0.01"),
                                   max_value=Decimal("9999"), decimal_places=2, initial=1)
     warranty = forms.BooleanField(label=_("Warranty (no charge to the customer)"), required=False)
@@ -133,7 +137,7 @@ class AddLineForm(forms.Form):
         chosen = [bool(data.get("labour_operation")), bool(data.get("part")), bool((data.get("description") or "").strip())]
         if sum(chosen) != 1:
             raise forms.ValidationError(_("Choose either a labour operation, a part, or write an item."))
-        if chosen[2] and data.get("unit_price") is None:
+        if chosen[2] and data.get("unit_price") is None and "unit_price" not in self.errors:
             self.add_error("unit_price", _("Give the price of this item."))
         return data
 
@@ -156,7 +160,8 @@ class DamageForm(forms.Form):
 
 class PhotoForm(forms.Form):
     image = forms.FileField(label=_("Photo"), widget=forms.ClearableFileInput(
-        attrs={"accept": "image/jpeg,image/png,image/webp", "capture": "environment"}))
+        attrs={"accept": "image/jpeg,image/png,image/webp", "capture": "environment"}),
+        error_messages={"required": _("Take or choose a photo first.")})
     mark = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 

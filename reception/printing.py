@@ -5,7 +5,7 @@ from django.utils import timezone
 from dealership.models import WorkOrder
 from dealership.printing import register_document, render_pdf
 
-from .models import WalkAround
+from .models import Reception, WalkAround
 
 COPIES = {"customer", "shop"}
 
@@ -17,6 +17,8 @@ def work_order_pdf(*, order: WorkOrder, copy: str = "customer") -> bytes:
         "order": order, "store": order.store, "lines": lines, "copy": copy, "walkaround": walkaround,
         "marks": list(walkaround.marks.all()) if walkaround else [],
         "signatures": {s.signer: s for s in order.signatures.all()},
+        "reception": Reception.objects.filter(work_order=order).first(),
+        "expert_answers": list(order.expert_requests.exclude(answer="")),
         "printed_at": timezone.localtime(),
     })
 

@@ -41,6 +41,7 @@ def appointment_receive(*, appointment: Appointment, actor: User) -> WorkOrder:
         ticket_call(ticket=ticket, advisor=actor)
         work_order_note(work_order=appointment.work_order, actor=actor,
                         message=N_("Customer arrived for the appointment; reception started."))
+    staff_tasks_close(work_order=appointment.work_order, keys=[f"apt-{appointment.pk}-arrived"], actor=actor)
     return appointment.work_order
 
 
@@ -120,14 +121,14 @@ def reception_greet(*, work_order: WorkOrder, actor: User) -> Reception:
 
 
 def walkaround_record(*, work_order: WorkOrder, actor: User, mileage: int, mileage_reason: str = "",
-                      checks: list[dict] | None = None, **fields) -> WalkAround:
+                      checks: list[dict] | None = None, mileage_confirm: bool = False, **fields) -> WalkAround:
     """Record the walk-around (REC-5, REC-7) and the mileage, which never goes
     below the last reading without a reason."""
     with transaction.atomic():
         order = _locked_editable(work_order, None)
         if order.mileage_in != mileage:
             vehicle_record_mileage(vehicle=order.vehicle, km=mileage, actor=actor,
-                                   reason=mileage_reason, work_order=order)
+                                   reason=mileage_reason, work_order=order, confirm_jump=mileage_confirm)
             WorkOrder.objects.filter(pk=order.pk).update(mileage_in=mileage)
         WorkOrder.objects.filter(pk=order.pk).update(version=F("version") + 1)
         walkaround, created = WalkAround.objects.update_or_create(
@@ -147,6 +148,7 @@ def work_order_decline_line(*, line: WorkOrderLine, actor: User) -> None:
         order = _locked_editable(line.work_order, None)
         WorkOrderLine.objects.filter(pk=line.pk, work_order=order).update(
             approval=WorkOrderLine.Approval.DECLINED)
+        staff_tasks_close(work_order=order, keys=[f"warranty-line-{line.pk}"], actor=actor)
         work_order_recalculate(work_order=order)
         work_order_note(work_order=order, actor=actor, kind=WorkOrderEvent.Kind.LINE,
                         message=N_("Customer declined: %(desc)s"), params={"desc": line.description})
@@ -175,6 +177,8 @@ def sign_refusals(order: WorkOrder) -> list[Refusal]:
         refusals.append(Refusal("REC-11", _("The promised delivery time is in the past.")))
     if order.customer_waits is None:
         refusals.append(Refusal("REC-15", _("Record whether the customer waits or leaves.")))
+    if order.expert_requests.filter(answered_at__isnull=True).exists():
+        refusals.append(Refusal("REC-6", _("A question to the expert or the pre-check bay is still open.")))
     return refusals
 
 
@@ -198,13 +202,14 @@ def work_order_sign(*, work_order: WorkOrder, actor: User, customer_signed_name:
     def signature_guard(order: WorkOrder) -> Refusal | None:
         if not customer_signed_name.strip():
             return Refusal("REC-12", _("Write the customer's name as signed."))
+        problems = []
         for signer, data_url, label in ((Signature.Signer.CUSTOMER, customer_signature, _("The customer")),
                                         (Signature.Signer.ADVISOR, advisor_signature, _("The advisor"))):
             try:
                 drawn[signer] = signature_check(data_url)
             except ProcessError as exc:
-                return Refusal("REC-12", f"{label}: {exc.message}")
-        return None
+                problems.append(f"{label}: {exc.message}")
+        return Refusal("REC-12", " ".join(problems)) if problems else None
 
     def keep_signatures(order: WorkOrder) -> None:
         for signer, image in drawn.items():
@@ -222,8 +227,10 @@ def work_order_sign(*, work_order: WorkOrder, actor: User, customer_signed_name:
         expected_version=expected_version, override=override, after=keep_signatures,
     )
     appointment = Appointment.objects.filter(work_order=order).first()
+    keys = [f"expert-{pk}-answered" for pk in order.expert_requests.values_list("pk", flat=True)]
     if appointment:
-        staff_tasks_close(work_order=order, keys=[f"apt-{appointment.pk}-prepare"], actor=actor)
+        keys += [f"apt-{appointment.pk}-prepare", f"apt-{appointment.pk}-arrived"]
+    staff_tasks_close(work_order=order, keys=keys, actor=actor)
     return order
 
 
@@ -243,7 +250,7 @@ def work_order_cancel(*, work_order: WorkOrder, actor: User, reason: str) -> Wor
 
 def reception_line_add(*, work_order: WorkOrder, actor: User, labour_operation=None, part=None,
                        quantity=None, description: str = "", unit_price=None, hours=None,
-                       warranty: bool = False) -> WorkOrderLine:
+                       warranty: bool = False, kind: str = "") -> WorkOrderLine:
     """REC-8: a repair item from the catalogue at its published price, or a
     free-text item priced by the advisor (recorded as who priced it). A
     warranty item costs the customer nothing and goes to the warranty
@@ -257,7 +264,7 @@ def reception_line_add(*, work_order: WorkOrder, actor: User, labour_operation=N
     line = work_order_add_line(work_order=work_order, actor=actor, source=WorkOrderLine.Source.RECEPTION,
                                labour_operation=labour_operation, part=part,
                                quantity=quantity or Decimal("1"), description=description.strip(),
-                               unit_price=unit_price, hours=hours, warranty=warranty)
+                               unit_price=unit_price, hours=hours, warranty=warranty, kind=kind)
     if warranty:
         staff_task_create(store=work_order.store_id, role=Role.WARRANTY_ASSESSOR, work_order=work_order,
                           key=f"warranty-line-{line.pk}", link=f"/orders/{work_order.pk}/",

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from appointments.models import Appointment, QueueTicket
 from appointments.selectors import appointment_for_page, appointments_on
 from dealership.access import ADVISORS, MANAGERS, STAFF_EXCEPT_GATE, get_scoped_or_404, role_required, scoped
-from dealership.errors import GuardRefused, ProcessError
+from dealership.errors import GuardRefused, MileageJump, ProcessError
 from dealership.forms import CustomerVehicleForm, lookup_initial
 from dealership.models import Role, WorkOrder, WorkOrderLine
 from dealership.printing import pdf_response
@@ -164,6 +164,7 @@ def _context(order: WorkOrder, **forms) -> dict:
         "missing": services.sign_refusals(order) if order.status == S.DRAFT else [],
         "sign_errors": forms.get("sign_errors", []),
         "saved": forms.get("saved"),
+        "line_warning": forms.get("line_warning", ""),
     }
 
 
@@ -234,13 +235,15 @@ def order_walkaround(request: HttpRequest, pk: int) -> HttpResponse:
     form = WalkAroundForm(request.POST, instance=WalkAround.objects.filter(work_order=order).first(),
                           items=checklist_items(store=order.store))
     if form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k not in ("mileage", "mileage_reason")}
+        data = {k: v for k, v in form.cleaned_data.items() if k not in ("mileage", "mileage_reason", "mileage_confirm")}
         try:
             services.walkaround_record(work_order=order, actor=request.user,
                                        mileage=form.cleaned_data["mileage"],
-                                       mileage_reason=form.cleaned_data["mileage_reason"], **data)
+                                       mileage_reason=form.cleaned_data["mileage_reason"],
+                                       mileage_confirm=form.cleaned_data["mileage_confirm"], **data)
         except ProcessError as exc:
-            form.add_error("mileage_reason" if exc.rule == "REC-7" else None, str(exc))
+            field = "mileage_confirm" if isinstance(exc, MileageJump) else "mileage_reason"
+            form.add_error(field if exc.rule == "REC-7" else None, str(exc))
         else:
             return _respond(request, pk, "walkaround", ok=True, saved="walkaround")
     return _respond(request, pk, "walkaround", ok=False, walkaround_form=form)
@@ -257,11 +260,17 @@ def order_add_line(request: HttpRequest, pk: int) -> HttpResponse:
             services.reception_line_add(work_order=order, actor=request.user,
                                         labour_operation=data["labour_operation"], part=data["part"],
                                         quantity=data["quantity"], description=data["description"],
-                                        unit_price=data["unit_price"], warranty=data["warranty"])
+                                        unit_price=data["unit_price"], warranty=data["warranty"],
+                                        kind=data["kind"] or "")
         except ProcessError as exc:
             form.add_error(None, str(exc))
         else:
-            return _respond(request, pk, "lines", ok=True)
+            part = data["part"]
+            warning = ""
+            if part is not None and data["quantity"] > part.available:
+                warning = _("Only %(free)s of %(part)s are free in stock: the parts department will have to order the rest.") % {
+                    "free": format(part.available.normalize(), "f"), "part": part.name}
+            return _respond(request, pk, "lines", ok=True, line_warning=warning)
     return _respond(request, pk, "lines", ok=False, line_form=form)
 
 

@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
+export PUBLIC_BASE_URL=${PUBLIC_BASE_URL:-http://$HOST:$PORT}
 
 .venv/bin/celery -A dealership worker --beat --loglevel=INFO --concurrency=1 --pool=solo \
   --schedule=var/celerybeat-schedule >var/celery.log 2>&1 &

@@ -78,7 +78,7 @@ def records(team, order_in, vehicle, catalogue):
     from demo.builder import all_checks_fine
     from reception.services import walkaround_record
 
-    walkaround = walkaround_record(work_order=draft, actor=team[Role.SERVICE_ADVISOR], mileage=90000,
+    walkaround = walkaround_record(work_order=draft, actor=team[Role.SERVICE_ADVISOR], mileage=30500,
                                    fuel_level="50", checks=all_checks_fine(team.store))
     mark = damage_mark_add(walkaround=walkaround, actor=team[Role.SERVICE_ADVISOR], x=10, y=20, kind="dent")
     buffer = io.BytesIO()

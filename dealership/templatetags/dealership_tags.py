@@ -49,3 +49,12 @@ def late_class(order: WorkOrder, now) -> str:
 @register.filter
 def get_item(mapping: dict, key: str):
     return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def qty(value) -> str:
+    """A quantity without trailing zeros and never in exponent form (10, 2.5)."""
+    if value is None or value == "":
+        return ""
+    text = format(Decimal(value).normalize(), "f")
+    return text

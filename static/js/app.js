@@ -59,9 +59,14 @@ document.addEventListener("click", function (event) {
 document.addEventListener("click", function (event) {
   var svg = event.target.closest("svg.car-drawing.interactive");
   if (!svg) { return; }
-  var box = svg.getBoundingClientRect();
-  var x = ((event.clientX - box.left) / box.width * 100).toFixed(2);
-  var y = ((event.clientY - box.top) / box.height * 100).toFixed(2);
+  // Map the tap into the drawing's own coordinates (viewBox), whatever its size on screen.
+  var point = svg.createSVGPoint();
+  point.x = event.clientX;
+  point.y = event.clientY;
+  var local = point.matrixTransform(svg.getScreenCTM().inverse());
+  var view = svg.viewBox.baseVal;
+  var x = Math.min(100, Math.max(0, local.x / view.width * 100)).toFixed(2);
+  var y = Math.min(100, Math.max(0, local.y / view.height * 100)).toFixed(2);
   var pending = svg.querySelector("#" + svg.id + "-pending");
   if (pending) { pending.setAttribute("cx", x + "%"); pending.setAttribute("cy", y + "%"); }
   var form = document.getElementById("damage-form");
@@ -131,5 +136,26 @@ document.addEventListener("click", function (event) {
     if (!button) { return; }
     var canvas = document.querySelector('canvas[data-signature-for="' + button.dataset.signatureClear + '"]');
     if (canvas && canvas.clear) { canvas.clear(); }
+  });
+})();
+
+// A section save that fails (server refused, connection dropped) must not
+// look like nothing happened: say so above the section, keep what was typed.
+(function () {
+  function warn(target, text) {
+    if (!target) { return; }
+    var box = target.querySelector(":scope > .htmx-failure") || document.createElement("div");
+    box.className = "alert alert-danger htmx-failure";
+    box.setAttribute("role", "alert");
+    box.textContent = text;
+    target.prepend(box);
+    box.scrollIntoView({ behavior: "smooth", block: "center" });
+  }
+  var messages = document.documentElement.dataset;
+  document.body.addEventListener("htmx:responseError", function (event) {
+    warn(event.detail.target, messages.msgSaveFailed || "Not saved: the server refused it. Nothing was changed; check and try again.");
+  });
+  document.body.addEventListener("htmx:sendError", function (event) {
+    warn(event.detail.target, messages.msgOffline || "Not saved: no connection. Nothing was changed; try again.");
   });
 })();

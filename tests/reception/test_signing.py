@@ -265,3 +265,17 @@ def test_a_walk_in_for_a_car_with_an_open_order_is_refused(draft_order, advisor)
         "car-board_display": "surname", "customer_words": "空调不凉"})
     assert response.status_code == 200 and draft_order.number in response.content.decode()
     assert WorkOrder.objects.count() == 1
+
+
+def test_rec7_a_mileage_far_above_the_last_one_must_be_confirmed_and_a_typo_can_be_corrected(draft_order, advisor):
+    from dealership.errors import MileageJump
+
+    last = draft_order.vehicle.mileage
+    with pytest.raises(MileageJump):
+        walkaround_record(work_order=draft_order, actor=advisor, mileage=last * 10, **WALKAROUND)
+    walkaround_record(work_order=draft_order, actor=advisor, mileage=last * 10, mileage_confirm=True, **WALKAROUND)
+    # the advisor notices the typo: correcting it on the same order needs no "odometer replaced" reason
+    walkaround_record(work_order=draft_order, actor=advisor, mileage=last + 120, **WALKAROUND)
+    draft_order.vehicle.refresh_from_db()
+    assert draft_order.vehicle.mileage == last + 120
+    assert [r.previous_km for r in MileageReading.objects.filter(work_order=draft_order)] == [last, last]
