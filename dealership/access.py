@@ -32,13 +32,13 @@ HOME_BY_ROLE: list[tuple[str, str]] = [
     (Role.SERVICE_ASSISTANT, "reception:desk"),
     (Role.APPOINTMENT_AGENT, "appointments:list"),
     (Role.FOREMAN, "workshop:board"),
-    (Role.TECHNICIAN, "workshop:board"),
+    (Role.TECHNICIAN, "workshop:mine"),
     (Role.TECHNICAL_EXPERT, "reception:expert_queue"),
     (Role.QC_INSPECTOR, "inspection:queue"),
     (Role.CASHIER, "settlement:queue"),
     (Role.GATE_GUARD, "settlement:gate"),
     (Role.FOLLOWUP_AGENT, "followup:queue"),
-    (Role.PARTS_CLERK, "appointments:parts"),
+    (Role.PARTS_CLERK, "workshop:parts_counter"),
     (Role.WARRANTY_ASSESSOR, "dealership:orders"),
 ]
 

@@ -7,6 +7,7 @@ from dealership.errors import ProcessError, Refusal
 from dealership.messages import N_
 from dealership.models import Role, User, WorkOrder
 from dealership.services import staff_task_create, staff_tasks_close, work_order_transition
+from workshop.jobs import rework_job_create
 from workshop.models import Job
 
 from .models import Inspection
@@ -15,10 +16,10 @@ S = WorkOrder.Status
 
 
 def _all_jobs_finished(order: WorkOrder) -> Refusal | None:
-    """QC-1 / REP-15: every job finished with its self-check."""
-    open_jobs = Job.objects.filter(work_order=order).filter(finished_at__isnull=True).exists()
-    unchecked = Job.objects.filter(work_order=order, self_checked=False).exists()
-    if open_jobs or unchecked or not Job.objects.filter(work_order=order).exists():
+    """QC-1 / REP-15: every job finished with its self-check and signature."""
+    jobs = Job.objects.filter(work_order=order)
+    unfinished = jobs.exclude(status=Job.Status.DONE).exists() or jobs.filter(self_checked=False).exists()
+    if unfinished or not jobs.exists():
         return Refusal("QC-1", _("Not all work on the order is finished and self-checked."))
     return None
 
@@ -44,7 +45,8 @@ def inspection_record(*, work_order: WorkOrder, inspector: User, passed: bool, n
                               key=f"handover-{order.pk}-{inspection.pk}",
                               message=N_("QC passed: take over %(plate)s from QC"), params={"plate": order.vehicle.plate})
         else:
-            last_job = order.jobs.order_by("-started_at", "-id").first()
+            rework_job_create(work_order=order, findings=notes.strip())
+            last_job = order.jobs.filter(kind=Job.Kind.REPAIR).order_by("-finished_at", "-id").first()
             for person in {order.advisor, last_job.technician if last_job else None} - {None}:
                 staff_task_create(store=order.store_id, assignee=person, work_order=order, link=link,
                                   key=f"rework-{order.pk}-{inspection.pk}-{person.pk}",

@@ -36,6 +36,9 @@ class LabourOperation(models.Model):
                                          validators=[MinValueValidator(Decimal("0"))])
     price = models.DecimalField(_("published price (yuan)"), max_digits=10, decimal_places=2,
                                 validators=[MinValueValidator(Decimal("0"))])
+    documentation_url = models.CharField(_("service documentation"), max_length=300, blank=True,
+                                         help_text=_("Link to the repair manual or service information (REP-7)."))
+    special_tools = models.CharField(_("special tools"), max_length=300, blank=True)
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:

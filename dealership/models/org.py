@@ -52,6 +52,8 @@ class Store(models.Model):
     technician_hours_per_day = models.DecimalField(
         _("working hours per technician per day"), max_digits=4, decimal_places=2, default=Decimal("8.00"),
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("24"))])
+    advisors_dispatch = models.BooleanField(
+        _("advisors dispatch jobs (otherwise the foreman)"), default=False)
     no_show_after_minutes = models.PositiveSmallIntegerField(
         _("an appointment is a no-show this many minutes after its time"), default=120)
     labour_rate = models.DecimalField(_("labour rate (yuan per hour)"), max_digits=10,

@@ -119,6 +119,8 @@ class WorkOrderLine(models.Model):
     approval = models.CharField(_("approval"), max_length=10, choices=Approval.choices,
                                 default=Approval.APPROVED)
     warranty = models.BooleanField(_("warranty"), default=False)
+    # the change the customer decided (REP-2); a plain id so the core does not depend on the workshop
+    finding_id = models.PositiveBigIntegerField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

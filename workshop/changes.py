@@ -1,0 +1,183 @@
+"""Changes the customer approves (REP-2…REP-4): the technician reports a
+finding (REP-3), the advisor prices it and re-estimates the delivery time,
+the customer decides each item by phone or through a signed link (REP-4).
+Approved items join the order; declined ones stay on it as declined; until
+then nothing of it can be worked on, issued or billed (REP-2)."""
+
+from datetime import datetime
+from decimal import Decimal
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dealership.errors import ProcessError
+from dealership.links import make_token, public_url, read_token
+from dealership.messages import N_
+from dealership.models import LabourOperation, Part, Role, User, WorkOrder, WorkOrderLine
+from dealership.notify import customer_message_send
+from dealership.services import (
+    staff_task_create,
+    staff_tasks_close,
+    work_order_add_line,
+    work_order_lock,
+    work_order_note,
+    work_order_recalculate,
+)
+from reception.walkaround import photo_check
+
+from .jobs import jobs_sync
+from .models import Finding, FreeFix, Job
+
+F_ = Finding.Status
+A = WorkOrderLine.Approval
+SALT = "workshop.approve.v1"
+MAX_AGE_SECONDS = 7 * 24 * 3600
+
+
+def finding_report(*, work_order: WorkOrder, actor: User, description: str, photo: UploadedFile | None = None,
+                   job: Job | None = None, source: str = Finding.Source.WORKSHOP) -> Finding:
+    """REP-3: report at once; the advisor is alerted."""
+    if not description.strip():
+        raise ProcessError(_("Describe what you found."))
+    photo_type = photo_check(photo) if photo else ""
+    with transaction.atomic():
+        finding = Finding(store_id=work_order.store_id, work_order=work_order, job=job, source=source,
+                          description=description.strip(), reported_by=actor, photo_type=photo_type)
+        if photo:
+            finding.photo.save("finding", photo, save=False)
+        finding.save()
+        work_order_note(work_order=work_order, actor=actor, rule="REP-3", message=N_("Finding reported."),
+                        note=description.strip())
+        staff_task_create(store=work_order.store_id, assignee=work_order.advisor, work_order=work_order,
+                          key=f"finding-{finding.pk}", link=reverse("workshop:finding", args=[finding.pk]),
+                          message=N_("%(plate)s: a finding to price and agree with the customer"),
+                          params={"plate": work_order.vehicle.plate})
+    return finding
+
+
+def finding_price(*, finding: Finding, actor: User, labour: list[tuple[LabourOperation, Decimal]] = (),
+                  parts: list[tuple[Part, Decimal]] = (), free: list[tuple[str, Decimal, str]] = (),
+                  new_promised_at: datetime | None = None) -> Finding:
+    """REP-4: the advisor prices the finding from the catalogue (items wait for
+    the customer) and re-estimates the delivery time."""
+    if not actor.has_role(Role.SERVICE_ADVISOR, Role.AFTERSALES_MANAGER):
+        raise ProcessError(_("The service advisor prices findings."))
+    if finding.status not in (F_.REPORTED, F_.PRICED):
+        raise ProcessError(_("This finding is already decided."))
+    if not (labour or parts or free):
+        raise ProcessError(_("Add at least one item to offer the customer."))
+    if new_promised_at is not None and new_promised_at <= timezone.now():
+        raise ProcessError(_("The new delivery time must be in the future."))
+    with transaction.atomic():
+        order = finding.work_order
+        for op, qty in labour:
+            line = work_order_add_line(work_order=order, actor=actor, labour_operation=op, quantity=qty,
+                                       source=WorkOrderLine.Source.CHANGE, approval=A.PENDING,
+                                       allow_after_signing=True)
+            WorkOrderLine.objects.filter(pk=line.pk).update(finding_id=finding.pk)
+        for part, qty in parts:
+            line = work_order_add_line(work_order=order, actor=actor, part=part, quantity=qty,
+                                       source=WorkOrderLine.Source.CHANGE, approval=A.PENDING,
+                                       allow_after_signing=True)
+            WorkOrderLine.objects.filter(pk=line.pk).update(finding_id=finding.pk)
+        for description, price, kind in free:
+            line = work_order_add_line(work_order=order, actor=actor, description=description, unit_price=price, kind=kind,
+                                       source=WorkOrderLine.Source.CHANGE, approval=A.PENDING,
+                                       allow_after_signing=True)
+            WorkOrderLine.objects.filter(pk=line.pk).update(finding_id=finding.pk)
+        Finding.objects.filter(pk=finding.pk).update(status=F_.PRICED, priced_by=actor, priced_at=timezone.now(),
+                                                     new_promised_at=new_promised_at)
+    finding.refresh_from_db()
+    return finding
+
+
+def finding_lines(finding: Finding) -> list[WorkOrderLine]:
+    return list(WorkOrderLine.objects.filter(work_order=finding.work_order, finding_id=finding.pk).order_by("id"))
+
+
+def finding_decide(*, finding: Finding, decisions: dict[int, bool], via: str, note: str = "",
+                   actor: User | None = None) -> Finding:
+    """REP-4: the customer's decision on each item. By phone the advisor
+    records who said what; through the link there is no staff actor."""
+    if via == Finding.Via.PHONE and not note.strip():
+        raise ProcessError(_("Write down what the customer said on the phone."), rule="REP-4")
+    with transaction.atomic():
+        order = work_order_lock(work_order_id=finding.work_order_id)
+        locked = Finding.objects.select_for_update().get(pk=finding.pk)
+        if locked.status != F_.PRICED:
+            raise ProcessError(_("This finding is not waiting for the customer."))
+        lines = finding_lines(locked)
+        if set(decisions) != {line.pk for line in lines}:
+            raise ProcessError(_("Decide every item."))
+        approved = [line for line in lines if decisions[line.pk]]
+        for line in lines:
+            WorkOrderLine.objects.filter(pk=line.pk, approval=A.PENDING).update(
+                approval=A.APPROVED if decisions[line.pk] else A.DECLINED)
+        work_order_recalculate(work_order=order)
+        changes = {}
+        if approved and locked.new_promised_at:
+            changes["promised_at"] = locked.new_promised_at
+            WorkOrder.objects.filter(pk=order.pk).update(**changes)
+        Finding.objects.filter(pk=locked.pk).update(status=F_.DECIDED, decided_at=timezone.now(), decided_via=via,
+                                                    decided_note=note.strip(), decided_by=actor)
+        work_order_note(
+            work_order=order, actor=actor, rule="REP-4",
+            message=N_("The customer approved %(approved)s of %(total)s items (%(via)s)."),
+            params={"approved": len(approved), "total": len(lines), "via": Finding.Via(via).label},
+            note=note.strip())
+        staff_tasks_close(work_order=order, keys=[f"finding-{locked.pk}"], actor=actor)
+        jobs_sync(work_order=order)
+        notify = locked.job.technician if locked.job and locked.job.technician else locked.reported_by
+        staff_task_create(store=order.store_id, assignee=notify, work_order=order,
+                          key=f"finding-{locked.pk}-decided", link="/workshop/",
+                          message=N_("%(plate)s: the customer decided your finding (%(approved)s of %(total)s approved)"),
+                          params={"plate": order.vehicle.plate, "approved": len(approved), "total": len(lines)})
+    finding.refresh_from_db()
+    return finding
+
+
+def approval_token(finding: Finding) -> str:
+    return make_token(salt=SALT, f=finding.pk, s=finding.store_id)
+
+
+def finding_from_token(token: str) -> Finding:
+    data = read_token(token, salt=SALT, max_age=MAX_AGE_SECONDS)
+    try:
+        return Finding.objects.select_related("work_order__store", "work_order__vehicle", "work_order__customer",
+                                              "work_order__advisor").get(pk=int(data["f"]), store_id=int(data["s"]))
+    except (KeyError, TypeError, ValueError, Finding.DoesNotExist):
+        raise Http404 from None
+
+
+def finding_send_link(*, finding: Finding, actor: User):
+    """Ask the customer through a signed link showing the finding, the photo
+    and the price of each item; without consent to messages, phone instead."""
+    if finding.status != F_.PRICED:
+        raise ProcessError(_("Price the finding first."))
+    order = finding.work_order
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("%(store)s: your approval for %(plate)s") % {"store": order.store.name,
+                                                                   "plate": order.vehicle.plate}
+        body = _("Dear %(name)s, during the work on %(plate)s we found something that needs your decision: %(link)s") % {
+            "name": order.customer.salutation(), "plate": order.vehicle.plate,
+            "link": public_url("workshop:approve", approval_token(finding))}
+    return customer_message_send(store=order.store_id, customer=order.customer, key=f"finding-{finding.pk}-ask",
+                                 subject=subject, body=body, work_order=order)
+
+
+def free_fix_record(*, work_order: WorkOrder, technician: User, description: str, job: Job | None = None) -> FreeFix:
+    """REP-10: a small fault fixed free of charge, recorded."""
+    if not description.strip():
+        raise ProcessError(_("Say what you fixed."))
+    fix = FreeFix.objects.create(store_id=work_order.store_id, work_order=work_order, job=job,
+                                 description=description.strip()[:200], technician=technician)
+    work_order_note(work_order=work_order, actor=technician, rule="REP-10", message=N_("Fixed free of charge."),
+                    note=description.strip())
+    return fix

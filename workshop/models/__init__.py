@@ -1,0 +1,5 @@
+from .changes import Finding, FreeFix
+from .jobs import Bay, ClockEntry, Job, SelfCheckItem
+from .parts import OldPart, Requisition, StockMove
+
+__all__ = ["Bay", "ClockEntry", "Finding", "FreeFix", "Job", "OldPart", "Requisition", "SelfCheckItem", "StockMove"]

@@ -1,0 +1,90 @@
+"""Parts against the order (REP-9): requisitions, the stock ledger, and the
+old parts taken off the car."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from dealership.models import Part, Store, WorkOrder, WorkOrderLine
+
+
+class Requisition(models.Model):
+    """A technician asks for the parts of one line of the order."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Waiting at the counter")
+        ISSUED = "issued", pgettext_lazy("requisition", "Issued")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
+    work_order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="requisitions")
+    line = models.ForeignKey(WorkOrderLine, on_delete=models.PROTECT, related_name="requisitions")
+    part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="+")
+    quantity = models.DecimalField(_("quantity"), max_digits=10, decimal_places=2)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+")
+    issued_at = models.DateTimeField(null=True, blank=True)
+    from_shelf = models.BooleanField(_("from the appointment shelf"), default=False)
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+        indexes = [models.Index(fields=["store", "status", "requested_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.part} × {self.quantity}"
+
+
+class StockMove(models.Model):
+    """The stock ledger: every change of a part's stock, never edited."""
+
+    class Kind(models.TextChoices):
+        ISSUE = "issue", _("Issued to an order")
+        RETURN = "return", _("Returned from an order")
+        RECEIPT = "receipt", _("Received")
+        ADJUST = "adjust", _("Stock count correction")
+
+    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
+    part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="moves")
+    quantity = models.DecimalField(_("quantity"), max_digits=10, decimal_places=2)  # + in, - out
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    work_order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    line = models.ForeignKey(WorkOrderLine, on_delete=models.PROTECT, null=True, blank=True, related_name="moves")
+    requisition = models.ForeignKey(Requisition, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["store", "part", "at"]), models.Index(fields=["store", "line"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.part_id} {self.quantity}"
+
+
+class OldPart(models.Model):
+    """A part taken off the car, and what the customer wants done with it
+    (shown at settlement, SET-8)."""
+
+    class Wish(models.TextChoices):
+        UNDECIDED = "undecided", _("Ask the customer")
+        TAKE = "take", _("The customer takes it")
+        DISPOSE = "dispose", _("The shop disposes of it")
+
+    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
+    work_order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="old_parts")
+    line = models.ForeignKey(WorkOrderLine, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    description = models.CharField(_("old part"), max_length=100)
+    wish = models.CharField(_("customer's wish"), max_length=10, choices=Wish.choices, default=Wish.UNDECIDED)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.description

@@ -1,0 +1,143 @@
+"""Parts against the order (REP-9): a requisition always names a part line of
+the order that the customer approved; the parts counter issues from the
+appointment shelf first, else from free stock; every move is in the ledger;
+stock never goes below zero, even with two clerks at the last one."""
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from appointments.models import PartReservation
+from dealership.errors import ProcessError
+from dealership.messages import N_
+from dealership.models import Part, Role, User, WorkOrder, WorkOrderEvent, WorkOrderLine
+from dealership.services import staff_task_create, staff_tasks_close, work_order_note
+
+from .models import OldPart, Requisition, StockMove
+
+R = Requisition.Status
+OPEN_ORDER = (WorkOrder.Status.SIGNED, WorkOrder.Status.IN_REPAIR, WorkOrder.Status.QC_FAILED,
+              WorkOrder.Status.REPAIR_DONE)
+
+
+def issued_quantity(line: WorkOrderLine) -> Decimal:
+    """Parts issued for a line, less those returned (the ledger's sum)."""
+    total = StockMove.objects.filter(line=line, kind__in=[StockMove.Kind.ISSUE, StockMove.Kind.RETURN]).aggregate(
+        q=Sum("quantity"))["q"] or Decimal(0)
+    return -total
+
+
+def part_request(*, line: WorkOrderLine, quantity: Decimal, technician: User) -> Requisition:
+    """REP-9: parts are drawn against an approved part line of the order. A
+    part not on the order needs a change the customer approves first."""
+    if not technician.has_role(Role.TECHNICIAN, Role.FOREMAN):
+        raise ProcessError(_("Only the workshop requests parts."))
+    order = line.work_order
+    if line.kind != WorkOrderLine.Kind.PART or line.part_id is None:
+        raise ProcessError(_("A requisition names a part line of the work order."), rule="REP-9")
+    if line.approval != WorkOrderLine.Approval.APPROVED:
+        raise ProcessError(_("The customer has not approved this part: report a finding to the advisor."), rule="REP-2")
+    if order.status not in OPEN_ORDER:
+        raise ProcessError(_("Work order %(number)s is %(status)s.") % {
+            "number": order.number, "status": order.get_status_display()})
+    quantity = Decimal(quantity)
+    if quantity <= 0:
+        raise ProcessError(_("The quantity must be more than zero."))
+    open_requested = Requisition.objects.filter(line=line, status=R.OPEN).aggregate(q=Sum("quantity"))["q"] or 0
+    if issued_quantity(line) + open_requested + quantity > line.quantity:
+        raise ProcessError(_("More than the order's %(qty)s: a larger quantity needs the customer's approval.")
+                           % {"qty": format(line.quantity.normalize(), "f")}, rule="REP-2")
+    with transaction.atomic():
+        requisition = Requisition.objects.create(store_id=order.store_id, work_order=order, line=line,
+                                                 part_id=line.part_id, quantity=quantity, requested_by=technician)
+        staff_task_create(store=order.store_id, role=Role.PARTS_CLERK, work_order=order,
+                          key=f"req-{requisition.pk}", link="/workshop/parts/",
+                          message=N_("Issue %(part)s × %(qty)s for %(plate)s"),
+                          params={"part": line.description, "qty": format(quantity.normalize(), "f"),
+                                  "plate": order.vehicle.plate})
+    return requisition
+
+
+def requisition_issue(*, requisition: Requisition, clerk: User) -> Requisition:
+    """Issue from this order's appointment shelf if it was reserved (APT-8),
+    otherwise from free stock; stock reserved for other orders is not
+    touched. One conditional UPDATE per move keeps stock from going negative
+    when two clerks issue the last one at the same moment."""
+    if not clerk.has_role(Role.PARTS_CLERK):
+        raise ProcessError(_("Only the parts counter issues parts."))
+    with transaction.atomic():
+        locked = Requisition.objects.select_for_update().select_related("line", "part", "work_order").get(
+            pk=requisition.pk)
+        if locked.status != R.OPEN:
+            raise ProcessError(_("This requisition is already %(status)s.") % {"status": locked.get_status_display()})
+        quantity = locked.quantity
+        reservation = PartReservation.objects.select_for_update().filter(
+            line=locked.line, status=PartReservation.Status.RESERVED).first()
+        from_shelf = reservation is not None and reservation.quantity >= quantity
+        if from_shelf:
+            moved = Part.objects.filter(pk=locked.part_id, on_hand__gte=quantity, reserved__gte=quantity).update(
+                on_hand=F("on_hand") - quantity, reserved=F("reserved") - quantity)
+            if moved and reservation.quantity == quantity:
+                PartReservation.objects.filter(pk=reservation.pk).update(status=PartReservation.Status.ISSUED)
+            elif moved:  # part of what is on the shelf
+                PartReservation.objects.filter(pk=reservation.pk).update(quantity=F("quantity") - quantity)
+        else:
+            moved = Part.objects.filter(pk=locked.part_id, on_hand__gte=F("reserved") + quantity).update(
+                on_hand=F("on_hand") - quantity)
+        if moved != 1:
+            locked.part.refresh_from_db()
+            raise ProcessError(_("Not enough free stock of %(part)s: %(free)s free (%(reserved)s reserved for other "
+                                 "orders).") % {"part": locked.part.name,
+                                                "free": format(max(locked.part.available, 0).normalize(), "f"),
+                                                "reserved": format(locked.part.reserved.normalize(), "f")}, rule="REP-9")
+        StockMove.objects.create(store_id=locked.store_id, part_id=locked.part_id, quantity=-quantity,
+                                 kind=StockMove.Kind.ISSUE, work_order=locked.work_order, line=locked.line,
+                                 requisition=locked, by=clerk)
+        Requisition.objects.filter(pk=locked.pk).update(status=R.ISSUED, issued_by=clerk, issued_at=timezone.now(),
+                                                        from_shelf=from_shelf)
+        work_order_note(work_order=locked.work_order, actor=clerk, kind=WorkOrderEvent.Kind.LINE,
+                        message=N_("Issued %(part)s × %(qty)s"),
+                        params={"part": locked.line.description, "qty": format(quantity.normalize(), "f")})
+        staff_tasks_close(work_order=locked.work_order, keys=[f"req-{locked.pk}"], actor=clerk)
+    requisition.refresh_from_db()
+    return requisition
+
+
+def part_return(*, line: WorkOrderLine, quantity: Decimal, actor: User, note: str = "") -> StockMove:
+    """Unused parts go back to stock, never more than were issued."""
+    if not actor.has_role(Role.PARTS_CLERK):
+        raise ProcessError(_("Returns are taken back at the parts counter."))
+    quantity = Decimal(quantity)
+    with transaction.atomic():
+        WorkOrderLine.objects.select_for_update().get(pk=line.pk)
+        if quantity <= 0 or quantity > issued_quantity(line):
+            raise ProcessError(_("At most %(qty)s can come back: that is what was issued.")
+                               % {"qty": format(issued_quantity(line).normalize(), "f")})
+        Part.objects.filter(pk=line.part_id).update(on_hand=F("on_hand") + quantity)
+        move = StockMove.objects.create(store_id=line.store_id, part_id=line.part_id, quantity=quantity,
+                                        kind=StockMove.Kind.RETURN, work_order=line.work_order, line=line, by=actor,
+                                        note=note.strip()[:200])
+        work_order_note(work_order=line.work_order, actor=actor, kind=WorkOrderEvent.Kind.LINE,
+                        message=N_("Returned to stock %(part)s × %(qty)s"),
+                        params={"part": line.description, "qty": format(quantity.normalize(), "f")})
+    return move
+
+
+def old_part_record(*, work_order: WorkOrder, actor: User, description: str, wish: str,
+                    line: WorkOrderLine | None = None) -> OldPart:
+    """An old part taken off the car, and what the customer wants done with it
+    (shown at settlement, SET-8)."""
+    if not description.strip():
+        raise ProcessError(_("Say which old part."))
+    if wish not in OldPart.Wish.values:
+        raise ProcessError(_("Choose what happens to the old part."))
+    return OldPart.objects.create(store_id=work_order.store_id, work_order=work_order, line=line,
+                                  description=description.strip()[:100], wish=wish, recorded_by=actor)
+
+
+def requisition_cancel(*, requisition: Requisition, actor: User) -> None:
+    Requisition.objects.filter(pk=requisition.pk, status=R.OPEN).update(status=R.CANCELLED)
+    staff_tasks_close(work_order=requisition.work_order, keys=[f"req-{requisition.pk}"], actor=actor)
