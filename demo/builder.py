@@ -17,8 +17,8 @@ from inspection.services import handover_acknowledge, inspection_record
 from reception.models import WalkAround
 from reception.services import walkaround_record, work_order_cancel, work_order_sign, work_order_update_details
 from settlement.services import gate_pass_issue, payment_record
+from workshop.jobs import job_assign, job_clock_on, job_finish, jobs_sync, self_check_items
 from workshop.models import Job
-from workshop.services import job_finish, job_start
 
 S = WorkOrder.Status
 PATH = [S.SIGNED, S.IN_REPAIR, S.REPAIR_DONE, S.QC_PASSED, S.READY, S.SETTLED, S.DELIVERED, S.CLOSED]
@@ -89,11 +89,47 @@ def sign(order: WorkOrder, advisor: User, *, hours_ahead: float = 4.0) -> WorkOr
                            advisor_signature=drawn_signature(order.pk + 1000), device="demo")
 
 
+def technician_for(store, trade: str) -> User:
+    return (User.objects.filter(store=store, staff_roles__role=Role.TECHNICIAN, trade=trade).order_by("id").first()
+            or staff(store, Role.TECHNICIAN))
+
+
+def free_hands(technician: User) -> None:
+    """The demo's technicians work on several cars: pause what they are on."""
+    from workshop.jobs import job_pause
+
+    for running in Job.objects.filter(technician=technician, status=Job.Status.RUNNING):
+        job_pause(job=running, technician=technician, reason="other")
+
+
+def start_work(order: WorkOrder) -> None:
+    """Dispatch every job to a technician of its trade and clock on to the first."""
+    foreman = staff(order.store, Role.FOREMAN)
+    jobs = jobs_sync(work_order=order)
+    for i, job in enumerate(jobs):
+        if job.status == Job.Status.WAITING:
+            job = job_assign(job=job, technician=technician_for(order.store, job.trade), bay=f"{i + 1}号工位",
+                             actor=foreman)
+    first = Job.objects.filter(work_order=order).exclude(status=Job.Status.DONE).order_by("id").first()
+    free_hands(first.technician)
+    job_clock_on(job=first, technician=first.technician)
+
+
+def finish_work(order: WorkOrder) -> None:
+    """Each open job: clock on, self-check every item, report, sign."""
+    for job in Job.objects.filter(work_order=order).exclude(status=Job.Status.DONE).order_by("id"):
+        if job.status != Job.Status.RUNNING:
+            free_hands(job.technician)
+            job_clock_on(job=job, technician=job.technician)
+        job_finish(job=job, technician=job.technician,
+                   checks=self_check_items(store=order.store, job_type=job.job_type),
+                   report="已按委托书完成全部项目,自检合格。", signature=drawn_signature(job.pk))
+
+
 def drive(order: WorkOrder, target: str) -> WorkOrder:
     """Take an order from draft to `target` as the store's people would."""
     store = order.store
     advisor = order.advisor
-    tech = staff(store, Role.TECHNICIAN)
     qc = staff(store, Role.QC_INSPECTOR)
     cashier = staff(store, Role.CASHIER)
     if target == S.CANCELLED:
@@ -104,10 +140,9 @@ def drive(order: WorkOrder, target: str) -> WorkOrder:
         if step == S.SIGNED:
             sign(order, advisor)
         elif step == S.IN_REPAIR:
-            job_start(work_order=order, technician=tech)
+            start_work(order)
         elif step == S.REPAIR_DONE:
-            job = Job.objects.get(work_order=order, finished_at__isnull=True)
-            job_finish(job=job, technician=tech, self_checked=True, report="已按委托书完成全部项目,自检合格。")
+            finish_work(order)
         elif step == S.QC_PASSED:
             inspection_record(work_order=order, inspector=qc, passed=True, notes="检验合格,路试正常。")
         elif step == S.READY:

@@ -37,6 +37,8 @@ STAFF_PY = [
     ("py_advisor", "罗志强", ["service_advisor"], "mechanical"),
     ("py_tech", "高师傅", ["technician"], "mechanical"),
     ("py_tech2", "陆师傅", ["technician"], "quick"),
+    ("py_tech3", "钟师傅", ["technician"], "body"),
+    ("py_foreman", "韩工长", ["foreman"], "mechanical"),
     ("py_qc", "梁质检", ["qc_inspector"], ""),
     ("py_cashier", "宋收银", ["cashier"], ""),
     ("py_manager", "谢经理", ["aftersales_manager"], ""),

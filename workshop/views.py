@@ -1,5 +1,9 @@
+from decimal import Decimal
+
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.decorators import login_not_required
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -7,89 +11,451 @@ from django.views.decorators.http import require_POST
 
 from dealership.access import ADVISORS, MANAGERS, WORKSHOP, get_scoped_or_404, role_required, scoped
 from dealership.errors import GuardRefused, ProcessError
-from dealership.models import Role, WorkOrder, WorkOrderEvent
-from dealership.selectors import open_tasks_for, work_orders_in_status
+from dealership.models import Role, User, WorkOrder, WorkOrderLine
+from dealership.selectors import open_tasks_for
+from reception.experts import expert_request_create
+from reception.models import ExpertRequest, WalkAround
 
-from . import services
-from .forms import FinishForm
-from .models import Job
+from . import changes, jobs, parts
+from .forms import (
+    AssignForm,
+    ExpertForm,
+    FindingForm,
+    FinishForm,
+    FreeFixForm,
+    OldPartForm,
+    PartRequestForm,
+    PauseForm,
+    PhoneDecisionForm,
+    PriceForm,
+)
+from .models import Finding, Job, Requisition
 
 S = WorkOrder.Status
+J = Job.Status
 BOARD_LIMIT = 100
+IN_WORKSHOP = [S.SIGNED, S.IN_REPAIR, S.QC_FAILED, S.REPAIR_DONE]
 
 
-def _prepare_jobs(jobs: list[Job], forms: dict | None = None, errors: dict | None = None) -> list[Job]:
-    """Give each card its own form (prefixed, so labels and ids never point at
-    another job's fields) and, for rework, what QC found (QC-4)."""
-    failed_notes = dict(
-        WorkOrderEvent.objects.filter(work_order__in=[j.work_order_id for j in jobs], to_status=S.QC_FAILED)
-        .order_by("at", "id").values_list("work_order_id", "note"))
-    for job in jobs:
-        job.form = (forms or {}).get(job.pk) or FinishForm(prefix=f"job{job.pk}")
-        job.errors = (errors or {}).get(job.pk, [])
-        job.qc_findings = failed_notes.get(job.work_order_id, "") if job.kind == Job.Kind.REWORK else ""
-    return jobs
+# --- the technician's tablet ------------------------------------------------------------
+
+def _my_jobs(user: User, **filters) -> list[Job]:
+    qs = (scoped(Job.objects.filter(technician=user, **filters), user).exclude(status=J.DONE)
+          .select_related("work_order__vehicle", "work_order__customer", "work_order__advisor", "line__labour_operation")
+          .prefetch_related("clock", Prefetch("work_order__lines", queryset=WorkOrderLine.objects.order_by("id")),
+                            "work_order__findings", "work_order__requisitions")
+          .order_by("work_order__promised_at", "id"))
+    out = list(qs[:50])
+    walkarounds = {w.work_order_id: w for w in WalkAround.objects.filter(work_order_id__in=[j.work_order_id for j in out])}
+    questions = {}
+    for q in ExpertRequest.objects.filter(work_order_id__in=[j.work_order_id for j in out]).order_by("asked_at"):
+        questions.setdefault(q.work_order_id, []).append(q)
+    for job in out:
+        job.walkaround = walkarounds.get(job.work_order_id)
+        job.questions = questions.get(job.work_order_id, [])
+        job.clocked = jobs.clocked_hours(job)
+        job.pending_findings = [f for f in job.work_order.findings.all() if f.status in (Finding.Status.REPORTED,
+                                                                                           Finding.Status.PRICED)]
+    return out
 
 
-def _my_jobs(user, **filters) -> list[Job]:
-    return list(
-        scoped(Job.objects.filter(technician=user, finished_at__isnull=True, **filters), user)
-        .select_related("work_order__vehicle", "work_order__customer", "work_order__advisor")
-        .prefetch_related("work_order__lines").order_by("started_at")
-    )
+def _card_context(job: Job, catalogue: dict | None = None, **forms) -> dict:
+    catalogue = catalogue or jobs.self_check_catalogue(store=job.work_order.store)
+    items = catalogue[job.job_type]
+    return {
+        "job": job, "now": timezone.now(),
+        "finish_form": forms.get("finish_form") or FinishForm(items=items, prefix=f"job{job.pk}"),
+        "pause_form": PauseForm(prefix=f"pause{job.pk}"),
+        "finding_form": forms.get("finding_form") or FindingForm(prefix=f"finding{job.pk}"),
+        "fix_form": FreeFixForm(prefix=f"fix{job.pk}"), "expert_form": ExpertForm(prefix=f"expert{job.pk}"),
+        "old_part_form": OldPartForm(prefix=f"old{job.pk}"),
+        "errors": forms.get("errors", []), "notice": forms.get("notice", ""),
+    }
 
 
-def _board(request: HttpRequest, status: int = 200, forms: dict | None = None, errors: dict | None = None):
-    user = request.user
-    my_jobs = _prepare_jobs(_my_jobs(user), forms, errors)
-    return render(request, "workshop/board.html", {
-        "waiting": work_orders_in_status(user=user, statuses=[S.SIGNED, S.QC_FAILED])
-        .prefetch_related("lines")[:BOARD_LIMIT],
-        "my_jobs": my_jobs,
-        "in_workshop": scoped(Job.objects.filter(finished_at__isnull=True), user)
-        .select_related("work_order__vehicle", "technician").order_by("work_order__promised_at")[:BOARD_LIMIT],
-        "now": timezone.now(),
-        "is_technician": user.has_role(Role.TECHNICIAN),
-        "tasks": open_tasks_for(user=user),
-    }, status=status)
+@role_required(Role.TECHNICIAN)
+def mine(request: HttpRequest) -> HttpResponse:
+    my_jobs = _my_jobs(request.user)
+    catalogue = jobs.self_check_catalogue(store=request.user.store) if my_jobs else {}
+    cards = [_card_context(job, catalogue) for job in my_jobs]
+    return render(request, "workshop/mine.html", {"cards": cards, "tasks": open_tasks_for(user=request.user),
+                                                  "now": timezone.now()})
 
 
-@role_required(*WORKSHOP, *ADVISORS, *MANAGERS)
-def board(request: HttpRequest) -> HttpResponse:
-    return _board(request)
+def _card(request: HttpRequest, job: Job, status: int = 200, **forms) -> HttpResponse:
+    """After an action on the tablet: with htmx, the job's card alone is
+    re-rendered (what is typed in the other cards stays); otherwise the page."""
+    if request.htmx:
+        refreshed = _my_jobs(request.user, pk=job.pk)
+        if not refreshed:
+            return render(request, "workshop/partials/job_done.html", {"job": job})
+        return render(request, "workshop/partials/job_card.html", _card_context(refreshed[0], **forms))
+    if forms.get("errors"):
+        for error in forms["errors"]:
+            messages.error(request, error)
+    elif forms.get("notice"):
+        messages.success(request, forms["notice"])
+    return redirect("workshop:mine")
+
+
+def _job(request: HttpRequest, pk: int) -> Job:
+    return get_scoped_or_404(Job.objects.select_related("work_order__vehicle", "work_order__store", "line"),
+                             request.user, pk=pk, technician=request.user)
+
+
+@role_required(Role.TECHNICIAN)
+def job_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """htmx fragment polled by the tablet: the clock and the approvals, not the forms."""
+    job = _my_jobs(request.user, pk=pk)
+    if not job:
+        raise Http404
+    return render(request, "workshop/partials/job_status.html", {"job": job[0], "now": timezone.now()})
+
+
+def _act(request: HttpRequest, pk: int, action, notice: str) -> HttpResponse:
+    job = _job(request, pk)
+    try:
+        action(job)
+    except GuardRefused as exc:
+        return _card(request, job, errors=exc.messages)
+    except ProcessError as exc:
+        return _card(request, job, errors=[str(exc)])
+    return _card(request, job, notice=notice)
 
 
 @require_POST
 @role_required(Role.TECHNICIAN, store_required=True)
-def start(request: HttpRequest, pk: int) -> HttpResponse:
-    order = get_scoped_or_404(WorkOrder.objects.select_related("vehicle"), request.user, pk=pk)
-    try:
-        services.job_start(work_order=order, technician=request.user)
-    except ProcessError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("Clocked on to %(plate)s.") % {"plate": order.vehicle.plate})
-    return redirect("workshop:board")
+def clock_on(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, lambda job: jobs.job_clock_on(job=job, technician=request.user), _("Clocked on."))
+
+
+@require_POST
+@role_required(Role.TECHNICIAN, store_required=True)
+def pause(request: HttpRequest, pk: int) -> HttpResponse:
+    form = PauseForm(request.POST, prefix=f"pause{pk}")
+    reason = form.data.get(f"pause{pk}-reason", "")
+    return _act(request, pk, lambda job: jobs.job_pause(job=job, technician=request.user, reason=reason),
+                _("Paused."))
 
 
 @require_POST
 @role_required(Role.TECHNICIAN, store_required=True)
 def finish(request: HttpRequest, pk: int) -> HttpResponse:
-    job = get_scoped_or_404(Job.objects.select_related("work_order__vehicle"), request.user,
-                            pk=pk, technician=request.user)
-    form = FinishForm(request.POST, prefix=f"job{job.pk}")
-    form.is_valid()  # both fields optional; the service's guards give the messages
+    job = _job(request, pk)
+    items = jobs.self_check_items(store=job.work_order.store, job_type=job.job_type)
+    form = FinishForm(request.POST, items=items, prefix=f"job{pk}")
+    form.is_valid()
+    data = form.cleaned_data
     try:
-        services.job_finish(job=job, technician=request.user,
-                            self_checked=form.cleaned_data.get("self_checked", False),
-                            report=form.cleaned_data.get("report", ""))
+        jobs.job_finish(job=job, technician=request.user, checks=data.get("checks", []),
+                        report=data.get("report", ""), signature=data.get("signature", ""))
+    except GuardRefused as exc:
+        return _card(request, job, status=400, finish_form=form, errors=exc.messages)
     except ProcessError as exc:
-        errors = exc.messages if isinstance(exc, GuardRefused) else [str(exc)]
-        if request.htmx:  # re-render just this card, errors in view, the other cards untouched
-            card = _prepare_jobs(_my_jobs(request.user, pk=job.pk), {job.pk: form}, {job.pk: errors})
-            return render(request, "workshop/partials/job_card.html", {"job": card[0], "now": timezone.now()})
-        return _board(request, status=400, forms={job.pk: form}, errors={job.pk: errors})
+        return _card(request, job, status=400, finish_form=form, errors=[str(exc)])
     if request.htmx:
         return render(request, "workshop/partials/job_done.html", {"job": job})
-    messages.success(request, _("Job finished; the car goes to QC."))
-    return redirect("workshop:board")
+    messages.success(request, _("Job finished and the report signed."))
+    return redirect("workshop:mine")
+
+
+@require_POST
+@role_required(Role.TECHNICIAN, Role.FOREMAN, store_required=True)
+def request_part(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job(request, pk)
+    form = PartRequestForm(request.POST, prefix=f"part{pk}")
+    if not form.is_valid():
+        return _card(request, job, errors=[_("Enter the quantity.")])
+    line = get_scoped_or_404(WorkOrderLine.objects.select_related("work_order__vehicle"), request.user,
+                             pk=form.cleaned_data["line"], work_order=job.work_order)
+    try:
+        parts.part_request(line=line, quantity=form.cleaned_data["quantity"], technician=request.user)
+    except ProcessError as exc:
+        return _card(request, job, errors=[str(exc)])
+    return _card(request, job, notice=_("Requested at the parts counter."))
+
+
+@require_POST
+@role_required(Role.TECHNICIAN, store_required=True)
+def report_finding(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job(request, pk)
+    form = FindingForm(request.POST, request.FILES, prefix=f"finding{pk}")
+    if not form.is_valid():
+        return _card(request, job, finding_form=form, errors=[_("Describe what you found.")])
+    try:
+        changes.finding_report(work_order=job.work_order, actor=request.user, job=job,
+                               description=form.cleaned_data["description"], photo=form.cleaned_data.get("photo"))
+    except ProcessError as exc:
+        return _card(request, job, finding_form=form, errors=[str(exc)])
+    return _card(request, job, notice=_("The advisor is told; wait for the customer's decision before doing it."))
+
+
+@require_POST
+@role_required(Role.TECHNICIAN, store_required=True)
+def free_fix(request: HttpRequest, pk: int) -> HttpResponse:
+    form = FreeFixForm(request.POST, prefix=f"fix{pk}")
+    description = form.data.get(f"fix{pk}-description", "")
+    return _act(request, pk, lambda job: changes.free_fix_record(work_order=job.work_order, job=job,
+                                                                 technician=request.user, description=description),
+                _("Recorded."))
+
+
+@require_POST
+@role_required(Role.TECHNICIAN, store_required=True)
+def ask_expert(request: HttpRequest, pk: int) -> HttpResponse:
+    question = request.POST.get(f"expert{pk}-question", "")
+    return _act(request, pk, lambda job: expert_request_create(work_order=job.work_order, actor=request.user,
+                                                               kind=ExpertRequest.Kind.EXPERT, question=question),
+                _("The technical expert is asked; the answer appears here."))
+
+
+@require_POST
+@role_required(Role.TECHNICIAN, store_required=True)
+def old_part(request: HttpRequest, pk: int) -> HttpResponse:
+    form = OldPartForm(request.POST, prefix=f"old{pk}")
+    data = {k.split("-", 1)[1]: v for k, v in form.data.items() if k.startswith(f"old{pk}-")}
+    return _act(request, pk, lambda job: parts.old_part_record(
+        work_order=job.work_order, actor=request.user, description=data.get("description", ""),
+        wish=data.get("wish", "undecided")), _("Old part recorded."))
+
+
+# --- the workshop board and dispatch (REP-8) ----------------------------------------------
+
+def _workshop_orders(user: User) -> list[WorkOrder]:
+    orders = list(scoped(WorkOrder.objects.filter(status__in=IN_WORKSHOP), user)
+                  .select_related("vehicle", "customer", "advisor")
+                  .prefetch_related(Prefetch("jobs", queryset=Job.objects.select_related("technician")
+                                             .prefetch_related("clock").order_by("id")), "findings")
+                  .order_by("promised_at", "id")[:BOARD_LIMIT])
+    now = timezone.now()
+    for order in orders:
+        order_jobs = list(order.jobs.all())
+        order.job_list = order_jobs
+        order.clocked = sum((jobs.clocked_hours(j, now) for j in order_jobs), Decimal(0))
+        order.standard = sum((j.standard_hours for j in order_jobs), Decimal(0))
+        order.forecast = jobs.forecast_finish(jobs=order_jobs, now=now) if order.status != S.REPAIR_DONE else None
+        order.at_risk = bool(order.promised_at and order.forecast and order.forecast > order.promised_at)
+        order.open_findings = [f for f in order.findings.all() if f.status in (Finding.Status.REPORTED,
+                                                                               Finding.Status.PRICED)]
+    return orders
+
+
+@role_required(*WORKSHOP, *ADVISORS, *MANAGERS)
+def board(request: HttpRequest) -> HttpResponse:
+    if request.user.has_role(Role.TECHNICIAN) and not request.user.has_role(Role.FOREMAN):
+        return redirect("workshop:mine")
+    return render(request, "workshop/board.html", {
+        "orders": _workshop_orders(request.user), "now": timezone.now(), "tasks": open_tasks_for(user=request.user),
+        "can_dispatch": request.user.store_id is not None and jobs.may_dispatch(request.user, request.user.store)})
+
+
+@role_required(Role.FOREMAN, *ADVISORS, *MANAGERS, store_required=True)
+def dispatch(request: HttpRequest) -> HttpResponse:
+    store = request.user.store
+    jobs.jobs_sync_store(store=store)
+    waiting = list(scoped(Job.objects.filter(status__in=[J.WAITING, J.ASSIGNED]), request.user)
+                   .select_related("work_order__vehicle", "technician").order_by("work_order__promised_at", "id")[:200])
+    loads = jobs.technician_loads(store=store)
+    return render(request, "workshop/dispatch.html", {
+        "waiting": waiting, "loads": loads, "can_dispatch": jobs.may_dispatch(request.user, store), "now": timezone.now(),
+        "bays": list(store_bays(store))})
+
+
+def store_bays(store):
+    from .models import Bay
+
+    names = list(Bay.objects.filter(store=store, active=True).values_list("name", flat=True))
+    return names or [f"{i}号工位" for i in range(1, 9)]
+
+
+@require_POST
+@role_required(Role.FOREMAN, *ADVISORS, store_required=True)
+def assign(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_scoped_or_404(Job.objects.select_related("work_order__store", "work_order__vehicle"), request.user, pk=pk)
+    form = AssignForm(request.POST)
+    if form.is_valid():
+        technician = User.objects.filter(store=request.user.store, pk=form.cleaned_data["technician"]).first()
+        try:
+            if technician is None:
+                raise ProcessError(_("Choose a technician of this store."))
+            jobs.job_assign(job=job, technician=technician, bay=form.cleaned_data["bay"], actor=request.user)
+        except ProcessError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("%(job)s → %(tech)s") % {"job": job.description, "tech": technician})
+    else:
+        messages.error(request, _("Choose a technician."))
+    return redirect("workshop:dispatch")
+
+
+# --- the parts counter (REP-9) ---------------------------------------------------------------
+
+@role_required(Role.PARTS_CLERK, *MANAGERS)
+def parts_counter(request: HttpRequest) -> HttpResponse:
+    open_requests = (scoped(Requisition.objects.filter(status=Requisition.Status.OPEN), request.user)
+                     .select_related("work_order__vehicle", "part", "line", "requested_by").order_by("requested_at")[:100])
+    issued = (scoped(Requisition.objects.filter(status=Requisition.Status.ISSUED), request.user)
+              .select_related("work_order__vehicle", "part", "line").order_by("-issued_at")[:30])
+    return render(request, "workshop/parts_counter.html", {
+        "open": open_requests, "issued": issued, "tasks": open_tasks_for(user=request.user),
+        "is_clerk": request.user.has_role(Role.PARTS_CLERK)})
+
+
+@require_POST
+@role_required(Role.PARTS_CLERK, store_required=True)
+def issue(request: HttpRequest, pk: int) -> HttpResponse:
+    requisition = get_scoped_or_404(Requisition.objects.all(), request.user, pk=pk)
+    try:
+        done = parts.requisition_issue(requisition=requisition, clerk=request.user)
+    except ProcessError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Issued%(shelf)s.") % {"shelf": _(" from the appointment shelf") if done.from_shelf else ""})
+    return redirect("workshop:parts_counter")
+
+
+@require_POST
+@role_required(Role.PARTS_CLERK, store_required=True)
+def return_part(request: HttpRequest, pk: int) -> HttpResponse:
+    requisition = get_scoped_or_404(Requisition.objects.select_related("line"), request.user, pk=pk)
+    try:
+        quantity = Decimal(request.POST.get("quantity") or "0")
+        parts.part_return(line=requisition.line, quantity=quantity, actor=request.user,
+                          note=request.POST.get("note", ""))
+    except (ProcessError, ArithmeticError, ValueError) as exc:
+        messages.error(request, str(exc) if isinstance(exc, ProcessError) else _("Enter the quantity."))
+    else:
+        messages.success(request, _("Back in stock."))
+    return redirect("workshop:parts_counter")
+
+
+# --- findings: the advisor prices, the customer decides (REP-2…REP-4) ----------------------------
+
+def _finding(request: HttpRequest, pk: int) -> Finding:
+    return get_scoped_or_404(Finding.objects.select_related("work_order__store", "work_order__vehicle",
+                                                            "work_order__customer", "reported_by", "job"),
+                             request.user, pk=pk)
+
+
+def _finding_page(request: HttpRequest, finding: Finding, status: int = 200, **forms) -> HttpResponse:
+    return render(request, "workshop/finding.html", {
+        "finding": finding, "order": finding.work_order, "lines": changes.finding_lines(finding),
+        "price_form": forms.get("price_form") or PriceForm(store=finding.work_order.store,
+                                                          initial={"new_promised_at": finding.work_order.promised_at}),
+        "phone_form": forms.get("phone_form") or PhoneDecisionForm(),
+        "errors": forms.get("errors", []),
+        "link": changes.public_url("workshop:approve", changes.approval_token(finding))
+        if finding.status == Finding.Status.PRICED else "",
+        "can_act": request.user.has_role(*ADVISORS, Role.AFTERSALES_MANAGER) and request.user.store_id == finding.store_id,
+    }, status=status)
+
+
+@role_required(*ADVISORS, *WORKSHOP, *MANAGERS)
+def finding(request: HttpRequest, pk: int) -> HttpResponse:
+    return _finding_page(request, _finding(request, pk))
+
+
+@require_POST
+@role_required(Role.SERVICE_ADVISOR, Role.AFTERSALES_MANAGER, store_required=True)
+def finding_add_item(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _finding(request, pk)
+    form = PriceForm(request.POST, store=item.work_order.store)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            changes.finding_price(
+                finding=item, actor=request.user, new_promised_at=data["new_promised_at"],
+                labour=[(data["labour_operation"], Decimal(1))] if data["labour_operation"] else [],
+                parts=[(data["part"], data["part_quantity"] or Decimal(1))] if data["part"] else [],
+                free=[(data["description"].strip(), data["price"], data["description_kind"] or WorkOrderLine.Kind.PART)]
+                if data["description"].strip() else [])
+        except ProcessError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return redirect("workshop:finding", pk=pk)
+    return _finding_page(request, item, status=400, price_form=form)
+
+
+@require_POST
+@role_required(Role.SERVICE_ADVISOR, Role.AFTERSALES_MANAGER, store_required=True)
+def finding_phone(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _finding(request, pk)
+    form = PhoneDecisionForm(request.POST)
+    decisions = {line.pk: request.POST.get(f"decision-{line.pk}") == "approve" for line in changes.finding_lines(item)}
+    undecided = [line for line in changes.finding_lines(item) if request.POST.get(f"decision-{line.pk}") not in
+                 ("approve", "decline")]
+    if undecided:
+        return _finding_page(request, item, status=400, phone_form=form, errors=[_("Decide every item.")])
+    if form.is_valid():
+        try:
+            changes.finding_decide(finding=item, decisions=decisions, via=form.cleaned_data["via"],
+                                   note=form.cleaned_data["note"], actor=request.user)
+        except ProcessError as exc:
+            return _finding_page(request, item, status=400, phone_form=form, errors=[str(exc)])
+        messages.success(request, _("The customer's decision is on the order; the technician is told."))
+        return redirect("workshop:finding", pk=pk)
+    return _finding_page(request, item, status=400, phone_form=form)
+
+
+@require_POST
+@role_required(Role.SERVICE_ADVISOR, Role.AFTERSALES_MANAGER, store_required=True)
+def finding_send(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _finding(request, pk)
+    try:
+        record = changes.finding_send_link(finding=item, actor=request.user)
+    except ProcessError as exc:
+        messages.error(request, str(exc))
+    else:
+        if record is None:
+            messages.warning(request, _("The customer has not agreed to messages: call and record the decision."))
+        elif record.status == record.Status.SENT:
+            messages.success(request, _("The link was sent to the customer."))
+        else:
+            messages.error(request, _("Sending failed: %(result)s") % {"result": record.result})
+    return redirect("workshop:finding", pk=pk)
+
+
+def _photo_response(item: Finding) -> HttpResponse:
+    if not item.photo:
+        raise Http404
+    response = FileResponse(item.photo.open("rb"), content_type=item.photo_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@role_required(*ADVISORS, *WORKSHOP, *MANAGERS)
+def finding_photo(request: HttpRequest, pk: int) -> HttpResponse:
+    return _photo_response(_finding(request, pk))
+
+
+@login_not_required
+def approve(request: HttpRequest, token: str) -> HttpResponse:
+    """The customer decides each item of a finding through the signed link."""
+    item = changes.finding_from_token(token)
+    lines = changes.finding_lines(item)
+    errors = []
+    if request.method == "POST" and item.status == Finding.Status.PRICED:
+        choices = {line.pk: request.POST.get(f"decision-{line.pk}") for line in lines}
+        if any(c not in ("approve", "decline") for c in choices.values()):
+            errors = [_("Choose yes or no for every item.")]
+        else:
+            try:
+                changes.finding_decide(finding=item, decisions={k: v == "approve" for k, v in choices.items()},
+                                       via=Finding.Via.LINK, note=request.POST.get("note", "")[:500])
+            except ProcessError as exc:
+                errors = [str(exc)]
+            else:
+                return redirect("workshop:approve", token=token)
+    response = render(request, "workshop/approve.html", {
+        "finding": item, "order": item.work_order, "lines": lines, "errors": errors, "token": token,
+        "total": sum((line.customer_amount for line in lines), Decimal(0))}, status=400 if errors else 200)
+    response["Referrer-Policy"] = "same-origin"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@login_not_required
+def approve_photo(request: HttpRequest, token: str) -> HttpResponse:
+    return _photo_response(changes.finding_from_token(token))
+
