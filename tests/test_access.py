@@ -14,7 +14,8 @@ from .conftest import login, new_order
 from .factories import VehicleFactory
 
 S = WorkOrder.Status
-PUBLIC = {"login", "logout", "set_language", "healthz", "appointments:answer", "reception:customer_copy"}
+PUBLIC = {"login", "logout", "set_language", "healthz", "appointments:answer", "reception:customer_copy",
+          "workshop:approve", "workshop:approve_photo"}
 
 
 def app_urls():
@@ -87,8 +88,14 @@ def records(team, order_in, vehicle, catalogue):
                         upload=SimpleUploadedFile("p.png", buffer.getvalue(), content_type="image/png"))
     question = expert_request_create(work_order=draft, actor=team[Role.SERVICE_ADVISOR], kind="expert",
                                      question="异响来源?")
+    from workshop.changes import finding_report
+    from workshop.parts import part_request
+
+    requisition = part_request(line=in_repair.lines.get(kind="part"), quantity=1, technician=team[Role.TECHNICIAN])
+    finding = finding_report(work_order=in_repair, actor=team[Role.TECHNICIAN], description="减震器漏油")
     return {
-        "order": delivered.pk, "job": Job.objects.get(work_order=in_repair).pk,
+        "order": delivered.pk, "job": Job.objects.filter(work_order=in_repair).first().pk,
+        "requisition": requisition.pk, "finding": finding.pk,
         "appointment": appointment.pk, "task": FollowUpTask.objects.get(work_order=delivered).pk,
         "line": line.pk, "ticket": ticket.pk, "reservation": reservation.pk, "request": booking_request.pk,
         "workshop_day": workshop_day(store=team.store, day=tomorrow, trade="mechanical").pk,
@@ -113,7 +120,12 @@ ARGS = {
     "reception:order": ["order"], "reception:order_missing": ["order"], "reception:order_details": ["order"], "reception:order_walkaround": ["order"],
     "reception:order_add_line": ["order"], "reception:order_decline_line": ["order", "line"],
     "reception:order_sign": ["order"], "reception:order_cancel": ["order"], "reception:order_pdf": ["order"],
-    "workshop:start": ["order"], "workshop:finish": ["job"],
+    "workshop:finish": ["job"], "workshop:assign": ["job"], "workshop:job_status": ["job"],
+    "workshop:clock_on": ["job"], "workshop:pause": ["job"], "workshop:request_part": ["job"],
+    "workshop:report_finding": ["job"], "workshop:free_fix": ["job"], "workshop:ask_expert": ["job"],
+    "workshop:old_part": ["job"], "workshop:issue": ["requisition"], "workshop:return_part": ["requisition"],
+    "workshop:finding": ["finding"], "workshop:finding_add_item": ["finding"], "workshop:finding_phone": ["finding"],
+    "workshop:finding_send": ["finding"], "workshop:finding_photo": ["finding"],
     "inspection:inspect": ["order"], "inspection:record": ["order"], "inspection:handover": ["order"],
     "settlement:order": ["order"], "settlement:pay": ["order"], "settlement:issue_gate_pass": ["order"],
     "followup:task": ["task"], "followup:record_call": ["task"],
@@ -212,10 +224,10 @@ def test_a_group_manager_of_another_group_sees_nothing(records):
 
 def test_each_role_lands_on_its_own_home_page(team):
     expected = {
-        Role.SERVICE_ADVISOR: "reception:desk", Role.TECHNICIAN: "workshop:board", Role.QC_INSPECTOR: "inspection:queue",
+        Role.SERVICE_ADVISOR: "reception:desk", Role.TECHNICIAN: "workshop:mine", Role.QC_INSPECTOR: "inspection:queue",
         Role.CASHIER: "settlement:queue", Role.FOLLOWUP_AGENT: "followup:queue",
         Role.AFTERSALES_MANAGER: "followup:overview", Role.APPOINTMENT_AGENT: "appointments:list",
-        Role.GATE_GUARD: "settlement:gate", Role.PARTS_CLERK: "appointments:parts",
+        Role.GATE_GUARD: "settlement:gate", Role.PARTS_CLERK: "workshop:parts_counter",
     }
     for role, url_name in expected.items():
         response = login(team[role]).get(reverse("home"))

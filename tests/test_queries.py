@@ -33,7 +33,8 @@ def count(client, url):
 
 @pytest.mark.parametrize("name, role", [
     ("dealership:orders", Role.SERVICE_ADVISOR), ("reception:desk", Role.SERVICE_ADVISOR),
-    ("workshop:board", Role.TECHNICIAN), ("workshop:board", Role.FOREMAN), ("inspection:queue", Role.QC_INSPECTOR),
+    ("workshop:mine", Role.TECHNICIAN), ("workshop:board", Role.FOREMAN), ("workshop:dispatch", Role.FOREMAN),
+    ("workshop:parts_counter", Role.PARTS_CLERK), ("inspection:queue", Role.QC_INSPECTOR),
     ("settlement:queue", Role.CASHIER), ("followup:queue", Role.FOLLOWUP_AGENT),
     ("followup:overview", Role.AFTERSALES_MANAGER), ("dealership:parts", Role.PARTS_CLERK),
 ])

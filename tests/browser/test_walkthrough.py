@@ -123,22 +123,32 @@ def test_one_car_through_all_six_stages(browser, live_server, morning, shot):
     assert pdf.ok and pdf.headers["content-type"] == "application/pdf" and pdf.body().startswith(b"%PDF")
     shot(page, "04-reception-signed")
 
-    # 3. Technician on the tablet: start, self-check, report.
+    # 3. The foreman dispatches; the technician works on the tablet: start, self-check, report, signature.
+    page = log_in(browser, live_server, team[Role.FOREMAN])
+    page.goto(f"{live_server.url}/workshop/dispatch/")
+    row = page.locator("[data-testid=dispatch] tr", has_text="更换前刹车片")
+    row.locator("select[name=technician]").select_option(str(team[Role.TECHNICIAN].pk))
+    row.locator("button[type=submit]").click()
+    expect(page.locator("[data-testid=loads]")).to_contain_text("1.00 h")
     page = log_in(browser, live_server, team[Role.TECHNICIAN], TABLET)
-    page.locator("[data-testid=waiting] form button").click()
     job = page.locator("[data-testid=my-job]")
-    job.wait_for()
-    assert "更换前刹车片" in job.inner_text()
-    job.locator("textarea").fill("更换前刹车片及刹车油,新片厚度 10mm,路试制动正常")
+    expect(job).to_contain_text("更换前刹车片")
+    job.locator("form[action$='/clock-on/'] button").click()
+    expect(job.locator("[data-testid=job-state]")).to_contain_text("作业中")
+    job.locator("form[action$='/parts/'] button").first.click()  # the pads, at the parts counter
+    expect(job).to_contain_text("等待发料")
+    job.locator("[data-testid=finish-form] textarea").fill("更换前刹车片及刹车油,新片厚度 10mm,路试制动正常")
     shot(page, "05-technician-tablet")
-    job.locator("button[type=submit]").click()
-    expect(job).to_contain_text("REP-15")  # self-check not ticked: refused, shown on the card
+    job.locator("[data-testid=finish-form] button[type=submit]").click()
+    expect(job).to_contain_text("REP-15")  # nothing ticked, nothing signed: refused, shown on the card
     order.refresh_from_db()
     assert order.status == WorkOrder.Status.IN_REPAIR
     shot(page, "05b-technician-refused")
-    job.locator("input[type=checkbox]").check()
-    job.locator("textarea").fill("更换前刹车片及刹车油,新片厚度 10mm,路试制动正常")
-    job.locator("button[type=submit]").click()
+    for box in job.locator("[data-testid=finish-form] input[type=checkbox]").all():
+        box.check()
+    job.locator("[data-testid=finish-form] textarea").fill("更换前刹车片及刹车油,新片厚度 10mm,路试制动正常")
+    draw_signature(page, "canvas[data-signature-for^=id_job]")
+    job.locator("[data-testid=finish-form] button[type=submit]").click()
     expect(page.locator("[data-testid=job-done]")).to_be_visible()
     order.refresh_from_db()
     assert order.status == WorkOrder.Status.REPAIR_DONE

@@ -7,10 +7,11 @@ from dealership.errors import GuardRefused, ProcessError
 from dealership.models import Role, StaffTask, WorkOrder
 from inspection.models import Inspection
 from inspection.services import handover_acknowledge, inspection_record
+from workshop.jobs import job_clock_on
 from workshop.models import Job
-from workshop.services import job_finish, job_start
 
 from ..conftest import login
+from ..workshop.helpers import finish
 
 S = WorkOrder.Status
 
@@ -30,9 +31,12 @@ def test_qc4_a_failed_car_goes_back_to_rework_and_technician_and_advisor_are_tol
     assert order.status == S.QC_FAILED
     told = set(StaffTask.objects.filter(work_order=order, key__startswith="rework").values_list("assignee", flat=True))
     assert told == {technician.pk, advisor.pk}
-    rework = job_start(work_order=order, technician=technician)
-    assert rework.kind == Job.Kind.REWORK
-    job_finish(job=rework, technician=technician, self_checked=True, report="重新排空气")
+    rework = Job.objects.get(work_order=order, kind=Job.Kind.REWORK)
+    assert rework.technician == technician and rework.qc_findings == "刹车踏板偏软"
+    job_clock_on(job=rework, technician=technician)
+    order.refresh_from_db()
+    assert order.status == S.IN_REPAIR
+    finish(rework, report="重新排空气")
     inspection_record(work_order=order, inspector=inspector, passed=True, notes="")
     order.refresh_from_db()
     assert order.status == S.QC_PASSED
@@ -41,7 +45,7 @@ def test_qc4_a_failed_car_goes_back_to_rework_and_technician_and_advisor_are_tol
 
 def test_qc1_a_pass_is_refused_while_work_is_unfinished(order_in, inspector):
     order = order_in(S.REPAIR_DONE)
-    Job.objects.filter(work_order=order).update(self_checked=False)
+    Job.objects.filter(work_order=order).update(status=Job.Status.PAUSED)
     with pytest.raises(GuardRefused) as exc:
         inspection_record(work_order=order, inspector=inspector, passed=True, notes="")
     assert exc.value.rule == "QC-1"

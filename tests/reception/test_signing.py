@@ -17,7 +17,6 @@ from reception.services import (
     work_order_sign,
     work_order_update_details,
 )
-from workshop.services import job_start
 
 from ..conftest import login
 
@@ -106,8 +105,14 @@ def test_rec12_a_complete_order_is_signed_by_both_and_recorded(draft_order, advi
 
 
 def test_rec12_no_work_starts_on_an_unsigned_order(draft_order, technician):
-    with pytest.raises(TransitionNotAllowed):
-        job_start(work_order=draft_order, technician=technician)
+    from workshop.jobs import jobs_sync
+
+    assert draft_order.status == S.DRAFT
+    with pytest.raises(TransitionNotAllowed):  # the only way into repair is from a signed order
+        from dealership.services import work_order_transition
+
+        work_order_transition(work_order=draft_order, to=S.IN_REPAIR, actor=technician)
+    assert jobs_sync  # jobs exist only for signed orders: see tests/workshop
 
 
 def test_rep2_a_signed_order_refuses_edits(draft_order, advisor, catalogue):

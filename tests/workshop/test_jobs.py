@@ -1,74 +1,226 @@
-"""Stage 3 in the foundation: start, self-check and the signed repair report."""
+"""Stage 3: jobs from the signed order, dispatch, the job clock, the
+technician's tablet, and finishing with the self-check and the signed
+report (REP-1, REP-5…REP-8, REP-11…REP-13, REP-15, REP-16)."""
+
+import threading
+from datetime import timedelta
+from decimal import Decimal
 
 import pytest
+import time_machine
+from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
-from dealership.errors import GuardRefused, ProcessError
-from dealership.models import Role, StaffTask, WorkOrder
-from workshop.models import Job
-from workshop.services import job_finish, job_start
+from dealership.errors import GuardRefused, ProcessError, TransitionNotAllowed
+from dealership.models import Role, StaffTask, Trade, WorkOrder, WorkOrderLine
+from workshop.jobs import clocked_hours, job_assign, job_clock_on, job_pause, jobs_sync
+from workshop.models import ClockEntry, Job
 
-from ..conftest import login
+from ..conftest import Team, login, new_order
+from ..factories import LabourFactory, StoreFactory, VehicleFactory, staff
+from .helpers import dispatched, finish, working
 
 S = WorkOrder.Status
 
 
-def test_a_technician_starts_a_signed_order(order_in, technician):
+def test_rep1_one_job_for_each_approved_labour_line(order_in, team):
     order = order_in(S.SIGNED)
-    job = job_start(work_order=order, technician=technician)
-    order.refresh_from_db()
-    assert order.status == S.IN_REPAIR and job.kind == Job.Kind.REPAIR and job.technician == technician
+    jobs = jobs_sync(work_order=order)
+    labour = order.lines.filter(kind="labour", approval="approved")
+    assert [j.line_id for j in jobs] == list(labour.values_list("pk", flat=True))
+    assert jobs_sync(work_order=order) == jobs  # again: nothing twice
+    assert {j.status for j in jobs} == {Job.Status.WAITING}
 
 
-def test_only_a_technician_clocks_on(order_in, advisor):
+def test_the_foreman_dispatches_to_a_technician_of_the_right_trade(order_in, team):
+    order = order_in(S.SIGNED)
+    [job] = jobs_sync(work_order=order)
+    body = staff(Role.TECHNICIAN, team.store, trade=Trade.BODY)
     with pytest.raises(ProcessError):
-        job_start(work_order=order_in(S.SIGNED), technician=advisor)
+        job_assign(job=job, technician=body, bay="2号工位", actor=team[Role.FOREMAN])
+    with pytest.raises(ProcessError):  # advisors dispatch only where the store says so
+        job_assign(job=job, technician=team[Role.TECHNICIAN], bay="2号工位", actor=team[Role.SERVICE_ADVISOR])
+    job = job_assign(job=job, technician=team[Role.TECHNICIAN], bay="2号工位", actor=team[Role.FOREMAN])
+    assert (job.status, job.bay, job.assigned_by) == (Job.Status.ASSIGNED, "2号工位", team[Role.FOREMAN])
+    assert StaffTask.objects.filter(assignee=team[Role.TECHNICIAN], key__startswith=f"job-{job.pk}").exists()
+    team.store.advisors_dispatch = True
+    team.store.save()
+    job.work_order.store.refresh_from_db()
+    job_assign(job=job, technician=team[Role.TECHNICIAN], bay="3号工位", actor=team[Role.SERVICE_ADVISOR])
 
 
-def test_rep15_no_qc_before_the_self_check(order_in, technician):
-    order = order_in(S.IN_REPAIR)
-    job = Job.objects.get(work_order=order)
-    with pytest.raises(GuardRefused) as exc:
-        job_finish(job=job, technician=technician, self_checked=False, report="已更换刹车片")
-    assert exc.value.rule == "REP-15"
+def test_rep1_only_the_technician_given_the_job_clocks_on(order_in, team):
+    [job] = dispatched(order_in(S.SIGNED), team)
+    with pytest.raises(ProcessError) as exc:
+        job_clock_on(job=job, technician=staff(Role.TECHNICIAN, team.store))
+    assert exc.value.rule == "REP-1"
+
+
+def test_rec12_no_work_starts_on_an_unsigned_order(draft_order, team):
+    from workshop.models import Job as JobModel
+
+    line = draft_order.lines.filter(kind="labour").first()
+    job = JobModel.objects.create(store=team.store, work_order=draft_order, line=line, description=line.description,
+                                  technician=team[Role.TECHNICIAN], status=Job.Status.ASSIGNED)
+    with pytest.raises((ProcessError, TransitionNotAllowed)):
+        job_clock_on(job=job, technician=team[Role.TECHNICIAN])
+    draft_order.refresh_from_db()
+    assert draft_order.status == S.DRAFT
+
+
+def test_clocking_on_starts_the_repair_and_pausing_needs_a_reason(order_in, team):
+    order = order_in(S.SIGNED)
+    job = working(order, team)
     order.refresh_from_db()
-    assert order.status == S.IN_REPAIR
+    assert order.status == S.IN_REPAIR and job.status == Job.Status.RUNNING
+    with pytest.raises(ProcessError):
+        job_pause(job=job, technician=job.technician, reason="coffee")
+    job = job_pause(job=job, technician=job.technician, reason=ClockEntry.PauseReason.PARTS)
+    assert job.status == Job.Status.PAUSED
+    assert ClockEntry.objects.filter(job=job, kind="pause", reason="parts", ended_at__isnull=True).exists()
+    job = job_clock_on(job=job, technician=job.technician)  # resume
+    assert job.status == Job.Status.RUNNING
 
 
-def test_rep16_the_repair_report_is_required_and_signed(order_in, technician, inspector):
-    order = order_in(S.IN_REPAIR)
-    job = Job.objects.get(work_order=order)
+def test_clocked_hours_count_work_not_pauses(order_in, team):
+    order = order_in(S.SIGNED)
+    [job] = dispatched(order, team)
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        job_clock_on(job=job, technician=job.technician)
+    with time_machine.travel(start + timedelta(minutes=30), tick=False):
+        job_pause(job=job, technician=job.technician, reason="approval")
+    with time_machine.travel(start + timedelta(minutes=90), tick=False):
+        job_clock_on(job=job, technician=job.technician)
+    with time_machine.travel(start + timedelta(minutes=105), tick=False):
+        job.refresh_from_db()
+        assert clocked_hours(job) == Decimal("0.75")
+
+
+def test_the_clock_cannot_run_twice_for_one_technician(team, catalogue, order_in):
+    first = working(order_in(S.SIGNED), team)
+    second_order = new_order(team, VehicleFactory(store=team.store), catalogue)
+    from tests.reception.test_signing import prepare, sign
+
+    sign(prepare(second_order, team[Role.SERVICE_ADVISOR]), team[Role.SERVICE_ADVISOR])
+    [second] = dispatched(second_order, team)
+    with pytest.raises(ProcessError, match=first.work_order.vehicle.plate):
+        job_clock_on(job=second, technician=second.technician)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_clock_cannot_run_twice_even_when_two_jobs_start_at_once():
+    from demo.builder import drive
+
+    team = Team(StoreFactory())
+    catalogue = {"labour": LabourFactory(store=team.store), "part": None}
+    from ..factories import PartFactory
+
+    catalogue["part"] = PartFactory(store=team.store)
+    jobs = []
+    for _ in range(3):
+        order = drive(new_order(team, VehicleFactory(store=team.store), catalogue), S.SIGNED)
+        jobs += dispatched(order, team)
+    barrier = threading.Barrier(len(jobs))
+    results = []
+
+    def attempt(job):
+        try:
+            barrier.wait()
+            job_clock_on(job=job, technician=job.technician)
+            results.append("ok")
+        except ProcessError:
+            results.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=attempt, args=(j,)) for j in jobs]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == ["ok", "refused", "refused"]
+    assert ClockEntry.objects.filter(kind="work", ended_at__isnull=True).count() == 1
+
+
+def test_rep2_an_item_the_customer_has_not_approved_is_never_worked_on(order_in, team):
+    [job] = dispatched(order_in(S.SIGNED), team)
+    WorkOrderLine.objects.filter(pk=job.line_id).update(approval="pending")
+    job.line.refresh_from_db()
+    with pytest.raises(ProcessError) as exc:
+        job_clock_on(job=job, technician=job.technician)
+    assert exc.value.rule == "REP-2"
+
+
+def test_rep15_no_qc_before_every_self_check_item(order_in, team):
+    job = working(order_in(S.SIGNED), team)
     with pytest.raises(GuardRefused) as exc:
-        job_finish(job=job, technician=technician, self_checked=True, report=" ")
-    assert exc.value.rule == "REP-16"
-    job = job_finish(job=job, technician=technician, self_checked=True, report="更换前刹车片,测量厚度 10mm")
+        finish(job, checks=[])
+    assert "REP-15" in exc.value.rule
+    job.work_order.refresh_from_db()
+    assert job.work_order.status == S.IN_REPAIR
+
+
+@pytest.mark.parametrize("change", [{"report": " "}, {"signature": ""}, {"signature": "data:image/png;base64,AAAA"}])
+def test_rep16_the_repair_report_is_written_and_signed(order_in, team, change):
+    job = working(order_in(S.SIGNED), team)
+    with pytest.raises(GuardRefused) as exc:
+        finish(job, **change)
+    assert "REP-16" in exc.value.rule
+
+
+def test_rep15_rep16_the_last_job_finished_sends_the_car_to_qc(order_in, team):
+    order = order_in(S.SIGNED)
+    job = working(order, team)
+    job = finish(job)
     order.refresh_from_db()
+    assert job.status == Job.Status.DONE and job.self_checked and job.signed_at and job.signature
     assert order.status == S.REPAIR_DONE
-    assert job.signed_at and job.self_checked and job.report.startswith("更换")
-    assert StaffTask.objects.filter(work_order=order, role=Role.QC_INSPECTOR, done_at__isnull=True).exists()
+    assert StaffTask.objects.filter(role=Role.QC_INSPECTOR, work_order=order, done_at__isnull=True).exists()
 
 
-def test_only_the_technician_on_the_job_finishes_it(order_in, team):
-    from ..factories import staff
+def test_the_self_check_list_is_per_job_type_and_a_store_setting(team):
+    from dealership.models import JobType
+    from workshop.jobs import self_check_items
+    from workshop.models import SelfCheckItem
 
-    order = order_in(S.IN_REPAIR)
-    other = staff(Role.TECHNICIAN, team.store)
-    with pytest.raises(ProcessError):
-        job_finish(job=Job.objects.get(work_order=order), technician=other, self_checked=True, report="x")
-
-
-def test_the_board_shows_the_finish_errors_on_the_tablet(order_in, technician):
-    order = order_in(S.IN_REPAIR)
-    job = Job.objects.get(work_order=order)
-    response = login(technician).post(reverse("workshop:finish", args=[job.pk]), {"report": ""})
-    assert response.status_code == 400
-    html = response.content.decode()
-    assert "REP-15" in html and "REP-16" in html
+    brakes = self_check_items(store=team.store, job_type=JobType.BRAKES)
+    assert any("制动" in item for item in brakes)
+    SelfCheckItem.objects.create(store=team.store, job_type=JobType.BRAKES, label="试车确认制动")
+    assert self_check_items(store=team.store, job_type=JobType.BRAKES)[0] == "试车确认制动"
 
 
-def test_a_second_start_of_the_same_order_is_refused(order_in, technician):
+def test_rep5_rep6_rep7_rep12_rep13_the_tablet_shows_the_documentation_tools_and_reminders(order_in, team, catalogue):
+    catalogue["labour"].documentation_url = "https://service.example/brakes"
+    catalogue["labour"].special_tools = "制动分泵回位工具"
+    catalogue["labour"].save()
+    dispatched(order_in(S.SIGNED), team)
+    html = login(team[Role.TECHNICIAN], language="en").get(reverse("workshop:mine")).content.decode()
+    assert "https://service.example/brakes" in html and "制动分泵回位工具" in html
+    assert "covers" in html and "safety" in html  # REP-12, REP-13
+
+
+def test_rep11_the_tablet_marks_what_is_approved_and_nothing_else_can_be_requested(order_in, team):
     order = order_in(S.SIGNED)
-    job_start(work_order=order, technician=technician)
-    response = login(technician).post(reverse("workshop:start", args=[order.pk]), follow=True)
-    assert response.status_code == 200
-    assert Job.objects.filter(work_order=order).count() == 1
+    dispatched(order, team)
+    part_line = order.lines.get(kind="part")
+    WorkOrderLine.objects.filter(pk=part_line.pk).update(approval="declined")
+    html = login(team[Role.TECHNICIAN]).get(reverse("workshop:mine")).content.decode()
+    assert f'name="part{Job.objects.get(work_order=order).pk}-line" value="{part_line.pk}"' not in html
+
+
+def test_rep8_the_workshop_board_says_which_cars_will_be_late(order_in, team):
+    order = order_in(S.SIGNED)
+    working(order, team)
+    WorkOrder.objects.filter(pk=order.pk).update(promised_at=timezone.now() + timedelta(minutes=10))
+    html = login(team[Role.SERVICE_ADVISOR]).get(reverse("workshop:board")).content.decode()
+    assert 'class="late"' in html and order.vehicle.plate in html
+
+
+def test_the_finish_form_on_the_tablet_shows_what_is_missing_in_the_card(order_in, team):
+    job = working(order_in(S.SIGNED), team)
+    response = login(team[Role.TECHNICIAN]).post(reverse("workshop:finish", args=[job.pk]),
+                                                 {f"job{job.pk}-report": ""}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert response.status_code == 200 and f'id="job-{job.pk}"' in html and "REP-15" in html and "REP-16" in html

@@ -1,0 +1,164 @@
+"""REP-9: parts are drawn against the order's lines; the counter issues from
+the appointment shelf first; stock never goes below zero."""
+
+import threading
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from appointments.models import PartReservation
+from appointments.preparation import parts_reserve
+from dealership.errors import ProcessError
+from dealership.models import Part, Role, WorkOrder, WorkOrderLine
+from workshop.models import OldPart, Requisition, StockMove
+from workshop.parts import issued_quantity, old_part_record, part_request, part_return, requisition_issue
+
+from ..conftest import Team, login, new_order
+from ..factories import LabourFactory, PartFactory, StoreFactory, VehicleFactory
+from .helpers import working
+
+S = WorkOrder.Status
+
+
+@pytest.fixture
+def in_repair(order_in, team):
+    order = order_in(S.SIGNED)
+    working(order, team)
+    order.refresh_from_db()
+    return order
+
+
+def part_line(order):
+    return order.lines.get(kind="part")
+
+
+def test_rep9_a_requisition_names_a_part_line_of_the_order(in_repair, team):
+    with pytest.raises(ProcessError) as exc:
+        part_request(line=in_repair.lines.get(kind="labour"), quantity=1, technician=team[Role.TECHNICIAN])
+    assert exc.value.rule == "REP-9"
+    requisition = part_request(line=part_line(in_repair), quantity=1, technician=team[Role.TECHNICIAN])
+    assert (requisition.line, requisition.status) == (part_line(in_repair), Requisition.Status.OPEN)
+
+
+def test_rep2_a_part_not_approved_or_beyond_the_order_needs_the_customer_first(in_repair, team):
+    line = part_line(in_repair)
+    with pytest.raises(ProcessError) as exc:
+        part_request(line=line, quantity=line.quantity + 1, technician=team[Role.TECHNICIAN])
+    assert exc.value.rule == "REP-2"
+    WorkOrderLine.objects.filter(pk=line.pk).update(approval="pending")
+    line.refresh_from_db()
+    with pytest.raises(ProcessError) as exc:
+        part_request(line=line, quantity=1, technician=team[Role.TECHNICIAN])
+    assert exc.value.rule == "REP-2"
+
+
+def test_rep9_issue_moves_stock_and_writes_the_ledger(in_repair, team):
+    line = part_line(in_repair)
+    before = Part.objects.get(pk=line.part_id).on_hand
+    requisition = requisition_issue(requisition=part_request(line=line, quantity=1, technician=team[Role.TECHNICIAN]),
+                                    clerk=team[Role.PARTS_CLERK])
+    assert requisition.status == Requisition.Status.ISSUED and not requisition.from_shelf
+    assert Part.objects.get(pk=line.part_id).on_hand == before - 1
+    move = StockMove.objects.get(requisition=requisition)
+    assert (move.quantity, move.kind, move.line) == (Decimal("-1"), "issue", line)
+    assert issued_quantity(line) == 1
+    with pytest.raises(ProcessError):
+        requisition_issue(requisition=requisition, clerk=team[Role.PARTS_CLERK])  # not twice
+
+
+def test_apt8_rep9_stock_reserved_for_another_order_is_not_issued(in_repair, team, catalogue):
+    from tests.appointments.helpers import book
+
+    line = part_line(in_repair)
+    Part.objects.filter(pk=line.part_id).update(on_hand=1, reserved=0)
+    other = book(team, labour=[catalogue["labour"]], parts=[catalogue["part"]])
+    parts_reserve(appointment=other, actor=team[Role.PARTS_CLERK], shelf="A-1")  # the last one, for tomorrow
+    requisition = part_request(line=line, quantity=1, technician=team[Role.TECHNICIAN])
+    with pytest.raises(ProcessError) as exc:
+        requisition_issue(requisition=requisition, clerk=team[Role.PARTS_CLERK])
+    assert exc.value.rule == "REP-9"
+    assert Part.objects.get(pk=line.part_id).on_hand == 1
+
+
+def test_apt8_the_orders_own_shelf_is_used_first(team, catalogue):
+    import time_machine
+
+    from tests.appointments.helpers import book
+    from tests.reception.test_signing import prepare, sign
+
+    appointment = book(team, labour=[catalogue["labour"]], parts=[catalogue["part"]])
+    parts_reserve(appointment=appointment, actor=team[Role.PARTS_CLERK], shelf="A-2")
+    order = appointment.work_order
+    with time_machine.travel(appointment.starts_at, tick=True):
+        sign(prepare(order, team[Role.SERVICE_ADVISOR]), team[Role.SERVICE_ADVISOR])
+        working(order, team)
+        requisition = requisition_issue(
+            requisition=part_request(line=part_line(order), quantity=1, technician=team[Role.TECHNICIAN]),
+            clerk=team[Role.PARTS_CLERK])
+    assert requisition.from_shelf
+    assert PartReservation.objects.get(appointment=appointment).status == PartReservation.Status.ISSUED
+    assert Part.objects.get(pk=catalogue["part"].pk).reserved == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rep9_two_clerks_issuing_the_last_part_at_once_cannot_both_succeed():
+    from demo.builder import drive
+
+    team = Team(StoreFactory())
+    part = PartFactory(store=team.store, on_hand=Decimal("1"))
+    catalogue = {"labour": LabourFactory(store=team.store, standard_hours=Decimal("0.2")), "part": part}
+    requisitions = []
+    for _ in range(3):
+        order = drive(new_order(team, VehicleFactory(store=team.store), catalogue), S.IN_REPAIR)
+        requisitions.append(part_request(line=order.lines.get(kind="part"), quantity=1,
+                                         technician=team[Role.TECHNICIAN]))
+    barrier = threading.Barrier(len(requisitions))
+    results = []
+
+    def attempt(requisition):
+        try:
+            barrier.wait()
+            requisition_issue(requisition=requisition, clerk=team[Role.PARTS_CLERK])
+            results.append("ok")
+        except ProcessError:
+            results.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=attempt, args=(r,)) for r in requisitions]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == ["ok", "refused", "refused"]
+    part.refresh_from_db()
+    assert part.on_hand == 0
+
+
+def test_rep9_unused_parts_go_back_and_never_more_than_issued(in_repair, team):
+    line = part_line(in_repair)
+    requisition_issue(requisition=part_request(line=line, quantity=1, technician=team[Role.TECHNICIAN]),
+                      clerk=team[Role.PARTS_CLERK])
+    before = Part.objects.get(pk=line.part_id).on_hand
+    with pytest.raises(ProcessError):
+        part_return(line=line, quantity=2, actor=team[Role.PARTS_CLERK])
+    part_return(line=line, quantity=1, actor=team[Role.PARTS_CLERK], note="未使用")
+    assert Part.objects.get(pk=line.part_id).on_hand == before + 1 and issued_quantity(line) == 0
+
+
+def test_set8_old_parts_are_recorded_with_the_customers_wish(in_repair, team):
+    old = old_part_record(work_order=in_repair, actor=team[Role.TECHNICIAN], description="旧刹车片", wish="take")
+    assert (old.description, old.wish) == ("旧刹车片", OldPart.Wish.TAKE)
+    with pytest.raises(ProcessError):
+        old_part_record(work_order=in_repair, actor=team[Role.TECHNICIAN], description="x", wish="sell")
+
+
+def test_the_parts_counter_page_issues_a_requisition(in_repair, team):
+    requisition = part_request(line=part_line(in_repair), quantity=1, technician=team[Role.TECHNICIAN])
+    client = login(team[Role.PARTS_CLERK])
+    assert in_repair.vehicle.plate in client.get(reverse("workshop:parts_counter")).content.decode()
+    client.post(reverse("workshop:issue", args=[requisition.pk]))
+    requisition.refresh_from_db()
+    assert requisition.status == Requisition.Status.ISSUED
