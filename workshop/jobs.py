@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -265,19 +266,43 @@ class Load:
     technician: User
     hours: Decimal
     jobs: int
+    clocked_today: Decimal = Decimal(0)
+    earned_today: Decimal = Decimal(0)
+
+    @property
+    def efficiency(self) -> int | None:
+        """Standard hours of the jobs finished today per hour clocked, in %."""
+        if not self.clocked_today:
+            return None
+        return int(self.earned_today / self.clocked_today * 100)
 
 
-def technician_loads(*, store: Store, day=None) -> list[Load]:
-    """Each technician's open standard hours (dispatch: who has room today)."""
-    hours = {}
-    counts = {}
+def technician_loads(*, store: Store, now: datetime | None = None) -> list[Load]:
+    """Each technician's open standard hours (dispatch: who has room), and
+    today's clocked hours against the standard hours of the jobs they finished
+    today. Four queries whatever the number of technicians and jobs."""
+    now = now or timezone.now()
+    start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    hours: dict[int, Decimal] = {}
+    counts: dict[int, int] = {}
     for tech_id, h in Job.objects.filter(store=store, status__in=[J.ASSIGNED, J.RUNNING, J.PAUSED]).values_list(
             "technician_id", "standard_hours"):
         hours[tech_id] = hours.get(tech_id, Decimal(0)) + h
         counts[tech_id] = counts.get(tech_id, 0) + 1
+    seconds: dict[int, float] = {}
+    for tech_id, started, ended in ClockEntry.objects.filter(
+            store=store, kind=ClockEntry.Kind.WORK, started_at__lt=now).filter(
+            Q(ended_at__isnull=True) | Q(ended_at__gt=start)).values_list("technician_id", "started_at", "ended_at"):
+        seconds[tech_id] = seconds.get(tech_id, 0.0) + ((ended or now) - max(started, start)).total_seconds()
+    earned: dict[int, Decimal] = {}
+    for tech_id, h in Job.objects.filter(store=store, status=J.DONE, finished_at__gte=start).values_list(
+            "technician_id", "standard_hours"):
+        earned[tech_id] = earned.get(tech_id, Decimal(0)) + h
     technicians = User.objects.filter(store=store, is_active=True, staff_roles__role=Role.TECHNICIAN).order_by(
         "trade", "display_name")
-    return [Load(t, hours.get(t.pk, Decimal(0)), counts.get(t.pk, 0)) for t in technicians]
+    return [Load(t, hours.get(t.pk, Decimal(0)), counts.get(t.pk, 0),
+                 (Decimal(seconds.get(t.pk, 0.0)) / 3600).quantize(Decimal("0.01")), earned.get(t.pk, Decimal(0)))
+            for t in technicians]
 
 
 def forecast_finish(*, jobs: list[Job], now: datetime | None = None) -> datetime:

@@ -6,6 +6,7 @@ app_name = "workshop"
 urlpatterns = [
     path("", views.board, name="board"),
     path("mine/", views.mine, name="mine"),
+    path("mine/watch/", views.mine_watch, name="mine_watch"),
     path("dispatch/", views.dispatch, name="dispatch"),
     path("jobs/<int:pk>/assign/", views.assign, name="assign"),
     path("jobs/<int:pk>/status/", views.job_status, name="job_status"),

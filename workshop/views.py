@@ -79,7 +79,22 @@ def mine(request: HttpRequest) -> HttpResponse:
     catalogue = jobs.self_check_catalogue(store=request.user.store) if my_jobs else {}
     cards = [_card_context(job, catalogue) for job in my_jobs]
     return render(request, "workshop/mine.html", {"cards": cards, "tasks": open_tasks_for(user=request.user),
-                                                  "now": timezone.now()})
+                                                  "now": timezone.now(), "ids": _my_job_ids(request.user)})
+
+
+def _my_job_ids(user: User) -> str:
+    return ",".join(str(pk) for pk in scoped(Job.objects.filter(technician=user), user).exclude(status=J.DONE)
+                    .order_by("work_order__promised_at", "id").values_list("pk", flat=True)[:50])
+
+
+@role_required(Role.TECHNICIAN)
+def mine_watch(request: HttpRequest) -> HttpResponse:
+    """Polled by the tablet. When the technician's jobs are no longer the ones
+    on the page (one dispatched to them, one moved away), offer a refresh
+    rather than redraw the page under a half-typed report."""
+    shown = request.GET.get("ids", "")
+    return render(request, "workshop/partials/mine_watch.html",
+                  {"ids": shown, "changed": shown != _my_job_ids(request.user)})
 
 
 def _card(request: HttpRequest, job: Job, status: int = 200, **forms) -> HttpResponse:
