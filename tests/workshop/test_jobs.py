@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from dealership.errors import GuardRefused, ProcessError, TransitionNotAllowed
 from dealership.models import Role, StaffTask, Trade, WorkOrder, WorkOrderLine
-from workshop.jobs import clocked_hours, job_assign, job_clock_on, job_pause, jobs_sync
+from workshop.jobs import clocked_hours, job_assign, job_clock_on, job_pause, jobs_sync, technician_loads
 from workshop.models import ClockEntry, Job
 
 from ..conftest import Team, login, new_order
@@ -224,3 +224,31 @@ def test_the_finish_form_on_the_tablet_shows_what_is_missing_in_the_card(order_i
                                                  {f"job{job.pk}-report": ""}, HTTP_HX_REQUEST="true")
     html = response.content.decode()
     assert response.status_code == 200 and f'id="job-{job.pk}"' in html and "REP-15" in html and "REP-16" in html
+
+
+def test_clocked_hours_against_standard_hours_per_technician_today(order_in, team):
+    order = order_in(S.SIGNED)
+    [job] = dispatched(order, team)
+    start = timezone.localtime().replace(hour=9, minute=0, second=0, microsecond=0)  # well inside one day
+    with time_machine.travel(start, tick=False):
+        job_clock_on(job=job, technician=job.technician)
+    with time_machine.travel(start + timedelta(minutes=90), tick=False):
+        finish(Job.objects.get(pk=job.pk))
+        load = {load.technician: load for load in technician_loads(store=team.store)}[job.technician]
+    assert load.clocked_today == Decimal("1.50")
+    assert load.earned_today == job.standard_hours
+    assert load.efficiency == int(job.standard_hours / Decimal("1.5") * 100)
+    assert (load.hours, load.jobs) == (Decimal(0), 0)  # nothing open any more
+    page = login(team[Role.FOREMAN]).get(reverse("workshop:dispatch")).content.decode()
+    assert f"{load.efficiency}%" in page
+
+
+def test_the_tablet_offers_a_refresh_when_a_job_is_dispatched_to_the_technician(order_in, team):
+    [first] = dispatched(order_in(S.SIGNED), team)
+    tablet = login(team[Role.TECHNICIAN])
+    ids = str(first.pk)
+    assert f"ids={ids}" in tablet.get(reverse("workshop:mine")).content.decode()
+    watch = reverse("workshop:mine_watch") + f"?ids={ids}"
+    assert b"jobs-changed" not in tablet.get(watch, headers={"HX-Request": "true"}).content
+    dispatched(order_in(S.SIGNED), team)
+    assert b"jobs-changed" in tablet.get(watch, headers={"HX-Request": "true"}).content
