@@ -46,11 +46,12 @@ def part_request(*, line: WorkOrderLine, quantity: Decimal, technician: User) ->
     quantity = Decimal(quantity)
     if quantity <= 0:
         raise ProcessError(_("The quantity must be more than zero."))
-    open_requested = Requisition.objects.filter(line=line, status=R.OPEN).aggregate(q=Sum("quantity"))["q"] or 0
-    if issued_quantity(line) + open_requested + quantity > line.quantity:
-        raise ProcessError(_("More than the order's %(qty)s: a larger quantity needs the customer's approval.")
-                           % {"qty": format(line.quantity.normalize(), "f")}, rule="REP-2")
     with transaction.atomic():
+        WorkOrderLine.objects.select_for_update().filter(pk=line.pk).first()  # two taps at once count once
+        open_requested = Requisition.objects.filter(line=line, status=R.OPEN).aggregate(q=Sum("quantity"))["q"] or 0
+        if issued_quantity(line) + open_requested + quantity > line.quantity:
+            raise ProcessError(_("More than the order's %(qty)s: a larger quantity needs the customer's approval.")
+                               % {"qty": format(line.quantity.normalize(), "f")}, rule="REP-2")
         requisition = Requisition.objects.create(store_id=order.store_id, work_order=order, line=line,
                                                  part_id=line.part_id, quantity=quantity, requested_by=technician)
         staff_task_create(store=order.store_id, role=Role.PARTS_CLERK, work_order=order,
