@@ -11,6 +11,7 @@ class Refusal:
 
     rule: str
     message: str
+    field: str = ""  # the form field it is about, when there is one
 
     def __str__(self) -> str:
         return f"{self.message} ({self.rule})" if self.rule else str(self.message)

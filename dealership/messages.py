@@ -10,10 +10,15 @@ from decimal import Decimal
 
 from django.utils import translation
 from django.utils.functional import Promise
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_noop as N_
 
-__all__ = ["N_", "message_params", "render_message"]
+__all__ = ["N_", "list_join", "message_params", "render_message"]
+
+
+def list_join(items) -> str:
+    """A list in running text: "a, b, c" in English, "a、b、c" in Chinese."""
+    return pgettext("list separator", ", ").join(str(item) for item in items)
 
 
 def message_params(**params) -> dict:

@@ -11,7 +11,7 @@ from appointments.arrivals import ticket_arrive, ticket_call
 from appointments.models import Appointment, QueueTicket
 from appointments.services import appointment_release_for_order
 from dealership.errors import ConflictError, ProcessError, Refusal
-from dealership.messages import N_
+from dealership.messages import N_, list_join
 from dealership.models import Customer, Role, Store, User, Vehicle, WorkOrder, WorkOrderEvent, WorkOrderLine
 from dealership.services import (
     Override,
@@ -164,7 +164,7 @@ def sign_refusals(order: WorkOrder) -> list[Refusal]:
         check = completeness(walkaround, checklist_items(store=order.store))
         if not check.complete:
             refusals.append(Refusal("REC-5", _("Finish the walk-around: %(missing)s.")
-                                    % {"missing": ", ".join(str(m) for m in check.missing)}))
+                                    % {"missing": list_join(check.missing)}))
     if not order.customer_words.strip():
         refusals.append(Refusal("REC-9", _("Record the customer's description.")))
     if not order.diagnosis.strip():
@@ -212,10 +212,13 @@ def work_order_sign(*, work_order: WorkOrder, actor: User, customer_signed_name:
         return Refusal("REC-12", " ".join(problems)) if problems else None
 
     def keep_signatures(order: WorkOrder) -> None:
+        from workshop.jobs import jobs_for_signed_order  # the workshop builds on reception, not the reverse
+
         for signer, image in drawn.items():
             Signature.objects.create(store_id=order.store_id, work_order=order, signer=signer, image=image,
                                      name=customer_signed_name.strip() if signer == Signature.Signer.CUSTOMER
                                      else str(actor), device=device[:200])
+        jobs_for_signed_order(work_order=order)
 
     now = timezone.now()
     order = work_order_transition(

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dealership.errors import GuardRefused, ProcessError, Refusal
-from dealership.messages import N_
+from dealership.messages import N_, list_join
 from dealership.models import JobType, Role, Store, Trade, User, WorkOrder, WorkOrderEvent, WorkOrderLine
 from dealership.services import staff_task_create, staff_tasks_close, work_order_note, work_order_transition
 from reception.signatures import signature_check
@@ -101,7 +101,7 @@ def rework_job_create(*, work_order: WorkOrder, findings: str) -> Job:
     last = Job.objects.filter(work_order=work_order, technician__isnull=False).order_by("-finished_at", "-id").first()
     return Job.objects.create(
         store_id=work_order.store_id, work_order=work_order, kind=Job.Kind.REWORK,
-        description=_("Rework after QC"), trade=last.trade if last else Trade.MECHANICAL,
+        description=findings.strip()[:200] or _("Rework after QC"), trade=last.trade if last else Trade.MECHANICAL,
         job_type=last.job_type if last else JobType.OTHER, technician=last.technician if last else None,
         bay=last.bay if last else "", status=J.ASSIGNED if last else J.WAITING, qc_findings=findings,
         assigned_at=timezone.now() if last else None)
@@ -111,18 +111,40 @@ def may_dispatch(user: User, store: Store) -> bool:
     return user.has_role(Role.FOREMAN) or (store.advisors_dispatch and user.has_role(Role.SERVICE_ADVISOR))
 
 
+def store_bays(store: Store) -> list[str]:
+    """The store's working bays (a store setting; eight numbered ones where
+    the store has not set its own)."""
+    from .models import Bay
+
+    names = list(Bay.objects.filter(store=store, active=True).order_by("name").values_list("name", flat=True))
+    return names or [f"{i}号工位" for i in range(1, 9)]
+
+
+def bays_in_use(store: Store) -> dict[str, list[str]]:
+    """Which cars stand in which bay now (jobs given out and not finished)."""
+    used: dict[str, list[str]] = {}
+    for bay, plate in (Job.objects.filter(store=store, status__in=[J.ASSIGNED, J.RUNNING, J.PAUSED])
+                       .exclude(bay="").values_list("bay", "work_order__vehicle__plate").distinct()):
+        used.setdefault(bay, []).append(plate)
+    return used
+
+
 def job_assign(*, job: Job, technician: User, bay: str, actor: User) -> Job:
     """The foreman (or the advisor, by store setting) gives the job to a
-    technician of the right trade, in a bay."""
+    technician of the right trade, in one of the store's bays."""
     if not may_dispatch(actor, job.work_order.store):
         raise ProcessError(_("Only the foreman dispatches jobs in this store."))
+    if bay.strip() not in store_bays(job.work_order.store):
+        raise ProcessError(_("Choose one of the store's bays."))
     if not technician.has_role(Role.TECHNICIAN) or technician.store_id != job.store_id:
         raise ProcessError(_("Choose a technician of this store."))
     if technician.trade and technician.trade != job.trade:
         raise ProcessError(_("This is %(trade)s work: choose a technician of that trade.")
                            % {"trade": Trade(job.trade).label})
-    if job.status in (J.RUNNING, J.DONE):
-        raise ProcessError(_("This job is already under way."))
+    if job.status == J.DONE:
+        raise ProcessError(_("This job is already finished."))
+    if job.status == J.RUNNING:
+        raise ProcessError(_("The technician is working on this job: it can be moved once it is paused."))
     updated = Job.objects.filter(pk=job.pk, status__in=[J.WAITING, J.ASSIGNED, J.PAUSED]).update(
         technician=technician, bay=bay.strip()[:20], assigned_by=actor, assigned_at=timezone.now(),
         status=J.ASSIGNED if job.status != J.PAUSED else J.PAUSED)
@@ -133,7 +155,27 @@ def job_assign(*, job: Job, technician: User, bay: str, actor: User) -> Job:
                       key=f"job-{job.pk}-assigned-{technician.pk}", link="/workshop/",
                       message=N_("New job: %(job)s on %(plate)s, bay %(bay)s"),
                       params={"job": job.description, "plate": job.work_order.vehicle.plate, "bay": job.bay or "—"})
+    if not Job.objects.filter(work_order=job.work_order, status=J.WAITING).exists():
+        staff_tasks_close(work_order=job.work_order, keys=[f"dispatch-{job.work_order_id}"], actor=actor)
     return job
+
+
+def jobs_for_signed_order(*, work_order: WorkOrder) -> list[Job]:
+    """The signed order's jobs, made at once so the workshop board shows them,
+    and the dispatcher (the foreman, or the advisors where they dispatch) is
+    asked to give them out."""
+    made = jobs_sync(work_order=work_order)
+    waiting = [j for j in made if j.status == J.WAITING]
+    if waiting:
+        store = work_order.store
+        staff_task_create(
+            store=store.pk, role=Role.SERVICE_ADVISOR if store.advisors_dispatch else Role.FOREMAN,
+            work_order=work_order, key=f"dispatch-{work_order.pk}", link="/workshop/dispatch/",
+            message=N_("Dispatch %(count)s jobs of %(plate)s (promised %(when)s)"),
+            params={"count": len(waiting), "plate": work_order.vehicle.plate,
+                    "when": timezone.localtime(work_order.promised_at).strftime("%m-%d %H:%M")
+                    if work_order.promised_at else "—"})
+    return made
 
 
 def _own(job: Job, technician: User) -> None:
@@ -172,6 +214,7 @@ def job_clock_on(*, job: Job, technician: User) -> Job:
                 raise ProcessError(_("Work order %(number)s is %(status)s: no work on it now.")
                                    % {"number": order.number, "status": order.get_status_display()})
             Job.objects.filter(pk=locked.pk).update(status=J.RUNNING, started_at=locked.started_at or now)
+            staff_tasks_close(work_order=order, keys=[f"job-{locked.pk}-assigned-{technician.pk}"], actor=technician)
     except IntegrityError:
         running = Job.objects.filter(technician=technician, status=J.RUNNING).select_related("work_order__vehicle").first()
         raise ProcessError(_("You are still clocked on to %(job)s (%(plate)s): pause or finish it first.")
@@ -215,19 +258,20 @@ def job_finish(*, job: Job, technician: User, checks: list[str], report: str, si
     missing = [item for item in required if item not in checks]
     signed: list[str] = []
 
-    def self_check(order: WorkOrder) -> Refusal | None:
+    def refusals() -> list[Refusal]:
+        found = []
         if missing:
-            return Refusal("REP-15", _("Do the self-check: %(items)s.") % {"items": "; ".join(missing)})
-        return None
-
-    def repair_report(order: WorkOrder) -> Refusal | None:
+            found.append(Refusal("REP-15", _("Do the self-check: %(items)s.") % {"items": list_join(missing)},
+                                 field="checks"))
         if not report.strip():
-            return Refusal("REP-16", _("Write the repair report: what was found and what was done."))
+            found.append(Refusal("REP-16", _("Write the repair report: what was found and what was done."),
+                                 field="report"))
         try:
             signed.append(signature_check(signature))
         except ProcessError as exc:
-            return Refusal("REP-16", _("Sign the repair report: %(why)s") % {"why": exc.message})
-        return None
+            found.append(Refusal("REP-16", _("Sign the repair report: %(why)s") % {"why": exc.message},
+                                 field="signature"))
+        return found
 
     now = timezone.now()
     with transaction.atomic():
@@ -236,9 +280,9 @@ def job_finish(*, job: Job, technician: User, checks: list[str], report: str, si
             raise ProcessError(_("This job is already finished."))
         if locked.status not in (J.RUNNING, J.PAUSED):
             raise ProcessError(_("Clock on to the job first."))
-        refusals = [r for r in (self_check(locked.work_order), repair_report(locked.work_order)) if r]
-        if refusals:
-            raise GuardRefused(refusals)
+        refused = refusals()
+        if refused:
+            raise GuardRefused(refused)
         ClockEntry.objects.filter(job=locked, ended_at__isnull=True).update(ended_at=now)
         Job.objects.filter(pk=locked.pk).update(
             status=J.DONE, finished_at=now, self_checks=list(checks), self_checked=True, report=report.strip(),
@@ -300,8 +344,9 @@ def technician_loads(*, store: Store, now: datetime | None = None) -> list[Load]
         earned[tech_id] = earned.get(tech_id, Decimal(0)) + h
     technicians = User.objects.filter(store=store, is_active=True, staff_roles__role=Role.TECHNICIAN).order_by(
         "trade", "display_name")
-    return [Load(t, hours.get(t.pk, Decimal(0)), counts.get(t.pk, 0),
-                 (Decimal(seconds.get(t.pk, 0.0)) / 3600).quantize(Decimal("0.01")), earned.get(t.pk, Decimal(0)))
+    cent = Decimal("0.01")
+    return [Load(t, hours.get(t.pk, Decimal(0)).quantize(cent), counts.get(t.pk, 0),
+                 (Decimal(seconds.get(t.pk, 0.0)) / 3600).quantize(cent), earned.get(t.pk, Decimal(0)).quantize(cent))
             for t in technicians]
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from dealership.errors import GuardRefused, ProcessError, TransitionNotAllowed
 from dealership.models import Role, StaffTask, Trade, WorkOrder, WorkOrderLine
+from demo.builder import drawn_signature, drive
 from workshop.jobs import clocked_hours, job_assign, job_clock_on, job_pause, jobs_sync, technician_loads
 from workshop.models import ClockEntry, Job
 
@@ -214,16 +215,48 @@ def test_rep8_the_workshop_board_says_which_cars_will_be_late(order_in, team):
     order = order_in(S.SIGNED)
     working(order, team)
     WorkOrder.objects.filter(pk=order.pk).update(promised_at=timezone.now() + timedelta(minutes=10))
-    html = login(team[Role.SERVICE_ADVISOR]).get(reverse("workshop:board")).content.decode()
-    assert 'class="late"' in html and order.vehicle.plate in html
+    advisor = login(team[Role.SERVICE_ADVISOR], "en")
+    html = advisor.get(reverse("workshop:board")).content.decode()
+    assert 'class="due-soon"' in html and "will be late" in html and "overdue" not in html  # forecast past the promise
+    WorkOrder.objects.filter(pk=order.pk).update(promised_at=timezone.now() - timedelta(minutes=10))
+    html = advisor.get(reverse("workshop:board")).content.decode()
+    assert 'class="late"' in html and "overdue" in html and order.vehicle.plate in html  # the promise has passed
 
 
 def test_the_finish_form_on_the_tablet_shows_what_is_missing_in_the_card(order_in, team):
     job = working(order_in(S.SIGNED), team)
-    response = login(team[Role.TECHNICIAN]).post(reverse("workshop:finish", args=[job.pk]),
-                                                 {f"job{job.pk}-report": ""}, HTTP_HX_REQUEST="true")
+    tablet = login(team[Role.TECHNICIAN], "en")
+    response = tablet.post(reverse("workshop:finish", args=[job.pk]), {f"job{job.pk}-report": ""},
+                           HTTP_HX_REQUEST="true")
     html = response.content.decode()
-    assert response.status_code == 200 and f'id="job-{job.pk}"' in html and "REP-15" in html and "REP-16" in html
+    assert response.status_code == 422  # refused: htmx swaps the card with the reasons in
+    assert f'id="job-{job.pk}"' in html and "REP-15" in html
+    assert "Write the repair report" in html and "Sign the repair report" in html  # all three at once
+    # The finish section is drawn afresh; the others keep what is typed in them in the browser.
+    assert f'id="job-{job.pk}-finish" hx-preserve' not in html
+    assert f'id="job-{job.pk}-finding" data-testid="finding-details" hx-preserve="true"' in html
+    # What was typed and drawn comes back with the errors.
+    signature = drawn_signature(3)
+    html = tablet.post(reverse("workshop:finish", args=[job.pk]),
+                       {f"job{job.pk}-report": "换了刹车片", f"job{job.pk}-signature": signature},
+                       HTTP_HX_REQUEST="true").content.decode()
+    assert "换了刹车片" in html and signature in html and "Sign the repair report" not in html
+
+
+def test_a_part_request_on_the_tablet_keeps_the_finish_section_as_typed(order_in, team):
+    job = working(order_in(S.SIGNED), team)
+    part_line = job.work_order.lines.get(kind="part")
+    tablet = login(team[Role.TECHNICIAN])
+    url = reverse("workshop:request_part", args=[job.pk])
+    response = tablet.post(url, {f"part{job.pk}-line": part_line.pk, f"part{job.pk}-quantity": "-1"},
+                           HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert response.status_code == 422 and "0.01" in html  # says what is wrong with the quantity
+    assert f'id="job-{job.pk}-finish" hx-preserve="true"' in html
+    response = tablet.post(url, {f"part{job.pk}-line": part_line.pk, f"part{job.pk}-quantity": part_line.quantity},
+                           HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert response.status_code == 200 and f'name="part{job.pk}-quantity"' not in html  # all of it asked for
 
 
 def test_clocked_hours_against_standard_hours_per_technician_today(order_in, team):
@@ -252,3 +285,32 @@ def test_the_tablet_offers_a_refresh_when_a_job_is_dispatched_to_the_technician(
     assert b"jobs-changed" not in tablet.get(watch, headers={"HX-Request": "true"}).content
     dispatched(order_in(S.SIGNED), team)
     assert b"jobs-changed" in tablet.get(watch, headers={"HX-Request": "true"}).content
+
+
+def test_rep1_the_signed_order_has_its_jobs_at_once_and_the_foreman_is_asked_to_dispatch(order_in, team):
+    order = order_in(S.SIGNED)
+    jobs = list(Job.objects.filter(work_order=order))
+    assert jobs and {j.status for j in jobs} == {Job.Status.WAITING}  # on the board before anyone opens dispatch
+    task = StaffTask.objects.get(key=f"dispatch-{order.pk}")
+    assert task.role == Role.FOREMAN and task.done_at is None
+    for job in jobs:
+        job_assign(job=job, technician=team[Role.TECHNICIAN], bay="1号工位", actor=team[Role.FOREMAN])
+    task.refresh_from_db()
+    assert task.done_at is not None
+
+
+def test_dispatch_uses_the_stores_bays_and_shows_which_are_taken(order_in, team, catalogue):
+    first = order_in(S.SIGNED)
+    second = drive(new_order(team, VehicleFactory(store=team.store), catalogue), S.SIGNED)
+    [job] = jobs_sync(work_order=first)
+    with pytest.raises(ProcessError):
+        job_assign(job=job, technician=team[Role.TECHNICIAN], bay="停车场", actor=team[Role.FOREMAN])
+    job_assign(job=job, technician=team[Role.TECHNICIAN], bay="2号工位", actor=team[Role.FOREMAN])
+    foreman = login(team[Role.FOREMAN], "en")
+    html = foreman.get(reverse("workshop:dispatch")).content.decode()
+    assert f"2号工位 (in use: {first.vehicle.plate})" in html  # offered for the second car, with a warning
+    [other] = jobs_sync(work_order=second)
+    response = foreman.post(reverse("workshop:assign", args=[other.pk]),
+                            {"technician": team[Role.TECHNICIAN].pk, "bay": "x" * 30}, follow=True)
+    assert "Choose one of the store" in response.content.decode()
+    assert Job.objects.get(pk=other.pk).status == Job.Status.WAITING
