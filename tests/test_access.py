@@ -126,6 +126,7 @@ ARGS = {
     "workshop:old_part": ["job"], "workshop:issue": ["requisition"], "workshop:return_part": ["requisition"],
     "workshop:finding": ["finding"], "workshop:finding_add_item": ["finding"], "workshop:finding_phone": ["finding"],
     "workshop:finding_send": ["finding"], "workshop:finding_photo": ["finding"],
+    "workshop:finding_remove_item": ["finding", "line"],
     "inspection:inspect": ["order"], "inspection:record": ["order"], "inspection:handover": ["order"],
     "settlement:order": ["order"], "settlement:pay": ["order"], "settlement:issue_gate_pass": ["order"],
     "followup:task": ["task"], "followup:record_call": ["task"],

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from dealership.errors import ProcessError
 from dealership.links import make_token, public_url, read_token
 from dealership.messages import N_
-from dealership.models import LabourOperation, Part, Role, User, WorkOrder, WorkOrderLine
+from dealership.models import LabourOperation, Part, Role, User, WorkOrder, WorkOrderEvent, WorkOrderLine
 from dealership.notify import customer_message_send
 from dealership.services import (
     staff_task_create,
@@ -70,10 +70,13 @@ def finding_price(*, finding: Finding, actor: User, labour: list[tuple[LabourOpe
         raise ProcessError(_("This finding is already decided."))
     if not (labour or parts or free):
         raise ProcessError(_("Add at least one item to offer the customer."))
-    if new_promised_at is not None and new_promised_at <= timezone.now():
-        raise ProcessError(_("The new delivery time must be in the future."))
     with transaction.atomic():
+        locked = Finding.objects.select_for_update().get(pk=finding.pk)
+        if locked.status not in (F_.REPORTED, F_.PRICED):
+            raise ProcessError(_("This finding is already decided."))
         order = finding.work_order
+        current = WorkOrder.objects.filter(pk=order.pk).values_list("promised_at", flat=True).first()
+        promise = _new_promise(new_promised_at, current=current, offered=locked.new_promised_at)
         for op, qty in labour:
             line = work_order_add_line(work_order=order, actor=actor, labour_operation=op, quantity=qty,
                                        source=WorkOrderLine.Source.CHANGE, approval=A.PENDING,
@@ -85,12 +88,50 @@ def finding_price(*, finding: Finding, actor: User, labour: list[tuple[LabourOpe
                                        allow_after_signing=True)
             WorkOrderLine.objects.filter(pk=line.pk).update(finding_id=finding.pk)
         for description, price, kind in free:
-            line = work_order_add_line(work_order=order, actor=actor, description=description, unit_price=price, kind=kind,
-                                       source=WorkOrderLine.Source.CHANGE, approval=A.PENDING,
+            line = work_order_add_line(work_order=order, actor=actor, description=description, unit_price=price,
+                                       kind=kind, source=WorkOrderLine.Source.CHANGE, approval=A.PENDING,
                                        allow_after_signing=True)
             WorkOrderLine.objects.filter(pk=line.pk).update(finding_id=finding.pk)
         Finding.objects.filter(pk=finding.pk).update(status=F_.PRICED, priced_by=actor, priced_at=timezone.now(),
-                                                     new_promised_at=new_promised_at)
+                                                     new_promised_at=promise)
+    finding.refresh_from_db()
+    return finding
+
+
+def _same_minute(a: datetime | None, b: datetime | None) -> bool:
+    return a is not None and b is not None and a.replace(second=0, microsecond=0) == b.replace(second=0, microsecond=0)
+
+
+def _new_promise(asked: datetime | None, *, current: datetime | None, offered: datetime | None) -> datetime | None:
+    """The delivery time to offer with the finding. The form comes filled with
+    the time already offered (or the order's own), so an unchanged field
+    changes nothing, even for a car already late; a new time must be ahead."""
+    if asked is None or _same_minute(asked, offered):
+        return offered
+    if _same_minute(asked, current):
+        return None
+    if asked <= timezone.now():
+        raise ProcessError(_("The new delivery time must be in the future."))
+    return asked
+
+
+def finding_remove_item(*, finding: Finding, line: WorkOrderLine, actor: User) -> Finding:
+    """Take an item off the offer before the customer decides (added by
+    mistake). It was never agreed, so it goes; the timeline keeps the trace."""
+    if not actor.has_role(Role.SERVICE_ADVISOR, Role.AFTERSALES_MANAGER):
+        raise ProcessError(_("The service advisor prices findings."))
+    with transaction.atomic():
+        locked = Finding.objects.select_for_update().get(pk=finding.pk)
+        if locked.status not in (F_.REPORTED, F_.PRICED):
+            raise ProcessError(_("This finding is already decided."))
+        removed = WorkOrderLine.objects.filter(pk=line.pk, finding_id=locked.pk, approval=A.PENDING).delete()[0]
+        if not removed:
+            raise ProcessError(_("That item is not on this offer any more."))
+        if not WorkOrderLine.objects.filter(finding_id=locked.pk).exists():
+            Finding.objects.filter(pk=locked.pk).update(status=F_.REPORTED)
+        work_order_note(work_order=locked.work_order, actor=actor, kind=WorkOrderEvent.Kind.LINE, rule="REP-4",
+                        message=N_("Taken off the offer before the customer decided: %(desc)s"),
+                        params={"desc": line.description})
     finding.refresh_from_db()
     return finding
 

@@ -33,6 +33,14 @@ class PartRequestForm(forms.Form):
                                   decimal_places=2)
 
 
+class ReturnForm(forms.Form):
+    """Unused parts back at the counter."""
+
+    quantity = forms.DecimalField(label=_("Quantity back"), min_value=Decimal("0.01"), max_value=Decimal("999"),
+                                  decimal_places=2, error_messages={"required": _("Enter how many come back.")})
+    note = forms.CharField(label=_("Why"), max_length=200, required=False)
+
+
 class FindingForm(forms.Form):
     description = forms.CharField(label=_("What did you find?"), widget=forms.Textarea(attrs={"rows": 2, "maxlength": 2000}))
     photo = forms.FileField(label=_("Photo"), required=False, widget=forms.ClearableFileInput(
@@ -54,8 +62,10 @@ class OldPartForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    technician = forms.IntegerField()
-    bay = forms.CharField(max_length=20, required=False)
+    technician = forms.IntegerField(error_messages={"required": _("Choose a technician."),
+                                                    "invalid": _("Choose a technician.")})
+    bay = forms.CharField(max_length=20, error_messages={"required": _("Choose a bay."),
+                                                         "max_length": _("Choose one of the store's bays.")})
 
 
 class PriceForm(forms.Form):

@@ -30,6 +30,27 @@ def issued_quantity(line: WorkOrderLine) -> Decimal:
     return -total
 
 
+def issued_by_line(*, work_order_ids: list[int]) -> dict[int, Decimal]:
+    """Net quantity issued per line for these orders, in one query."""
+    rows = (StockMove.objects.filter(work_order_id__in=work_order_ids, line__isnull=False,
+                                     kind__in=[StockMove.Kind.ISSUE, StockMove.Kind.RETURN])
+            .values("line_id").annotate(q=Sum("quantity")))
+    return {row["line_id"]: -row["q"] for row in rows}
+
+
+def quantity_check(part: Part, quantity: Decimal) -> Decimal:
+    """A quantity that makes sense for the part: more than zero, in
+    hundredths at most, and whole for parts counted in pieces."""
+    quantity = Decimal(quantity)
+    if not quantity.is_finite() or quantity <= 0:
+        raise ProcessError(_("The quantity must be more than zero."))
+    if quantity != quantity.quantize(Decimal("0.01")):
+        raise ProcessError(_("Quantities go to two decimals at most."))
+    if part.counted and quantity != quantity.to_integral_value():
+        raise ProcessError(_("%(part)s is counted in whole %(unit)s.") % {"part": part.name, "unit": part.unit})
+    return quantity
+
+
 def part_request(*, line: WorkOrderLine, quantity: Decimal, technician: User) -> Requisition:
     """REP-9: parts are drawn against an approved part line of the order. A
     part not on the order needs a change the customer approves first."""
@@ -43,9 +64,7 @@ def part_request(*, line: WorkOrderLine, quantity: Decimal, technician: User) ->
     if order.status not in OPEN_ORDER:
         raise ProcessError(_("Work order %(number)s is %(status)s.") % {
             "number": order.number, "status": order.get_status_display()})
-    quantity = Decimal(quantity)
-    if quantity <= 0:
-        raise ProcessError(_("The quantity must be more than zero."))
+    quantity = quantity_check(line.part, quantity)
     with transaction.atomic():
         WorkOrderLine.objects.select_for_update().filter(pk=line.pk).first()  # two taps at once count once
         open_requested = Requisition.objects.filter(line=line, status=R.OPEN).aggregate(q=Sum("quantity"))["q"] or 0
@@ -111,10 +130,12 @@ def part_return(*, line: WorkOrderLine, quantity: Decimal, actor: User, note: st
     """Unused parts go back to stock, never more than were issued."""
     if not actor.has_role(Role.PARTS_CLERK):
         raise ProcessError(_("Returns are taken back at the parts counter."))
-    quantity = Decimal(quantity)
+    if line.part_id is None:
+        raise ProcessError(_("Only parts from stock come back to stock."))
+    quantity = quantity_check(line.part, quantity)
     with transaction.atomic():
         WorkOrderLine.objects.select_for_update().get(pk=line.pk)
-        if quantity <= 0 or quantity > issued_quantity(line):
+        if quantity > issued_quantity(line):
             raise ProcessError(_("At most %(qty)s can come back: that is what was issued.")
                                % {"qty": format(issued_quantity(line).normalize(), "f")})
         Part.objects.filter(pk=line.part_id).update(on_hand=F("on_hand") + quantity)

@@ -23,6 +23,7 @@ urlpatterns = [
     path("parts/<int:pk>/return/", views.return_part, name="return_part"),
     path("findings/<int:pk>/", views.finding, name="finding"),
     path("findings/<int:pk>/items/", views.finding_add_item, name="finding_add_item"),
+    path("findings/<int:pk>/items/<int:line_pk>/remove/", views.finding_remove_item, name="finding_remove_item"),
     path("findings/<int:pk>/phone/", views.finding_phone, name="finding_phone"),
     path("findings/<int:pk>/send/", views.finding_send, name="finding_send"),
     path("findings/<int:pk>/photo/", views.finding_photo, name="finding_photo"),

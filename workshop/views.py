@@ -28,6 +28,7 @@ from .forms import (
     PauseForm,
     PhoneDecisionForm,
     PriceForm,
+    ReturnForm,
 )
 from .models import Finding, Job, Requisition
 
@@ -41,34 +42,56 @@ IN_WORKSHOP = [S.SIGNED, S.IN_REPAIR, S.QC_FAILED, S.REPAIR_DONE]
 
 def _my_jobs(user: User, **filters) -> list[Job]:
     qs = (scoped(Job.objects.filter(technician=user, **filters), user).exclude(status=J.DONE)
-          .select_related("work_order__vehicle", "work_order__customer", "work_order__advisor", "line__labour_operation")
+          .select_related("work_order__vehicle", "work_order__customer", "work_order__advisor",
+                          "work_order__walkaround", "line__labour_operation")
           .prefetch_related("clock", Prefetch("work_order__lines", queryset=WorkOrderLine.objects.order_by("id")),
-                            "work_order__findings", "work_order__requisitions")
+                            "work_order__findings", "work_order__requisitions", "work_order__free_fixes",
+                            "work_order__old_parts")
           .order_by("work_order__promised_at", "id"))
     out = list(qs[:50])
-    walkarounds = {w.work_order_id: w for w in WalkAround.objects.filter(work_order_id__in=[j.work_order_id for j in out])}
+    order_ids = [j.work_order_id for j in out]
     questions = {}
-    for q in ExpertRequest.objects.filter(work_order_id__in=[j.work_order_id for j in out]).order_by("asked_at"):
+    for q in ExpertRequest.objects.filter(work_order_id__in=order_ids).order_by("asked_at"):
         questions.setdefault(q.work_order_id, []).append(q)
+    issued = parts.issued_by_line(work_order_ids=order_ids)
+    now = timezone.now()
     for job in out:
-        job.walkaround = walkarounds.get(job.work_order_id)
+        try:
+            job.walkaround = job.work_order.walkaround
+        except WalkAround.DoesNotExist:
+            job.walkaround = None
         job.questions = questions.get(job.work_order_id, [])
         job.clocked = jobs.clocked_hours(job)
+        job.free_fixes = list(job.work_order.free_fixes.all())
+        job.old_parts = list(job.work_order.old_parts.all())
+        job.extras_count = len(job.free_fixes) + len(job.old_parts)
+        job.overdue = bool(job.work_order.promised_at and job.work_order.promised_at < now)
         job.pending_findings = [f for f in job.work_order.findings.all() if f.status in (Finding.Status.REPORTED,
                                                                                            Finding.Status.PRICED)]
+        asked = {}
+        for r in job.work_order.requisitions.all():
+            if r.status == Requisition.Status.OPEN:
+                asked[r.line_id] = asked.get(r.line_id, 0) + r.quantity
+        for line in job.work_order.lines.all():
+            line.still_to_request = max(line.quantity - issued.get(line.pk, 0) - asked.get(line.pk, 0), 0)
     return out
 
 
-def _card_context(job: Job, catalogue: dict | None = None, **forms) -> dict:
+def _card_context(job: Job, catalogue: dict | None = None, *, acted: str = "", **forms) -> dict:
+    """A job card on the tablet. `acted` names the section the technician just
+    used: it is drawn afresh (with its errors or its confirmation); the other
+    sections are kept as they are in the browser (hx-preserve), so a half
+    written report survives a part request."""
     catalogue = catalogue or jobs.self_check_catalogue(store=job.work_order.store)
     items = catalogue[job.job_type]
     return {
-        "job": job, "now": timezone.now(),
+        "job": job, "now": timezone.now(), "acted": acted,
         "finish_form": forms.get("finish_form") or FinishForm(items=items, prefix=f"job{job.pk}"),
         "pause_form": PauseForm(prefix=f"pause{job.pk}"),
         "finding_form": forms.get("finding_form") or FindingForm(prefix=f"finding{job.pk}"),
-        "fix_form": FreeFixForm(prefix=f"fix{job.pk}"), "expert_form": ExpertForm(prefix=f"expert{job.pk}"),
-        "old_part_form": OldPartForm(prefix=f"old{job.pk}"),
+        "fix_form": forms.get("fix_form") or FreeFixForm(prefix=f"fix{job.pk}"),
+        "expert_form": forms.get("expert_form") or ExpertForm(prefix=f"expert{job.pk}"),
+        "old_part_form": forms.get("old_part_form") or OldPartForm(prefix=f"old{job.pk}"),
         "errors": forms.get("errors", []), "notice": forms.get("notice", ""),
     }
 
@@ -79,7 +102,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     catalogue = jobs.self_check_catalogue(store=request.user.store) if my_jobs else {}
     cards = [_card_context(job, catalogue) for job in my_jobs]
     return render(request, "workshop/mine.html", {"cards": cards, "tasks": open_tasks_for(user=request.user),
-                                                  "now": timezone.now(), "ids": _my_job_ids(request.user)})
+                                                  "now": timezone.now(), "ids": ",".join(str(j.pk) for j in my_jobs)})
 
 
 def _my_job_ids(user: User) -> str:
@@ -97,14 +120,18 @@ def mine_watch(request: HttpRequest) -> HttpResponse:
                   {"ids": shown, "changed": shown != _my_job_ids(request.user)})
 
 
-def _card(request: HttpRequest, job: Job, status: int = 200, **forms) -> HttpResponse:
+def _card(request: HttpRequest, job: Job, *, acted: str, **forms) -> HttpResponse:
     """After an action on the tablet: with htmx, the job's card alone is
-    re-rendered (what is typed in the other cards stays); otherwise the page."""
+    re-rendered (422 when something was refused, which htmx is configured to
+    swap in); otherwise back to the page with a message."""
     if request.htmx:
         refreshed = _my_jobs(request.user, pk=job.pk)
         if not refreshed:
             return render(request, "workshop/partials/job_done.html", {"job": job})
-        return render(request, "workshop/partials/job_card.html", _card_context(refreshed[0], **forms))
+        refused = bool(forms.get("errors")) or any(
+            getattr(form, "errors", None) for key, form in forms.items() if key.endswith("_form"))
+        return render(request, "workshop/partials/job_card.html", _card_context(refreshed[0], acted=acted, **forms),
+                      status=422 if refused else 200)
     if forms.get("errors"):
         for error in forms["errors"]:
             messages.error(request, error)
@@ -127,30 +154,40 @@ def job_status(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "workshop/partials/job_status.html", {"job": job[0], "now": timezone.now()})
 
 
-def _act(request: HttpRequest, pk: int, action, notice: str) -> HttpResponse:
+def _act(request: HttpRequest, pk: int, action, notice: str, *, acted: str, **forms) -> HttpResponse:
     job = _job(request, pk)
     try:
         action(job)
     except GuardRefused as exc:
-        return _card(request, job, errors=exc.messages)
+        return _card(request, job, acted=acted, errors=exc.messages, **forms)
     except ProcessError as exc:
-        return _card(request, job, errors=[str(exc)])
-    return _card(request, job, notice=notice)
+        return _card(request, job, acted=acted, errors=[str(exc)], **forms)
+    return _card(request, job, acted=acted, notice=notice)
+
+
+def _form_errors(form) -> list[str]:
+    """A small form's errors as sentences: "Quantity: ...". """
+    out = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        out += [f"{label}: {e}" if label else str(e) for e in errors]
+    return out
 
 
 @require_POST
 @role_required(Role.TECHNICIAN, store_required=True)
 def clock_on(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, lambda job: jobs.job_clock_on(job=job, technician=request.user), _("Clocked on."))
+    job = _job(request, pk)
+    notice = _("Work resumed.") if job.status == J.PAUSED else _("Clocked on.")
+    return _act(request, pk, lambda job: jobs.job_clock_on(job=job, technician=request.user), notice, acted="clock")
 
 
 @require_POST
 @role_required(Role.TECHNICIAN, store_required=True)
 def pause(request: HttpRequest, pk: int) -> HttpResponse:
-    form = PauseForm(request.POST, prefix=f"pause{pk}")
-    reason = form.data.get(f"pause{pk}-reason", "")
+    reason = request.POST.get(f"pause{pk}-reason", "")
     return _act(request, pk, lambda job: jobs.job_pause(job=job, technician=request.user, reason=reason),
-                _("Paused."))
+                _("Paused."), acted="clock")
 
 
 @require_POST
@@ -165,9 +202,14 @@ def finish(request: HttpRequest, pk: int) -> HttpResponse:
         jobs.job_finish(job=job, technician=request.user, checks=data.get("checks", []),
                         report=data.get("report", ""), signature=data.get("signature", ""))
     except GuardRefused as exc:
-        return _card(request, job, status=400, finish_form=form, errors=exc.messages)
+        for refusal in exc.refusals:
+            if refusal.field in form.fields:
+                form.add_error(refusal.field, str(refusal))
+        return _card(request, job, acted="finish", finish_form=form,
+                     errors=[str(r) for r in exc.refusals if r.field not in form.fields] or [
+                         _("Not finished yet: see below what is missing.")])
     except ProcessError as exc:
-        return _card(request, job, status=400, finish_form=form, errors=[str(exc)])
+        return _card(request, job, acted="finish", finish_form=form, errors=[str(exc)])
     if request.htmx:
         return render(request, "workshop/partials/job_done.html", {"job": job})
     messages.success(request, _("Job finished and the report signed."))
@@ -180,14 +222,14 @@ def request_part(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
     form = PartRequestForm(request.POST, prefix=f"part{pk}")
     if not form.is_valid():
-        return _card(request, job, errors=[_("Enter the quantity.")])
+        return _card(request, job, acted="parts", errors=_form_errors(form))
     line = get_scoped_or_404(WorkOrderLine.objects.select_related("work_order__vehicle"), request.user,
                              pk=form.cleaned_data["line"], work_order=job.work_order)
     try:
         parts.part_request(line=line, quantity=form.cleaned_data["quantity"], technician=request.user)
     except ProcessError as exc:
-        return _card(request, job, errors=[str(exc)])
-    return _card(request, job, notice=_("Requested at the parts counter."))
+        return _card(request, job, acted="parts", errors=[str(exc)])
+    return _card(request, job, acted="parts", notice=_("Requested at the parts counter."))
 
 
 @require_POST
@@ -195,43 +237,53 @@ def request_part(request: HttpRequest, pk: int) -> HttpResponse:
 def report_finding(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
     form = FindingForm(request.POST, request.FILES, prefix=f"finding{pk}")
+    again = [_("Choose the photo again.")] if request.FILES else []
     if not form.is_valid():
-        return _card(request, job, finding_form=form, errors=[_("Describe what you found.")])
+        return _card(request, job, acted="finding", finding_form=form, errors=again)
     try:
         changes.finding_report(work_order=job.work_order, actor=request.user, job=job,
                                description=form.cleaned_data["description"], photo=form.cleaned_data.get("photo"))
     except ProcessError as exc:
-        return _card(request, job, finding_form=form, errors=[str(exc)])
-    return _card(request, job, notice=_("The advisor is told; wait for the customer's decision before doing it."))
+        return _card(request, job, acted="finding", finding_form=form, errors=[str(exc), *again])
+    return _card(request, job, acted="finding",
+                 notice=_("The advisor is told; wait for the customer's decision before doing it."))
 
 
 @require_POST
 @role_required(Role.TECHNICIAN, store_required=True)
 def free_fix(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job(request, pk)
     form = FreeFixForm(request.POST, prefix=f"fix{pk}")
-    description = form.data.get(f"fix{pk}-description", "")
-    return _act(request, pk, lambda job: changes.free_fix_record(work_order=job.work_order, job=job,
-                                                                 technician=request.user, description=description),
-                _("Recorded."))
+    if not form.is_valid():
+        return _card(request, job, acted="extras", fix_form=form)
+    return _act(request, pk, lambda job: changes.free_fix_record(
+        work_order=job.work_order, job=job, technician=request.user, description=form.cleaned_data["description"]),
+        _("Recorded."), acted="extras", fix_form=form)
 
 
 @require_POST
 @role_required(Role.TECHNICIAN, store_required=True)
 def ask_expert(request: HttpRequest, pk: int) -> HttpResponse:
-    question = request.POST.get(f"expert{pk}-question", "")
-    return _act(request, pk, lambda job: expert_request_create(work_order=job.work_order, actor=request.user,
-                                                               kind=ExpertRequest.Kind.EXPERT, question=question),
-                _("The technical expert is asked; the answer appears here."))
+    job = _job(request, pk)
+    form = ExpertForm(request.POST, prefix=f"expert{pk}")
+    if not form.is_valid():
+        return _card(request, job, acted="expert", expert_form=form)
+    return _act(request, pk, lambda job: expert_request_create(
+        work_order=job.work_order, actor=request.user, kind=ExpertRequest.Kind.EXPERT,
+        question=form.cleaned_data["question"]),
+        _("The technical expert is asked; the answer appears here."), acted="expert", expert_form=form)
 
 
 @require_POST
 @role_required(Role.TECHNICIAN, store_required=True)
 def old_part(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job(request, pk)
     form = OldPartForm(request.POST, prefix=f"old{pk}")
-    data = {k.split("-", 1)[1]: v for k, v in form.data.items() if k.startswith(f"old{pk}-")}
+    if not form.is_valid():
+        return _card(request, job, acted="extras", old_part_form=form)
     return _act(request, pk, lambda job: parts.old_part_record(
-        work_order=job.work_order, actor=request.user, description=data.get("description", ""),
-        wish=data.get("wish", "undecided")), _("Old part recorded."))
+        work_order=job.work_order, actor=request.user, description=form.cleaned_data["description"],
+        wish=form.cleaned_data["wish"]), _("Old part recorded."), acted="extras", old_part_form=form)
 
 
 # --- the workshop board and dispatch (REP-8) ----------------------------------------------
@@ -250,6 +302,7 @@ def _workshop_orders(user: User) -> list[WorkOrder]:
         order.standard = sum((j.standard_hours for j in order_jobs), Decimal(0))
         order.forecast = jobs.forecast_finish(jobs=order_jobs, now=now) if order.status != S.REPAIR_DONE else None
         order.at_risk = bool(order.promised_at and order.forecast and order.forecast > order.promised_at)
+        order.overdue = bool(order.promised_at and order.promised_at < now)
         order.open_findings = [f for f in order.findings.all() if f.status in (Finding.Status.REPORTED,
                                                                                Finding.Status.PRICED)]
     return orders
@@ -273,14 +326,7 @@ def dispatch(request: HttpRequest) -> HttpResponse:
     loads = jobs.technician_loads(store=store)
     return render(request, "workshop/dispatch.html", {
         "waiting": waiting, "loads": loads, "can_dispatch": jobs.may_dispatch(request.user, store), "now": timezone.now(),
-        "bays": list(store_bays(store))})
-
-
-def store_bays(store):
-    from .models import Bay
-
-    names = list(Bay.objects.filter(store=store, active=True).values_list("name", flat=True))
-    return names or [f"{i}号工位" for i in range(1, 9)]
+        "bays": jobs.store_bays(store), "in_use": jobs.bays_in_use(store)})
 
 
 @require_POST
@@ -299,7 +345,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("%(job)s → %(tech)s") % {"job": job.description, "tech": technician})
     else:
-        messages.error(request, _("Choose a technician."))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     return redirect("workshop:dispatch")
 
 
@@ -309,8 +355,11 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
 def parts_counter(request: HttpRequest) -> HttpResponse:
     open_requests = (scoped(Requisition.objects.filter(status=Requisition.Status.OPEN), request.user)
                      .select_related("work_order__vehicle", "part", "line", "requested_by").order_by("requested_at")[:100])
-    issued = (scoped(Requisition.objects.filter(status=Requisition.Status.ISSUED), request.user)
-              .select_related("work_order__vehicle", "part", "line").order_by("-issued_at")[:30])
+    issued = list(scoped(Requisition.objects.filter(status=Requisition.Status.ISSUED), request.user)
+                  .select_related("work_order__vehicle", "part", "line").order_by("-issued_at")[:30])
+    net = parts.issued_by_line(work_order_ids=list({r.work_order_id for r in issued}))
+    for r in issued:
+        r.still_out = net.get(r.line_id, Decimal(0))  # issued for the line less what came back
     return render(request, "workshop/parts_counter.html", {
         "open": open_requests, "issued": issued, "tasks": open_tasks_for(user=request.user),
         "is_clerk": request.user.has_role(Role.PARTS_CLERK)})
@@ -332,15 +381,19 @@ def issue(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @role_required(Role.PARTS_CLERK, store_required=True)
 def return_part(request: HttpRequest, pk: int) -> HttpResponse:
-    requisition = get_scoped_or_404(Requisition.objects.select_related("line"), request.user, pk=pk)
+    requisition = get_scoped_or_404(Requisition.objects.select_related("line__part"), request.user, pk=pk)
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("workshop:parts_counter")
     try:
-        quantity = Decimal(request.POST.get("quantity") or "0")
-        parts.part_return(line=requisition.line, quantity=quantity, actor=request.user,
-                          note=request.POST.get("note", ""))
-    except (ProcessError, ArithmeticError, ValueError) as exc:
-        messages.error(request, str(exc) if isinstance(exc, ProcessError) else _("Enter the quantity."))
+        parts.part_return(line=requisition.line, quantity=form.cleaned_data["quantity"], actor=request.user,
+                          note=form.cleaned_data["note"])
+    except ProcessError as exc:
+        messages.error(request, str(exc))
     else:
-        messages.success(request, _("Back in stock."))
+        messages.success(request, _("Back in stock: %(part)s × %(qty)s.") % {
+            "part": requisition.line.description, "qty": format(form.cleaned_data["quantity"].normalize(), "f")})
     return redirect("workshop:parts_counter")
 
 
@@ -355,9 +408,14 @@ def _finding(request: HttpRequest, pk: int) -> Finding:
 def _finding_page(request: HttpRequest, finding: Finding, status: int = 200, **forms) -> HttpResponse:
     return render(request, "workshop/finding.html", {
         "finding": finding, "order": finding.work_order, "lines": changes.finding_lines(finding),
-        "price_form": forms.get("price_form") or PriceForm(store=finding.work_order.store,
-                                                          initial={"new_promised_at": finding.work_order.promised_at}),
+        "price_form": forms.get("price_form") or PriceForm(
+            store=finding.work_order.store,
+            initial={"new_promised_at": timezone.localtime(finding.new_promised_at or finding.work_order.promised_at)
+                     if (finding.new_promised_at or finding.work_order.promised_at) else None}),
         "phone_form": forms.get("phone_form") or PhoneDecisionForm(),
+        "chosen": {line_pk: request.POST.get(f"decision-{line_pk}") for line_pk in
+                   WorkOrderLine.objects.filter(finding_id=finding.pk).values_list("pk", flat=True)}
+        if request.method == "POST" else {},
         "errors": forms.get("errors", []),
         "link": changes.public_url("workshop:approve", changes.approval_token(finding))
         if finding.status == Finding.Status.PRICED else "",
@@ -389,6 +447,20 @@ def finding_add_item(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             return redirect("workshop:finding", pk=pk)
     return _finding_page(request, item, status=400, price_form=form)
+
+
+@require_POST
+@role_required(Role.SERVICE_ADVISOR, Role.AFTERSALES_MANAGER, store_required=True)
+def finding_remove_item(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
+    item = _finding(request, pk)
+    line = get_scoped_or_404(WorkOrderLine.objects.all(), request.user, pk=line_pk, finding_id=item.pk)
+    try:
+        changes.finding_remove_item(finding=item, line=line, actor=request.user)
+    except ProcessError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("%(item)s taken off the offer.") % {"item": line.description})
+    return redirect("workshop:finding", pk=pk)
 
 
 @require_POST
@@ -450,6 +522,7 @@ def approve(request: HttpRequest, token: str) -> HttpResponse:
     item = changes.finding_from_token(token)
     lines = changes.finding_lines(item)
     errors = []
+    choices: dict[int, str | None] = {}
     if request.method == "POST" and item.status == Finding.Status.PRICED:
         choices = {line.pk: request.POST.get(f"decision-{line.pk}") for line in lines}
         if any(c not in ("approve", "decline") for c in choices.values()):
@@ -464,6 +537,7 @@ def approve(request: HttpRequest, token: str) -> HttpResponse:
                 return redirect("workshop:approve", token=token)
     response = render(request, "workshop/approve.html", {
         "finding": item, "order": item.work_order, "lines": lines, "errors": errors, "token": token,
+        "chosen": choices, "note": request.POST.get("note", "")[:500] if errors else "",
         "total": sum((line.customer_amount for line in lines), Decimal(0))}, status=400 if errors else 200)
     response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex"

@@ -81,3 +81,11 @@ class Part(models.Model):
     @property
     def available(self) -> Decimal:
         return self.on_hand - self.reserved
+
+    #: Units a part is measured in (oil by the litre, hose by the metre); any
+    #: other unit (个, 套, 只, 瓶 …) is counted, in whole pieces.
+    MEASURED_UNITS = frozenset({"升", "L", "l", "毫升", "mL", "ml", "千克", "公斤", "kg", "克", "g", "米", "m"})
+
+    @property
+    def counted(self) -> bool:
+        return self.unit.strip() not in self.MEASURED_UNITS

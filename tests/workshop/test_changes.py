@@ -12,7 +12,7 @@ from django.utils import timezone
 from PIL import Image
 
 from dealership.errors import ProcessError
-from dealership.models import Customer, Role, StaffTask, WorkOrder
+from dealership.models import Customer, Role, StaffTask, WorkOrder, WorkOrderLine
 from dealership.notify import LocmemBackend
 from reception.models import ExpertRequest
 from workshop.changes import (
@@ -155,3 +155,43 @@ def test_rep14_the_technician_asks_an_expert_from_the_tablet(job, team):
     question = ExpertRequest.objects.get(work_order=job.work_order)
     assert question.asked_by == team[Role.TECHNICIAN]
     assert StaffTask.objects.filter(role=Role.TECHNICAL_EXPERT, key=f"expert-{question.pk}").exists()
+
+
+def test_rep4_an_unchanged_delivery_time_is_no_change_even_for_a_late_car(job, team):
+    order = job.work_order
+    late = timezone.now() - timedelta(hours=1)
+    WorkOrder.objects.filter(pk=order.pk).update(promised_at=late)
+    finding = finding_report(work_order=order, actor=job.technician, job=job, description="雨刮片老化", photo=photo())
+    wiper = PartFactory(store=team.store, number="W-1", name="雨刮片", price=Decimal("80"))
+    priced = finding_price(finding=finding, actor=team[Role.SERVICE_ADVISOR], parts=[(wiper, Decimal(1))],
+                           new_promised_at=late)  # the form comes filled with the order's time
+    assert priced.new_promised_at is None
+    later = timezone.now() + timedelta(hours=3)
+    priced = finding_price(finding=priced, actor=team[Role.SERVICE_ADVISOR], parts=[(wiper, Decimal(1))],
+                           new_promised_at=later)
+    assert priced.new_promised_at == later
+    priced = finding_price(finding=priced, actor=team[Role.SERVICE_ADVISOR], parts=[(wiper, Decimal(1))],
+                           new_promised_at=later.replace(second=0, microsecond=0))  # filled again with that time
+    assert priced.new_promised_at == later
+    with pytest.raises(ProcessError):
+        finding_price(finding=priced, actor=team[Role.SERVICE_ADVISOR], parts=[(wiper, Decimal(1))],
+                      new_promised_at=timezone.now() - timedelta(minutes=30))
+
+
+def test_rep4_an_item_added_by_mistake_is_taken_off_before_the_customer_decides(priced, team):
+    labour, part = finding_lines(priced)
+    advisor = login(team[Role.SERVICE_ADVISOR])
+    advisor.post(reverse("workshop:finding_remove_item", args=[priced.pk, part.pk]))
+    assert [line.pk for line in finding_lines(priced)] == [labour.pk]
+    assert priced.work_order.events.filter(rule="REP-4", kind="line").exists()
+    finding_decide(finding=Finding.objects.get(pk=priced.pk), decisions={labour.pk: True}, via="phone",
+                   note="电话同意", actor=team[Role.SERVICE_ADVISOR])
+    response = advisor.post(reverse("workshop:finding_remove_item", args=[priced.pk, labour.pk]))
+    assert response.status_code == 302 and WorkOrderLine.objects.filter(pk=labour.pk).exists()  # decided: stays
+
+
+def test_rep4_the_customers_choices_stay_when_the_link_form_is_refused(priced, client):
+    labour, part = finding_lines(priced)
+    url = reverse("workshop:approve", args=[approval_token(priced)])
+    html = client.post(url, {f"decision-{labour.pk}": "approve", "note": "下午来取"}).content.decode()
+    assert f'id="yes-{labour.pk}" value="approve" checked' in html and 'value="下午来取"' in html

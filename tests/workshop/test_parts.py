@@ -162,3 +162,34 @@ def test_the_parts_counter_page_issues_a_requisition(in_repair, team):
     client.post(reverse("workshop:issue", args=[requisition.pk]))
     requisition.refresh_from_db()
     assert requisition.status == Requisition.Status.ISSUED
+
+
+@pytest.mark.parametrize("quantity", ["0", "-1", "0.001", "1e-30", "0.5", "NaN"])
+def test_rep9_a_return_is_a_sensible_quantity_of_a_counted_part(in_repair, team, quantity):
+    line = part_line(in_repair)
+    assert line.part.counted  # pads come in sets
+    requisition = requisition_issue(requisition=part_request(line=line, quantity=1, technician=team[Role.TECHNICIAN]),
+                                    clerk=team[Role.PARTS_CLERK])
+    before = Part.objects.get(pk=line.part_id).on_hand
+    moves = StockMove.objects.count()
+    clerk = login(team[Role.PARTS_CLERK], "en")
+    response = clerk.post(reverse("workshop:return_part", args=[requisition.pk]), {"quantity": quantity}, follow=True)
+    assert response.status_code == 200 and "alert-danger" in response.content.decode()
+    assert Part.objects.get(pk=line.part_id).on_hand == before and StockMove.objects.count() == moves
+
+
+def test_rep9_measured_parts_come_back_in_part(team, catalogue):
+    oil = PartFactory(store=team.store, number="OIL-5W30", name="机油 5W-30", unit="升", price=Decimal("68"),
+                      on_hand=Decimal("40"))
+    order = new_order(team, VehicleFactory(store=team.store), {**catalogue, "part": oil})
+    from demo.builder import drive
+
+    order = drive(order, S.SIGNED)
+    working(order, team)
+    line = order.lines.get(kind="part")
+    requisition_issue(requisition=part_request(line=line, quantity=line.quantity, technician=team[Role.TECHNICIAN]),
+                      clerk=team[Role.PARTS_CLERK])
+    part_return(line=line, quantity=Decimal("0.5"), actor=team[Role.PARTS_CLERK], note="剩余半升")
+    assert issued_quantity(line) == line.quantity - Decimal("0.5")
+    page = login(team[Role.PARTS_CLERK]).get(reverse("workshop:parts_counter")).content.decode()
+    assert f"{(line.quantity - Decimal('0.5')).normalize():f} 升" in page  # still out for the order
