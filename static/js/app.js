@@ -39,10 +39,16 @@
   });
 
   // Scroll a form error into view after an htmx swap (tablets: it may be below the fold).
-  document.body.addEventListener("htmx:afterSwap", function (event) {
-    var target = event.detail.target;
-    var alert = target && target.querySelector && target.querySelector(".alert-danger");
-    if (alert) { alert.scrollIntoView({ behavior: "smooth", block: "center" }); }
+  // The server marks the message to show with data-scroll-here.
+  document.body.addEventListener("htmx:afterSettle", function (event) {
+    var elt = event.detail.elt;
+    if (!elt || !elt.querySelector) { return; }
+    var mark = elt.matches("[data-scroll-here]") ? elt : elt.querySelector("[data-scroll-here]");
+    mark = mark || elt.querySelector(".alert-danger");
+    if (mark) {
+      mark.removeAttribute("data-scroll-here");
+      mark.scrollIntoView({ behavior: "smooth", block: "center" });
+    }
   });
 })();
 
@@ -116,6 +122,13 @@ document.addEventListener("click", function (event) {
       drawing = false;
       var field = document.getElementById(canvas.dataset.signatureFor);
       if (field && inked) { field.value = canvas.toDataURL("image/png"); }
+    }
+    // A form sent back with an error keeps the signature already drawn.
+    var kept = document.getElementById(canvas.dataset.signatureFor);
+    if (kept && kept.value.indexOf("data:image/png;base64,") === 0) {
+      var image = new Image();
+      image.onload = function () { context.drawImage(image, 0, 0, canvas.width, canvas.height); inked = true; };
+      image.src = kept.value;
     }
     canvas.addEventListener("pointerup", stop);
     canvas.addEventListener("pointerleave", stop);

@@ -129,7 +129,7 @@ def test_one_car_through_all_six_stages(browser, live_server, morning, shot):
     row = page.locator("[data-testid=dispatch] tr", has_text="更换前刹车片")
     row.locator("select[name=technician]").select_option(str(team[Role.TECHNICIAN].pk))
     row.locator("button[type=submit]").click()
-    expect(page.locator("[data-testid=loads]")).to_contain_text("1.00 h")
+    expect(page.locator("[data-testid=loads]")).to_contain_text("1.00 小时，1 项")
     page = log_in(browser, live_server, team[Role.TECHNICIAN], TABLET)
     job = page.locator("[data-testid=my-job]")
     expect(job).to_contain_text("更换前刹车片")

@@ -48,8 +48,19 @@ def test_technician_finding_approved_by_the_customer_then_finished(browser, live
     card = page.locator("[data-testid=my-job]").first
     card.locator("form[action$='/clock-on/'] button").click()
     expect(card.locator("[data-testid=job-state]")).to_contain_text("作业中")
+    report = card.locator("[data-testid=finish-form] textarea")
+    report.fill("刹车片已拆下,测量中")  # half-written when the part is asked for
+    card.locator("[data-testid=finish-form] input[type=checkbox]").first.check()
     card.locator("form[action$='/parts/'] button").first.click()
     expect(card).to_contain_text("等待发料")
+    expect(report).to_have_value("刹车片已拆下,测量中")  # the rest of the card kept what was typed
+    expect(card.locator("[data-testid=finish-form] input[type=checkbox]").first).to_be_checked()
+    report.fill("")
+    card.locator("[data-testid=finish-form] button[type=submit]").click()  # finish with nothing: refused
+    brake_job = Job.objects.get(line__description="更换前刹车片")
+    alert = card.locator(f"#job-{brake_job.pk}-finish [role=alert]").first
+    expect(alert).to_be_in_viewport()
+    shot(page, "w0-tablet-finish-refused")
 
     clerk = log_in(browser, live_server, team[Role.PARTS_CLERK])
     clerk.locator("[data-testid=requisitions] form button").click()
