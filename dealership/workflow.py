@@ -10,7 +10,7 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     S.DRAFT: frozenset({S.SIGNED, S.CANCELLED}),
     S.SIGNED: frozenset({S.IN_REPAIR, S.CANCELLED}),
     S.IN_REPAIR: frozenset({S.REPAIR_DONE}),
-    S.REPAIR_DONE: frozenset({S.QC_PASSED, S.QC_FAILED}),
+    S.REPAIR_DONE: frozenset({S.QC_PASSED, S.QC_FAILED, S.IN_REPAIR}),  # IN_REPAIR: more work approved at QC
     S.QC_FAILED: frozenset({S.IN_REPAIR}),
     S.QC_PASSED: frozenset({S.READY}),
     S.READY: frozenset({S.SETTLED}),

@@ -29,7 +29,7 @@ from dealership.services import (
 )
 from reception.walkaround import photo_check
 
-from .jobs import jobs_sync
+from .jobs import jobs_for_signed_order
 from .models import Finding, FreeFix, Job
 
 F_ = Finding.Status
@@ -54,8 +54,8 @@ def finding_report(*, work_order: WorkOrder, actor: User, description: str, phot
                         note=description.strip())
         staff_task_create(store=work_order.store_id, assignee=work_order.advisor, work_order=work_order,
                           key=f"finding-{finding.pk}", link=reverse("workshop:finding", args=[finding.pk]),
-                          message=N_("%(plate)s: a finding to price and agree with the customer"),
-                          params={"plate": work_order.vehicle.plate})
+                          message=N_("%(plate)s: a finding to price and agree with the customer: %(what)s"),
+                          params={"plate": work_order.vehicle.plate, "what": description.strip()[:30]})
     return finding
 
 
@@ -171,7 +171,7 @@ def finding_decide(*, finding: Finding, decisions: dict[int, bool], via: str, no
             params={"approved": len(approved), "total": len(lines), "via": Finding.Via(via).label},
             note=note.strip())
         staff_tasks_close(work_order=order, keys=[f"finding-{locked.pk}"], actor=actor)
-        jobs_sync(work_order=order)
+        jobs_for_signed_order(work_order=order)
         notify = locked.job.technician if locked.job and locked.job.technician else locked.reported_by
         staff_task_create(store=order.store_id, assignee=notify, work_order=order,
                           key=f"finding-{locked.pk}-decided", link="/workshop/",

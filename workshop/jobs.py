@@ -11,9 +11,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dealership.checklists import checklist_catalogue
 from dealership.errors import GuardRefused, ProcessError, Refusal
 from dealership.messages import N_, list_join
-from dealership.models import JobType, Role, Store, Trade, User, WorkOrder, WorkOrderEvent, WorkOrderLine
+from dealership.models import JobType, Role, StaffTask, Store, Trade, User, WorkOrder, WorkOrderEvent, WorkOrderLine
 from dealership.services import staff_task_create, staff_tasks_close, work_order_note, work_order_transition
 from reception.signatures import signature_check
 
@@ -39,20 +40,8 @@ COMMON_CHECKS = ["车内外无油污、三件套完好", "未遗留工具和旧�
 def self_check_catalogue(*, store: Store) -> dict[str, list[str]]:
     """Every job type's self-check list for the store (a store setting; the
     default set where the store has none), in one query."""
-    configured: dict[str, list[str]] = {}
-    disabled: set[str] = set()
-    for job_type, label, active in SelfCheckItem.objects.filter(store=store).values_list("job_type", "label", "active"):
-        if active:
-            configured.setdefault(job_type, []).append(label)
-        else:
-            disabled.add(job_type)
-    out = {}
-    for job_type in JobType.values:
-        items = configured.get(job_type)
-        if items is None:
-            items = [] if job_type in disabled else DEFAULT_SELF_CHECKS.get(job_type, DEFAULT_SELF_CHECKS[JobType.OTHER])
-        out[job_type] = [*items, *COMMON_CHECKS]
-    return out
+    rows = SelfCheckItem.objects.filter(store=store).values_list("job_type", "label", "active")
+    return checklist_catalogue(rows, DEFAULT_SELF_CHECKS, COMMON_CHECKS)
 
 
 def self_check_items(*, store: Store, job_type: str) -> list[str]:
@@ -95,12 +84,13 @@ def jobs_sync(*, work_order: WorkOrder) -> list[Job]:
     return list(Job.objects.filter(work_order=work_order).order_by("id"))
 
 
-def rework_job_create(*, work_order: WorkOrder, findings: str) -> Job:
+def rework_job_create(*, work_order: WorkOrder, findings: str, original: Job | None = None) -> Job:
     """QC-4: the failed car goes back to the technician who did the work, as a
-    rework job clocked separately."""
-    last = Job.objects.filter(work_order=work_order, technician__isnull=False).order_by("-finished_at", "-id").first()
+    rework job clocked separately; it counts against the original job."""
+    last = original or Job.objects.filter(work_order=work_order, technician__isnull=False).order_by(
+        "-finished_at", "-id").first()
     return Job.objects.create(
-        store_id=work_order.store_id, work_order=work_order, kind=Job.Kind.REWORK,
+        store_id=work_order.store_id, work_order=work_order, kind=Job.Kind.REWORK, rework_of=last,
         description=findings.strip()[:200] or _("Rework after QC"), trade=last.trade if last else Trade.MECHANICAL,
         job_type=last.job_type if last else JobType.OTHER, technician=last.technician if last else None,
         bay=last.bay if last else "", status=J.ASSIGNED if last else J.WAITING, qc_findings=findings,
@@ -156,21 +146,22 @@ def job_assign(*, job: Job, technician: User, bay: str, actor: User) -> Job:
                       message=N_("New job: %(job)s on %(plate)s, bay %(bay)s"),
                       params={"job": job.description, "plate": job.work_order.vehicle.plate, "bay": job.bay or "—"})
     if not Job.objects.filter(work_order=job.work_order, status=J.WAITING).exists():
-        staff_tasks_close(work_order=job.work_order, keys=[f"dispatch-{job.work_order_id}"], actor=actor)
+        StaffTask.objects.filter(work_order=job.work_order, key__startswith=f"dispatch-{job.work_order_id}-",
+                                 done_at__isnull=True).update(done_at=timezone.now(), done_by=actor)
     return job
 
 
 def jobs_for_signed_order(*, work_order: WorkOrder) -> list[Job]:
-    """The signed order's jobs, made at once so the workshop board shows them,
-    and the dispatcher (the foreman, or the advisors where they dispatch) is
-    asked to give them out."""
+    """The order's jobs (at the signature, or after an approved change), made
+    at once so the workshop board shows them, and the dispatcher (the
+    foreman, or the advisors where they dispatch) is asked to give them out."""
     made = jobs_sync(work_order=work_order)
     waiting = [j for j in made if j.status == J.WAITING]
     if waiting:
         store = work_order.store
         staff_task_create(
             store=store.pk, role=Role.SERVICE_ADVISOR if store.advisors_dispatch else Role.FOREMAN,
-            work_order=work_order, key=f"dispatch-{work_order.pk}", link="/workshop/dispatch/",
+            work_order=work_order, key=f"dispatch-{work_order.pk}-{waiting[0].pk}", link="/workshop/dispatch/",
             message=N_("Dispatch %(count)s jobs of %(plate)s (promised %(when)s)"),
             params={"count": len(waiting), "plate": work_order.vehicle.plate,
                     "when": timezone.localtime(work_order.promised_at).strftime("%m-%d %H:%M")
@@ -206,7 +197,7 @@ def job_clock_on(*, job: Job, technician: User) -> Job:
             ClockEntry.objects.filter(job=locked, kind=ClockEntry.Kind.PAUSE, ended_at__isnull=True).update(ended_at=now)
             ClockEntry.objects.create(store_id=locked.store_id, job=locked, technician=technician, started_at=now)
             order = locked.work_order
-            if order.status in (S.SIGNED, S.QC_FAILED):
+            if order.status in (S.SIGNED, S.QC_FAILED, S.REPAIR_DONE):  # REPAIR_DONE: work approved at QC (QC-5)
                 work_order_transition(
                     work_order=order, to=S.IN_REPAIR, actor=technician,
                     message=N_("Rework started.") if locked.kind == Job.Kind.REWORK else N_("Repair started."))
@@ -316,7 +307,7 @@ class Load:
     @property
     def efficiency(self) -> int | None:
         """Standard hours of the jobs finished today per hour clocked, in %."""
-        if not self.clocked_today:
+        if self.clocked_today < 1:  # under an hour on the clock says nothing yet
             return None
         return int(self.earned_today / self.clocked_today * 100)
 

@@ -148,6 +148,18 @@ def part_return(*, line: WorkOrderLine, quantity: Decimal, actor: User, note: st
     return move
 
 
+def stock_receive(*, part: Part, quantity: Decimal, actor: User, note: str = "") -> StockMove:
+    """Parts delivered to the counter (a purchase, an urgent order) go into
+    stock through the ledger."""
+    if not actor.has_role(Role.PARTS_CLERK):
+        raise ProcessError(_("Deliveries are taken in at the parts counter."))
+    quantity = quantity_check(part, quantity)
+    with transaction.atomic():
+        Part.objects.filter(pk=part.pk).update(on_hand=F("on_hand") + quantity)
+        return StockMove.objects.create(store_id=part.store_id, part=part, quantity=quantity,
+                                        kind=StockMove.Kind.RECEIPT, by=actor, note=note.strip()[:200])
+
+
 def old_part_record(*, work_order: WorkOrder, actor: User, description: str, wish: str,
                     line: WorkOrderLine | None = None) -> OldPart:
     """An old part taken off the car, and what the customer wants done with it

@@ -78,6 +78,8 @@ class Job(models.Model):
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     qc_findings = models.TextField(_("what QC found"), blank=True)  # for rework
+    rework_of = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="reworks",
+                                  verbose_name=_("rework of"))  # QC-4: counts against the first job
     self_checks = models.JSONField(_("self-check"), default=list, blank=True)
     self_checked = models.BooleanField(_("self-check done"), default=False)
     report = models.TextField(_("repair report"), blank=True)
