@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class InspectionConfig(AppConfig):
     name = "inspection"
     verbose_name = _("Quality inspection")
+
+    def ready(self) -> None:
+        from . import printing  # noqa: F401  (registers the quality guarantee card)

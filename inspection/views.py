@@ -5,67 +5,178 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dealership.access import ADVISORS, MANAGERS, get_scoped_or_404, role_required
-from dealership.errors import ProcessError
-from dealership.models import Role, WorkOrder
+from dealership.access import ADVISORS, MANAGERS, role_required
+from dealership.errors import GuardRefused, ProcessError
+from dealership.models import Role, User, WorkOrder
+from dealership.printing import pdf_response
 from dealership.selectors import open_tasks_for, work_order_detail, work_orders_in_status
-from workshop.models import Job
 
-from . import services
-from .forms import InspectionForm
+from . import figures, printing, selectors, services
+from .forms import InspectionForm, ParkForm, QcFindingForm, WashForm
+from .models import ParkingSpot
+from .standards import parking_spots
 
 S = WorkOrder.Status
 QUEUE_LIMIT = 100
+AFTER_QC = (Role.QC_INSPECTOR, Role.FOREMAN, *ADVISORS)
 
 
 @role_required(Role.QC_INSPECTOR, *MANAGERS)
 def queue(request: HttpRequest) -> HttpResponse:
+    """Cars whose work is all self-checked, oldest promise first; below them
+    the passed cars still to wash and park."""
     return render(request, "inspection/queue.html", {
         "orders": work_orders_in_status(user=request.user, statuses=[S.REPAIR_DONE])[:QUEUE_LIMIT],
+        "after": selectors.passed_not_handed_over(user=request.user)[:QUEUE_LIMIT],
         "tasks": open_tasks_for(user=request.user),
         "now": timezone.now(),
     })
 
 
-def _inspect_page(request: HttpRequest, order: WorkOrder, form: InspectionForm, status: int = 200):
-    jobs = Job.objects.filter(work_order=order).select_related("technician").order_by("started_at")
-    return render(request, "inspection/inspect.html", {"order": order, "form": form, "jobs": jobs},
-                  status=status)
+def _technicians(order: WorkOrder):
+    return User.objects.filter(store=order.store_id, is_active=True, staff_roles__role=Role.TECHNICIAN).order_by(
+        "display_name")
+
+
+def _inspect_page(request: HttpRequest, order: WorkOrder, form: InspectionForm | None = None,
+                  finding_form: QcFindingForm | None = None, errors: list[str] = (), status: int = 200):
+    checks = services.inspection_checklist(order)
+    form = form or InspectionForm(checks=checks, technicians=_technicians(order))
+    return render(request, "inspection/inspect.html", {
+        "order": order, "form": form, "finding_form": finding_form or QcFindingForm(), "errors": errors,
+        "review": selectors.inspection_review(order), "road_test_required": services.road_test_required(order),
+        "now": timezone.now(),
+    }, status=status)
 
 
 @role_required(Role.QC_INSPECTOR, *MANAGERS)
 def inspect(request: HttpRequest, pk: int) -> HttpResponse:
-    return _inspect_page(request, work_order_detail(user=request.user, pk=pk), InspectionForm())
+    return _inspect_page(request, work_order_detail(user=request.user, pk=pk))
 
 
 @require_POST
 @role_required(Role.QC_INSPECTOR, store_required=True)
 def inspect_record(request: HttpRequest, pk: int) -> HttpResponse:
     order = work_order_detail(user=request.user, pk=pk)
-    form = InspectionForm(request.POST)
+    form = InspectionForm(request.POST, checks=services.inspection_checklist(order), technicians=_technicians(order))
+    if not form.is_valid():
+        return _inspect_page(request, order, form, errors=[_("Check the fields marked below.")], status=400)
+    passed = form.cleaned_data["result"] == "pass"
+    try:
+        services.inspection_record(work_order=order, inspector=request.user, passed=passed, data=form.to_input())
+    except GuardRefused as exc:
+        return _inspect_page(request, order, form, errors=exc.messages, status=400)
+    except ProcessError as exc:
+        return _inspect_page(request, order, form, errors=[str(exc)], status=400)
+    if passed:
+        messages.success(request, _("QC passed; the advisor is told. Now wash and park the car."))
+        return redirect("inspection:handover", pk=pk)
+    messages.success(request, _("Sent back to rework; the technician and the advisor are told."))
+    return redirect("inspection:queue")
+
+
+@require_POST
+@role_required(Role.QC_INSPECTOR, store_required=True)
+def qc_finding(request: HttpRequest, pk: int) -> HttpResponse:
+    order = work_order_detail(user=request.user, pk=pk)
+    form = QcFindingForm(request.POST, request.FILES)
     if form.is_valid():
-        passed = form.cleaned_data["result"] == "pass"
         try:
-            services.inspection_record(work_order=order, inspector=request.user, passed=passed,
-                                       notes=form.cleaned_data["notes"])
+            services.qc_finding_report(work_order=order, inspector=request.user,
+                                       description=form.cleaned_data["description"],
+                                       photo=form.cleaned_data.get("photo"))
         except ProcessError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, _("QC passed; the advisor is told.") if passed
-                             else _("Sent back to rework; the technician and the advisor are told."))
-            return redirect("inspection:queue")
-    return _inspect_page(request, order, form, status=400)
+            messages.success(request, _("The advisor is told; the car passes once the customer has decided."))
+            return redirect("inspection:inspect", pk=pk)
+    return _inspect_page(request, order, finding_form=form, status=400)
+
+
+# --- after the pass: the wash, the completed-vehicle area, the handover (QC-8…QC-10, QC-13) ---
+
+def _handover_page(request: HttpRequest, order: WorkOrder, status: int = 200, **forms) -> HttpResponse:
+    spots = parking_spots(store=order.store)
+    taken = services.spots_taken(store_id=order.store_id, exclude_order=order.pk)
+    return render(request, "inspection/handover.html", {
+        "order": order, "review": selectors.inspection_review(order),
+        "wash_form": forms.get("wash_form") or WashForm(), "park_form": forms.get("park_form") or ParkForm(),
+        "spots": [(s, taken.get(s.pk)) for s in spots],
+        "can_prepare": request.user.has_role(*AFTER_QC) and request.user.store_id == order.store_id,
+        "can_acknowledge": request.user.has_role(Role.SERVICE_ADVISOR, Role.SERVICE_ASSISTANT)
+        and request.user.store_id == order.store_id,
+        "errors": forms.get("errors", []),
+    }, status=status)
+
+
+@role_required(*AFTER_QC, *MANAGERS)
+def handover(request: HttpRequest, pk: int) -> HttpResponse:
+    return _handover_page(request, work_order_detail(user=request.user, pk=pk))
+
+
+@require_POST
+@role_required(*AFTER_QC, store_required=True)
+def wash(request: HttpRequest, pk: int) -> HttpResponse:
+    order = work_order_detail(user=request.user, pk=pk)
+    form = WashForm(request.POST)
+    if form.is_valid():
+        try:
+            services.car_cleaned(work_order=order, actor=request.user, cleaned_by=form.cleaned_data["cleaned_by"])
+        except ProcessError as exc:
+            form.add_error("cleaned_by", str(exc))
+        else:
+            messages.success(request, _("Wash recorded."))
+            return redirect("inspection:handover", pk=pk)
+    return _handover_page(request, order, status=400, wash_form=form)
+
+
+@require_POST
+@role_required(*AFTER_QC, store_required=True)
+def park(request: HttpRequest, pk: int) -> HttpResponse:
+    order = work_order_detail(user=request.user, pk=pk)
+    form = ParkForm(request.POST)
+    if form.is_valid():
+        spot = ParkingSpot.objects.filter(store=order.store_id, pk=form.cleaned_data["spot"]).first()
+        try:
+            if spot is None:
+                raise ProcessError(_("Choose a spot of this store's completed-vehicle area."))
+            services.car_parked(work_order=order, actor=request.user, spot=spot)
+        except ProcessError as exc:
+            form.add_error("spot", str(exc))
+        else:
+            messages.success(request, _("Parked at %(spot)s.") % {"spot": spot.name})
+            return redirect("inspection:handover", pk=pk)
+    return _handover_page(request, order, status=400, park_form=form)
 
 
 @require_POST
 @role_required(*ADVISORS, store_required=True)
-def handover(request: HttpRequest, pk: int) -> HttpResponse:
-    order = get_scoped_or_404(WorkOrder.objects.all(), request.user, pk=pk)
+def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    order = work_order_detail(user=request.user, pk=pk)
     try:
         services.handover_acknowledge(work_order=order, advisor=request.user)
+    except GuardRefused as exc:
+        return _handover_page(request, order, status=400, errors=exc.messages)
     except ProcessError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("Handover acknowledged: %(number)s is ready for the customer.")
-                         % {"number": order.number})
+        return _handover_page(request, order, status=400, errors=[str(exc)])
+    messages.success(request, _("Handover acknowledged: %(number)s is ready for the customer, who is told.")
+                     % {"number": order.number})
     return redirect("reception:desk")
+
+
+@role_required(Role.QC_INSPECTOR, *ADVISORS, *MANAGERS, Role.CASHIER)
+def guarantee_card(request: HttpRequest, pk: int) -> HttpResponse:
+    """QC-7: the quality guarantee card, once the car has passed QC."""
+    order = work_order_detail(user=request.user, pk=pk)
+    if not order.inspections.filter(passed=True).exists():
+        messages.error(request, _("The guarantee card is printed once the car has passed QC."))
+        return redirect("inspection:inspect", pk=pk)
+    return pdf_response(printing.guarantee_card_pdf(order=order), f"guarantee_{order.number}.pdf")
+
+
+@role_required(Role.QC_INSPECTOR, *MANAGERS)
+def figures_page(request: HttpRequest) -> HttpResponse:
+    """QC-4 KPI: the first-time-pass rate of the store, per technician and per kind of job."""
+    period = figures.period_from(request.GET.get("month", ""))
+    return render(request, "inspection/figures.html", {
+        "period": period, "figures": figures.first_time_pass(user=request.user, period=period)})

@@ -51,7 +51,7 @@ def desk(request: HttpRequest) -> HttpResponse:
     user = request.user
     orders = work_orders_in_status(user=user, statuses=[
         S.DRAFT, S.SIGNED, S.IN_REPAIR, S.REPAIR_DONE, S.QC_FAILED, S.QC_PASSED, S.READY, S.SETTLED]
-    ).select_related("appointment")
+    ).select_related("appointment", "handover__spot")
     if request.GET.get("mine") != "0" and user.has_role(Role.SERVICE_ADVISOR):
         orders = orders.filter(advisor=user)
     orders = [o for o in orders[:200] if o.status != S.DRAFT or o.origin == WorkOrder.Origin.WALK_IN

@@ -52,6 +52,21 @@
   });
 })();
 
+// QC checklist: one tap answers every check not answered yet (the failed ones stay failed).
+document.addEventListener("click", function (event) {
+  var button = event.target.closest("[data-check-all]");
+  if (!button) { return; }
+  var form = button.closest("form");
+  var names = {};
+  form.querySelectorAll("input[type=radio][name^=check_]").forEach(function (radio) { names[radio.name] = true; });
+  Object.keys(names).forEach(function (name) {
+    if (!form.querySelector("input[name='" + name + "']:checked")) {
+      var choice = form.querySelector("input[name='" + name + "'][value='" + button.dataset.checkAll + "']");
+      if (choice) { choice.checked = true; }
+    }
+  });
+});
+
 // Fill a field from a suggestion button: data-fill-target="#id" data-fill-value="...".
 document.addEventListener("click", function (event) {
   var button = event.target.closest("[data-fill-target]");
