@@ -13,12 +13,25 @@ from dealership.models import Role, User, WorkOrder
 from dealership.validators import vin_check_digit
 from followup.models import FollowUpTask
 from followup.services import followup_call_record, followup_tasks_create_due
-from inspection.services import handover_acknowledge, inspection_record
+from inspection.services import (
+    Answer,
+    InspectionInput,
+    RoadTest,
+    car_cleaned,
+    car_parked,
+    handover_acknowledge,
+    inspection_checklist,
+    inspection_record,
+    road_test_required,
+    spots_taken,
+)
+from inspection.standards import parking_spots
 from reception.models import WalkAround
 from reception.services import walkaround_record, work_order_cancel, work_order_sign, work_order_update_details
 from settlement.services import gate_pass_issue, payment_record
 from workshop.jobs import job_assign, job_clock_on, job_finish, jobs_sync, self_check_items
 from workshop.models import Job
+from workshop.parts import issued_by_line, part_request, requisition_issue, stock_receive
 
 S = WorkOrder.Status
 PATH = [S.SIGNED, S.IN_REPAIR, S.REPAIR_DONE, S.QC_PASSED, S.READY, S.SETTLED, S.DELIVERED, S.CLOSED]
@@ -113,10 +126,30 @@ def start_work(order: WorkOrder) -> None:
     first = Job.objects.filter(work_order=order).exclude(status=Job.Status.DONE).order_by("id").first()
     free_hands(first.technician)
     job_clock_on(job=first, technician=first.technician)
+    draw_parts(order, first.technician)
+
+
+def draw_parts(order: WorkOrder, technician: User) -> None:
+    """The technician asks for each approved part of the order; the counter issues it."""
+    clerk = staff(order.store, Role.PARTS_CLERK)
+    issued = issued_by_line(work_order_ids=[order.pk])
+    for line in order.lines.filter(kind="part", approval="approved", part__isnull=False).select_related("part"):
+        missing = line.quantity - issued.get(line.pk, Decimal(0))
+        if missing > 0 and clerk:
+            requisition = part_request(line=line, quantity=missing, technician=technician)
+            line.part.refresh_from_db()
+            if line.part.available < missing:  # the demo's shelves are thin: an urgent order arrives
+                stock_receive(part=line.part, quantity=missing - max(line.part.available, Decimal(0)) + 2,
+                              actor=clerk, note="紧急订货到货")
+            requisition_issue(requisition=requisition, clerk=clerk)
 
 
 def finish_work(order: WorkOrder) -> None:
-    """Each open job: clock on, self-check every item, report, sign."""
+    """Each open job: clock on, self-check every item, report, sign; parts
+    approved since the work started are drawn first."""
+    first = Job.objects.filter(work_order=order, technician__isnull=False).order_by("id").first()
+    if first:
+        draw_parts(order, first.technician)
     for job in Job.objects.filter(work_order=order).exclude(status=Job.Status.DONE).order_by("id"):
         if job.status != Job.Status.RUNNING:
             free_hands(job.technician)
@@ -124,6 +157,35 @@ def finish_work(order: WorkOrder) -> None:
         job_finish(job=job, technician=job.technician,
                    checks=self_check_items(store=order.store, job_type=job.job_type),
                    report="已按委托书完成全部项目,自检合格。", signature=drawn_signature(job.pk))
+
+
+def qc_pass(order: WorkOrder) -> InspectionInput:
+    """What an inspector records for a car that is fine: every check passed,
+    the road test where the work needs one, the wear parts measured."""
+    checks = inspection_checklist(order)
+    return InspectionInput(
+        answers=[Answer(c.job_type, c.label, "pass") for c in checks],
+        summary="按委托书完成全部项目，检验合格。",
+        road_test=RoadTest(km=Decimal("5.0"), findings="制动、转向正常，无异响") if road_test_required(order) else None,
+        wear={"tyre_fl": Decimal("6.5"), "tyre_fr": Decimal("6.4"), "tyre_rl": Decimal("7.0"),
+              "tyre_rr": Decimal("7.1"), "pads_front": Decimal("9.0"), "pads_rear": Decimal("8.0"),
+              "battery": Decimal("85")})
+
+
+def qc_fail(order: WorkOrder, reason: str = "刹车踏板行程偏长，需重新排空气。") -> InspectionInput:
+    checks = inspection_checklist(order)
+    data = qc_pass(order)
+    data.answers = [Answer(c.job_type, c.label, "fail" if i == 0 else "pass", "踏板偏软" if i == 0 else "")
+                    for i, c in enumerate(checks)]
+    data.notes = reason
+    return data
+
+
+def wash_and_park(order: WorkOrder, actor: User) -> None:
+    car_cleaned(work_order=order, actor=actor, cleaned_by="洗车组 小刘")
+    taken = spots_taken(store_id=order.store_id)
+    spot = next(s for s in parking_spots(store=order.store) if s.pk not in taken)
+    car_parked(work_order=order, actor=actor, spot=spot)
 
 
 def drive(order: WorkOrder, target: str) -> WorkOrder:
@@ -144,8 +206,9 @@ def drive(order: WorkOrder, target: str) -> WorkOrder:
         elif step == S.REPAIR_DONE:
             finish_work(order)
         elif step == S.QC_PASSED:
-            inspection_record(work_order=order, inspector=qc, passed=True, notes="检验合格,路试正常。")
+            inspection_record(work_order=order, inspector=qc, passed=True, data=qc_pass(order))
         elif step == S.READY:
+            wash_and_park(order, qc)
             handover_acknowledge(work_order=order, advisor=advisor)
         elif step == S.SETTLED:
             payment_record(work_order=order, cashier=cashier, amount=order.total, method="wechat")
@@ -159,7 +222,7 @@ def drive(order: WorkOrder, target: str) -> WorkOrder:
             followup_call_record(task=task, agent=agent, reached=True, channel="phone", satisfaction=5,
                                  customer_words="服务很好,车修好了,价格和报价一致。", complaint=False)
     if target == S.QC_FAILED:
-        inspection_record(work_order=order, inspector=qc, passed=False, notes="刹车踏板行程偏长,需重新排空气。")
+        inspection_record(work_order=order, inspector=qc, passed=False, data=qc_fail(order))
     order.refresh_from_db()
     return order
 

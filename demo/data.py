@@ -40,6 +40,7 @@ STAFF_PY = [
     ("py_tech3", "钟师傅", ["technician"], "body"),
     ("py_foreman", "韩工长", ["foreman"], "mechanical"),
     ("py_qc", "梁质检", ["qc_inspector"], ""),
+    ("py_parts", "林备件", ["parts_clerk"], ""),
     ("py_cashier", "宋收银", ["cashier"], ""),
     ("py_manager", "谢经理", ["aftersales_manager"], ""),
 ]

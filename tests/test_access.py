@@ -8,7 +8,7 @@ from appointments.models import Appointment
 from dealership.models import Role, WorkOrder
 from followup.models import FollowUpTask
 from followup.services import followup_tasks_create_due
-from workshop.models import Job
+from workshop.models import Job, Requisition
 
 from .conftest import login, new_order
 from .factories import VehicleFactory
@@ -89,9 +89,8 @@ def records(team, order_in, vehicle, catalogue):
     question = expert_request_create(work_order=draft, actor=team[Role.SERVICE_ADVISOR], kind="expert",
                                      question="异响来源?")
     from workshop.changes import finding_report
-    from workshop.parts import part_request
 
-    requisition = part_request(line=in_repair.lines.get(kind="part"), quantity=1, technician=team[Role.TECHNICIAN])
+    requisition = Requisition.objects.filter(work_order=in_repair).first()  # drawn when the work started
     finding = finding_report(work_order=in_repair, actor=team[Role.TECHNICIAN], description="减震器漏油")
     return {
         "order": delivered.pk, "job": Job.objects.filter(work_order=in_repair).first().pk,
@@ -128,6 +127,8 @@ ARGS = {
     "workshop:finding_send": ["finding"], "workshop:finding_photo": ["finding"],
     "workshop:finding_remove_item": ["finding", "line"],
     "inspection:inspect": ["order"], "inspection:record": ["order"], "inspection:handover": ["order"],
+    "inspection:finding": ["order"], "inspection:wash": ["order"], "inspection:park": ["order"],
+    "inspection:acknowledge": ["order"], "inspection:guarantee_card": ["order"],
     "settlement:order": ["order"], "settlement:pay": ["order"], "settlement:issue_gate_pass": ["order"],
     "followup:task": ["task"], "followup:record_call": ["task"],
 }

@@ -170,7 +170,8 @@ def _form_errors(form) -> list[str]:
     out = []
     for name, errors in form.errors.items():
         label = form.fields[name].label if name in form.fields else ""
-        out += [f"{label}: {e}" if label else str(e) for e in errors]
+        first = str(errors[0])  # one reason per field is enough to fix it
+        out.append(f"{label}: {first}" if label else first)
     return out
 
 
@@ -321,12 +322,16 @@ def board(request: HttpRequest) -> HttpResponse:
 def dispatch(request: HttpRequest) -> HttpResponse:
     store = request.user.store
     jobs.jobs_sync_store(store=store)
-    waiting = list(scoped(Job.objects.filter(status__in=[J.WAITING, J.ASSIGNED]), request.user)
+    waiting = list(scoped(Job.objects.filter(status__in=[J.WAITING, J.ASSIGNED, J.PAUSED]), request.user)
                    .select_related("work_order__vehicle", "technician").order_by("work_order__promised_at", "id")[:200])
+    bays, in_use = jobs.store_bays(store), jobs.bays_in_use(store)
+    for job in waiting:  # a job not yet in a bay is offered the car's own bay, else the first free one
+        own = [b for b, plates in in_use.items() if job.work_order.vehicle.plate in plates]
+        job.default_bay = job.bay or (own[0] if own else next((b for b in bays if b not in in_use), bays[0]))
     loads = jobs.technician_loads(store=store)
     return render(request, "workshop/dispatch.html", {
         "waiting": waiting, "loads": loads, "can_dispatch": jobs.may_dispatch(request.user, store), "now": timezone.now(),
-        "bays": jobs.store_bays(store), "in_use": jobs.bays_in_use(store)})
+        "bays": bays, "in_use": in_use})
 
 
 @require_POST
@@ -384,7 +389,7 @@ def return_part(request: HttpRequest, pk: int) -> HttpResponse:
     requisition = get_scoped_or_404(Requisition.objects.select_related("line__part"), request.user, pk=pk)
     form = ReturnForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(_form_errors(form)))
         return redirect("workshop:parts_counter")
     try:
         parts.part_return(line=requisition.line, quantity=form.cleaned_data["quantity"], actor=request.user,

@@ -63,3 +63,16 @@ def draw_signature(page, selector: str) -> None:
 def answer_checklist(page, result: str = "ok") -> None:
     for radio in page.locator(f"[data-testid=walkaround-checklist] input[value={result}]").all():
         radio.check()
+
+
+WEAR = {"tyre_fl": "6.5", "tyre_fr": "6.4", "tyre_rl": "7.0", "tyre_rr": "7.1", "pads_front": "9", "pads_rear": "8"}
+
+
+def qc_answer(page, result: str = "pass", fail_first: bool = False) -> None:
+    """The inspector answers every check on the tablet (the radios are big toggle buttons)."""
+    rows = page.locator("[data-testid=qc-check]").all()
+    for i, row in enumerate(rows):
+        value = "fail" if fail_first and i == 0 else result
+        row.locator(f"label[for$='_{value}']").click()
+    for item, value in WEAR.items():
+        page.fill(f"#id_wear_{item}", value)

@@ -16,7 +16,7 @@ from followup.services import followup_tasks_create_due
 
 from ..conftest import Team
 from ..factories import PASSWORD, LabourFactory, PartFactory, StoreFactory
-from .conftest import DESKTOP, PHONE, TABLET, answer_checklist, draw_signature
+from .conftest import DESKTOP, PHONE, TABLET, answer_checklist, draw_signature, qc_answer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -136,6 +136,9 @@ def test_one_car_through_all_six_stages(browser, live_server, morning, shot):
     job.locator("form[action$='/clock-on/'] button").click()
     expect(job.locator("[data-testid=job-state]")).to_contain_text("作业中")
     job.locator("form[action$='/parts/'] button").first.click()  # the pads, at the parts counter
+    expect(job.locator("form[action$='/parts/']")).to_have_count(1)
+    job.locator("form[action$='/parts/'] button").click()  # and the brake fluid
+    expect(job.locator("form[action$='/parts/']")).to_have_count(0)
     expect(job).to_contain_text("等待发料")
     job.locator("[data-testid=finish-form] textarea").fill("更换前刹车片及刹车油,新片厚度 10mm,路试制动正常")
     shot(page, "05-technician-tablet")
@@ -152,20 +155,32 @@ def test_one_car_through_all_six_stages(browser, live_server, morning, shot):
     expect(page.locator("[data-testid=job-done]")).to_be_visible()
     order.refresh_from_db()
     assert order.status == WorkOrder.Status.REPAIR_DONE
+    clerk = log_in(browser, live_server, team[Role.PARTS_CLERK])
+    for _ in range(2):
+        clerk.locator("[data-testid=requisitions] form button").first.click()
+    expect(clerk.locator("[data-testid=requisitions] form")).to_have_count(0)
 
     # 4. QC inspector on the tablet: pass.
     page = log_in(browser, live_server, team[Role.QC_INSPECTOR], TABLET)
     page.locator("[data-testid=qc-queue] a").click()
-    page.check("input[name=result][value=pass]")
-    page.fill("#id_notes", "制动性能正常,无异响")
+    qc_answer(page)
+    page.fill("#id_road_km", "5")
+    page.fill("#id_road_findings", "制动性能正常,无异响")
+    page.fill("#id_summary", "更换前刹车片及刹车油,检验合格")
     shot(page, "06-qc-tablet")
-    page.click("form[action$='/record/'] button[type=submit]")
-    page.wait_for_url("**/inspection/")
+    page.click("[data-testid=qc-form] button[value=pass]")
+    page.wait_for_url("**/handover/")
+    page.fill("#id_cleaned_by", "洗车组 小刘")
+    page.click("form[action$='/wash/'] button[type=submit]")
+    page.click("form[action$='/park/'] button[type=submit]")
+    expect(page.locator("[data-testid=washed]")).to_be_visible()
 
-    # 5. Advisor takes the car over from QC.
+    # 5. Advisor reads the inspector's summary and takes the car over from QC.
     page = log_in(browser, live_server, team[Role.SERVICE_ADVISOR])
+    page.click("a[href$='/handover/']")
+    expect(page.locator("[data-testid=qc-summary]")).to_contain_text("更换前刹车片")
     with page.expect_navigation():
-        page.click("form[action$='/handover/'] button")
+        page.click("[data-testid=acknowledge]")
     order.refresh_from_db()
     assert order.status == WorkOrder.Status.READY
 

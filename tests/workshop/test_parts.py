@@ -111,7 +111,7 @@ def test_rep9_two_clerks_issuing_the_last_part_at_once_cannot_both_succeed():
     catalogue = {"labour": LabourFactory(store=team.store, standard_hours=Decimal("0.2")), "part": part}
     requisitions = []
     for _ in range(3):
-        order = drive(new_order(team, VehicleFactory(store=team.store), catalogue), S.IN_REPAIR)
+        order = drive(new_order(team, VehicleFactory(store=team.store), catalogue), S.SIGNED)
         requisitions.append(part_request(line=order.lines.get(kind="part"), quantity=1,
                                          technician=team[Role.TECHNICIAN]))
     barrier = threading.Barrier(len(requisitions))
