@@ -1,5 +1,5 @@
-"""QC-4 KPI: the first-time-pass rate, for the store, per technician and per
-kind of job. A car passes first time when its first inspection passes; a
+"""QC-4 KPI: the first-time-pass rate, for the store (each store of a group),
+per technician and per kind of job. A car passes first time when its first inspection passes; a
 job is right first time when QC sent nothing of it back to rework."""
 
 from dataclasses import dataclass
@@ -50,6 +50,7 @@ class Rate:
 @dataclass(frozen=True)
 class FirstTimePass:
     store: Rate
+    stores: list[Rate]
     technicians: list[Rate]
     job_types: list[Rate]
     reworks: int
@@ -60,6 +61,8 @@ def first_time_pass(*, user: User, period: Period) -> FirstTimePass:
     queries, whatever the number of cars."""
     first_rounds = scoped(Inspection.objects.filter(round=1, at__gte=period.start, at__lt=period.end), user)
     totals = first_rounds.aggregate(total=Count("id"), right=Count("id", filter=Q(passed=True)))
+    by_store = (first_rounds.values("store__name").annotate(total=Count("id"), right=Count("id", filter=Q(passed=True)))
+                .order_by("store__name"))
     jobs = (scoped(Job.objects.filter(kind=Job.Kind.REPAIR, status=Job.Status.DONE,
                                       work_order__inspections__in=first_rounds), user)
             .annotate(sent_back=Exists(Job.objects.filter(rework_of=OuterRef("pk")))))
@@ -72,6 +75,7 @@ def first_time_pass(*, user: User, period: Period) -> FirstTimePass:
                .order_by("job_type"))
     return FirstTimePass(
         store=Rate("", totals["total"], totals["right"]),
+        stores=[Rate(r["store__name"], r["total"], r["right"]) for r in by_store],
         technicians=[Rate(r["technician__display_name"] or r["technician__username"] or "—", r["total"], r["right"])
                      for r in by_tech],
         job_types=[Rate(str(JobType(r["job_type"]).label), r["total"], r["right"]) for r in by_type],

@@ -354,3 +354,16 @@ def test_a_qc_finding_photo_is_checked(waiting, inspector):
     good = SimpleUploadedFile("x.png", buffer.getvalue(), content_type="image/png")
     client.post(reverse("inspection:finding", args=[waiting.pk]), {"description": "底盘护板松动", "photo": good})
     assert Finding.objects.get().source == Finding.Source.QC
+
+
+def test_qc4_the_group_manager_reads_the_rate_of_each_store(order_in, team, group_manager):
+    from ..conftest import Team
+    from ..factories import StoreFactory
+
+    order_in(S.QC_PASSED)
+    other = Team(StoreFactory(group=team.store.group, name="番禺4S店"))
+    other_catalogue = {"labour": LabourFactory(store=other.store), "part": PartFactory(store=other.store)}
+    drive(new_order(other, VehicleFactory(store=other.store), other_catalogue), S.QC_FAILED)
+    rates = first_time_pass(user=group_manager, period=period_from(""))
+    assert {(r.label, r.right, r.total) for r in rates.stores} == {(team.store.name, 1, 1), ("番禺4S店", 0, 1)}
+    assert rates.store.percent == 50
