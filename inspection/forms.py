@@ -38,9 +38,13 @@ class InspectionForm(forms.Form):
                                                           widget=forms.RadioSelect)
             self.fields[f"check_{i}_note"] = forms.CharField(label=_("Note"), required=False, max_length=300)
         for item, (unit, low, high, _replace, _soon) in WEAR_LIMITS.items():
+            possible = _("%(item)s is between %(low)s and %(high)s %(unit)s: check the reading.") % {
+                "item": WearReading.Item(item).label, "low": low, "high": high, "unit": unit}
             self.fields[f"wear_{item}"] = forms.DecimalField(
                 label=f"{WearReading.Item(item).label} ({unit})", required=False, min_value=low, max_value=high,
-                decimal_places=1, widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}))
+                decimal_places=1, widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
+                error_messages={"min_value": possible, "max_value": possible, "max_decimal_places": possible,
+                                "invalid": _("Enter the reading as a number.")})
         for n in range(DEFERRED_ROWS):
             self.fields[f"deferred_{n}_description"] = forms.CharField(label=_("Work still needed"), required=False,
                                                                        max_length=200)

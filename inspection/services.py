@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from dealership.errors import ProcessError, Refusal
 from dealership.messages import N_, list_join
@@ -21,7 +22,7 @@ from workshop.models import Finding, Job
 from workshop.parts import issued_by_line
 
 from .models import WEAR_LIMITS, DeferredWork, Handover, Inspection, InspectionItem, ParkingSpot, WearReading
-from .standards import qc_checklist_catalogue, qc_standards
+from .standards import COMMON_QC_CHECKS, qc_checklist_catalogue, qc_standards
 
 S = WorkOrder.Status
 R = InspectionItem.Result
@@ -82,15 +83,16 @@ def order_job_types(order: WorkOrder) -> list[str]:
 
 def inspection_checklist(order: WorkOrder) -> list[Check]:
     """QC-2: the documented checks for every kind of job on the order; the
-    checks common to every kind appear once, at the end."""
+    checks common to every car come once, at the end (kind ""; a failed one
+    goes back to the last technician who worked on the car)."""
     catalogue = qc_checklist_catalogue(store=order.store)
     checks: list[Check] = []
     labels: set[str] = set()
-    for job_type in order_job_types(order) or ["other"]:
-        for label in catalogue[job_type]:
-            if label not in labels:
-                labels.add(label)
-                checks.append(Check(job_type, label))
+    for job_type, label in [(t, lab) for t in order_job_types(order) or ["other"] for lab in catalogue[t]] + [
+            ("", lab) for lab in COMMON_QC_CHECKS]:
+        if label not in labels:
+            labels.add(label)
+            checks.append(Check(job_type, label))
     return checks
 
 
@@ -135,7 +137,9 @@ def _checklist_passed(answers: Sequence[Answer], checks: Sequence[Check]) -> Ref
     unanswered = [c.label for c in checks if c.label not in given or given[c.label].result not in R.values]
     failed = [a.label for a in answers if a.result == R.FAIL]
     if unanswered:
-        return Refusal("QC-2", _("Answer every check: %(items)s.") % {"items": list_join(unanswered)})
+        return Refusal("QC-2", ngettext("%(n)s check is not answered (marked below).",
+                                        "%(n)s checks are not answered (marked below).", len(unanswered))
+                       % {"n": len(unanswered)})
     if failed:
         return Refusal("QC-2", _("A failed check cannot pass: send the car back to rework (%(items)s).")
                        % {"items": list_join(failed)})
@@ -225,6 +229,8 @@ def inspection_record(*, work_order: WorkOrder, inspector: User, passed: bool,
             done_at=timezone.now(), done_by=inspector)
         link = reverse("inspection:handover", args=[order.pk])
         if passed:
+            StaffTask.objects.filter(work_order=order, key__startswith=f"rework-{order.pk}-", done_at__isnull=True
+                                     ).update(done_at=timezone.now(), done_by=inspector)
             Handover.objects.get_or_create(work_order=order, defaults={"store_id": order.store_id})
             staff_task_create(store=order.store_id, assignee=order.advisor, work_order=order, link=link,
                               key=f"handover-{order.pk}-{inspection.pk}",
@@ -281,7 +287,8 @@ def _send_to_rework(order: WorkOrder, inspection: Inspection, failed: list[Answe
     told = {order.advisor}
     for job_pk, items in by_job.items():
         original = next((j for j in done if j.pk == job_pk), None)
-        findings = f"{data.notes.strip()}\n{list_join(i for i in items if i)}".strip()
+        findings = _("Failed: %(items)s. Why: %(reason)s") % {"items": list_join(i for i in items if i),
+                                                               "reason": data.notes.strip()}
         rework = rework_job_create(work_order=order, findings=findings, original=original)
         if rework.technician:
             told.add(rework.technician)
@@ -411,6 +418,10 @@ def ready_notice_send(*, work_order_id: int) -> None:
                  "collect it at any time. %(advisor)s %(phone)s") % {
             "name": order.customer.salutation(), "plate": order.vehicle.plate, "advisor": order.advisor,
             "phone": order.store.phone}
+        attention = any(r.level == "replace" for r in WearReading.objects.filter(work_order=order)) or (
+            DeferredWork.objects.filter(work_order=order, urgency=DeferredWork.Urgency.SAFETY).exists())
+        if attention:
+            body += _(" Your advisor will go through some points that need attention when you collect it.")
     record = customer_message_send(store=order.store_id, customer=order.customer, key=f"wo-{order.pk}-ready",
                                    subject=subject, body=body.strip(), work_order=order)
     if record is None:

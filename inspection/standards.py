@@ -45,7 +45,7 @@ DEFAULT_SPOTS = [f"竣工区{i:02d}" for i in range(1, 21)]
 def qc_checklist_catalogue(*, store: Store) -> dict[str, list[str]]:
     """Every kind of job's QC checklist for the store, in one query."""
     rows = QcCheckItem.objects.filter(store=store).values_list("job_type", "label", "active")
-    return checklist_catalogue(rows, DEFAULT_QC_CHECKS, COMMON_QC_CHECKS)
+    return checklist_catalogue(rows, DEFAULT_QC_CHECKS)
 
 
 @dataclass(frozen=True)

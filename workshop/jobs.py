@@ -91,7 +91,7 @@ def rework_job_create(*, work_order: WorkOrder, findings: str, original: Job | N
         "-finished_at", "-id").first()
     return Job.objects.create(
         store_id=work_order.store_id, work_order=work_order, kind=Job.Kind.REWORK, rework_of=last,
-        description=findings.strip()[:200] or _("Rework after QC"), trade=last.trade if last else Trade.MECHANICAL,
+        description=(last.description if last else findings.strip())[:200] or _("Rework after QC"), trade=last.trade if last else Trade.MECHANICAL,
         job_type=last.job_type if last else JobType.OTHER, technician=last.technician if last else None,
         bay=last.bay if last else "", status=J.ASSIGNED if last else J.WAITING, qc_findings=findings,
         assigned_at=timezone.now() if last else None)
@@ -283,6 +283,9 @@ def job_finish(*, job: Job, technician: User, checks: list[str], report: str, si
                         message=N_("%(job)s finished; self-check done and report signed."),
                         params={"job": locked.description}, note=report.strip(), rule="REP-16")
         staff_tasks_close(work_order=order, keys=[f"job-{locked.pk}-assigned-{technician.pk}"], actor=technician)
+        if locked.kind == Job.Kind.REWORK:  # the "QC failed" note is done with for this technician
+            StaffTask.objects.filter(work_order=order, assignee=technician, key__startswith=f"rework-{order.pk}-",
+                                     done_at__isnull=True).update(done_at=now, done_by=technician)
         if not Job.objects.filter(work_order=order).exclude(status=J.DONE).exists():
             work_order_transition(
                 work_order=order, to=S.REPAIR_DONE, actor=technician,

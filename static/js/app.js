@@ -38,6 +38,12 @@
     }
   });
 
+  // A page sent back with errors opens at the first field to fix (tablets: it may be far below).
+  document.addEventListener("DOMContentLoaded", function () {
+    var first = document.querySelector(".is-invalid, .unanswered, [data-scroll-here]");
+    if (first) { first.scrollIntoView({ block: "center" }); }
+  });
+
   // Scroll a form error into view after an htmx swap (tablets: it may be below the fold).
   // The server marks the message to show with data-scroll-here.
   document.body.addEventListener("htmx:afterSettle", function (event) {

@@ -76,7 +76,9 @@ def test_fail_rework_pass_with_road_test_card_and_handover(browser, live_server,
     assert pdf.ok and pdf.headers["content-type"] == "application/pdf" and pdf.body().startswith(b"%PDF")
     inspector.fill("#id_cleaned_by", "洗车组 小刘")
     inspector.click("form[action$='/wash/'] button[type=submit]")
-    inspector.click("form[action$='/park/'] button[type=submit]")
+    inspector.select_option("select[name=spot]", label="竣工区01")  # a free spot must be chosen
+    with inspector.expect_navigation():
+        inspector.click("form[action$='/park/'] button[type=submit]")
     expect(inspector.locator("[data-testid=washed]")).to_be_visible()
     shot(inspector, "q3-washed-parked")
 

@@ -172,7 +172,9 @@ def test_one_car_through_all_six_stages(browser, live_server, morning, shot):
     page.wait_for_url("**/handover/")
     page.fill("#id_cleaned_by", "洗车组 小刘")
     page.click("form[action$='/wash/'] button[type=submit]")
-    page.click("form[action$='/park/'] button[type=submit]")
+    page.select_option("select[name=spot]", label="竣工区01")  # a free spot must be chosen
+    with page.expect_navigation():
+        page.click("form[action$='/park/'] button[type=submit]")
     expect(page.locator("[data-testid=washed]")).to_be_visible()
 
     # 5. Advisor reads the inspector's summary and takes the car over from QC.

@@ -19,6 +19,7 @@ from inspection.printing import guarantee_card_pdf
 from inspection.selectors import inspection_review
 from inspection.services import (
     Answer,
+    Check,
     Deferred,
     RoadTest,
     car_cleaned,
@@ -78,8 +79,10 @@ def test_qc1_a_pass_is_refused_while_a_job_is_unfinished_or_a_part_not_issued(wa
 
 
 def test_qc2_the_checklist_is_the_documented_one_for_the_kind_of_job_and_a_store_setting(waiting, team):
-    labels = [c.label for c in inspection_checklist(waiting)]
-    assert "驻车制动有效" in labels and "车内外清洁，无油污、无遗留物" in labels  # brakes, then the common checks
+    checks = inspection_checklist(waiting)
+    labels = [c.label for c in checks]
+    assert "驻车制动有效" in labels and checks[-2:] == [Check("", "车内外清洁，无油污、无遗留物"),
+                                                   Check("", "三件套已取下，座椅、后视镜复位")]  # common, at the end
     QcCheckItem.objects.create(store=team.store, job_type=JobType.BRAKES, label="制动盘厚度在标准内")
     labels = [c.label for c in inspection_checklist(waiting)]
     assert labels[0] == "制动盘厚度在标准内" and "驻车制动有效" not in labels
@@ -194,10 +197,13 @@ def test_qc4_a_failed_car_goes_back_to_the_technician_who_did_the_work_and_retur
     job_clock_on(job=rework, technician=second)
     order.refresh_from_db()
     assert order.status == S.IN_REPAIR
+    assert "不合格项" in rework.qc_findings and rework.description == original.description
     finish(Job.objects.get(pk=rework.pk), report="重新按力矩紧固卡钳螺栓")
     order.refresh_from_db()
     assert order.status == S.REPAIR_DONE  # back to QC
+    assert not StaffTask.objects.filter(assignee=second, key__startswith="rework", done_at__isnull=True).exists()
     inspection_record(work_order=order, inspector=inspector, passed=True, data=qc_pass(order))
+    assert not StaffTask.objects.filter(work_order=order, key__startswith="rework", done_at__isnull=True).exists()
     assert list(Inspection.objects.filter(work_order=order).values_list("round", "passed")) == [(1, False), (2, True)]
     rates = first_time_pass(user=team[Role.AFTERSALES_MANAGER], period=period_from(""))
     assert (rates.store.total, rates.store.right, rates.store.percent) == (1, 0, 0)
@@ -310,6 +316,7 @@ def test_qc9_qc10_the_advisor_takes_over_the_customer_is_told_and_the_cashier_se
     handover = Handover.objects.get(work_order=order)
     assert handover.acknowledged_by == advisor and handover.customer_told_at is not None
     assert len(LocmemBackend.outbox) == 1 and order.vehicle.plate in LocmemBackend.outbox[0].body
+    assert "需要注意" not in LocmemBackend.outbox[0].body  # nothing worn out on this car
     assert StaffTask.objects.filter(work_order=order, role=Role.CASHIER).exists()
     desk = login(advisor).get(reverse("reception:desk")).content.decode()
     assert handover.spot.name in desk  # where the car stands, on the advisor's desk
@@ -367,3 +374,16 @@ def test_qc4_the_group_manager_reads_the_rate_of_each_store(order_in, team, grou
     rates = first_time_pass(user=group_manager, period=period_from(""))
     assert {(r.label, r.right, r.total) for r in rates.stores} == {(team.store.name, 1, 1), ("番禺4S店", 0, 1)}
     assert rates.store.percent == 50
+
+
+def test_qc10_a_worn_part_is_announced_to_the_customer_with_the_ready_message(
+        waiting, inspector, advisor, django_capture_on_commit_callbacks):
+    Customer.objects.filter(pk=waiting.customer_id).update(consent_to_messages=True)
+    data = qc_pass(waiting)
+    data.wear["tyre_rr"] = Decimal("1.2")
+    inspection_record(work_order=waiting, inspector=inspector, passed=True, data=data)
+    wash_and_park(waiting, inspector)
+    LocmemBackend.outbox = []
+    with django_capture_on_commit_callbacks(execute=True):
+        handover_acknowledge(work_order=waiting, advisor=advisor)
+    assert "需要注意" in LocmemBackend.outbox[0].body
