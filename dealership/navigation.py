@@ -28,7 +28,7 @@ NAV: list[NavItem] = [
     NavItem("workshop:board", _("Workshop"), (Role.FOREMAN, Role.TECHNICAL_EXPERT, *ADVISORS, *MANAGERS)),
     NavItem("workshop:parts_counter", _("Parts counter"), (Role.PARTS_CLERK, *MANAGERS)),
     NavItem("inspection:queue", _("QC queue"), (Role.QC_INSPECTOR, *MANAGERS)),
-    NavItem("settlement:queue", pgettext_lazy("navigation", "Cashier"), (Role.CASHIER, *ADVISORS, *MANAGERS)),
+    NavItem("settlement:queue", pgettext_lazy("navigation", "Settlement"), (Role.CASHIER, *ADVISORS, *MANAGERS)),
     NavItem("settlement:gate", _("Gate"), (Role.GATE_GUARD, *MANAGERS)),
     NavItem("followup:queue", _("Follow-up"), (Role.FOLLOWUP_AGENT, *MANAGERS)),
     NavItem("dealership:orders", _("Work orders"), tuple(r for r in Role.values if r != Role.GATE_GUARD)),

@@ -28,10 +28,18 @@ from inspection.services import (
 from inspection.standards import parking_spots
 from reception.models import WalkAround
 from reception.services import walkaround_record, work_order_cancel, work_order_sign, work_order_update_details
-from settlement.services import gate_pass_issue, payment_record
+from settlement.services import (
+    DELIVERY_CHECKS,
+    DeliveryInput,
+    amount_due,
+    delivery_confirm,
+    gate_pass_issue,
+    payment_record,
+    statement_issue,
+)
 from workshop.jobs import job_assign, job_clock_on, job_finish, jobs_sync, self_check_items
-from workshop.models import Job
-from workshop.parts import issued_by_line, part_request, requisition_issue, stock_receive
+from workshop.models import Job, OldPart
+from workshop.parts import issued_by_line, old_part_record, part_request, requisition_issue, stock_receive
 
 S = WorkOrder.Status
 PATH = [S.SIGNED, S.IN_REPAIR, S.REPAIR_DONE, S.QC_PASSED, S.READY, S.SETTLED, S.DELIVERED, S.CLOSED]
@@ -150,6 +158,11 @@ def finish_work(order: WorkOrder) -> None:
     first = Job.objects.filter(work_order=order, technician__isnull=False).order_by("id").first()
     if first:
         draw_parts(order, first.technician)
+        kept = set(OldPart.objects.filter(work_order=order).values_list("line_id", flat=True))
+        for line in order.lines.filter(kind="part", approval="approved").select_related("part"):
+            if line.part_id and line.part.counted and line.pk not in kept:  # what came off the car
+                old_part_record(work_order=order, actor=first.technician, line=line,
+                                description=f"旧{line.description}", wish=OldPart.Wish.UNDECIDED)
     for job in Job.objects.filter(work_order=order).exclude(status=Job.Status.DONE).order_by("id"):
         if job.status != Job.Status.RUNNING:
             free_hands(job.technician)
@@ -188,6 +201,20 @@ def wash_and_park(order: WorkOrder, actor: User) -> None:
     car_parked(work_order=order, actor=actor, spot=spot)
 
 
+def deliver(order: WorkOrder, advisor: User) -> None:
+    """The advisor goes through the delivery checklist with the customer."""
+    from inspection.models import DeferredWork
+
+    safety = DeferredWork.objects.filter(vehicle_id=order.vehicle_id, status=DeferredWork.Status.OPEN,
+                                         urgency=DeferredWork.Urgency.SAFETY).exists()
+    wishes = {pk: (OldPart.Wish.TAKE if pk % 3 == 0 else OldPart.Wish.DISPOSE)
+              for pk in OldPart.objects.filter(work_order=order).values_list("pk", flat=True)}
+    delivery_confirm(work_order=order, advisor=advisor, finish=True, data=DeliveryInput(
+        checks={f: True for f in DELIVERY_CHECKS}, wishes=wishes,
+        declined_name=order.customer.name if safety else "",
+        declined_signature=drawn_signature(order.pk) if safety else ""))
+
+
 def drive(order: WorkOrder, target: str) -> WorkOrder:
     """Take an order from draft to `target` as the store's people would."""
     store = order.store
@@ -211,8 +238,13 @@ def drive(order: WorkOrder, target: str) -> WorkOrder:
             wash_and_park(order, qc)
             handover_acknowledge(work_order=order, advisor=advisor)
         elif step == S.SETTLED:
-            payment_record(work_order=order, cashier=cashier, amount=order.total, method="wechat")
+            statement_issue(work_order=order, advisor=advisor)
+            order.refresh_from_db()
+            if order.status == S.READY:
+                payment_record(work_order=order, cashier=cashier, amount=amount_due(work_order=order),
+                               method="wechat")
         elif step == S.DELIVERED:
+            deliver(order, advisor)
             gate_pass_issue(work_order=order, actor=cashier)
         elif step == S.CLOSED:
             followup_tasks_create_due()

@@ -7,4 +7,7 @@ class InspectionConfig(AppConfig):
     verbose_name = _("Quality inspection")
 
     def ready(self) -> None:
-        from . import printing  # noqa: F401  (registers the quality guarantee card)
+        from . import (
+            printing,  # noqa: F401  (registers the quality guarantee card)
+            stilldue,  # noqa: F401  (deferred work and worn parts for the next visit)
+        )

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class SettlementConfig(AppConfig):
     name = "settlement"
     verbose_name = _("Settlement and delivery")
+
+    def ready(self) -> None:
+        from . import printing  # noqa: F401  (registers the statement, the old-parts list and the gate pass)

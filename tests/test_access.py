@@ -8,6 +8,7 @@ from appointments.models import Appointment
 from dealership.models import Role, WorkOrder
 from followup.models import FollowUpTask
 from followup.services import followup_tasks_create_due
+from settlement.models import Adjustment
 from workshop.models import Job, Requisition
 
 from .conftest import login, new_order
@@ -99,6 +100,9 @@ def records(team, order_in, vehicle, catalogue):
         "line": line.pk, "ticket": ticket.pk, "reservation": reservation.pk, "request": booking_request.pk,
         "workshop_day": workshop_day(store=team.store, day=tomorrow, trade="mechanical").pk,
         "draft": draft.pk, "mark": mark.pk, "photo": picture.pk, "question": question.pk, "=damage": "damage",
+        "adjustment": Adjustment.objects.create(store=team.store, work_order=delivered, kind="goodwill",
+                                                amount=-1, reason="x", requested_by=team[Role.SERVICE_ADVISOR]).pk,
+        "payment": delivered.payments.first().pk, "=statement": "statement",
     }
 
 
@@ -130,6 +134,10 @@ ARGS = {
     "inspection:finding": ["order"], "inspection:wash": ["order"], "inspection:park": ["order"],
     "inspection:acknowledge": ["order"], "inspection:guarantee_card": ["order"],
     "settlement:order": ["order"], "settlement:pay": ["order"], "settlement:issue_gate_pass": ["order"],
+    "settlement:adjust": ["order"], "settlement:bill_as_issued": ["order", "line"],
+    "settlement:decide": ["order", "adjustment"], "settlement:issue_statement": ["order"],
+    "settlement:void": ["order", "payment"], "settlement:refund": ["order"], "settlement:deliver": ["order"],
+    "settlement:document": ["order", "=statement"],
     "followup:task": ["task"], "followup:record_call": ["task"],
 }
 

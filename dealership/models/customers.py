@@ -76,6 +76,9 @@ class Vehicle(models.Model):
     year = models.PositiveSmallIntegerField(_("model year"), null=True, blank=True)
     colour = models.CharField(_("colour"), max_length=20, blank=True)
     mileage = models.PositiveIntegerField(_("last mileage (km)"), default=0)
+    # SET-9: written at settlement, read by the service reminder before it is due
+    next_service_on = models.DateField(_("next service due on"), null=True, blank=True)
+    next_service_km = models.PositiveIntegerField(_("next service due at (km)"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

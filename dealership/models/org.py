@@ -61,6 +61,10 @@ class Store(models.Model):
                                       validators=[MinValueValidator(Decimal("0"))])
     vat_rate_percent = models.DecimalField(_("VAT rate (%)"), max_digits=5, decimal_places=2,
                                            default=Decimal("13.00"))
+    service_interval_km = models.PositiveIntegerField(
+        _("maintenance interval (km)"), default=5000,
+        help_text=_("The next service is due after this distance or interval, whichever comes first (SET-9)."))
+    service_interval_months = models.PositiveSmallIntegerField(_("maintenance interval (months)"), default=6)
     followup_due_min_days = models.PositiveSmallIntegerField(
         _("follow-up earliest (days after delivery)"), default=2)
     followup_due_max_days = models.PositiveSmallIntegerField(

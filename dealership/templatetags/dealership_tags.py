@@ -58,3 +58,12 @@ def qty(value) -> str:
         return ""
     text = format(Decimal(value).normalize(), "f")
     return text
+
+
+@register.inclusion_tag("dealership/_still_due.html")
+def still_due_for(vehicle, exclude_order=None) -> dict:
+    """SET-10: what the car still needs from earlier visits (one query per kind)."""
+    from ..stilldue import still_due  # noqa: PLC0415
+
+    items = still_due([vehicle.pk], exclude_order=exclude_order).get(vehicle.pk, []) if vehicle else []
+    return {"items": items}

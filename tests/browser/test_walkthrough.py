@@ -186,20 +186,35 @@ def test_one_car_through_all_six_stages(browser, live_server, morning, shot):
     order.refresh_from_db()
     assert order.status == WorkOrder.Status.READY
 
-    # 6. Cashier takes payment and issues the gate pass.
-    page = log_in(browser, live_server, team[Role.CASHIER])
-    page.locator("[data-testid=cashier-queue] a").click()
-    page.select_option("#id_method", "wechat")
-    page.click("form[action$='/pay/'] button[type=submit]")
-    page.click("form[action$='/gate-pass/'] button")
+    # 6. The advisor issues the statement, the cashier takes payment, the
+    #    advisor goes through the delivery checklist and issues the gate pass.
+    page = log_in(browser, live_server, team[Role.SERVICE_ADVISOR])
+    page.goto(f"{live_server.url}/settlement/orders/{order.pk}/")
+    with page.expect_navigation():
+        page.click("[data-testid=issue-statement]")
+    expect(page.locator("[data-testid=statement-number]")).to_be_visible()
+    cashier = log_in(browser, live_server, team[Role.CASHIER])
+    cashier.locator("[data-testid=cashier-queue] a").click()
+    cashier.select_option("#id_method", "wechat")
+    with cashier.expect_navigation():
+        cashier.click("form[action$='/pay/'] button[type=submit]")
+    expect(cashier.locator("[data-testid=balance]")).to_have_text("¥0.00")
+    page.reload()
+    for box in page.locator("[data-testid=delivery] input[type=checkbox]").all():
+        box.check()
+    with page.expect_navigation():
+        page.click("[data-testid=confirm-delivery]")
+    with page.expect_navigation():
+        page.click("[data-testid=issue-gate-pass]")
     number = page.locator("[data-testid=gate-pass-number]").inner_text().strip()
-    shot(page, "07-cashier-gate-pass")
+    shot(page, "07-delivery-gate-pass")
 
     # 7. Gate guard checks the pass on a phone.
     page = log_in(browser, live_server, team[Role.GATE_GUARD], PHONE)
     page.fill("#id_number", number.split("G")[-1])  # the digits are enough
     page.click("main form button[type=submit]")
     assert "粤A12345" in page.locator("[data-testid=gate-ok]").inner_text()
+    page.fill("#id_plate", "粤A12345")
     shot(page, "08-gate-phone")
     page.click("form[action$='/release/'] button")
     expect(page.locator("[data-testid=gate-released]")).to_contain_text("粤A12345")

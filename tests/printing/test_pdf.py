@@ -84,7 +84,7 @@ def book_tomorrow(team, catalogue):
 
 
 def test_render_samples_renders_every_document(order_in, team, catalogue, tmp_path: Path):
-    order_in(S.QC_PASSED)
+    order_in(S.DELIVERED)  # a passed, settled and delivered order: every paper of the visit
     book_tomorrow(team, catalogue)
     call_command("render_samples", "--out", str(tmp_path))
     files = sorted(p.name for p in tmp_path.glob("*.pdf"))
@@ -95,7 +95,7 @@ def test_render_samples_renders_every_document(order_in, team, catalogue, tmp_pa
 def test_render_samples_says_what_has_no_data(db, tmp_path: Path):
     from django.core.management.base import CommandError
 
-    with pytest.raises(CommandError, match="guarantee_card, welcome_board, work_order"):
+    with pytest.raises(CommandError, match="gate_pass, guarantee_card, old_parts, statement, welcome_board, work_order"):
         call_command("render_samples", "--out", str(tmp_path))
 
 

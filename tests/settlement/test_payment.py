@@ -1,4 +1,4 @@
-"""Stage 5 in the foundation: payment, settlement and the gate pass."""
+"""Stage 5: payment against the issued statement, voids and refunds, and the gate pass."""
 
 from decimal import Decimal
 
@@ -6,21 +6,41 @@ import pytest
 from django.urls import reverse
 
 from dealership.errors import GuardRefused, ProcessError, TransitionNotAllowed
-from dealership.models import WorkOrder
-from settlement.models import GatePass
-from settlement.services import amount_paid, gate_pass_issue, gate_pass_use, payment_record
+from dealership.models import StaffTask, WorkOrder
+from settlement.models import GateAlert, GatePass, Payment
+from settlement.services import (
+    amount_paid,
+    gate_pass_issue,
+    gate_pass_use,
+    payment_record,
+    payment_void,
+    statement_issue,
+)
 
 from ..conftest import login
 
 S = WorkOrder.Status
 
 
-def test_set7_partial_payments_add_up_and_the_order_settles_when_paid_in_full(order_in, cashier):
-    order = order_in(S.READY)
+@pytest.fixture
+def billed(order_in):
+    """An order ready for delivery whose statement the advisor issued."""
+
+    def make():
+        order = order_in(S.READY)
+        statement_issue(work_order=order, advisor=order.advisor)
+        order.refresh_from_db()
+        return order
+
+    return make
+
+
+def test_set7_partial_payments_add_up_and_the_order_settles_when_paid_in_full(billed, cashier):
+    order = billed()
     total = order.total
-    payment_record(work_order=order, cashier=cashier, amount=Decimal("100.10"), method="cash")
+    first = payment_record(work_order=order, cashier=cashier, amount=Decimal("100.10"), method="cash")
     order.refresh_from_db()
-    assert order.status == S.READY
+    assert order.status == S.READY and first.receipt_number
     payment_record(work_order=order, cashier=cashier, amount=total - Decimal("100.10"), method="wechat")
     order.refresh_from_db()
     assert order.status == S.SETTLED
@@ -28,20 +48,44 @@ def test_set7_partial_payments_add_up_and_the_order_settles_when_paid_in_full(or
     assert isinstance(amount_paid(work_order=order), Decimal)
 
 
-def test_set7_more_than_the_balance_is_refused(order_in, cashier):
+def test_set2_no_payment_before_the_statement_is_issued(order_in, cashier):
     order = order_in(S.READY)
+    with pytest.raises(ProcessError) as exc:
+        payment_record(work_order=order, cashier=cashier, amount=order.total, method="cash")
+    assert exc.value.rule == "SET-2"
+    assert not Payment.objects.exists()
+
+
+def test_set7_more_than_the_balance_is_refused(billed, cashier):
+    order = billed()
     with pytest.raises(ProcessError):
         payment_record(work_order=order, cashier=cashier, amount=order.total + Decimal("0.01"), method="cash")
 
 
-def test_set7_only_a_cashier_takes_money(order_in, advisor):
-    order = order_in(S.READY)
+def test_set7_only_a_cashier_takes_money(billed, advisor):
+    order = billed()
     with pytest.raises(ProcessError):
         payment_record(work_order=order, cashier=advisor, amount=order.total, method="cash")
 
 
-def test_set14_no_gate_pass_before_payment(order_in, cashier):
-    order = order_in(S.READY)
+def test_set7_a_void_is_a_new_negative_row_and_the_original_stays(billed, cashier):
+    order = billed()
+    wrong = payment_record(work_order=order, cashier=cashier, amount=Decimal("50.00"), method="card")
+    void = payment_void(payment=wrong, cashier=cashier, reason="刷卡重复")
+    wrong.refresh_from_db()
+    assert wrong.amount == Decimal("50.00") and wrong.kind == Payment.Kind.PAYMENT  # never edited
+    assert void.amount == Decimal("-50.00") and void.reverses == wrong and void.reason == "刷卡重复"
+    assert amount_paid(work_order=order) == Decimal("0.00")
+    with pytest.raises(ProcessError):
+        payment_void(payment=wrong, cashier=cashier, reason="again")
+    with pytest.raises(ProcessError):
+        payment_void(payment=Payment.objects.create(
+            store=order.store, work_order=order, amount=Decimal("1"), method="cash", received_by=cashier),
+            cashier=cashier, reason=" ")
+
+
+def test_set14_no_gate_pass_before_payment(billed, cashier):
+    order = billed()
     with pytest.raises(TransitionNotAllowed):
         gate_pass_issue(work_order=order, actor=cashier)
     assert not GatePass.objects.exists()
@@ -52,7 +96,8 @@ def test_set14_the_money_is_checked_again_when_the_pass_is_issued(order_in, cash
     order.payments.update(amount=Decimal("1.00"))  # a payment that somehow shrank
     with pytest.raises(GuardRefused) as exc:
         gate_pass_issue(work_order=order, actor=cashier)
-    assert exc.value.rule == "SET-14"
+    assert "SET-14" in exc.value.rule
+    assert any("paid in full" in m or "全额" in m for m in exc.value.messages)
 
 
 def test_set14_a_gate_pass_is_used_once_and_only_in_its_store(order_in, team, other_team):
@@ -61,19 +106,35 @@ def test_set14_a_gate_pass_is_used_once_and_only_in_its_store(order_in, team, ot
     guard = team["gate_guard"]
     with pytest.raises(ProcessError):
         gate_pass_use(store_id=other_team.store.pk, number=gate_pass.number, guard=other_team["gate_guard"])
-    used = gate_pass_use(store_id=team.store.pk, number=gate_pass.number.lower(), guard=guard)
+    used = gate_pass_use(store_id=team.store.pk, number=gate_pass.number.lower(), guard=guard,
+                         plate=order.vehicle.plate)
     assert used.used_at and used.used_by == guard
     with pytest.raises(ProcessError) as exc:
         gate_pass_use(store_id=team.store.pk, number=gate_pass.number, guard=guard)
     assert exc.value.rule == "SET-14"
+    assert GateAlert.objects.filter(gate_pass=gate_pass, reason=GateAlert.Reason.USED).count() == 1
+
+
+def test_set14_a_pass_shown_for_another_car_is_refused_and_flagged(order_in, team):
+    order = order_in(S.DELIVERED)
+    gate_pass = GatePass.objects.get(work_order=order)
+    with pytest.raises(ProcessError) as exc:
+        gate_pass_use(store_id=team.store.pk, number=gate_pass.number, guard=team["gate_guard"], plate="粤B12345")
+    assert exc.value.rule == "SET-14"
+    gate_pass.refresh_from_db()
+    assert gate_pass.used_at is None
+    alert = GateAlert.objects.get(reason=GateAlert.Reason.OTHER_CAR)
+    assert alert.typed_plate == "粤B12345" and alert.gate_pass == gate_pass
+    task = StaffTask.objects.get(key=f"gate-alert-{alert.pk}")
+    assert task.role == "aftersales_manager" and task.store_id == team.store.pk
 
 
 @pytest.mark.parametrize("amount, message", [("-5", "greater"), ("abc", "number"), ("99999", "balance"),
                                              ("", "required"), ("1.234", "decimal")])
-def test_the_payment_form_refuses_bad_amounts_with_a_message(order_in, cashier, amount, message):
-    order = order_in(S.READY)
+def test_the_payment_form_refuses_bad_amounts_with_a_message(billed, cashier, amount, message):
+    order = billed()
     response = login(cashier, language="en").post(reverse("settlement:pay", args=[order.pk]),
-                                   {"amount": amount, "method": "cash"})
+                                                  {"amount": amount, "method": "cash"})
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not order.payments.exists()
@@ -83,6 +144,7 @@ def test_the_gate_page_refuses_an_unknown_pass(team):
     response = login(team["gate_guard"]).post(reverse("settlement:gate_check"), {"number": "NOPE-1"})
     assert response.status_code == 400
     assert "SET-14" in response.content.decode()
+    assert GateAlert.objects.filter(reason=GateAlert.Reason.UNKNOWN, typed_number="NOPE-1").exists()
 
 
 def test_set14_checking_a_pass_uses_nothing_letting_the_car_out_uses_it(order_in, team):
@@ -94,9 +156,13 @@ def test_set14_checking_a_pass_uses_nothing_letting_the_car_out_uses_it(order_in
     assert response.status_code == 200 and order.vehicle.plate in response.content.decode()
     gate_pass.refresh_from_db()
     assert gate_pass.used_at is None
-    assert client.post(reverse("settlement:gate_release"), {"number": gate_pass.number}).status_code == 200
+    no_plate = client.post(reverse("settlement:gate_release"), {"number": gate_pass.number})
+    assert no_plate.status_code == 400  # the guard must type the plate seen on the car
+    assert client.post(reverse("settlement:gate_release"),
+                       {"number": gate_pass.number, "plate": order.vehicle.plate.lower()}).status_code == 200
     gate_pass.refresh_from_db()
     assert gate_pass.used_at is not None
     again = client.post(reverse("settlement:gate_check"), {"number": gate_pass.number})
     assert again.status_code == 400 and "SET-14" in again.content.decode()
-    assert client.post(reverse("settlement:gate_release"), {"number": gate_pass.number}).status_code == 400
+    assert client.post(reverse("settlement:gate_release"),
+                       {"number": gate_pass.number, "plate": order.vehicle.plate}).status_code == 400
