@@ -28,7 +28,7 @@ from workshop.models import OldPart
 
 from .models import Adjustment, Delivery, GateAlert, GatePass, Payment, Statement
 from .nextservice import next_service_compute
-from .statement import qty, statement_build
+from .statement import StatementData, qty, statement_build
 
 S = WorkOrder.Status
 CASHIERS = (Role.CASHIER,)
@@ -333,7 +333,8 @@ def delivery_for(order: WorkOrder) -> Delivery:
     return delivery
 
 
-def delivery_missing(order: WorkOrder, delivery: Delivery, advisor: User | None = None) -> list[Refusal]:
+def delivery_missing(order: WorkOrder, delivery: Delivery, advisor: User | None = None,
+                     data: StatementData | None = None) -> list[Refusal]:
     """What still stands between the car and the customer."""
     labels = {f: Delivery._meta.get_field(f).verbose_name for f in DELIVERY_CHECKS}
     rules = {"work_explained": "SET-6", "invoice_explained": "SET-6", "old_parts_shown": "SET-8",
@@ -344,7 +345,7 @@ def delivery_missing(order: WorkOrder, delivery: Delivery, advisor: User | None 
     if undecided:
         out.append(Refusal("SET-8", _("Ask the customer what to do with the old parts (%(n)s undecided).")
                            % {"n": undecided}))
-    if statement_build(order).safety_declined and not delivery.declined_signature:
+    if (data or statement_build(order)).safety_declined and not delivery.declined_signature:
         out.append(Refusal("SET-11", _("The customer declines safety-critical work: they sign the declined-work "
                                        "form first.")))
     who = advisor or delivery.delivered_by

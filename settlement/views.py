@@ -62,7 +62,7 @@ def _order_page(request: HttpRequest, order: WorkOrder, *, status: int = 200, er
     cashier = user.has_role(Role.CASHIER)
     gate_pass = GatePass.objects.filter(work_order=order).first()
     missing = [str(r) for r in services.delivery_missing(order, delivery or Delivery(work_order=order),
-                                                         user if advisor else None)]
+                                                         user if advisor else None, data)]
     return render(request, "settlement/order.html", {
         "order": order, "data": data, "statement": statement, "paid": paid, "due": due, "balance": balance,
         "payments": payments, "reversed_ids": reversed_ids, "delivery": delivery, "gate_pass": gate_pass,

@@ -46,3 +46,31 @@ def test_list_pages_keep_a_fixed_number_of_queries(team, catalogue, name, role):
     large = count(client, reverse(name))
     assert large == small, (small, large)
     assert large <= 15
+
+
+def test_the_settlement_page_keeps_a_fixed_number_of_queries(team, vehicle, catalogue):
+    """However many items, payments and old parts an order has."""
+    from decimal import Decimal
+
+    from dealership.models import WorkOrder, WorkOrderLine
+    from dealership.services import work_order_add_line
+    from settlement.services import payment_record, statement_issue
+
+    def settled_page(extra_lines: int) -> int:
+        order = new_order(team, VehicleFactory(store=team.store), catalogue)
+        for _ in range(extra_lines):
+            work_order_add_line(work_order=order, actor=order.advisor, part=catalogue["part"],
+                                source=WorkOrderLine.Source.RECEPTION)
+            work_order_add_line(work_order=order, actor=order.advisor, labour_operation=catalogue["labour"],
+                                source=WorkOrderLine.Source.RECEPTION)
+        catalogue["part"].on_hand = Decimal("100")
+        catalogue["part"].save()
+        order = drive(order, WorkOrder.Status.READY)
+        statement_issue(work_order=order, advisor=order.advisor)
+        for _ in range(extra_lines):
+            payment_record(work_order=order, cashier=team[Role.CASHIER], amount=Decimal("1.00"), method="cash")
+        return count(login(team[Role.CASHIER]), reverse("settlement:order", args=[order.pk]))
+
+    small, large = settled_page(1), settled_page(6)
+    assert large == small, (small, large)
+    assert large <= 30, large
