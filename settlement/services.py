@@ -160,6 +160,9 @@ def statement_issue(*, work_order: WorkOrder, advisor: User) -> Statement:
             raise ProcessError(_("Work order %(number)s is %(status)s: the statement is issued when the car is "
                                  "ready for delivery.") % {"number": order.number,
                                                             "status": order.get_status_display()}, rule="QC-9")
+        issued = current_statement(order)
+        if issued is not None:
+            raise ProcessError(_("Statement %(number)s is already issued.") % {"number": issued.number})
         data = statement_build(order)
         refusals = [Refusal("SET-1", d.message) for d in data.differences]
         refusals += [Refusal("SET-2", _("The adjustment “%(reason)s” (¥%(amount)s) waits for the manager.")

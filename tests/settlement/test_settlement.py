@@ -376,3 +376,11 @@ def test_a_bad_adjustment_form_shows_a_message_and_saves_nothing(order_in):
                                                         {"kind": "discount", "amount": "abc", "reason": ""})
     assert response.status_code == 400 and "Enter a number" in response.content.decode()
     assert not Adjustment.objects.exists()
+
+
+def test_a_statement_is_issued_once_until_an_approved_change_supersedes_it(order_in):
+    order = order_in(S.READY)
+    first = statement_issue(work_order=order, advisor=order.advisor)
+    with pytest.raises(ProcessError):
+        statement_issue(work_order=order, advisor=order.advisor)  # a second click, or a colleague at once
+    assert Statement.objects.filter(work_order=order).count() == 1 and current_statement(order) == first
