@@ -65,4 +65,5 @@ def record_call(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*MANAGERS)
 def overview(request: HttpRequest) -> HttpResponse:
-    return render(request, "followup/overview.html", overview_figures(user=request.user))
+    return render(request, "followup/overview.html", {**overview_figures(user=request.user),
+                                                      "tasks": open_tasks_for(user=request.user)})

@@ -30,9 +30,11 @@ class VoidForm(forms.Form):
 class AdjustmentForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=[c for c in Adjustment.Kind.choices
                                                        if c[0] != Adjustment.Kind.QUANTITY])
-    amount = forms.DecimalField(label=_("Amount (yuan, minus for less)"), max_value=Decimal("999999"),
+    amount = forms.DecimalField(label=_("Amount (yuan)"), max_value=Decimal("999999"),
                                 min_value=Decimal("-999999"), decimal_places=2,
-                                widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}))
+                                widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
+                                help_text=_("A discount or goodwill takes this much off the bill; a correction "
+                                            "adds it, or takes it off when it is negative."))
     reason = forms.CharField(label=_("Reason (printed on the statement)"), max_length=200)
 
 

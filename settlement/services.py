@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from dealership.errors import GuardRefused, ProcessError, Refusal
 from dealership.messages import N_
-from dealership.models import Role, User, Vehicle, WorkOrder, WorkOrderEvent, WorkOrderLine
+from dealership.models import Role, StaffTask, User, Vehicle, WorkOrder, WorkOrderEvent, WorkOrderLine
 from dealership.services import (
     money,
     staff_task_create,
@@ -55,6 +55,8 @@ def adjustment_request(*, work_order: WorkOrder, actor: User, kind: str, amount:
     if kind not in Adjustment.Kind.values:
         raise ProcessError(_("Choose what kind of adjustment this is."))
     amount = money(Decimal(amount))
+    if kind in (Adjustment.Kind.DISCOUNT, Adjustment.Kind.GOODWILL):
+        amount = -abs(amount)  # what is typed is the reduction, whatever its sign
     if amount == 0 and kind != Adjustment.Kind.QUANTITY:
         raise ProcessError(_("Enter the amount of the adjustment (minus for less)."))
     if not reason.strip():
@@ -125,8 +127,9 @@ def adjustment_decide(*, adjustment: Adjustment, manager: User, approve: bool, n
             _statement_supersede(order)
         staff_task_create(store=order.store_id, assignee=locked.requested_by, work_order=order,
                           key=f"adj-decided-{locked.pk}", link=f"/settlement/orders/{order.pk}/",
-                          message=N_("The manager decided the adjustment for %(plate)s: %(status)s"),
-                          params={"plate": order.vehicle.plate, "status": locked.get_status_display()})
+                          message=N_("The manager approved the adjustment for %(plate)s: issue the statement")
+                          if approve else N_("The manager rejected the adjustment for %(plate)s"),
+                          params={"plate": order.vehicle.plate})
     return locked
 
 
@@ -186,6 +189,8 @@ def statement_issue(*, work_order: WorkOrder, advisor: User) -> Statement:
                         message=N_("Statement %(number)s issued: ¥%(total)s; next service %(date)s or %(km)s km"),
                         params={"number": statement.number, "total": statement.total,
                                 "date": plan.on.isoformat(), "km": plan.km})
+        staff_tasks_close(work_order=order, actor=advisor, keys=[
+            f"adj-decided-{pk}" for pk in Adjustment.objects.filter(work_order=order).values_list("pk", flat=True)])
         staff_task_create(store=order.store_id, role=Role.CASHIER, work_order=order, key=f"settle-{order.pk}",
                           link=f"/settlement/orders/{order.pk}/",
                           message=N_("Take payment for %(plate)s"), params={"plate": order.vehicle.plate})
@@ -432,9 +437,13 @@ def gate_pass_issue(*, work_order: WorkOrder, actor: User) -> GatePass:
             store_id=order.store_id, work_order=order, issued_by=actor,
             number=f"{order.store.code}-G{timezone.localdate():%y}{seq:06d}"))
 
+    def create_and_close(order: WorkOrder) -> None:
+        create(order)
+        staff_tasks_close(work_order=order, keys=[f"ready-call-{order.pk}", f"settle-{order.pk}"], actor=actor)
+
     work_order_transition(work_order=work_order, to=S.DELIVERED, actor=actor,
                           guards=[_paid_in_full, _delivery_done],
-                          after=create, message=N_("Gate pass issued; car delivered."))
+                          after=create_and_close, message=N_("Gate pass issued; car delivered."))
     return passes[0]
 
 
@@ -452,6 +461,15 @@ def _flag(store_id: int, guard: User, reason: str, typed: str, plate: str = "",
 
 def _normalise_plate(plate: str) -> str:
     return "".join(plate.split()).upper().replace("·", "")
+
+
+def plate_matches(typed: str, plate: str) -> bool:
+    """The plate as the guard types it: the province character (粤, 京 …)
+    may be left out, since a phone keyboard makes it slow to type."""
+    typed, plate = _normalise_plate(typed), _normalise_plate(plate)
+    if not typed:
+        return False
+    return typed == plate or (typed.isascii() and not plate[:1].isascii() and typed == plate[1:])
 
 
 def gate_pass_find(*, store_id: int, number: str, guard: User | None = None, plate: str = "") -> GatePass:
@@ -475,13 +493,19 @@ def gate_pass_find(*, store_id: int, number: str, guard: User | None = None, pla
         raise ProcessError(_("Gate pass %(number)s was already used at %(at)s: do not let the car out.")
                            % {"number": found.number,
                               "at": timezone.localtime(found.used_at).strftime("%Y-%m-%d %H:%M")}, rule="SET-14")
-    if plate and _normalise_plate(plate) != _normalise_plate(found.work_order.vehicle.plate):
+    if plate and not plate_matches(plate, found.work_order.vehicle.plate):
         if guard is not None:
             _flag(store_id, guard, GateAlert.Reason.OTHER_CAR, typed, plate, found)
         raise ProcessError(_("Gate pass %(number)s is for %(plate)s, not for %(typed)s: do not let the car out.")
                            % {"number": found.number, "plate": found.work_order.vehicle.plate,
                               "typed": _normalise_plate(plate)}, rule="SET-14")
     return found
+
+
+def gate_alerts_seen(*, manager: User) -> int:
+    """The manager has read the refused passes: their tasks are done."""
+    return StaffTask.objects.filter(store_id=manager.store_id, key__startswith="gate-alert-",
+                                    done_at__isnull=True).update(done_at=timezone.now(), done_by=manager)
 
 
 def gate_pass_use(*, store_id: int, number: str, guard: User, plate: str = "") -> GatePass:

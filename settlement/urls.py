@@ -20,4 +20,5 @@ urlpatterns = [
     path("gate/check/", views.gate_check, name="gate_check"),
     path("gate/release/", views.gate_release, name="gate_release"),
     path("gate/alerts/", views.gate_alerts, name="gate_alerts"),
+    path("gate/alerts/seen/", views.gate_alerts_seen, name="gate_alerts_seen"),
 ]

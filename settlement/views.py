@@ -61,19 +61,20 @@ def _order_page(request: HttpRequest, order: WorkOrder, *, status: int = 200, er
     advisor = user.has_role(*ADVISORS, *MANAGERS)
     cashier = user.has_role(Role.CASHIER)
     gate_pass = GatePass.objects.filter(work_order=order).first()
+    superseded = None if statement else Statement.objects.filter(work_order=order, superseded=True).last()
     missing = [str(r) for r in services.delivery_missing(order, delivery or Delivery(work_order=order),
                                                          user if advisor else None, data)]
     return render(request, "settlement/order.html", {
         "order": order, "data": data, "statement": statement, "paid": paid, "due": due, "balance": balance,
         "payments": payments, "reversed_ids": reversed_ids, "delivery": delivery, "gate_pass": gate_pass,
-        "errors": errors or [], "missing": missing,
+        "errors": errors or [], "missing": missing, "superseded": superseded,
         "checks": [(f, Delivery._meta.get_field(f).verbose_name, bool(delivery and getattr(delivery, f)))
                    for f in services.DELIVERY_CHECKS],
         "other_advisor": advisor and user.pk != order.advisor_id,
         "is_manager": user.has_role(*MANAGERS), "is_advisor": advisor, "is_cashier": cashier,
         "can_adjust": advisor and order.status == S.READY,
         "can_issue": advisor and order.status == S.READY and data.ready,
-        "can_pay": cashier and order.status == S.READY and statement is not None,
+        "can_pay": cashier and order.status == S.READY and balance is not None and balance > 0,
         "can_void": cashier and order.status == S.READY,
         "can_refund": cashier and due is not None and paid > due,
         "can_deliver": advisor and order.status in services.DELIVERING and not (delivery and delivery.done_at),
@@ -153,8 +154,15 @@ def issue_statement(request: HttpRequest, pk: int) -> HttpResponse:
         statement = services.statement_issue(work_order=order, advisor=request.user)
     except ProcessError as exc:
         return _refused(request, order, exc)
-    messages.success(request, _("Statement %(number)s issued: the customer can pay ¥%(total)s at the cashier.")
-                     % {"number": statement.number, "total": statement.total})
+    paid = services.amount_paid(work_order=order)
+    if paid == 0:
+        text = _("Statement %(number)s issued: the customer can pay ¥%(total)s at the cashier.")
+    elif paid < statement.total:
+        text = _("Statement %(number)s issued: ¥%(total)s, of which ¥%(paid)s is paid; ¥%(left)s is left to pay.")
+    else:
+        text = _("Statement %(number)s issued: ¥%(total)s; ¥%(paid)s was paid, so the cashier refunds ¥%(over)s.")
+    messages.success(request, text % {"number": statement.number, "total": statement.total, "paid": paid,
+                                      "left": statement.total - paid, "over": paid - statement.total})
     return redirect("settlement:order", pk=pk)
 
 
@@ -309,12 +317,27 @@ def gate_release(request: HttpRequest) -> HttpResponse:
         used = services.gate_pass_use(store_id=request.user.store_id, number=form.cleaned_data["number"],
                                       guard=request.user, plate=form.cleaned_data["plate"])
     except ProcessError as exc:
-        return render(request, "settlement/gate.html", {"form": GateCheckForm(), "refused": str(exc)}, status=400)
+        # a wrong plate: the pass stays on screen so the guard can look again (the refusal is flagged)
+        try:
+            found = services.gate_pass_find(store_id=request.user.store_id, number=form.cleaned_data["number"])
+        except ProcessError:
+            found = None
+        return render(request, "settlement/gate.html", {
+            "form": GateCheckForm(), "refused": str(exc), "found": found,
+            "release_form": GateReleaseForm(initial={"number": found.number}) if found else None}, status=400)
     return render(request, "settlement/gate.html", {"form": GateCheckForm(), "released": used})
+
+
+@require_POST
+@role_required(*MANAGERS, store_required=True)
+def gate_alerts_seen(request: HttpRequest) -> HttpResponse:
+    services.gate_alerts_seen(manager=request.user)
+    return redirect("settlement:gate_alerts")
 
 
 @role_required(*MANAGERS, Role.GATE_GUARD)
 def gate_alerts(request: HttpRequest) -> HttpResponse:
     alerts = scoped(GateAlert.objects.all(), request.user).select_related(
         "guard", "gate_pass__work_order__vehicle")[:100]
-    return render(request, "settlement/gate_alerts.html", {"alerts": alerts})
+    return render(request, "settlement/gate_alerts.html", {
+        "alerts": alerts, "can_mark_seen": request.user.has_role(*MANAGERS) and request.user.store_id is not None})

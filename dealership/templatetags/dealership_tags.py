@@ -32,7 +32,8 @@ def plate(value: str) -> str:
 def yuan(value) -> str:
     if value is None or value == "":
         return ""
-    return f"¥{Decimal(value):,.2f}"
+    amount = Decimal(value)
+    return f"{'-' if amount < 0 else ''}¥{abs(amount):,.2f}"  # -¥50.00, as a receipt prints it
 
 
 @register.simple_tag

@@ -135,14 +135,12 @@ def test_settle_pay_twice_deliver_print_and_leave_through_the_gate(browser, live
     guard.goto(f"{live_server.url}/settlement/gate/?n={number}")  # what the QR code opens
     expect(guard.locator("#id_number")).to_have_value(number)
     guard.click("main form button[type=submit]")
-    expect(guard.locator("[data-testid=gate-ok]")).to_contain_text("粤A88888")
+    expect(guard.locator("[data-testid=gate-ok]")).not_to_contain_text("A88888")  # the guard reads it off the car
     guard.fill("#id_plate", "粤A88889")
     guard.click("[data-testid=release]")
     expect(guard.locator("[data-testid=gate-refused]")).to_contain_text("粤A88888")
     assert GateAlert.objects.filter(reason=GateAlert.Reason.OTHER_CAR).count() == 1
-    guard.fill("#id_number", number.split("G")[-1])
-    guard.click("main form button[type=submit]")
-    guard.fill("#id_plate", "粤A88888")
+    guard.fill("#id_plate", "A88888")  # looked again; the pass stays on screen, 粤 may be left out
     guard.click("[data-testid=release]")
     expect(guard.locator("[data-testid=gate-released]")).to_contain_text("粤A88888")
     shot(guard, "s5-gate-phone")

@@ -213,8 +213,8 @@ def test_one_car_through_all_six_stages(browser, live_server, morning, shot):
     page = log_in(browser, live_server, team[Role.GATE_GUARD], PHONE)
     page.fill("#id_number", number.split("G")[-1])  # the digits are enough
     page.click("main form button[type=submit]")
-    assert "粤A12345" in page.locator("[data-testid=gate-ok]").inner_text()
-    page.fill("#id_plate", "粤A12345")
+    assert "迈腾" in page.locator("[data-testid=gate-ok]").inner_text()  # the car to look for; the guard types its plate
+    page.fill("#id_plate", "a12345")  # the province character may be left out
     shot(page, "08-gate-phone")
     page.click("form[action$='/release/'] button")
     expect(page.locator("[data-testid=gate-released]")).to_contain_text("粤A12345")

@@ -153,7 +153,7 @@ def test_set14_checking_a_pass_uses_nothing_letting_the_car_out_uses_it(order_in
     client = login(team["gate_guard"])
     digits = gate_pass.number.split("G")[-1]
     response = client.post(reverse("settlement:gate_check"), {"number": digits})
-    assert response.status_code == 200 and order.vehicle.plate in response.content.decode()
+    assert response.status_code == 200 and order.vehicle.model in response.content.decode()
     gate_pass.refresh_from_db()
     assert gate_pass.used_at is None
     no_plate = client.post(reverse("settlement:gate_release"), {"number": gate_pass.number})
@@ -166,3 +166,19 @@ def test_set14_checking_a_pass_uses_nothing_letting_the_car_out_uses_it(order_in
     assert again.status_code == 400 and "SET-14" in again.content.decode()
     assert client.post(reverse("settlement:gate_release"),
                        {"number": gate_pass.number, "plate": order.vehicle.plate}).status_code == 400
+
+
+def test_set14_the_guard_may_leave_out_the_province_character(order_in, team):
+    from settlement.services import gate_alerts_seen, plate_matches
+
+    assert plate_matches("a 12345", "粤A12345") and plate_matches("粤a12345", "粤A12345")
+    assert not plate_matches("A12346", "粤A12345") and not plate_matches("", "粤A12345")
+    assert not plate_matches("京A12345", "粤A12345")
+    order = order_in(S.DELIVERED)
+    gate_pass = GatePass.objects.get(work_order=order)
+    with pytest.raises(ProcessError):
+        gate_pass_use(store_id=team.store.pk, number=gate_pass.number, guard=team["gate_guard"], plate="XX")
+    assert StaffTask.objects.filter(key__startswith="gate-alert-", done_at__isnull=True).count() == 1
+    assert gate_alerts_seen(manager=team["aftersales_manager"]) == 1
+    plate = order.vehicle.plate[1:]
+    assert gate_pass_use(store_id=team.store.pk, number=gate_pass.number, guard=team["gate_guard"], plate=plate).used_at

@@ -384,3 +384,27 @@ def test_a_statement_is_issued_once_until_an_approved_change_supersedes_it(order
     with pytest.raises(ProcessError):
         statement_issue(work_order=order, advisor=order.advisor)  # a second click, or a colleague at once
     assert Statement.objects.filter(work_order=order).count() == 1 and current_statement(order) == first
+
+
+def test_set2_a_discount_typed_as_a_positive_amount_still_reduces_the_bill(order_in, team):
+    order = order_in(S.READY)
+    adj = adjustment_request(work_order=order, actor=team[Role.AFTERSALES_MANAGER], kind="discount",
+                             amount=Decimal("50"), reason="会员折扣")
+    assert adj.amount == Decimal("-50.00")
+    assert statement_build(order).total == order.total - Decimal("50.00")
+
+
+def test_the_advisors_call_and_adjustment_tasks_close_when_the_car_is_delivered(order_in, team):
+    from dealership.models import StaffTask
+
+    order = order_in(S.READY)
+    adj = adjustment_request(work_order=order, actor=order.advisor, kind="goodwill", amount=Decimal("-20"),
+                             reason="洗车等待")
+    adjustment_decide(adjustment=adj, manager=team[Role.AFTERSALES_MANAGER], approve=True)
+    StaffTask.objects.create(store=team.store, key=f"ready-call-{order.pk}", message="x", assignee=order.advisor,
+                             work_order=order)
+    settle(order, team)
+    delivery_confirm(work_order=order, advisor=order.advisor, finish=True,
+                     data=DeliveryInput(checks=ALL_TICKED, wishes=decided(order)))
+    gate_pass_issue(work_order=order, actor=team[Role.CASHIER])
+    assert not StaffTask.objects.filter(work_order=order, done_at__isnull=True).exists()
