@@ -2,10 +2,11 @@
 adjustments, payments, delivery checklist, gate pass), the documents and the gate."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import DecimalField, Sum, Value
 from django.db.models.functions import Coalesce
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,7 +18,7 @@ from dealership.printing import pdf_response
 from dealership.selectors import open_tasks_for, work_order_detail, work_orders_in_status
 from workshop.models import OldPart
 
-from . import printing, services
+from . import links, printing, services
 from .forms import (
     AdjustmentForm,
     BillAsIssuedForm,
@@ -269,6 +270,54 @@ def document(request: HttpRequest, pk: int, name: str) -> HttpResponse:
         messages.error(request, str(exc))
         return redirect("settlement:order", pk=pk)
     return pdf_response(pdf, f"{name}_{order.number}.pdf")
+
+
+@require_POST
+@role_required(*ADVISORS, *MANAGERS, Role.CASHIER, store_required=True)
+def send_documents(request: HttpRequest, pk: int) -> HttpResponse:
+    order = work_order_detail(user=request.user, pk=pk)
+    try:
+        record = links.send_documents(order=order, actor=request.user)
+    except ProcessError as exc:
+        return _refused(request, order, exc)
+    if record is None:
+        messages.warning(request, _("The customer has not agreed to messages: hand over the printed copies."))
+    elif record.status == record.Status.SENT:
+        messages.success(request, _("The documents were sent to the customer."))
+    else:
+        messages.error(request, _("Sending failed: %(result)s") % {"result": record.result})
+    return redirect("settlement:order", pk=pk)
+
+
+CUSTOMER_DOCUMENTS = {"statement": printing.statement_pdf, "old-parts": printing.old_parts_pdf,
+                      "declined": printing.declined_work_pdf}
+
+
+@login_not_required
+def customer_documents(request: HttpRequest, token: str, name: str = "") -> HttpResponse:
+    """SET-13: the customer's papers through the signed link, without logging in."""
+    order = links.order_from_documents_token(token)
+    if not name:
+        response = render(request, "settlement/customer_documents.html", {
+            "order": order, "token": token, "declined": bool(statement_build(order).deferred
+                                                                 or order.lines.filter(approval="declined").exists()),
+            "guarantee": order.inspections.filter(passed=True).exists()})
+    else:
+        if name == "guarantee-card":
+            from inspection.printing import guarantee_card_pdf  # noqa: PLC0415
+
+            render_fn = guarantee_card_pdf
+        elif name in CUSTOMER_DOCUMENTS:
+            render_fn = CUSTOMER_DOCUMENTS[name]
+        else:
+            raise Http404
+        try:
+            response = pdf_response(render_fn(order=order), f"{name}_{order.number}.pdf")
+        except ProcessError:
+            raise Http404 from None
+    response["Referrer-Policy"] = "same-origin"
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 # --- the gate (phone-sized) ------------------------------------------------------------

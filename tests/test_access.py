@@ -16,6 +16,7 @@ from .factories import VehicleFactory
 
 S = WorkOrder.Status
 PUBLIC = {"login", "logout", "set_language", "healthz", "appointments:answer", "reception:customer_copy",
+          "settlement:customer_documents", "settlement:customer_document",
           "workshop:approve", "workshop:approve_photo"}
 
 
@@ -137,7 +138,7 @@ ARGS = {
     "settlement:adjust": ["order"], "settlement:bill_as_issued": ["order", "line"],
     "settlement:decide": ["order", "adjustment"], "settlement:issue_statement": ["order"],
     "settlement:void": ["order", "payment"], "settlement:refund": ["order"], "settlement:deliver": ["order"],
-    "settlement:document": ["order", "=statement"],
+    "settlement:document": ["order", "=statement"], "settlement:send_documents": ["order"],
     "followup:task": ["task"], "followup:record_call": ["task"],
 }
 

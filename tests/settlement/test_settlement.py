@@ -408,3 +408,27 @@ def test_the_advisors_call_and_adjustment_tasks_close_when_the_car_is_delivered(
                      data=DeliveryInput(checks=ALL_TICKED, wishes=decided(order)))
     gate_pass_issue(work_order=order, actor=team[Role.CASHIER])
     assert not StaffTask.objects.filter(work_order=order, done_at__isnull=True).exists()
+
+
+def test_set13_the_documents_are_sent_as_a_signed_link_the_customer_opens_without_logging_in(order_in, team):
+    from django.test import Client
+
+    from dealership.models import OutboundMessage
+    from settlement.links import documents_token
+
+    order = order_in(S.DELIVERED)
+    order.customer.consent_to_messages = True
+    order.customer.save()
+    response = login(order.advisor).post(reverse("settlement:send_documents", args=[order.pk]))
+    assert response.status_code == 302
+    message = OutboundMessage.objects.get(work_order=order, key__startswith="docs-")
+    token = documents_token(order)
+    assert token in message.body
+    anonymous = Client()
+    page = anonymous.get(reverse("settlement:customer_documents", args=[token]))
+    assert page.status_code == 200 and order.number in page.content.decode()
+    for name in ("statement", "guarantee-card", "old-parts"):
+        pdf = anonymous.get(reverse("settlement:customer_document", args=[token, name]))
+        assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF"), name
+    assert anonymous.get(reverse("settlement:customer_documents", args=[token[:-2] + "xx"])).status_code == 404
+    assert anonymous.get(reverse("settlement:customer_document", args=[token, "gate-pass"])).status_code == 404
