@@ -4,6 +4,7 @@ the database, not the broker, records what was done (see docs/decisions.md)."""
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dealership.settings")
 
@@ -23,4 +24,10 @@ app.conf.beat_schedule = {
         "task": "followup.tasks.sweep_followup_tasks",
         "schedule": float(os.environ.get("FOLLOWUP_SWEEP_SECONDS", "60")),
     },
+    # FU-7: overdue complaints go to the manager; FU-9: service reminders.
+    "followup-complaints": {"task": "followup.tasks.sweep_complaints", "schedule": 300.0},
+    "followup-reminders": {"task": "followup.tasks.sweep_reminders", "schedule": 3600.0},
+    # FU-8: last month's analysis report, on the first of the month.
+    "followup-monthly-report": {"task": "followup.tasks.monthly_reports",
+                                "schedule": crontab(minute=30, hour=6, day_of_month=1)},
 }

@@ -42,7 +42,7 @@ class CustomerVehicleForm(forms.Form):
                                       choices=Customer.BoardDisplay.choices,
                                       initial=Customer.BoardDisplay.SURNAME)
     consent_to_messages = forms.BooleanField(label=_("Agrees to receive messages"), required=False)
-    preferred_channel = forms.ChoiceField(label=_("Preferred channel"), choices=Channel.choices, initial=Channel.PHONE,
+    preferred_channel = forms.ChoiceField(label=_("Preferred channel"), choices=[c for c in Channel.choices if c[0] != Channel.VISIT], initial=Channel.PHONE,
                                           required=False)
 
     def __init__(self, *args, store: Store, **kwargs) -> None:

@@ -34,9 +34,8 @@ NAV: list[NavItem] = [
     NavItem("dealership:orders", _("Work orders"), tuple(r for r in Role.values if r != Role.GATE_GUARD)),
     NavItem("dealership:parts", _("Parts"), (Role.PARTS_CLERK, *ADVISORS, *WORKSHOP, *MANAGERS)),
     NavItem("reception:expert_queue", _("Expert questions"), (Role.TECHNICAL_EXPERT, Role.FOREMAN)),
-    NavItem("appointments:figures", _("Appointment figures"), MANAGERS),
-    NavItem("reception:figures", _("Reception figures"), MANAGERS),
-    NavItem("followup:overview", _("Overview"), MANAGERS),
+    NavItem("followup:complaints", _("Complaints"), (Role.FOLLOWUP_AGENT, *MANAGERS)),
+    NavItem("followup:overview", _("Dashboard"), MANAGERS),  # the other figures are linked from it
 ]
 
 

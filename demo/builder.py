@@ -251,7 +251,9 @@ def drive(order: WorkOrder, target: str) -> WorkOrder:
             task = FollowUpTask.objects.get(work_order=order)
             agent = staff(store, Role.FOLLOWUP_AGENT) or User.objects.filter(
                 staff_roles__role=Role.FOLLOWUP_AGENT).first()
-            followup_call_record(task=task, agent=agent, reached=True, channel="phone", satisfaction=5,
+            followup_call_record(task=task, agent=agent, reached=True, channel="phone",
+                                 scores={"overall": 5, "booking": 5, "reception": 5, "quality": 5, "on_time": 4,
+                                         "price": 5, "cleanliness": 4, "delivery": 5},
                                  customer_words="服务很好,车修好了,价格和报价一致。", complaint=False)
     if target == S.QC_FAILED:
         inspection_record(work_order=order, inspector=qc, passed=False, data=qc_fail(order))

@@ -1,19 +1,44 @@
+from datetime import timedelta
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dealership.models import Channel
+from dealership.models import Channel, User
+
+from .models import Complaint, CorrectiveAction, Dimension
 
 SATISFACTION = [("", "—"), ("5", _("5 · very satisfied")), ("4", _("4 · satisfied")), ("3", _("3 · neutral")),
                 ("2", _("2 · dissatisfied")), ("1", _("1 · very dissatisfied"))]
+SCORES = [("", "—"), ("5", "5"), ("4", "4"), ("3", "3"), ("2", "2"), ("1", "1")]
 
 
-class CallForm(forms.Form):
+def score_field(label, required=False) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(label=label, choices=SATISFACTION if required else SCORES, required=False,
+                                  coerce=int, empty_value=None, widget=forms.Select(attrs={"class": "form-select"}))
+
+
+class ScoresMixin(forms.Form):
+    """The fixed dimensions (1–5); the overall score is needed, the others when the customer answers them."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for value, label in Dimension.choices:
+            self.fields[f"score_{value}"] = score_field(label, required=value == Dimension.OVERALL)
+
+    @property
+    def score_fields(self):
+        return [self[f"score_{d}"] for d in Dimension.values]
+
+    def scores(self) -> dict:
+        return {d: self.cleaned_data.get(f"score_{d}") for d in Dimension.values}
+
+
+class CallForm(ScoresMixin):
     reached = forms.TypedChoiceField(label=_("Reached the customer?"), widget=forms.RadioSelect,
                                      choices=[("1", _("Yes")), ("0", _("No answer / call back later"))],
                                      coerce=lambda v: v == "1")
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.PHONE)
-    satisfaction = forms.TypedChoiceField(label=_("Overall satisfaction"), choices=SATISFACTION, required=False,
-                                          coerce=int, empty_value=None)
     customer_words = forms.CharField(label=_("What the customer said (in full)"), required=False,
                                      widget=forms.Textarea(attrs={"rows": 4}))
     complaint = forms.TypedChoiceField(label=_("Does the customer have a complaint?"), required=False,
@@ -23,8 +48,8 @@ class CallForm(forms.Form):
     def clean(self) -> dict:
         data = super().clean()
         if data.get("reached"):
-            if data.get("satisfaction") is None:
-                self.add_error("satisfaction", _("Record the customer's satisfaction."))
+            if data.get(f"score_{Dimension.OVERALL}") is None:
+                self.add_error(f"score_{Dimension.OVERALL}", _("Record the customer's satisfaction."))
             if not (data.get("customer_words") or "").strip():
                 self.add_error("customer_words", _("Write down what the customer said, in full, satisfied or not."))
             if data.get("complaint") is None:
@@ -32,3 +57,74 @@ class CallForm(forms.Form):
         if data.get("complaint") is None:
             data["complaint"] = False
         return data
+
+
+class SurveyForm(ScoresMixin):
+    customer_words = forms.CharField(label=_("Anything you want to tell us?"), required=False,
+                                     widget=forms.Textarea(attrs={"rows": 4}))
+    complaint = forms.BooleanField(label=_("I have a complaint and want to be called back"), required=False)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get(f"score_{Dimension.OVERALL}") is None:
+            self.add_error(f"score_{Dimension.OVERALL}", _("Please give an overall score."))
+        if not (data.get("customer_words") or "").strip():
+            overall = data.get(f"score_{Dimension.OVERALL}")
+            if overall is not None and overall <= 3 or data.get("complaint"):
+                self.add_error("customer_words", _("Please tell us what was not right."))
+            else:
+                data["customer_words"] = str(_("(no comment)"))
+        return data
+
+
+class ComplaintAssignForm(forms.Form):
+    stage = forms.ChoiceField(label=_("Stage of the process"), choices=[("", "—"), *Complaint.Stage.choices])
+    category = forms.ChoiceField(label=_("Category"), choices=[("", "—"), *Complaint.Category.choices])
+    department = forms.ChoiceField(label=_("Responsible department"),
+                                   choices=[("", "—"), *Complaint.Department.choices])
+    owner = forms.ModelChoiceField(label=_("Responsible person"), queryset=User.objects.none())
+    due_at = forms.DateTimeField(label=_("Handle by"), required=False,
+                                 widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+                                 help_text=_("Empty: the store's number of days from now."))
+
+    def __init__(self, *args, store_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = User.objects.filter(store_id=store_id, is_active=True).order_by(
+            "display_name", "username")
+
+
+class ComplaintHandleForm(forms.Form):
+    handling = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ComplaintCloseForm(forms.Form):
+    callback_result = forms.CharField(label=_("What the customer said on the call back"),
+                                      widget=forms.Textarea(attrs={"rows": 3}))
+    satisfied = forms.TypedChoiceField(label=_("Is the customer satisfied now?"), widget=forms.RadioSelect,
+                                       choices=[("1", _("Yes")), ("0", _("No"))], coerce=lambda v: v == "1")
+
+
+class ActionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=CorrectiveAction.Kind.choices)
+    title = forms.CharField(label=_("Measure"), max_length=200)
+    trend = forms.CharField(label=_("Trend it answers (if not tied to complaints)"), max_length=200, required=False)
+    complaints = forms.ModelMultipleChoiceField(label=_("Complaints"), queryset=Complaint.objects.none(),
+                                                required=False, widget=forms.CheckboxSelectMultiple)
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.none())
+    due_on = forms.DateField(label=_("Due"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, store_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = User.objects.filter(store_id=store_id, is_active=True).order_by(
+            "display_name", "username")
+        since = timezone.now() - timedelta(days=180)
+        self.fields["complaints"].queryset = Complaint.objects.filter(
+            store_id=store_id, created_at__gte=since).select_related("work_order__vehicle").order_by("-created_at")
+
+
+class ActionDoneForm(forms.Form):
+    evidence = forms.CharField(label=_("Evidence it was done"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReminderBookForm(forms.Form):
+    wish = forms.CharField(label=_("When would suit you? (optional)"), max_length=200, required=False)

@@ -1,20 +1,35 @@
-"""Writes of stage 6: the follow-up sweep and recording a call."""
+"""Writes of stage 6: the follow-up sweep, calls and survey answers,
+complaints and their handling, corrective actions, service reminders."""
 
-from datetime import datetime, timedelta
+from __future__ import annotations
 
-from django.db import transaction
-from django.utils import timezone
+from collections.abc import Mapping
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from appointments.models import BookingRequest
 from dealership.errors import ProcessError
-from dealership.messages import N_
-from dealership.models import Role, User, WorkOrder
-from dealership.services import work_order_transition
+from dealership.links import make_token, public_url, read_token
+from dealership.messages import N_, message_params
+from dealership.models import Channel, Role, StaffTask, User, Vehicle, WorkOrder
+from dealership.notify import customer_message_send
+from dealership.services import staff_task_create, work_order_transition
+from inspection.models import DeferredWork
 from settlement.models import GatePass
 
-from .models import FollowUpCall, FollowUpTask
+from .models import Complaint, ComplaintEvent, CorrectiveAction, Dimension, FollowUpCall, FollowUpTask, ServiceReminder
 
 SWEEP_BATCH = 2000
+RETRY_AFTER = timedelta(hours=4)
+SURVEY_SALT = "followup.survey.v1"
+REMINDER_SALT = "followup.reminder.v1"
+LINK_MAX_AGE = 30 * 24 * 3600
+MANAGER_ROLES = (Role.AFTERSALES_MANAGER, Role.GROUP_MANAGER)
+SCORED = [d for d in Dimension.values if d != Dimension.OVERALL]
 
 
 def followup_tasks_create_due(*, batch: int = SWEEP_BATCH) -> int:
@@ -44,33 +59,360 @@ def followup_tasks_create_due(*, batch: int = SWEEP_BATCH) -> int:
             return created
 
 
-def followup_call_record(*, task: FollowUpTask, agent: User, reached: bool, channel: str,
-                         satisfaction: int | None, customer_words: str, complaint: bool) -> FollowUpCall:
-    """Record a call (FU-2). A reached customer's answer closes the task and the
-    work order; an unreached one counts as an attempt."""
-    if not agent.has_role(Role.FOLLOWUP_AGENT):
-        raise ProcessError(_("Only a follow-up agent can record a call."))
-    if reached and satisfaction is None:
-        raise ProcessError(_("Record the customer's satisfaction."), rule="FU-2")
-    if reached and not customer_words.strip():
+def _check_scores(scores: Mapping[str, int | None]) -> dict[str, int | None]:
+    out: dict[str, int | None] = {}
+    for dimension in Dimension.values:
+        value = scores.get(dimension)
+        if value is not None and value not in (1, 2, 3, 4, 5):
+            raise ProcessError(_("Scores go from 1 to 5."))
+        out[dimension] = value
+    if out[Dimension.OVERALL] is None:
+        raise ProcessError(_("Record the customer's overall satisfaction."), rule="FU-2")
+    return out
+
+
+def _answer(task: FollowUpTask, *, agent: User | None, channel: str, scores: Mapping[str, int | None],
+            customer_words: str, complaint: bool) -> FollowUpCall:
+    """A reached customer's answer: it closes the task and the work order,
+    and a complaint goes to the manager to classify and assign."""
+    scores = _check_scores(scores)
+    if not customer_words.strip():
         raise ProcessError(_("Write down what the customer said, in full, satisfied or not."), rule="FU-2")
-    with transaction.atomic():
-        locked = FollowUpTask.objects.select_for_update().select_related("work_order").get(pk=task.pk)
-        if locked.status == FollowUpTask.Status.DONE:
-            raise ProcessError(_("This follow-up is already done."))
-        call = FollowUpCall.objects.create(
-            store_id=locked.store_id, task=locked, agent=agent, channel=channel, reached=reached,
-            satisfaction=satisfaction if reached else None, customer_words=customer_words.strip(),
-            complaint=complaint)
-        locked.attempts += 1
-        if reached:
-            locked.status = FollowUpTask.Status.DONE
-            locked.done_at = timezone.now()
-            work_order_transition(work_order=locked.work_order, to=WorkOrder.Status.CLOSED, actor=agent,
-                                  message=N_("Follow-up done: satisfaction %(s)s/5."), params={"s": satisfaction})
-        locked.save(update_fields=["attempts", "status", "done_at"])
+    call = FollowUpCall.objects.create(
+        store_id=task.store_id, task=task, agent=agent, channel=channel, reached=True,
+        satisfaction=scores[Dimension.OVERALL], customer_words=customer_words.strip(), complaint=complaint,
+        **{d: scores[d] for d in SCORED})
+    task.attempts += 1 if agent else 0
+    task.status, task.done_at, task.next_try_at = FollowUpTask.Status.DONE, timezone.now(), None
+    task.save(update_fields=["attempts", "status", "done_at", "next_try_at"])
+    work_order_transition(work_order=task.work_order, to=WorkOrder.Status.CLOSED, actor=agent,
+                          message=N_("Follow-up done: satisfaction %(s)s/5."), params={"s": scores[Dimension.OVERALL]})
+    if complaint:
+        complaint_record(work_order=task.work_order, description=customer_words, actor=agent, call=call)
     return call
 
 
-def is_overdue(task: FollowUpTask, now: datetime | None = None) -> bool:
-    return task.status == FollowUpTask.Status.OPEN and task.due_by < (now or timezone.now())
+def followup_call_record(*, task: FollowUpTask, agent: User, reached: bool, channel: str,
+                         scores: Mapping[str, int | None] | None = None, customer_words: str = "",
+                         complaint: bool = False, satisfaction: int | None = None) -> FollowUpCall:
+    """Record a call (FU-2, FU-9). Reached: the scores and the customer's
+    words, in full, satisfied or not. Not reached: an attempt, tried again
+    later; after the store's number of tries the survey link goes by SMS."""
+    if not agent.has_role(Role.FOLLOWUP_AGENT):
+        raise ProcessError(_("Only a follow-up agent can record a call."))
+    if channel not in Channel.values:
+        raise ProcessError(_("Choose the channel."))
+    scores = dict(scores or {})
+    if satisfaction is not None:
+        scores.setdefault(Dimension.OVERALL, satisfaction)
+    send_survey = False
+    with transaction.atomic():
+        locked = FollowUpTask.objects.select_for_update().select_related("work_order", "store").get(pk=task.pk)
+        if locked.status == FollowUpTask.Status.DONE:
+            raise ProcessError(_("This follow-up is already done."))
+        if reached:
+            call = _answer(locked, agent=agent, channel=channel, scores=scores, customer_words=customer_words,
+                           complaint=complaint)
+        else:
+            call = FollowUpCall.objects.create(store_id=locked.store_id, task=locked, agent=agent, channel=channel,
+                                               reached=False, customer_words=customer_words.strip())
+            locked.attempts += 1
+            locked.next_try_at = timezone.now() + RETRY_AFTER
+            send_survey = locked.attempts >= locked.store.followup_max_attempts and locked.survey_sent_at is None
+            locked.save(update_fields=["attempts", "next_try_at"])
+    if send_survey:
+        transaction.on_commit(lambda: survey_send(task_id=locked.pk))
+    task.refresh_from_db()
+    return call
+
+
+# --- the survey link (FU-9) ---------------------------------------------------------------
+
+def survey_token(task: FollowUpTask) -> str:
+    return make_token(salt=SURVEY_SALT, t=task.pk, s=task.store_id)
+
+
+def task_from_survey_token(token: str) -> FollowUpTask:
+    from django.http import Http404
+
+    data = read_token(token, salt=SURVEY_SALT, max_age=LINK_MAX_AGE)
+    try:
+        return FollowUpTask.objects.select_related("work_order__store", "work_order__vehicle",
+                                                   "work_order__customer").get(pk=int(data["t"]), store_id=int(data["s"]))
+    except (KeyError, TypeError, ValueError, FollowUpTask.DoesNotExist):
+        raise Http404 from None
+
+
+def survey_send(*, task_id: int) -> None:
+    """The customer could not be reached by phone: a short survey by SMS,
+    once (the message key), outside any transaction."""
+    task = FollowUpTask.objects.select_related("work_order__customer", "work_order__vehicle", "store").get(pk=task_id)
+    order = task.work_order
+    with translation.override(settings.LANGUAGE_CODE):
+        body = _("%(store)s: dear %(name)s, how was your visit with %(plate)s? Two minutes: %(link)s") % {
+            "store": task.store.name, "name": order.customer.salutation(), "plate": order.vehicle.plate,
+            "link": public_url("followup:survey", survey_token(task))}
+    record = customer_message_send(store=task.store_id, customer=order.customer, key=f"survey-{task.pk}",
+                                   subject=_("How was your visit?"), body=body, work_order=order)
+    if record is not None:
+        FollowUpTask.objects.filter(pk=task.pk, survey_sent_at__isnull=True).update(survey_sent_at=timezone.now())
+
+
+def survey_answer(*, task: FollowUpTask, scores: Mapping[str, int | None], customer_words: str,
+                  complaint: bool) -> FollowUpCall:
+    """The customer answers through the link: the same scores as a call, once."""
+    with transaction.atomic():
+        locked = FollowUpTask.objects.select_for_update().select_related("work_order").get(pk=task.pk)
+        if locked.status == FollowUpTask.Status.DONE:
+            raise ProcessError(_("Thank you: this survey was already answered."))
+        return _answer(locked, agent=None, channel=Channel.SMS, scores=scores, customer_words=customer_words,
+                       complaint=complaint)
+
+
+# --- complaints (FU-7) ------------------------------------------------------------------
+
+def _complaint_event(complaint: Complaint, actor: User | None, message: str, params: dict | None = None,
+                     note: str = "") -> None:
+    ComplaintEvent.objects.create(store_id=complaint.store_id, complaint=complaint, actor=actor, message=message,
+                                  params=message_params(**(params or {})), note=note)
+
+
+def complaint_record(*, work_order: WorkOrder, description: str, actor: User | None,
+                     call: FollowUpCall | None = None) -> Complaint:
+    if not description.strip():
+        raise ProcessError(_("Write down the complaint in the customer's words."), rule="FU-2")
+    complaint = Complaint.objects.create(store_id=work_order.store_id, work_order=work_order, call=call,
+                                         description=description.strip(), recorded_by=actor)
+    _complaint_event(complaint, actor, N_("Complaint recorded."))
+    staff_task_create(store=work_order.store_id, role=Role.AFTERSALES_MANAGER, work_order=work_order,
+                      key=f"complaint-{complaint.pk}", link=f"/followup/complaints/{complaint.pk}/",
+                      message=N_("Classify and assign the complaint about %(plate)s"),
+                      params={"plate": work_order.vehicle.plate})
+    return complaint
+
+
+def _locked_complaint(complaint: Complaint, actor: User) -> Complaint:
+    if not actor.is_group_manager and actor.store_id != complaint.store_id:
+        raise ProcessError(_("That complaint belongs to another store."))
+    return Complaint.objects.select_for_update(of=("self",)).select_related("work_order__vehicle", "store").get(pk=complaint.pk)
+
+
+def complaint_assign(*, complaint: Complaint, manager: User, stage: str, category: str, department: str,
+                     owner: User, due_at: datetime | None = None) -> Complaint:
+    """Classified and handed to the people responsible, with a due date (FU-7)."""
+    if not manager.has_role(*MANAGER_ROLES):
+        raise ProcessError(_("The after-sales manager assigns complaints."), rule="FU-7")
+    if stage not in Complaint.Stage.values or category not in Complaint.Category.values \
+            or department not in Complaint.Department.values:
+        raise ProcessError(_("Classify the complaint: stage, category and department."), rule="FU-7")
+    if owner.store_id != complaint.store_id:
+        raise ProcessError(_("The responsible person must work in the complaint's store."))
+    with transaction.atomic():
+        locked = _locked_complaint(complaint, manager)
+        if locked.status == Complaint.Status.CLOSED:
+            raise ProcessError(_("This complaint is closed."))
+        due = due_at or timezone.now() + timedelta(days=locked.store.complaint_days)
+        locked.stage, locked.category, locked.department, locked.owner, locked.due_at = (
+            stage, category, department, owner, due)
+        locked.status = Complaint.Status.ASSIGNED
+        locked.save()
+        _complaint_event(locked, manager, N_("Assigned to %(owner)s (%(department)s), due %(due)s."),
+                         {"owner": str(owner), "department": locked.get_department_display(),
+                          "due": timezone.localtime(due).strftime("%Y-%m-%d")})
+        staff_task_create(store=locked.store_id, assignee=owner, work_order=locked.work_order,
+                          key=f"complaint-{locked.pk}-owner-{owner.pk}", link=f"/followup/complaints/{locked.pk}/",
+                          message=N_("Handle the complaint about %(plate)s"),
+                          params={"plate": locked.work_order.vehicle.plate})
+        StaffTask.objects.filter(store_id=locked.store_id, key=f"complaint-{locked.pk}",
+                                 done_at__isnull=True).update(done_at=timezone.now(), done_by=manager)
+    return locked
+
+
+def complaint_handle(*, complaint: Complaint, actor: User, handling: str) -> Complaint:
+    """The responsible person writes what was done; the customer is called back next."""
+    if not handling.strip():
+        raise ProcessError(_("Write what was done about the complaint."), rule="FU-7")
+    with transaction.atomic():
+        locked = _locked_complaint(complaint, actor)
+        if locked.status not in (Complaint.Status.ASSIGNED, Complaint.Status.HANDLED):
+            raise ProcessError(_("Assign the complaint first."), rule="FU-7")
+        if actor.pk != locked.owner_id and not actor.has_role(*MANAGER_ROLES):
+            raise ProcessError(_("Only the responsible person or the manager handles this complaint."))
+        locked.handling = handling.strip()
+        locked.status = Complaint.Status.HANDLED
+        locked.save(update_fields=["handling", "status"])
+        _complaint_event(locked, actor, N_("Handled."), note=locked.handling)
+        staff_task_create(store=locked.store_id, role=Role.FOLLOWUP_AGENT, work_order=locked.work_order,
+                          key=f"complaint-{locked.pk}-callback", link=f"/followup/complaints/{locked.pk}/",
+                          message=N_("Call %(plate)s back about their complaint"),
+                          params={"plate": locked.work_order.vehicle.plate})
+    return locked
+
+
+def complaint_close(*, complaint: Complaint, actor: User, callback_result: str, satisfied: bool) -> Complaint:
+    """Closed once the customer was called back and their answer written down."""
+    if not actor.has_role(Role.FOLLOWUP_AGENT, *MANAGER_ROLES):
+        raise ProcessError(_("The follow-up agent or the manager closes a complaint after the call back."))
+    if not callback_result.strip():
+        raise ProcessError(_("Write down what the customer said on the call back."), rule="FU-7")
+    with transaction.atomic():
+        locked = _locked_complaint(complaint, actor)
+        if locked.status != Complaint.Status.HANDLED:
+            raise ProcessError(_("The complaint is closed after it was handled and the customer called back."),
+                               rule="FU-7")
+        locked.callback_result, locked.satisfied_after = callback_result.strip(), satisfied
+        locked.status, locked.closed_at = Complaint.Status.CLOSED, timezone.now()
+        locked.save(update_fields=["callback_result", "satisfied_after", "status", "closed_at"])
+        _complaint_event(locked, actor, N_("Closed after the call back."), note=locked.callback_result)
+        StaffTask.objects.filter(store_id=locked.store_id, key__startswith=f"complaint-{locked.pk}",
+                                 done_at__isnull=True).update(done_at=timezone.now(), done_by=actor)
+    return locked
+
+
+def complaints_escalate_overdue(*, now: datetime | None = None) -> int:
+    """Complaints past their due date, not closed, go to the after-sales
+    manager, once each (the escalation stamp and the task key)."""
+    now = now or timezone.now()
+    escalated = 0
+    for complaint in (Complaint.objects.filter(due_at__lt=now, escalated_at__isnull=True)
+                      .exclude(status=Complaint.Status.CLOSED).select_related("work_order__vehicle")[:SWEEP_BATCH]):
+        if Complaint.objects.filter(pk=complaint.pk, escalated_at__isnull=True).update(escalated_at=now) != 1:
+            continue
+        _complaint_event(complaint, None, N_("Overdue: escalated to the after-sales manager."))
+        staff_task_create(store=complaint.store_id, role=Role.AFTERSALES_MANAGER, work_order=complaint.work_order,
+                          key=f"complaint-{complaint.pk}-escalated", link=f"/followup/complaints/{complaint.pk}/",
+                          message=N_("Overdue complaint about %(plate)s"),
+                          params={"plate": complaint.work_order.vehicle.plate})
+        escalated += 1
+    return escalated
+
+
+# --- corrective and preventive measures (FU-6) --------------------------------------------------
+
+def action_create(*, manager: User, kind: str, title: str, owner: User, due_on: date,
+                  complaints: list[Complaint] = (), trend: str = "") -> CorrectiveAction:
+    if not manager.has_role(*MANAGER_ROLES) or manager.store_id is None:
+        raise ProcessError(_("The after-sales manager sets corrective and preventive measures."), rule="FU-6")
+    if not title.strip():
+        raise ProcessError(_("Say what the measure is."), rule="FU-6")
+    if not complaints and not trend.strip():
+        raise ProcessError(_("Tie the measure to complaints or to a trend in the figures."), rule="FU-6")
+    if any(c.store_id != manager.store_id for c in complaints) or owner.store_id != manager.store_id:
+        raise ProcessError(_("The complaints and the owner must be of your store."))
+    with transaction.atomic():
+        action = CorrectiveAction.objects.create(store_id=manager.store_id, kind=kind, title=title.strip(),
+                                                 trend=trend.strip(), owner=owner, due_on=due_on, created_by=manager)
+        action.complaints.set(complaints)
+        for complaint in complaints:
+            _complaint_event(complaint, manager, N_("Measure set: %(title)s"), {"title": action.title})
+        staff_task_create(store=action.store_id, assignee=owner, key=f"action-{action.pk}",
+                          link=f"/followup/actions/#action-{action.pk}",
+                          message=N_("Measure to carry out by %(due)s: %(title)s"),
+                          params={"due": due_on.isoformat(), "title": action.title})
+    return action
+
+
+def action_done(*, action: CorrectiveAction, actor: User, evidence: str) -> CorrectiveAction:
+    if actor.pk != action.owner_id and not actor.has_role(*MANAGER_ROLES):
+        raise ProcessError(_("The owner or the manager checks off a measure."))
+    if not evidence.strip():
+        raise ProcessError(_("Say what shows the measure was carried out."), rule="FU-6")
+    updated = CorrectiveAction.objects.filter(pk=action.pk, done_at__isnull=True).update(
+        evidence=evidence.strip(), done_at=timezone.now())
+    if updated != 1:
+        raise ProcessError(_("This measure is already checked off."))
+    StaffTask.objects.filter(store_id=action.store_id, key=f"action-{action.pk}", done_at__isnull=True).update(
+        done_at=timezone.now(), done_by=actor)
+    action.refresh_from_db()
+    return action
+
+
+# --- service reminders (FU-9) -------------------------------------------------------------
+
+DEFERRED_DUE_DAYS = {DeferredWork.Urgency.SAFETY: 7, DeferredWork.Urgency.SOON: 60}
+
+
+def reminder_token(reminder: ServiceReminder) -> str:
+    return make_token(salt=REMINDER_SALT, r=reminder.pk, s=reminder.store_id)
+
+
+def reminder_from_token(token: str) -> ServiceReminder:
+    from django.http import Http404
+
+    data = read_token(token, salt=REMINDER_SALT, max_age=LINK_MAX_AGE * 3)
+    try:
+        return ServiceReminder.objects.select_related("vehicle__customer", "store").get(
+            pk=int(data["r"]), store_id=int(data["s"]))
+    except (KeyError, TypeError, ValueError, ServiceReminder.DoesNotExist):
+        raise Http404 from None
+
+
+def reminders_send_due(*, today: date | None = None, batch: int = SWEEP_BATCH) -> int:
+    """Before the next service that settlement recorded, and for deferred
+    work coming due: each reminder once (its key), each through the
+    notification backend with a signed link that asks for a booking."""
+    today = today or timezone.localdate()
+    due: list[tuple[Vehicle, str, str, date, str]] = []
+    for vehicle in (Vehicle.objects.filter(next_service_on__isnull=False, next_service_on__gte=today,
+                                           next_service_on__lte=today + timedelta(days=60))
+                    .select_related("store", "customer").order_by("next_service_on", "id")[:batch]):
+        if vehicle.next_service_on - timedelta(days=vehicle.store.reminder_days_before) <= today:
+            due.append((vehicle, ServiceReminder.Kind.NEXT_SERVICE,
+                        f"next-{vehicle.pk}-{vehicle.next_service_on:%Y%m%d}", vehicle.next_service_on, ""))
+    for item in (DeferredWork.objects.filter(status=DeferredWork.Status.OPEN, urgency__in=list(DEFERRED_DUE_DAYS),
+                                             at__gte=timezone.now() - timedelta(days=365))
+                 .select_related("vehicle__store", "vehicle__customer").order_by("at", "id")[:batch]):
+        on = timezone.localtime(item.at).date() + timedelta(days=DEFERRED_DUE_DAYS[item.urgency])
+        if on <= today:
+            due.append((item.vehicle, ServiceReminder.Kind.DEFERRED, f"deferred-{item.pk}", on, item.description))
+    sent = 0
+    for vehicle, kind, key, on, what in due:
+        try:
+            with transaction.atomic():
+                reminder = ServiceReminder.objects.create(store_id=vehicle.store_id, vehicle=vehicle, kind=kind,
+                                                          key=key, due_on=on)
+        except IntegrityError:
+            continue  # already reminded (another sweep got there first, or an earlier day)
+        sent += _reminder_deliver(reminder, vehicle, what)
+    return sent
+
+
+def _reminder_deliver(reminder: ServiceReminder, vehicle: Vehicle, what: str) -> int:
+    link = public_url("followup:reminder_book", reminder_token(reminder))
+    with translation.override(settings.LANGUAGE_CODE):
+        if reminder.kind == ServiceReminder.Kind.NEXT_SERVICE:
+            body = _("%(store)s: dear %(name)s, %(plate)s is due for service by %(date)s or %(km)s km. "
+                     "Book here: %(link)s") % {"store": vehicle.store.name, "name": vehicle.customer.salutation(),
+                                               "plate": vehicle.plate, "date": reminder.due_on.isoformat(),
+                                               "km": vehicle.next_service_km or "", "link": link}
+        else:
+            body = _("%(store)s: dear %(name)s, at your last visit we found that %(plate)s needs: %(what)s. "
+                     "Book here: %(link)s") % {"store": vehicle.store.name, "name": vehicle.customer.salutation(),
+                                               "plate": vehicle.plate, "what": what, "link": link}
+        subject = _("Service reminder for %(plate)s") % {"plate": vehicle.plate}
+    record = customer_message_send(store=vehicle.store_id, customer=vehicle.customer, key=f"reminder-{reminder.key}",
+                                   subject=subject, body=body)
+    if record is None:
+        ServiceReminder.objects.filter(pk=reminder.pk).update(result="no consent: call")
+        staff_task_create(store=vehicle.store_id, role=Role.APPOINTMENT_AGENT, key=f"reminder-call-{reminder.pk}",
+                          message=N_("Call %(plate)s to book: service reminder"), params={"plate": vehicle.plate})
+        return 0
+    ServiceReminder.objects.filter(pk=reminder.pk).update(sent_at=timezone.now(), result=record.status)
+    return 1
+
+
+def reminder_book(*, reminder: ServiceReminder, wish: str = "") -> BookingRequest:
+    """The customer taps the link: a booking request in the agents' queue, once."""
+    with transaction.atomic():
+        locked = ServiceReminder.objects.select_for_update().select_related("vehicle__customer").get(pk=reminder.pk)
+        existing = BookingRequest.objects.filter(store_id=locked.store_id, source=BookingRequest.Source.REMINDER,
+                                                 wish__startswith=f"[{locked.key}]").first()
+        if existing:
+            return existing
+        customer = locked.vehicle.customer
+        request = BookingRequest.objects.create(
+            store_id=locked.store_id, source=BookingRequest.Source.REMINDER, name=customer.name,
+            mobile=customer.mobile, plate=locked.vehicle.plate, wish=f"[{locked.key}] {wish.strip()}"[:300])
+        locked.booked_at = timezone.now()
+        locked.save(update_fields=["booked_at"])
+    return request

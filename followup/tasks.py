@@ -3,9 +3,25 @@ record of what was done, so a retried or duplicated run creates nothing twice.""
 
 from celery import shared_task
 
-from .services import followup_tasks_create_due
+from .report import monthly_reports_generate_all
+from .services import complaints_escalate_overdue, followup_tasks_create_due, reminders_send_due
 
 
 @shared_task(name="followup.tasks.sweep_followup_tasks", time_limit=120, soft_time_limit=100)
 def sweep_followup_tasks() -> int:
     return followup_tasks_create_due()
+
+
+@shared_task(name="followup.tasks.sweep_complaints", time_limit=120, soft_time_limit=100)
+def sweep_complaints() -> int:
+    return complaints_escalate_overdue()
+
+
+@shared_task(name="followup.tasks.sweep_reminders", time_limit=600, soft_time_limit=540)
+def sweep_reminders() -> int:
+    return reminders_send_due()
+
+
+@shared_task(name="followup.tasks.monthly_reports", time_limit=1800, soft_time_limit=1700)
+def monthly_reports() -> int:
+    return monthly_reports_generate_all()

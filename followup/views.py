@@ -1,44 +1,97 @@
+"""Stage 6 screens: the call queue and the call, the survey and reminder
+links, complaints, corrective actions, the dashboard, compliance and the
+monthly report."""
+
+import csv
+
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dealership.access import MANAGERS, get_scoped_or_404, role_required
+from dealership.access import MANAGERS, get_scoped_or_404, role_required, scoped
 from dealership.errors import ProcessError
-from dealership.models import Role
+from dealership.models import DealerGroup, Role, Store, User
+from dealership.printing import pdf_response
 from dealership.selectors import open_tasks_for
 from settlement.services import amount_paid
 
 from . import services
-from .forms import CallForm
-from .models import FollowUpTask
-from .selectors import open_followups, overview_figures
+from .figures import CHECKS_BY_CODE, check_cases, compliance_figures, dashboard, filters_from
+from .forms import (
+    ActionDoneForm,
+    ActionForm,
+    CallForm,
+    ComplaintAssignForm,
+    ComplaintCloseForm,
+    ComplaintHandleForm,
+    ReminderBookForm,
+    SurveyForm,
+)
+from .models import Complaint, CorrectiveAction, FollowUpTask, MonthlyReport
+from .report import report_pdf
+from .selectors import overview_figures
 
 PAGE_SIZE = 25
+COMPLAINT_ROLES = (Role.FOLLOWUP_AGENT, *MANAGERS, Role.SERVICE_ADVISOR, Role.FOREMAN, Role.PARTS_CLERK,
+                   Role.QC_INSPECTOR, Role.CASHIER)
 
 
 @role_required(Role.FOLLOWUP_AGENT, *MANAGERS)
 def queue(request: HttpRequest) -> HttpResponse:
-    page = Paginator(open_followups(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "followup/queue.html", {"page": page, "now": timezone.now(),
+    """FU-1: due today, overdue, to try again; the customers waiting for the survey answer apart."""
+    now = timezone.now()
+    base = scoped(FollowUpTask.objects.filter(status=FollowUpTask.Status.OPEN), request.user).select_related(
+        "work_order__customer", "work_order__vehicle", "work_order__advisor")
+    section = request.GET.get("show", "due")
+    sections = {
+        "due": base.filter(Q(due_from__lte=now) | Q(due_by__lt=now), survey_sent_at__isnull=True).filter(
+            Q(next_try_at__isnull=True) | Q(next_try_at__lte=now)).order_by("due_by", "id"),
+        "overdue": base.filter(due_by__lt=now).order_by("due_by", "id"),
+        "retry": base.filter(attempts__gt=0, survey_sent_at__isnull=True).order_by("next_try_at", "id"),
+        "survey": base.filter(survey_sent_at__isnull=False).order_by("survey_sent_at", "id"),
+        "later": base.filter(due_from__gt=now, due_by__gte=now).order_by("due_from", "id"),
+    }
+    if section not in sections:
+        section = "due"
+    counts = base.aggregate(
+        due=Count("id", filter=(Q(due_from__lte=now) | Q(due_by__lt=now)) & Q(survey_sent_at__isnull=True)
+                           & (Q(next_try_at__isnull=True) | Q(next_try_at__lte=now))),
+        overdue=Count("id", filter=Q(due_by__lt=now)),
+        retry=Count("id", filter=Q(attempts__gt=0, survey_sent_at__isnull=True)),
+        survey=Count("id", filter=Q(survey_sent_at__isnull=False)),
+        later=Count("id", filter=Q(due_from__gt=now, due_by__gte=now)))
+    page = Paginator(sections[section], PAGE_SIZE).get_page(request.GET.get("page"))
+    labels = {"due": _("To call now"), "overdue": _("Overdue"), "retry": _("Not reached yet"),
+              "survey": _("Survey sent"), "later": _("Not due yet")}
+    return render(request, "followup/queue.html", {"page": page, "now": now, "section": section, "counts": counts,
+                                                   "sections": list(labels.items()),
                                                    "tasks": open_tasks_for(user=request.user)})
 
 
 def _task_page(request: HttpRequest, task: FollowUpTask, form: CallForm, status: int = 200):
+    order = task.work_order
     return render(request, "followup/task.html", {
-        "task": task, "form": form, "order": task.work_order,
-        "lines": task.work_order.lines.order_by("id"),
-        "paid": amount_paid(work_order=task.work_order),
+        "task": task, "form": form, "order": order,
+        "lines": order.lines.order_by("id"),
+        "paid": amount_paid(work_order=order),
         "calls": task.calls.select_related("agent"),
+        "kind": "complaint" if order.complaints.exists() else (
+            "repair" if order.lines.filter(labour_operation__job_type__in=["brakes", "engine", "electrical",
+                                                                            "body_paint"]).exists()
+            else "maintenance"),
     }, status=status)
 
 
 def _task(request: HttpRequest, pk: int) -> FollowUpTask:
     return get_scoped_or_404(
-        FollowUpTask.objects.select_related("work_order__customer", "work_order__vehicle", "work_order__advisor"),
+        FollowUpTask.objects.select_related("work_order__customer", "work_order__vehicle", "work_order__advisor",
+                                            "work_order__store"),
         request.user, pk=pk)
 
 
@@ -53,17 +106,313 @@ def record_call(request: HttpRequest, pk: int) -> HttpResponse:
     followup = _task(request, pk)
     form = CallForm(request.POST)
     if form.is_valid():
+        data = form.cleaned_data
         try:
-            services.followup_call_record(task=followup, agent=request.user, **form.cleaned_data)
+            services.followup_call_record(task=followup, agent=request.user, reached=data["reached"],
+                                          channel=data["channel"], scores=form.scores(),
+                                          customer_words=data["customer_words"], complaint=data["complaint"])
         except ProcessError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, _("Call recorded."))
+            messages.success(request, _("Call recorded.") if data["reached"]
+                             else _("Not reached: the call is back in the queue later."))
             return redirect("followup:queue")
     return _task_page(request, followup, form, status=400)
 
 
+# --- the customer's links ----------------------------------------------------------------
+
+@login_not_required
+def survey(request: HttpRequest, token: str) -> HttpResponse:
+    followup = services.task_from_survey_token(token)
+    form = SurveyForm(request.POST or None)
+    done = followup.status == FollowUpTask.Status.DONE
+    if request.method == "POST" and not done and form.is_valid():
+        try:
+            services.survey_answer(task=followup, scores=form.scores(),
+                                   customer_words=form.cleaned_data["customer_words"],
+                                   complaint=form.cleaned_data["complaint"])
+        except ProcessError as exc:
+            form.add_error(None, str(exc))
+        else:
+            done = True
+            form = None
+    response = render(request, "followup/survey.html", {"task": followup, "order": followup.work_order,
+                                                        "form": form, "done": done},
+                      status=400 if form is not None and form.errors else 200)
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@login_not_required
+def reminder_book(request: HttpRequest, token: str) -> HttpResponse:
+    reminder = services.reminder_from_token(token)
+    form = ReminderBookForm(request.POST or None)
+    booked = None
+    if request.method == "POST" and form.is_valid():
+        booked = services.reminder_book(reminder=reminder, wish=form.cleaned_data["wish"])
+    response = render(request, "followup/reminder_book.html", {"reminder": reminder, "form": form, "booked": booked})
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+# --- complaints (FU-7) -------------------------------------------------------------------
+
+@role_required(*COMPLAINT_ROLES)
+def complaints(request: HttpRequest) -> HttpResponse:
+    qs = scoped(Complaint.objects.all(), request.user).select_related("work_order__vehicle", "owner")
+    mine = request.GET.get("mine") == "1"
+    if mine or not request.user.has_role(Role.FOLLOWUP_AGENT, *MANAGERS):
+        qs = qs.filter(Q(owner=request.user) | Q(status=Complaint.Status.HANDLED, owner=request.user))
+    status = request.GET.get("status", "open")
+    if status == "open":
+        qs = qs.exclude(status=Complaint.Status.CLOSED)
+    elif status in Complaint.Status.values:
+        qs = qs.filter(status=status)
+    page = Paginator(qs.order_by("status", "due_at", "-created_at"), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "followup/complaints.html", {"page": page, "status": status, "now": timezone.now(),
+                                                        "statuses": Complaint.Status.choices})
+
+
+def _complaint(request, pk) -> Complaint:
+    return get_scoped_or_404(Complaint.objects.select_related("work_order__vehicle", "work_order__customer",
+                                                              "work_order__advisor", "owner", "store"),
+                             request.user, pk=pk)
+
+
+def _complaint_page(request, complaint: Complaint, status: int = 200, **forms) -> HttpResponse:
+    user = request.user
+    return render(request, "followup/complaint.html", {
+        "complaint": complaint, "order": complaint.work_order, "now": timezone.now(),
+        "events": complaint.events.select_related("actor"), "actions": complaint.actions.select_related("owner"),
+        "assign_form": forms.get("assign_form") or (ComplaintAssignForm(store_id=complaint.store_id, initial={
+            "stage": complaint.stage, "category": complaint.category, "department": complaint.department,
+            "owner": complaint.owner_id}) if user.has_role(*MANAGERS) else None),
+        "handle_form": forms.get("handle_form") or ComplaintHandleForm(initial={"handling": complaint.handling}),
+        "close_form": forms.get("close_form") or ComplaintCloseForm(),
+        "can_assign": user.has_role(*MANAGERS) and complaint.status != Complaint.Status.CLOSED,
+        "can_handle": complaint.status in (Complaint.Status.ASSIGNED, Complaint.Status.HANDLED)
+        and (user.pk == complaint.owner_id or user.has_role(*MANAGERS)),
+        "can_close": complaint.status == Complaint.Status.HANDLED and user.has_role(Role.FOLLOWUP_AGENT, *MANAGERS),
+    }, status=status)
+
+
+@role_required(*COMPLAINT_ROLES)
+def complaint(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _complaint(request, pk)
+    if not request.user.has_role(Role.FOLLOWUP_AGENT, *MANAGERS) and found.owner_id != request.user.pk:
+        raise Http404
+    return _complaint_page(request, found)
+
+
+@require_POST
+@role_required(*MANAGERS)
+def complaint_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _complaint(request, pk)
+    form = ComplaintAssignForm(request.POST, store_id=found.store_id)
+    if form.is_valid():
+        try:
+            services.complaint_assign(complaint=found, manager=request.user, **form.cleaned_data)
+        except ProcessError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Complaint assigned."))
+            return redirect("followup:complaint", pk=pk)
+    return _complaint_page(request, found, status=400, assign_form=form)
+
+
+@require_POST
+@role_required(*COMPLAINT_ROLES, store_required=True)
+def complaint_handle(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _complaint(request, pk)
+    form = ComplaintHandleForm(request.POST)
+    if form.is_valid():
+        try:
+            services.complaint_handle(complaint=found, actor=request.user, handling=form.cleaned_data["handling"])
+        except ProcessError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Recorded: the follow-up agent calls the customer back."))
+            return redirect("followup:complaint", pk=pk)
+    return _complaint_page(request, found, status=400, handle_form=form)
+
+
+@require_POST
+@role_required(Role.FOLLOWUP_AGENT, *MANAGERS)
+def complaint_close(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _complaint(request, pk)
+    form = ComplaintCloseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.complaint_close(complaint=found, actor=request.user, **form.cleaned_data)
+        except ProcessError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Complaint closed."))
+            return redirect("followup:complaint", pk=pk)
+    return _complaint_page(request, found, status=400, close_form=form)
+
+
+# --- corrective and preventive measures (FU-6) -------------------------------------------------
+
+@role_required(*MANAGERS, *COMPLAINT_ROLES)
+def actions(request: HttpRequest) -> HttpResponse:
+    qs = scoped(CorrectiveAction.objects.all(), request.user).select_related("owner", "store").prefetch_related(
+        "complaints__work_order__vehicle")
+    if not request.user.has_role(*MANAGERS):
+        qs = qs.filter(owner=request.user)
+    page = Paginator(qs.order_by("done_at", "due_on", "id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    form = None
+    if request.user.has_role(*MANAGERS) and request.user.store_id:
+        initial = {"complaints": request.GET.getlist("complaint")}
+        form = ActionForm(store_id=request.user.store_id, initial=initial)
+    return render(request, "followup/actions.html", {"page": page, "form": form, "done_form": ActionDoneForm(),
+                                                     "today": timezone.localdate()})
+
+
+@require_POST
+@role_required(*MANAGERS, store_required=True)
+def action_new(request: HttpRequest) -> HttpResponse:
+    form = ActionForm(request.POST, store_id=request.user.store_id)
+    if form.is_valid():
+        try:
+            services.action_create(manager=request.user, complaints=list(form.cleaned_data.pop("complaints")),
+                                   **form.cleaned_data)
+        except ProcessError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Measure set."))
+            return redirect("followup:actions")
+    qs = scoped(CorrectiveAction.objects.all(), request.user).select_related("owner", "store")
+    page = Paginator(qs.order_by("done_at", "due_on", "id"), PAGE_SIZE).get_page(1)
+    return render(request, "followup/actions.html", {"page": page, "form": form, "done_form": ActionDoneForm(),
+                                                     "today": timezone.localdate()}, status=400)
+
+
+@require_POST
+@role_required(*MANAGERS, *COMPLAINT_ROLES, store_required=True)
+def action_done(request: HttpRequest, pk: int) -> HttpResponse:
+    action = get_scoped_or_404(CorrectiveAction.objects.all(), request.user, pk=pk)
+    form = ActionDoneForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say what shows the measure was carried out."))
+        return redirect("followup:actions")
+    try:
+        services.action_done(action=action, actor=request.user, evidence=form.cleaned_data["evidence"])
+    except ProcessError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Measure checked off."))
+    return redirect("followup:actions")
+
+
+# --- the numbers (FU-4, FU-5, FU-8) -------------------------------------------------------------
+
+def _filter_choices(user: User) -> dict:
+    stores = Store.objects.filter(group_id=user.group_id) if user.is_group_manager else Store.objects.filter(
+        pk=user.store_id)
+    advisors = User.objects.filter(staff_roles__role=Role.SERVICE_ADVISOR).filter(
+        store__in=stores).order_by("display_name").distinct()
+    return {"store_choices": stores.order_by("name"), "advisor_choices": advisors}
+
+
 @role_required(*MANAGERS)
 def overview(request: HttpRequest) -> HttpResponse:
-    return render(request, "followup/overview.html", {**overview_figures(user=request.user),
-                                                      "tasks": open_tasks_for(user=request.user)})
+    f = filters_from(request.GET)
+    if not request.user.is_group_manager:
+        f = f.__class__(f.start, f.end, f.month, request.user.store_id, f.advisor_id)
+    board = dashboard(request.user, f)
+    return render(request, "followup/overview.html", {
+        **overview_figures(user=request.user), "board": board, "f": f,
+        "people_tables": [(_("Stores"), board.people["stores"]), (_("Advisors"), board.people["advisors"]),
+                          (_("Technicians"), board.people["technicians"])],
+        "tasks": open_tasks_for(user=request.user), **_filter_choices(request.user)})
+
+
+@role_required(*MANAGERS)
+def compliance(request: HttpRequest) -> HttpResponse:
+    f = filters_from(request.GET)
+    if not request.user.is_group_manager:
+        f = f.__class__(f.start, f.end, f.month, request.user.store_id, f.advisor_id)
+    return render(request, "followup/compliance.html", {"rows": compliance_figures(request.user, f), "f": f,
+                                                        **_filter_choices(request.user)})
+
+
+@role_required(*MANAGERS)
+def compliance_cases(request: HttpRequest, code: str) -> HttpResponse:
+    check = CHECKS_BY_CODE.get(code)
+    if check is None:
+        raise Http404
+    f = filters_from(request.GET)
+    if not request.user.is_group_manager:
+        f = f.__class__(f.start, f.end, f.month, request.user.store_id, f.advisor_id)
+    cases = check_cases(check, request.user, f).select_related("vehicle", "advisor", "store").order_by("-created_at")
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "followup/compliance_cases.html", {"check": check, "page": page, "f": f})
+
+
+@role_required(*MANAGERS)
+def export(request: HttpRequest, table: str) -> HttpResponse:
+    """The dashboard's tables as CSV (opens in Excel: UTF-8 with a byte-order mark)."""
+    f = filters_from(request.GET)
+    if not request.user.is_group_manager:
+        f = f.__class__(f.start, f.end, f.month, request.user.store_id, f.advisor_id)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{table}_{f.month}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    if table == "process":
+        writer.writerow([_("Figure"), _("Rule"), _("Value"), _("Of")])
+        for fig in dashboard(request.user, f).process:
+            writer.writerow([fig.label, fig.rule, fig.value if fig.value is not None else "", fig.whole or ""])
+    elif table == "people":
+        board = dashboard(request.user, f)
+        writer.writerow([_("Group"), _("Name"), _("Calls"), _("Average satisfaction"), _("Complaints")])
+        for group, rows in (("store", board.people["stores"]), ("advisor", board.people["advisors"]),
+                            ("technician", board.people["technicians"])):
+            for name, row in rows:
+                writer.writerow([group, name, row["calls"], row["avg"] if row["avg"] is not None else "",
+                                 row["complaints"]])
+    elif table == "compliance":
+        writer.writerow([_("Rule"), _("What"), _("Store"), _("Times")])
+        for row in compliance_figures(request.user, f):
+            for store in row["stores"] or [{"store__name": "", "n": 0}]:
+                writer.writerow([row["check"].code, row["check"].label, store["store__name"], store["n"]])
+    else:
+        raise Http404
+    return response
+
+
+@role_required(*MANAGERS)
+def reports(request: HttpRequest) -> HttpResponse:
+    kept = MonthlyReport.objects.select_related("store", "group")
+    kept = kept.filter(group_id=request.user.group_id) if request.user.is_group_manager else kept.filter(
+        store_id=request.user.store_id)
+    return render(request, "followup/reports.html", {"reports": kept.order_by("-month", "store_id")[:60],
+                                                     "month": filters_from(request.GET).month})
+
+
+@role_required(*MANAGERS)
+def report_download(request: HttpRequest, pk: int) -> HttpResponse:
+    kept = MonthlyReport.objects.filter(pk=pk)
+    kept = kept.filter(group_id=request.user.group_id) if request.user.is_group_manager else kept.filter(
+        store_id=request.user.store_id)
+    report = kept.first()
+    if report is None:
+        raise Http404
+    return FileResponse(report.pdf.open("rb"), content_type="application/pdf", filename=f"report_{report.month:%Y-%m}.pdf")
+
+
+@role_required(*MANAGERS)
+def report_now(request: HttpRequest) -> HttpResponse:
+    """The report of a month as it stands now (the kept ones are generated on the first of the month)."""
+    f = filters_from(request.GET)
+    user = request.user
+    if user.is_group_manager:
+        group = DealerGroup.objects.get(pk=user.group_id)
+        store = Store.objects.filter(group_id=user.group_id, pk=f.store_id).first() if f.store_id else None
+    else:
+        store = Store.objects.select_related("group").get(pk=user.store_id)
+        group = store.group
+    pdf = report_pdf(group=group, store=store, month=f.month)
+    return pdf_response(pdf, f"report_{(store.code if store else 'group')}_{f.month}.pdf")

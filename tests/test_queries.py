@@ -25,6 +25,9 @@ def fill(team, catalogue, n):
     followup_tasks_create_due()
 
 
+LIMITS = {"followup:overview": 45}  # the dashboard: a grouped query per figure, see followup/figures.py
+
+
 def count(client, url):
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200
@@ -45,7 +48,7 @@ def test_list_pages_keep_a_fixed_number_of_queries(team, catalogue, name, role):
     fill(team, catalogue, 18)
     large = count(client, reverse(name))
     assert large == small, (small, large)
-    assert large <= 15
+    assert large <= LIMITS.get(name, 15), large
 
 
 def test_the_settlement_page_keeps_a_fixed_number_of_queries(team, vehicle, catalogue):

@@ -46,6 +46,7 @@ class BookingRequest(models.Model):
         PHONE = "phone", _("Phone call-back")
         RESCHEDULE = "reschedule", _("Reschedule asked by the customer")
         LINK = "link", _("Customer link")
+        REMINDER = "reminder", _("Service reminder")
 
     store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)

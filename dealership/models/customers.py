@@ -13,6 +13,7 @@ class Channel(models.TextChoices):
     SMS = "sms", _("SMS")
     WECHAT = "wechat", _("WeChat")
     EMAIL = "email", _("Email")
+    VISIT = "visit", _("Visit in person")
 
 
 class Customer(models.Model):

@@ -65,6 +65,12 @@ class Store(models.Model):
         _("maintenance interval (km)"), default=5000,
         help_text=_("The next service is due after this distance or interval, whichever comes first (SET-9)."))
     service_interval_months = models.PositiveSmallIntegerField(_("maintenance interval (months)"), default=6)
+    followup_max_attempts = models.PositiveSmallIntegerField(
+        _("follow-up calls before an SMS survey"), default=3,
+        help_text=_("A customer not reached after this many calls gets the survey link by SMS."))
+    complaint_days = models.PositiveSmallIntegerField(_("days to handle a complaint"), default=3)
+    reminder_days_before = models.PositiveSmallIntegerField(_("remind this many days before the next service"),
+                                                           default=14)
     followup_due_min_days = models.PositiveSmallIntegerField(
         _("follow-up earliest (days after delivery)"), default=2)
     followup_due_max_days = models.PositiveSmallIntegerField(

@@ -95,7 +95,7 @@ def test_render_samples_renders_every_document(order_in, team, catalogue, tmp_pa
 def test_render_samples_says_what_has_no_data(db, tmp_path: Path):
     from django.core.management.base import CommandError
 
-    with pytest.raises(CommandError, match="gate_pass, guarantee_card, old_parts, statement, welcome_board, work_order"):
+    with pytest.raises(CommandError, match="gate_pass, guarantee_card, monthly_report, old_parts, statement, welcome_board, work_order"):
         call_command("render_samples", "--out", str(tmp_path))
 
 
