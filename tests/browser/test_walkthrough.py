@@ -222,9 +222,11 @@ def test_one_car_through_all_six_stages(browser, live_server, morning, shot):
     # 8. The beat sweep creates the follow-up call; the agent records it.
     assert followup_tasks_create_due() == 1
     page = log_in(browser, live_server, team[Role.FOLLOWUP_AGENT])
+    page.goto(f"{live_server.url}/followup/?show=later")  # due from two days after delivery
     page.locator("[data-testid=followup-queue] a").click()
     page.check("input[name=reached][value='1']")
-    page.select_option("#id_satisfaction", "5")
+    for name in ("overall", "booking", "reception", "quality", "on_time", "price", "cleanliness", "delivery"):
+        page.select_option(f"#id_score_{name}", "5")
     page.fill("#id_customer_words", "刹车没有异响了,交车准时,价格和报价一样。")
     page.select_option("#id_complaint", "0")
     shot(page, "09-followup-call")
