@@ -3,14 +3,26 @@ from datetime import timedelta
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from dealership.models import Channel, User
+from dealership.models import Channel, Role, User
 
 from .models import Complaint, CorrectiveAction, Dimension
 
 SATISFACTION = [("", "—"), ("5", _("5 · very satisfied")), ("4", _("4 · satisfied")), ("3", _("3 · neutral")),
                 ("2", _("2 · dissatisfied")), ("1", _("1 · very dissatisfied"))]
 SCORES = [("", "—"), ("5", "5"), ("4", "4"), ("3", "3"), ("2", "2"), ("1", "1")]
+
+
+OWNER_ROLES = (Role.SERVICE_ADVISOR, Role.SERVICE_ASSISTANT, Role.FOREMAN, Role.PARTS_CLERK, Role.QC_INSPECTOR,
+               Role.CASHIER, Role.FOLLOWUP_AGENT, Role.AFTERSALES_MANAGER)
+
+
+def complaint_owners(store_id):
+    """Who can be responsible for a complaint: people who can open it (not the technicians on the
+    tablets, the gate or the warranty desk; the foreman answers for the workshop)."""
+    return (User.objects.filter(store_id=store_id, is_active=True, staff_roles__role__in=OWNER_ROLES)
+            .prefetch_related("staff_roles").distinct().order_by("display_name", "username"))
 
 
 def score_field(label, required=False) -> forms.TypedChoiceField:
@@ -89,12 +101,12 @@ class ComplaintAssignForm(forms.Form):
 
     def __init__(self, *args, store_id=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = User.objects.filter(store_id=store_id, is_active=True).order_by(
-            "display_name", "username")
+        self.fields["owner"].queryset = complaint_owners(store_id)
+        self.fields["owner"].label_from_instance = lambda u: f"{u} · {', '.join(str(r) for r in u.role_labels())}"
 
 
 class ComplaintHandleForm(forms.Form):
-    handling = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}))
+    handling = forms.CharField(label=pgettext_lazy("complaint", "What was done"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ComplaintCloseForm(forms.Form):

@@ -85,6 +85,10 @@ class FollowUpCall(models.Model):
     def __str__(self) -> str:
         return f"call {self.task_id}"
 
+    @property
+    def score_list(self) -> list[tuple[str, int | None]]:
+        return [(Dimension(d).label, getattr(self, d)) for d in Dimension.values if d != Dimension.OVERALL]
+
     def score(self, dimension: str) -> int | None:
         return self.satisfaction if dimension == Dimension.OVERALL else getattr(self, dimension)
 

@@ -25,6 +25,8 @@ from .models import Complaint, ComplaintEvent, CorrectiveAction, Dimension, Foll
 
 SWEEP_BATCH = 2000
 RETRY_AFTER = timedelta(hours=4)
+MIN_RETRY_GAP = timedelta(minutes=30)  # tries closer together are one try, not two
+LOW_SCORE = 2  # an overall score this low through the survey is handled as a complaint
 SURVEY_SALT = "followup.survey.v1"
 REMINDER_SALT = "followup.reminder.v1"
 LINK_MAX_AGE = 30 * 24 * 3600
@@ -114,6 +116,12 @@ def followup_call_record(*, task: FollowUpTask, agent: User, reached: bool, chan
             call = _answer(locked, agent=agent, channel=channel, scores=scores, customer_words=customer_words,
                            complaint=complaint)
         else:
+            last = locked.calls.filter(reached=False).order_by("-at").values_list("at", flat=True).first()
+            if last and timezone.now() - last < MIN_RETRY_GAP:
+                raise ProcessError(_("The last try was at %(at)s: try again after %(next)s, so that the tries are "
+                                     "spread over the day.") % {
+                    "at": timezone.localtime(last).strftime("%H:%M"),
+                    "next": timezone.localtime(last + MIN_RETRY_GAP).strftime("%H:%M")}, rule="FU-1")
             call = FollowUpCall.objects.create(store_id=locked.store_id, task=locked, agent=agent, channel=channel,
                                                reached=False, customer_words=customer_words.strip())
             locked.attempts += 1
@@ -165,8 +173,9 @@ def survey_answer(*, task: FollowUpTask, scores: Mapping[str, int | None], custo
         locked = FollowUpTask.objects.select_for_update().select_related("work_order").get(pk=task.pk)
         if locked.status == FollowUpTask.Status.DONE:
             raise ProcessError(_("Thank you: this survey was already answered."))
+        low = (scores.get(Dimension.OVERALL) or 5) <= LOW_SCORE
         return _answer(locked, agent=None, channel=Channel.SMS, scores=scores, customer_words=customer_words,
-                       complaint=complaint)
+                       complaint=complaint or low)
 
 
 # --- complaints (FU-7) ------------------------------------------------------------------
@@ -207,11 +216,19 @@ def complaint_assign(*, complaint: Complaint, manager: User, stage: str, categor
         raise ProcessError(_("Classify the complaint: stage, category and department."), rule="FU-7")
     if owner.store_id != complaint.store_id:
         raise ProcessError(_("The responsible person must work in the complaint's store."))
+    from .forms import OWNER_ROLES
+
+    if not owner.has_role(*OWNER_ROLES):
+        raise ProcessError(_("%(owner)s cannot open complaints: choose an advisor, the foreman, a clerk or a "
+                             "manager.") % {"owner": owner}, rule="FU-7")
     with transaction.atomic():
         locked = _locked_complaint(complaint, manager)
         if locked.status == Complaint.Status.CLOSED:
             raise ProcessError(_("This complaint is closed."))
         due = due_at or timezone.now() + timedelta(days=locked.store.complaint_days)
+        if locked.owner_id and locked.owner_id != owner.pk:  # reassigned: the old owner's task goes
+            StaffTask.objects.filter(store_id=locked.store_id, key=f"complaint-{locked.pk}-owner-{locked.owner_id}",
+                                     done_at__isnull=True).update(done_at=timezone.now(), done_by=manager)
         locked.stage, locked.category, locked.department, locked.owner, locked.due_at = (
             stage, category, department, owner, due)
         locked.status = Complaint.Status.ASSIGNED

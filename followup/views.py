@@ -91,7 +91,7 @@ def _task_page(request: HttpRequest, task: FollowUpTask, form: CallForm, status:
 def _task(request: HttpRequest, pk: int) -> FollowUpTask:
     return get_scoped_or_404(
         FollowUpTask.objects.select_related("work_order__customer", "work_order__vehicle", "work_order__advisor",
-                                            "work_order__store"),
+                                            "work_order__store", "store"),
         request.user, pk=pk)
 
 
@@ -114,8 +114,18 @@ def record_call(request: HttpRequest, pk: int) -> HttpResponse:
         except ProcessError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, _("Call recorded.") if data["reached"]
-                             else _("Not reached: the call is back in the queue later."))
+            followup.refresh_from_db()
+            if data["reached"]:
+                messages.success(request, _("Call recorded."))
+            elif followup.survey_sent_at:
+                messages.info(request, _("Not reached %(n)s times: the survey link was sent by SMS; the answer "
+                                         "closes the call.") % {"n": followup.attempts})
+            elif followup.attempts >= followup.store.followup_max_attempts:
+                messages.warning(request, _("Not reached %(n)s times, and the customer does not take messages: "
+                                            "keep calling at another time of day.") % {"n": followup.attempts})
+            else:
+                messages.success(request, _("Not reached: the call is back in the queue at %(at)s.")
+                                 % {"at": timezone.localtime(followup.next_try_at).strftime("%m-%d %H:%M")})
             return redirect("followup:queue")
     return _task_page(request, followup, form, status=400)
 
@@ -362,14 +372,21 @@ def export(request: HttpRequest, table: str) -> HttpResponse:
     response.write("\ufeff")
     writer = csv.writer(response)
     if table == "process":
-        writer.writerow([_("Figure"), _("Rule"), _("Value"), _("Of")])
-        for fig in dashboard(request.user, f).process:
-            writer.writerow([fig.label, fig.rule, fig.value if fig.value is not None else "", fig.whole or ""])
+        board = dashboard(request.user, f)
+        writer.writerow([_("Figure"), _("Rule"), _("Value"), _("Unit"), _("Count"), _("Of")])
+        for fig in board.process:
+            writer.writerow([fig.label, fig.rule, fig.value if fig.value is not None else "", fig.unit or _("cases"),
+                             fig.part if fig.part is not None else "", fig.whole or ""])
+        waits = board.waits
+        writer.writerow([_("Waits over the patience limit"), "SCH-2", waits["over_rate"] if waits["over_rate"]
+                         is not None else "", "%", waits["over"], waits["waits"]])
+        writer.writerow([_("Average reception (minutes)"), "SCH-3", waits["reception_minutes"] or "", _("minutes"),
+                         "", ""])
     elif table == "people":
         board = dashboard(request.user, f)
         writer.writerow([_("Group"), _("Name"), _("Calls"), _("Average satisfaction"), _("Complaints")])
-        for group, rows in (("store", board.people["stores"]), ("advisor", board.people["advisors"]),
-                            ("technician", board.people["technicians"])):
+        for group, rows in ((_("Store"), board.people["stores"]), (_("Advisor"), board.people["advisors"]),
+                            (_("Technician"), board.people["technicians"])):
             for name, row in rows:
                 writer.writerow([group, name, row["calls"], row["avg"] if row["avg"] is not None else "",
                                  row["complaints"]])

@@ -26,14 +26,14 @@ def bar_chart(rows, width: int = 420, unit: str = "", max_value=None) -> str:
     if not rows:
         return ""
     top = max_value or max((v or 0) for _, v in rows) or 1
-    bar_h, gap, label_w = 18, 6, 120
+    bar_h, gap, label_w = 18, 6, 150
     height = len(rows) * (bar_h + gap) + gap
     parts = [f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
              f'xmlns="http://www.w3.org/2000/svg" font-size="11">']
     for i, (label, value) in enumerate(rows):
         y = gap + i * (bar_h + gap)
         w = 0 if not value else max(2, (width - label_w - 50) * float(value) / float(top))
-        parts.append(f'<text x="{label_w - 6}" y="{y + 13}" text-anchor="end" fill="#333">{escape(label[:14])}</text>'
+        parts.append(f'<text x="{label_w - 6}" y="{y + 13}" text-anchor="end" fill="#333">{escape(label[:24])}</text>'
                      f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h}" rx="2" fill="{COLOURS[0]}"/>'
                      f'<text x="{label_w + w + 4:.1f}" y="{y + 13}" fill="#333">{escape(_fmt(value))}{unit}</text>')
     parts.append("</svg>")
@@ -45,7 +45,7 @@ def line_chart(series, keys, labels, width: int = 560, height: int = 220, low: f
     """Lines over months: series = [{"month": date, key: value, ...}], one line per key."""
     if not series:
         return ""
-    left, right, top, bottom = 30, 110, 10, 24
+    left, right, top, bottom = 30, 130, 10, 24
     plot_w, plot_h = width - left - right, height - top - bottom
     step = plot_w / max(len(series) - 1, 1)
 
@@ -69,8 +69,8 @@ def line_chart(series, keys, labels, width: int = 560, height: int = 220, low: f
         for x, yy in points:
             parts.append(f'<circle cx="{x:.1f}" cy="{yy:.1f}" r="2.5" fill="{colour}"/>')
         ly = top + 4 + n * 14
-        parts.append(f'<rect x="{width - right + 8}" y="{ly}" width="10" height="3" fill="{colour}"/>'
-                     f'<text x="{width - right + 22}" y="{ly + 5}" fill="#333">{escape(str(label))}</text>')
+        parts.append(f'<rect x="{width - right + 18}" y="{ly}" width="10" height="3" fill="{colour}"/>'
+                     f'<text x="{width - right + 32}" y="{ly + 5}" fill="#333">{escape(str(label))}</text>')
     parts.append("</svg>")
     return mark_safe("".join(parts))
 

@@ -83,9 +83,14 @@ def test_fu2_the_call_form_shows_every_dimension_and_refuses_a_missing_overall_s
 def test_fu9_not_reached_three_times_sends_the_survey_once_and_the_customer_answers_once(task, team,
                                                                                       django_capture_on_commit_callbacks):
     agent = team[Role.FOLLOWUP_AGENT]
-    for _ in range(3):
+    for attempt in range(3):
         with django_capture_on_commit_callbacks(execute=True):
             followup_call_record(task=task, agent=agent, reached=False, channel="phone")
+        if attempt == 0:
+            with pytest.raises(ProcessError) as exc:  # a second tap a minute later is not a second try
+                followup_call_record(task=task, agent=agent, reached=False, channel="phone")
+            assert exc.value.rule == "FU-1"
+        FollowUpCall.objects.update(at=timezone.now() - timedelta(hours=1))
     task.refresh_from_db()
     assert task.attempts == 3 and task.survey_sent_at is not None and task.next_try_at is not None
     message = OutboundMessage.objects.get(key=f"survey-{task.pk}")
@@ -308,3 +313,30 @@ def test_fu8_the_monthly_report_is_generated_kept_and_replaced_not_duplicated(or
     assert client.get(reverse("followup:report_download", args=[report.pk])).status_code == 200
     now = client.get(reverse("followup:report_now"), {"month": month})
     assert now.status_code == 200 and now.content.startswith(b"%PDF")
+
+
+def test_fu9_a_low_score_through_the_survey_is_handled_as_a_complaint(task):
+    survey_answer(task=task, scores={**ALL_FIVE, "overall": 2}, customer_words="刹车还是软,有异响", complaint=False)
+    complaint = Complaint.objects.get(work_order=task.work_order)
+    assert "刹车" in complaint.description and complaint.status == Complaint.Status.NEW
+
+
+def test_fu7_only_people_who_can_open_complaints_are_responsible_and_reassigning_moves_the_task(order_in, team):
+    order = order_in(S.DELIVERED)
+    manager = team[Role.AFTERSALES_MANAGER]
+    complaint = complaint_record(work_order=order, description="异响没修好", actor=team[Role.FOLLOWUP_AGENT])
+    with pytest.raises(ProcessError) as exc:
+        complaint_assign(complaint=complaint, manager=manager, stage="repair", category="quality",
+                         department="workshop", owner=team[Role.TECHNICIAN])
+    assert exc.value.rule == "FU-7"
+    from followup.forms import ComplaintAssignForm
+
+    owners = set(ComplaintAssignForm(store_id=team.store.pk).fields["owner"].queryset)
+    assert team[Role.FOREMAN] in owners and team[Role.TECHNICIAN] not in owners and team[Role.GATE_GUARD] not in owners
+    complaint_assign(complaint=complaint, manager=manager, stage="repair", category="quality", department="workshop",
+                     owner=team[Role.SERVICE_ADVISOR])
+    complaint_assign(complaint=complaint, manager=manager, stage="repair", category="quality", department="workshop",
+                     owner=team[Role.FOREMAN])
+    open_keys = set(StaffTask.objects.filter(done_at__isnull=True, key__startswith=f"complaint-{complaint.pk}-owner")
+                    .values_list("assignee_id", flat=True))
+    assert open_keys == {team[Role.FOREMAN].pk}
