@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run test setup lint bench-check
+.PHONY: run test setup lint bench-check bench
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -29,3 +29,15 @@ test: setup
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+
+# The benchmark at dealer-group scale (README, "Performance"): PostgreSQL at BENCH_DATABASE_URL,
+# a million work orders generated on the first run, gunicorn with 2 workers, wrk on loopback.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/bench
+BENCH_ORDERS ?= 1000000
+bench: $(STAMP)
+	@command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null || { echo "wrk is needed: apt-get install wrk"; exit 1; }
+	@psql "$(BENCH_DATABASE_URL)" -tAc 'SELECT 1' >/dev/null 2>&1 || createdb -h 127.0.0.1 -U postgres bench
+	$(PY) manage.py compile_translations
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py migrate --noinput -v0
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py collectstatic --noinput -v0
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench --orders $(BENCH_ORDERS)

@@ -180,6 +180,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # The beat schedule lives in dealership/celery.py, in code.
 
 # --- Notifications to customers ---------------------------------------------
+# The manager's dashboard keeps its figures this long (seconds); "refresh" on the page recomputes them.
+DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=120)
 NOTIFICATION_BACKEND = env.str(
     "NOTIFICATION_BACKEND", default="dealership.notify.FileBackend"
 )

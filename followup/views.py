@@ -4,13 +4,16 @@ monthly report."""
 
 import csv
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -331,9 +334,16 @@ def overview(request: HttpRequest) -> HttpResponse:
     f = filters_from(request.GET)
     if not request.user.is_group_manager:
         f = f.__class__(f.start, f.end, f.month, request.user.store_id, f.advisor_id)
-    board = dashboard(request.user, f)
+    user = request.user
+    key = f"dashboard:v1:{user.group_id if user.is_group_manager else user.store_id}:{user.is_group_manager}:" \
+          f"{f.month}:{f.store_id}:{f.advisor_id}:{get_language()}"
+    figures = None if request.GET.get("fresh") else cache.get(key)
+    if figures is None:  # the figures are grouped queries over the month: computed at most every few minutes
+        figures = {"board": dashboard(user, f), "overview": overview_figures(user=user), "at": timezone.now()}
+        cache.set(key, figures, settings.DASHBOARD_CACHE_SECONDS)
+    board = figures["board"]
     return render(request, "followup/overview.html", {
-        **overview_figures(user=request.user), "board": board, "f": f,
+        **figures["overview"], "board": board, "f": f, "computed_at": figures["at"],
         "people_tables": [(_("Stores"), board.people["stores"]), (_("Advisors"), board.people["advisors"]),
                           (_("Technicians"), board.people["technicians"])],
         "tasks": open_tasks_for(user=request.user), **_filter_choices(request.user)})

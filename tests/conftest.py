@@ -18,6 +18,16 @@ from .factories import PASSWORD, LabourFactory, PartFactory, StoreFactory, Vehic
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The dashboard keeps its figures in the cache: each test starts without them."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 class Team:
     """One person in every role of a store, by role name."""
 

@@ -45,7 +45,10 @@ class Customer(models.Model):
     class Meta:
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
-        indexes = [models.Index(fields=["store", "mobile"]), models.Index(fields=["store", "name"])]
+        indexes = [models.Index(fields=["store", "mobile"]), models.Index(fields=["store", "name"]),
+                   # a name typed at the desk is a prefix search (LIKE '张%'): PostgreSQL needs the pattern opclass
+                   models.Index(fields=["store", "name"], name="customer_name_prefix",
+                                opclasses=["int8_ops", "varchar_pattern_ops"])]
 
     def __str__(self) -> str:
         return self.name

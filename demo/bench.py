@@ -1,0 +1,264 @@
+"""`make bench`: the pages the front desk lives on, measured against
+PostgreSQL at dealer-group scale, served by gunicorn (2 workers) on
+loopback and loaded by wrk at 1 and 16 connections. Every figure in the
+report is measured in this run; throughput is also given as a ratio of a
+baseline page of the same stack measured in the same run."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import quote
+
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from dealership.models import Role, Store, User, WorkOrder
+
+LUA = r"""
+done = function(summary, latency, requests)
+  io.write(string.format('{"requests": %d, "seconds": %.3f, "errors": %d, "p50_ms": %.2f, "p95_ms": %.2f, "p99_ms": %.2f}\n',
+    summary.requests, summary.duration / 1e6,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.status + summary.errors.timeout,
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000))
+end
+"""
+
+
+@dataclass
+class Page:
+    name: str
+    role: str
+    url: str
+    pdf: bool = False
+    dashboard: bool = False
+
+
+def _user(store: Store, role: str) -> User:
+    return User.objects.filter(store=store, staff_roles__role=role).order_by("id").first()
+
+
+def _session_cookie(user: User) -> str:
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session["django_language"] = "zh-hans"
+    session.create()
+    return session.session_key
+
+
+def pages_for(store: Store) -> list[Page]:
+    order = WorkOrder.objects.filter(store=store, status=WorkOrder.Status.IN_REPAIR).order_by("-id").first() or \
+        WorkOrder.objects.filter(store=store).order_by("-id").first()
+    plate = order.vehicle.plate
+    advisor = order.advisor_id
+    day = timezone.localdate() + timedelta(days=1)
+    return [
+        Page("baseline", Role.SERVICE_ADVISOR, reverse("bench_baseline")),
+        Page("advisor desk", Role.SERVICE_ADVISOR, reverse("reception:desk")),
+        Page("arrivals board", Role.APPOINTMENT_AGENT, reverse("appointments:arrivals")),
+        Page("booking screen", Role.APPOINTMENT_AGENT, reverse("appointments:new")),
+        Page("slot finder", Role.APPOINTMENT_AGENT, reverse("appointments:slots") + f"?day={day}&advisor={advisor}"),
+        Page("work orders by plate", Role.SERVICE_ADVISOR, reverse("dealership:orders") + f"?q={quote(plate)}"),
+        Page("work order detail", Role.SERVICE_ADVISOR, reverse("dealership:order", args=[order.pk])),
+        Page("technician jobs", Role.TECHNICIAN, reverse("workshop:mine")),
+        Page("workshop board", Role.FOREMAN, reverse("workshop:board")),
+        Page("QC queue", Role.QC_INSPECTOR, reverse("inspection:queue")),
+        Page("cashier queue", Role.CASHIER, reverse("settlement:queue")),
+        Page("follow-up queue", Role.FOLLOWUP_AGENT, reverse("followup:queue")),
+        Page("manager dashboard", Role.AFTERSALES_MANAGER, reverse("followup:overview"), dashboard=True),
+        Page("work order PDF", Role.SERVICE_ADVISOR, reverse("reception:order_pdf", args=[order.pk]), pdf=True),
+    ]
+
+
+def count_queries(page: Page, user: User) -> tuple[int, int]:
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(user)
+    client.get(page.url)  # warm: caches, templates
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(page.url)
+    return len(ctx.captured_queries), response.status_code
+
+
+def wrk(url: str, cookie: str, connections: int, seconds: int, script: str) -> dict:
+    out = subprocess.run(["wrk", "-t", str(min(2, connections)), "-c", str(connections), "-d", f"{seconds}s",
+                          "--timeout", "10s", "-s", script, "-H", f"Cookie: sessionid={cookie}",
+                          "-H", "Host: 127.0.0.1", url], capture_output=True, text=True, check=True).stdout
+    data = json.loads(out.strip().splitlines()[-1])
+    data["rps"] = round(data["requests"] / data["seconds"], 1) if data["seconds"] else 0
+    return data
+
+
+def start_gunicorn(port: int) -> subprocess.Popen:
+    env = {**os.environ, "DATABASE_CONN_MAX_AGE": "600", "DJANGO_DEBUG": "0",
+           "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "dealership.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}",
+         "--access-logfile", "/dev/null", "--error-logfile", "-", "--log-level", "warning"],
+        env=env, cwd=settings.BASE_DIR, start_new_session=True)
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
+            return process
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError("gunicorn did not start")
+
+
+def run_bench(*, seconds: int = 5, store: Store | None = None, sweep_count: int = 20_000, log=print) -> dict:
+    if shutil.which("wrk") is None:
+        raise RuntimeError("wrk is not installed: apt-get install -y wrk")
+    store = store or _largest_store()
+    report = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0],
+                          "database": connection.vendor, "work_orders": WorkOrder.objects.count(),
+                          "store_orders": WorkOrder.objects.filter(store=store).count()},
+              "at": timezone.now().isoformat(timespec="seconds"), "pages": []}
+    port = 8765
+    server = start_gunicorn(port)
+    script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
+    script.write(LUA)
+    script.close()
+    try:
+        baseline_rps = None
+        for page in pages_for(store):
+            user = _user(store, page.role)
+            queries, status = count_queries(page, user)
+            cookie = _session_cookie(user)
+            url = f"http://127.0.0.1:{port}{page.url}"
+            wrk(url, cookie, 2, 1, script.name)  # warm both workers
+            one = wrk(url, cookie, 1, seconds, script.name)
+            sixteen = wrk(url, cookie, 16, seconds, script.name)
+            if page.name == "baseline":
+                baseline_rps = sixteen["rps"]
+            row = {"page": page.name, "url": page.url, "status": status, "queries": queries,
+                   "c1": {"p50_ms": one["p50_ms"], "p95_ms": one["p95_ms"], "rps": one["rps"]},
+                   "c16": {"p50_ms": sixteen["p50_ms"], "p95_ms": sixteen["p95_ms"], "rps": sixteen["rps"],
+                           "errors": sixteen["errors"]},
+                   "vs_baseline": round(sixteen["rps"] / baseline_rps, 3) if baseline_rps else None}
+            report["pages"].append(row)
+            log(f"{page.name:24} {queries:3} queries  c1 p50 {one['p50_ms']:7.1f} ms  "
+                f"c16 p95 {sixteen['p95_ms']:7.1f} ms  {sixteen['rps']:7.1f} req/s  x{row['vs_baseline']}")
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+        Path(script.name).unlink(missing_ok=True)
+    report["pdf_render_ms"] = _pdf_render(store)
+    report["slot_finder_ms"] = _slot_finder(store)
+    report["sweeps"] = time_sweeps(store, count=sweep_count, log=log)
+    return report
+
+
+def time_sweeps(store: Store, *, count: int = 20_000, log=print) -> dict:
+    """20,000 day-before confirmations due at once, and 20,000 deliveries
+    waiting for their follow-up task: each sweep run until done, then again
+    to show nothing is done twice. Messages go to the in-memory backend."""
+    from django.test.utils import override_settings
+
+    from appointments.confirmations import confirmations_sweep
+    from appointments.models import Appointment, Confirmation
+    from followup.models import FollowUpTask
+    from followup.services import followup_tasks_create_due
+    from settlement.models import GatePass
+
+    from .scale import Writer, next_id, reset_sequences
+
+    now = timezone.now()
+    advisor = _user(store, Role.SERVICE_ADVISOR)
+    customer_vehicles = list(store.vehicles.values_list("customer_id", "pk")[:count])
+    orders, appts, passes = Writer(WorkOrder), Writer(Appointment), Writer(GatePass)
+    order_id, appt_id, pass_id = next_id(WorkOrder), next_id(Appointment), next_id(GatePass)
+    tag = now.strftime("%H%M%S")
+    for k in range(count):
+        customer_id, vehicle_id = customer_vehicles[k % len(customer_vehicles)]
+        delivered = k % 2 == 1
+        orders.add(id=order_id + k, store_id=store.pk, number=f"{store.code}-W{tag}{k:06d}", customer_id=customer_id,
+                   vehicle_id=vehicle_id, advisor_id=advisor.pk, origin="appointment",
+                   status=WorkOrder.Status.DELIVERED if delivered else WorkOrder.Status.DRAFT,
+                   created_at=now - timedelta(days=3), updated_at=now)
+        if delivered:
+            passes.add(id=pass_id + k, store_id=store.pk, work_order_id=order_id + k,
+                       number=f"{store.code}-X{tag}{k:06d}", issued_by_id=advisor.pk, issued_at=now)
+        else:
+            appts.add(id=appt_id + k, store_id=store.pk, customer_id=customer_id, vehicle_id=vehicle_id,
+                      advisor_id=advisor.pk, work_order_id=order_id + k,
+                      starts_at=now + timedelta(hours=12, seconds=k), created_at=now - timedelta(days=3),
+                      created_by_id=advisor.pk, status=Appointment.Status.BOOKED)
+    for writer in (orders, appts, passes):
+        writer.flush()
+    reset_sequences([WorkOrder, Appointment, GatePass])
+    due_confirmations, due_tasks = appts.count, passes.count
+    with override_settings(NOTIFICATION_BACKEND="dealership.notify.LocmemBackend"):
+        started = time.perf_counter()
+        rounds = 0
+        while True:
+            rounds += 1
+            result = confirmations_sweep(now=now)
+            if not result.claimed:
+                break
+        confirm_s = time.perf_counter() - started
+        again = confirmations_sweep(now=now)
+    made = Confirmation.objects.filter(appointment__store=store, appointment__starts_at__gt=now).count()
+    started = time.perf_counter()
+    tasks = followup_tasks_create_due()
+    follow_s = time.perf_counter() - started
+    tasks_again = followup_tasks_create_due()
+    report = {
+        "confirmations": {"due": due_confirmations, "seconds": round(confirm_s, 1), "rounds": rounds,
+                          "recorded": made, "second_run_claimed": again.claimed},
+        "followup_tasks": {"due": due_tasks, "created": tasks, "seconds": round(follow_s, 1),
+                           "second_run_created": tasks_again,
+                           "tasks_for_these": FollowUpTask.objects.filter(work_order_id__gte=order_id,
+                                                                          work_order_id__lt=order_id + count).count()},
+    }
+    log(f"sweeps: {report}")
+    return report
+
+
+def _largest_store() -> Store:
+    from django.db.models import Count
+
+    return Store.objects.annotate(n=Count("work_orders")).order_by("-n").first()
+
+
+def _pdf_render(store: Store) -> float:
+    from reception.printing import work_order_pdf
+
+    order = WorkOrder.objects.filter(store=store, customer_signed_at__isnull=False).order_by("-id").first()
+    work_order_pdf(order=order, copy="customer")  # fonts loaded once per process
+    started = time.perf_counter()
+    work_order_pdf(order=order, copy="customer")
+    return round((time.perf_counter() - started) * 1000, 1)
+
+
+def _slot_finder(store: Store) -> float:
+    client = Client(HTTP_HOST="127.0.0.1")
+    user = _user(store, Role.APPOINTMENT_AGENT)
+    client.force_login(user)
+    advisor = _user(store, Role.SERVICE_ADVISOR)
+    url = reverse("appointments:slots") + f"?day={timezone.localdate() + timedelta(days=1)}&advisor={advisor.pk}"
+    client.get(url)
+    times = []
+    for _ in range(20):
+        started = time.perf_counter()
+        client.get(url)
+        times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    return round(times[len(times) // 2], 1)
