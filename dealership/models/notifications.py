@@ -28,7 +28,12 @@ class StaffTask(models.Model):
         ordering = ["created_at", "id"]
         constraints = [models.UniqueConstraint(fields=["store", "key"], name="uniq_staff_task_key")]
         indexes = [models.Index(fields=["store", "done_at", "role"]),
-                   models.Index(fields=["store", "assignee", "done_at"])]
+                   models.Index(fields=["store", "assignee", "done_at"]),
+                   # the open tasks every page shows: only the few open rows, however many are done
+                   models.Index(fields=["store", "role", "created_at"], condition=models.Q(done_at__isnull=True),
+                                name="stafftask_open_by_role"),
+                   models.Index(fields=["assignee", "created_at"], condition=models.Q(done_at__isnull=True),
+                                name="stafftask_open_by_assignee")]
 
     def __str__(self) -> str:
         return self.message

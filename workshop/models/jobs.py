@@ -96,7 +96,10 @@ class Job(models.Model):
                                     name="uniq_repair_job_per_line"),
         ]
         indexes = [models.Index(fields=["store", "technician", "status"]),
-                   models.Index(fields=["store", "status"])]
+                   models.Index(fields=["store", "status"]),
+                   # a technician's open jobs, among the thousands done over the years
+                   models.Index(fields=["store", "technician"], condition=~models.Q(status="done"),
+                                name="job_open_by_technician")]
 
     def __str__(self) -> str:
         return f"job {self.work_order_id} {self.description}"
