@@ -340,3 +340,17 @@ def test_fu7_only_people_who_can_open_complaints_are_responsible_and_reassigning
     open_keys = set(StaffTask.objects.filter(done_at__isnull=True, key__startswith=f"complaint-{complaint.pk}-owner")
                     .values_list("assignee_id", flat=True))
     assert open_keys == {team[Role.FOREMAN].pk}
+
+
+def test_fu3_the_agent_gets_a_call_script_for_the_kind_of_visit(task, team):
+    client = login(team[Role.FOLLOWUP_AGENT], language="en")
+    page = client.get(reverse("followup:task", args=[task.pk])).content.decode()
+    assert 'data-testid="call-script"' in page and "Your car had its maintenance" in page
+    from dealership.models import LabourOperation
+
+    LabourOperation.objects.filter(store=task.store).update(job_type="brakes")
+    page = client.get(reverse("followup:task", args=[task.pk])).content.decode()
+    assert "Is the problem you came for solved?" in page  # a repair
+    complaint_record(work_order=task.work_order, description="刹车还有异响", actor=team[Role.FOLLOWUP_AGENT])
+    page = client.get(reverse("followup:task", args=[task.pk])).content.decode()
+    assert "You told us you were not satisfied last time" in page

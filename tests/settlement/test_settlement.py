@@ -432,3 +432,12 @@ def test_set13_the_documents_are_sent_as_a_signed_link_the_customer_opens_withou
         assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF"), name
     assert anonymous.get(reverse("settlement:customer_documents", args=[token[:-2] + "xx"])).status_code == 404
     assert anonymous.get(reverse("settlement:customer_document", args=[token, "gate-pass"])).status_code == 404
+
+
+def test_set12_the_remaining_life_of_wear_parts_is_printed_on_the_statement(order_in):
+    order = order_in(S.READY)
+    statement_issue(work_order=order, advisor=order.advisor)
+    text = pdf_text(statement_pdf(order=order))
+    assert "易损件剩余寿命" in text
+    assert "左前轮胎花纹深度" in text and "6.5 mm" in text  # the readings recorded at QC (demo builder: 6.5 mm)
+    assert "前制动片厚度" in text and "9.0 mm" in text
