@@ -10,7 +10,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from dealership.messages import N_
@@ -51,8 +51,10 @@ def _due(kind: str, now: datetime):
     if kind == K.DAY_BEFORE:
         # only for appointments made more than a day ahead, and not inside the last hour
         qs = qs.filter(starts_at__gt=now + LEAD[K.HOUR_BEFORE], created_at__lte=F("starts_at") - lead)
-    return qs.exclude(pk__in=Confirmation.objects.filter(kind=kind, round=F("appointment__schedule_version"))
-                      .values("appointment_id")).order_by("starts_at")[:BATCH]
+    # NOT EXISTS per candidate (the unique key of confirmations answers it), not NOT IN over every
+    # confirmation ever sent: at a group's size the latter read all appointments on each claim
+    claimed = Confirmation.objects.filter(appointment=OuterRef("pk"), kind=kind, round=OuterRef("schedule_version"))
+    return qs.exclude(Exists(claimed)).order_by("starts_at")[:BATCH]
 
 
 def confirmations_claim(*, kind: str, now: datetime, token: str) -> list[Confirmation]:

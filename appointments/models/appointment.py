@@ -77,7 +77,10 @@ class Appointment(models.Model):
                 name="uniq_active_advisor_slot"),
         ]
         indexes = [models.Index(fields=["store", "starts_at"]),
-                   models.Index(fields=["store", "advisor", "starts_at"])]
+                   models.Index(fields=["store", "advisor", "starts_at"]),
+                   # the confirmation sweep looks across stores for booked appointments coming up
+                   models.Index(fields=["starts_at"], condition=models.Q(status="booked"),
+                                name="appointment_booked_by_time")]
 
     def __str__(self) -> str:
         return f"{self.vehicle.plate} {self.starts_at:%Y-%m-%d %H:%M}"
