@@ -287,8 +287,9 @@ def _send_to_rework(order: WorkOrder, inspection: Inspection, failed: list[Answe
     told = {order.advisor}
     for job_pk, items in by_job.items():
         original = next((j for j in done if j.pk == job_pk), None)
-        findings = _("Failed: %(items)s. Why: %(reason)s") % {"items": list_join(i for i in items if i),
-                                                               "reason": data.notes.strip()}
+        with translation.override(settings.LANGUAGE_CODE):  # kept as written, in the shop's language
+            findings = _("Failed: %(items)s. Why: %(reason)s") % {"items": list_join(i for i in items if i),
+                                                                   "reason": data.notes.strip()}
         rework = rework_job_create(work_order=order, findings=findings, original=original)
         if rework.technician:
             told.add(rework.technician)

@@ -6,9 +6,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from dealership.errors import GuardRefused, ProcessError, Refusal
@@ -97,10 +98,11 @@ def bill_as_issued(*, line: WorkOrderLine, actor: User, reason: str) -> Adjustme
     diff = next((d for d in data.differences if d.adjustable and d.line.pk == line.pk), None)
     if diff is None:
         raise ProcessError(_("That item has no quantity difference to settle."))
+    if not reason.strip():
+        with translation.override(settings.LANGUAGE_CODE):  # printed on the statement, in the shop's language
+            reason = _("%(item)s billed as issued: × %(qty)s") % {"item": line.description, "qty": qty(diff.issued)}
     return adjustment_request(work_order=line.work_order, actor=actor, kind=Adjustment.Kind.QUANTITY,
-                              amount=diff.amount, line=line, quantity=diff.issued,
-                              reason=reason or _("%(item)s billed as issued: × %(qty)s")
-                              % {"item": line.description, "qty": qty(diff.issued)})
+                              amount=diff.amount, line=line, quantity=diff.issued, reason=reason)
 
 
 def adjustment_decide(*, adjustment: Adjustment, manager: User, approve: bool, note: str = "") -> Adjustment:
