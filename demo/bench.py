@@ -214,8 +214,10 @@ def time_sweeps(store: Store, *, count: int = 20_000, log=print) -> dict:
     reset_sequences([WorkOrder, Appointment, GatePass])
     due_confirmations, due_tasks = appts.count, passes.count
     # two sweeping workers at once, as deployed on two cores (the claims keep them apart)
-    worker = ("from appointments.confirmations import confirmations_sweep\n"
-              "while confirmations_sweep().claimed: pass\n")
+    # a worker stops when a round claims nothing and nothing is left due (the other may have claimed it)
+    worker = ("from appointments.confirmations import _due, confirmations_sweep\n"
+              "from django.utils import timezone\n"
+              "while confirmations_sweep().claimed or _due('day_before', timezone.now()).exists(): pass\n")
     env = {**os.environ, "NOTIFICATION_BACKEND": "dealership.notify.LocmemBackend"}
     started = time.perf_counter()
     workers = [subprocess.Popen([sys.executable, "manage.py", "shell", "-c", worker], cwd=settings.BASE_DIR, env=env,
