@@ -36,8 +36,9 @@ class Filters:
     advisor_id: int | None = None
 
 
-def filters_from(params, today: date | None = None) -> Filters:
-    """The month (YYYY-MM, this month by default), a store and an advisor from the query string."""
+def filters_from(params, today: date | None = None, user: User | None = None) -> Filters:
+    """The month (YYYY-MM, this month by default), a store and an advisor from the query string. A
+    store's own manager always sees their store; a group manager may pick one."""
     today = today or timezone.localdate()
     try:
         year, mon = (int(x) for x in (params.get("month") or "").split("-"))
@@ -51,8 +52,9 @@ def filters_from(params, today: date | None = None) -> Filters:
         value = params.get(name) or ""
         return int(value) if value.isdigit() else None
 
+    store_id = number("store") if user is None or user.is_group_manager else user.store_id
     return Filters(datetime.combine(first, time.min, zone), datetime.combine(following, time.min, zone),
-                   first.strftime("%Y-%m"), number("store"), number("advisor"))
+                   first.strftime("%Y-%m"), store_id, number("advisor"))
 
 
 def pct(part: int | None, whole: int | None) -> float | None:

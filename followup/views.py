@@ -270,17 +270,20 @@ def complaint_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*MANAGERS, *COMPLAINT_ROLES)
 def actions(request: HttpRequest) -> HttpResponse:
+    form = None
+    if request.user.has_role(*MANAGERS) and request.user.store_id:
+        form = ActionForm(store_id=request.user.store_id, initial={"complaints": request.GET.getlist("complaint")})
+    return _actions_page(request, form)
+
+
+def _actions_page(request: HttpRequest, form: ActionForm | None, status: int = 200) -> HttpResponse:
     qs = scoped(CorrectiveAction.objects.all(), request.user).select_related("owner", "store").prefetch_related(
         "complaints__work_order__vehicle")
     if not request.user.has_role(*MANAGERS):
         qs = qs.filter(owner=request.user)
     page = Paginator(qs.order_by("done_at", "due_on", "id"), PAGE_SIZE).get_page(request.GET.get("page"))
-    form = None
-    if request.user.has_role(*MANAGERS) and request.user.store_id:
-        initial = {"complaints": request.GET.getlist("complaint")}
-        form = ActionForm(store_id=request.user.store_id, initial=initial)
     return render(request, "followup/actions.html", {"page": page, "form": form, "done_form": ActionDoneForm(),
-                                                     "today": timezone.localdate()})
+                                                     "today": timezone.localdate()}, status=status)
 
 
 @require_POST
@@ -296,10 +299,7 @@ def action_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Measure set."))
             return redirect("followup:actions")
-    qs = scoped(CorrectiveAction.objects.all(), request.user).select_related("owner", "store")
-    page = Paginator(qs.order_by("done_at", "due_on", "id"), PAGE_SIZE).get_page(1)
-    return render(request, "followup/actions.html", {"page": page, "form": form, "done_form": ActionDoneForm(),
-                                                     "today": timezone.localdate()}, status=400)
+    return _actions_page(request, form, status=400)
 
 
 @require_POST
@@ -331,9 +331,7 @@ def _filter_choices(user: User) -> dict:
 
 @role_required(*MANAGERS)
 def overview(request: HttpRequest) -> HttpResponse:
-    f = filters_from(request.GET)
-    if not request.user.is_group_manager:
-        f = f.__class__(f.start, f.end, f.month, request.user.store_id, f.advisor_id)
+    f = filters_from(request.GET, user=request.user)
     user = request.user
     key = f"dashboard:v1:{user.group_id if user.is_group_manager else user.store_id}:{user.is_group_manager}:" \
           f"{f.month}:{f.store_id}:{f.advisor_id}:{get_language()}"
@@ -351,9 +349,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 @role_required(*MANAGERS)
 def compliance(request: HttpRequest) -> HttpResponse:
-    f = filters_from(request.GET)
-    if not request.user.is_group_manager:
-        f = f.__class__(f.start, f.end, f.month, request.user.store_id, f.advisor_id)
+    f = filters_from(request.GET, user=request.user)
     return render(request, "followup/compliance.html", {"rows": compliance_figures(request.user, f), "f": f,
                                                         **_filter_choices(request.user)})
 
@@ -363,9 +359,7 @@ def compliance_cases(request: HttpRequest, code: str) -> HttpResponse:
     check = CHECKS_BY_CODE.get(code)
     if check is None:
         raise Http404
-    f = filters_from(request.GET)
-    if not request.user.is_group_manager:
-        f = f.__class__(f.start, f.end, f.month, request.user.store_id, f.advisor_id)
+    f = filters_from(request.GET, user=request.user)
     cases = check_cases(check, request.user, f).select_related("vehicle", "advisor", "store").order_by("-created_at")
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "followup/compliance_cases.html", {"check": check, "page": page, "f": f})
@@ -374,9 +368,7 @@ def compliance_cases(request: HttpRequest, code: str) -> HttpResponse:
 @role_required(*MANAGERS)
 def export(request: HttpRequest, table: str) -> HttpResponse:
     """The dashboard's tables as CSV (opens in Excel: UTF-8 with a byte-order mark)."""
-    f = filters_from(request.GET)
-    if not request.user.is_group_manager:
-        f = f.__class__(f.start, f.end, f.month, request.user.store_id, f.advisor_id)
+    f = filters_from(request.GET, user=request.user)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{table}_{f.month}.csv"'
     response.write("\ufeff")
