@@ -13,11 +13,12 @@ from datetime import datetime, timedelta
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
-from dealership.messages import N_
-from dealership.models import Role
-from dealership.services import staff_task_create
+from dealership.messages import N_, message_params
+from dealership.models import Role, StaffTask
+from dealership.notify import customer_messages_send
+from dealership.services import staff_tasks_create
 
-from .messages import appointment_message_send
+from .messages import appointment_message_draft
 from .models import Appointment, Confirmation
 from .preparation import missing
 
@@ -74,50 +75,74 @@ def confirmations_claim(*, kind: str, now: datetime, token: str) -> list[Confirm
                                                     "appointment__reservations__part"))
 
 
-def confirmation_send(confirmation: Confirmation, *, token: str, result: SweepResult) -> None:
-    """Send one claimed confirmation and record the outcome; check the
-    preparation and alert the advisor to what is still missing."""
-    appointment = confirmation.appointment
-    mine = Confirmation.objects.filter(pk=confirmation.pk, claim=token)
-    if appointment.status != Appointment.Status.BOOKED or appointment.schedule_version != confirmation.round:
-        mine.update(status=C.SKIPPED, result="appointment changed")
-        result.skipped += 1
-        return
-    gaps = missing(appointment)
-    when = timezone.localtime(appointment.starts_at).strftime("%m-%d %H:%M")
-    if gaps:
-        result.alerts += 1
-        staff_task_create(
-            store=appointment.store_id, assignee=appointment.advisor, work_order=appointment.work_order,
-            key=f"apt-{appointment.pk}-{confirmation.kind}-{confirmation.round}-missing",
-            message=N_("%(plate)s at %(when)s is not ready: %(missing)s"),
-            params={"plate": appointment.vehicle.plate, "when": when,
-                    "missing": ", ".join(str(g.label) for g in gaps)},
-            link=f"/appointments/{appointment.pk}/")
-    key = f"apt-{appointment.pk}-{confirmation.kind}-{confirmation.round}"
-    Confirmation.objects.filter(pk=confirmation.pk).update(attempts=F("attempts") + 1,
-                                                           missing=[g.key for g in gaps])
+def confirmations_send(confirmations: list[Confirmation], *, token: str, result: SweepResult) -> None:
+    """Send a batch of claimed confirmations and record the outcomes; check the
+    preparation and alert the advisor to what is still missing. The writes are
+    per batch (a few statements for 500 confirmations), the sends one by one,
+    each recorded in the outbox as it returns (dealership.notify)."""
+    mine = Confirmation.objects.filter(claim=token)
+    changed = [c for c in confirmations if c.appointment.status != Appointment.Status.BOOKED
+               or c.appointment.schedule_version != c.round]
+    if changed:
+        mine.filter(pk__in=[c.pk for c in changed]).update(status=C.SKIPPED, result="appointment changed")
+        result.skipped += len(changed)
+    skipped = {c.pk for c in changed}
+    live = [c for c in confirmations if c.pk not in skipped]
+    alerts, gaps_of, when_of = [], {}, {}
+    for c in live:
+        appointment = c.appointment
+        gaps = missing(appointment)
+        gaps_of[c.pk] = [g.key for g in gaps]
+        when_of[c.pk] = timezone.localtime(appointment.starts_at).strftime("%m-%d %H:%M")
+        if gaps:
+            alerts.append(StaffTask(
+                store_id=appointment.store_id, assignee=appointment.advisor, work_order=appointment.work_order,
+                key=f"apt-{appointment.pk}-{c.kind}-{c.round}-missing", link=f"/appointments/{appointment.pk}/",
+                message=N_("%(plate)s at %(when)s is not ready: %(missing)s"),
+                params=message_params(plate=appointment.vehicle.plate, when=when_of[c.pk],
+                                      missing=", ".join(str(g.label) for g in gaps))))
+    result.alerts += len(alerts)
+    staff_tasks_create(alerts)
+    # the attempt is counted before anything goes out
+    for missing_keys in {tuple(v) for v in gaps_of.values()}:
+        mine.filter(pk__in=[pk for pk, v in gaps_of.items() if tuple(v) == missing_keys]).update(
+            attempts=F("attempts") + 1, missing=list(missing_keys))
+    drafts = [appointment_message_draft(appointment=c.appointment, name=c.kind, key=_key(c)) for c in live]
     try:
-        record = appointment_message_send(appointment=appointment, name=confirmation.kind, key=key)
+        records = customer_messages_send(drafts)
     except Exception as exc:  # noqa: BLE001 - recorded and retried, never lost
-        log.exception("confirmation %s failed", key)
-        mine.update(status=C.FAILED, result=str(exc)[:300])
-        result.failed += 1
+        log.exception("confirmations failed")
+        mine.filter(pk__in=[c.pk for c in live], status=C.PENDING).update(status=C.FAILED, result=str(exc)[:300])
+        result.failed += len(live)
         return
-    if record is None:  # no consent to messages: a person calls instead
-        staff_task_create(
-            store=appointment.store_id, role=Role.APPOINTMENT_AGENT, work_order=appointment.work_order,
-            key=f"{key}-call", link=f"/appointments/{appointment.pk}/",
-            message=N_("Call %(name)s to confirm the appointment at %(when)s (%(plate)s)"),
-            params={"name": appointment.customer.name, "when": when, "plate": appointment.vehicle.plate})
-        mine.update(status=C.CALL, channel="phone", sent_at=timezone.now(), result="call task")
-        result.calls += 1
-    elif record.status == record.Status.SENT:
-        mine.update(status=C.SENT, channel=record.channel, sent_at=record.sent_at, result=record.result)
-        result.sent += 1
-    else:
-        mine.update(status=C.FAILED, channel=record.channel, result=record.result)
-        result.failed += 1
+    calls, outcomes = [], {}
+    for c in live:
+        appointment, record = c.appointment, records[_key(c)]
+        if record is None:  # no consent to messages: a person calls instead
+            calls.append(StaffTask(
+                store_id=appointment.store_id, role=Role.APPOINTMENT_AGENT, work_order=appointment.work_order,
+                key=f"{_key(c)}-call", link=f"/appointments/{appointment.pk}/",
+                message=N_("Call %(name)s to confirm the appointment at %(when)s (%(plate)s)"),
+                params=message_params(name=appointment.customer.name, when=when_of[c.pk],
+                                      plate=appointment.vehicle.plate)))
+            outcome = (C.CALL, "phone", "call task")
+            result.calls += 1
+        elif record.status == record.Status.SENT:
+            outcome = (C.SENT, record.channel, record.result)
+            result.sent += 1
+        else:
+            outcome = (C.FAILED, record.channel, record.result)
+            result.failed += 1
+        outcomes.setdefault(outcome, []).append(c.pk)
+    staff_tasks_create(calls)
+    now = timezone.now()
+    for (status, channel, detail), pks in outcomes.items():
+        mine.filter(pk__in=pks).update(status=status, channel=channel, result=detail,
+                                       sent_at=now if status != C.FAILED else None)
+
+
+def _key(confirmation: Confirmation) -> str:
+    return f"apt-{confirmation.appointment_id}-{confirmation.kind}-{confirmation.round}"
 
 
 def confirmations_sweep(*, now: datetime | None = None) -> SweepResult:
@@ -128,6 +153,5 @@ def confirmations_sweep(*, now: datetime | None = None) -> SweepResult:
         claimed = confirmations_claim(kind=kind, now=now, token=token)
         result.claimed += len(claimed)
         result.by_kind[kind] = len(claimed)
-        for confirmation in claimed:
-            confirmation_send(confirmation, token=token, result=result)
+        confirmations_send(claimed, token=token, result=result)
     return result

@@ -6,7 +6,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from dealership.models import OutboundMessage
-from dealership.notify import customer_message_send
+from dealership.notify import Draft, customer_messages_send
 
 from .links import answer_url
 from .models import Appointment
@@ -19,9 +19,8 @@ def render(name: str, context: dict) -> tuple[str, str]:
     return subject, body
 
 
-def appointment_message_send(*, appointment: Appointment, name: str, key: str, **extra) -> OutboundMessage | None:
-    """Send message `name` about the appointment once under `key`; None when
-    the customer has not agreed to messages (the caller makes a call task)."""
+def appointment_message_draft(*, appointment: Appointment, name: str, key: str, **extra) -> Draft:
+    """Message `name` about the appointment, to be sent once under `key`."""
     customer = appointment.customer
     context = {
         "store": appointment.store, "name": customer.salutation(),
@@ -30,5 +29,11 @@ def appointment_message_send(*, appointment: Appointment, name: str, key: str, *
         "link": answer_url(appointment), **extra,
     }
     subject, body = render(name, context)
-    return customer_message_send(store=appointment.store_id, customer=customer, key=key, subject=subject,
-                                 body=body, work_order=appointment.work_order)
+    return Draft(appointment.store_id, customer, key, subject, body, appointment.work_order_id)
+
+
+def appointment_message_send(*, appointment: Appointment, name: str, key: str, **extra) -> OutboundMessage | None:
+    """Send message `name` about the appointment once under `key`; None when
+    the customer has not agreed to messages (the caller makes a call task)."""
+    return customer_messages_send([appointment_message_draft(appointment=appointment, name=name, key=key,
+                                                             **extra)])[key]

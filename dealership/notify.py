@@ -16,7 +16,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -118,28 +118,55 @@ def get_backend() -> BaseBackend:
     return import_string(settings.NOTIFICATION_BACKEND)()
 
 
+@dataclass(frozen=True)
+class Draft:
+    """A message to send once under `key` (see customer_messages_send)."""
+    store_id: int
+    customer: Customer
+    key: str
+    subject: str
+    body: str
+    work_order_id: int | None = None
+
+
 def customer_message_send(*, store: Store | int, customer: Customer, key: str, subject: str, body: str,
                           work_order: WorkOrder | None = None) -> OutboundMessage | None:
     """Send once per key. Returns the record (sent or failed), or None when
     the customer has not agreed to messages: the caller then puts a call task
     in front of staff. Call it outside a transaction: it talks to the outside."""
-    if not customer.consent_to_messages:
-        return None
     store_id = store if isinstance(store, int) else store.pk
+    draft = Draft(store_id, customer, key, subject, body, work_order.pk if work_order else None)
+    return customer_messages_send([draft])[key]
+
+
+def customer_messages_send(drafts: list[Draft]) -> dict[str, OutboundMessage | None]:
+    """Send many messages, each once per key, by key: the records go in with
+    one INSERT … ON CONFLICT DO NOTHING and are read back in one query; each
+    send is recorded as soon as it returns, so a crash loses at most the record
+    of the message in flight (whose key the gateway sees again on the retry).
+    None for a customer who has not agreed to messages."""
+    out: dict[str, OutboundMessage | None] = {d.key: None for d in drafts}
+    drafts = [d for d in drafts if d.customer.consent_to_messages]
+    if not drafts:
+        return out
     backend = get_backend()
-    try:
-        with transaction.atomic():
-            record, _created = OutboundMessage.objects.get_or_create(
-                store_id=store_id, key=key,
-                defaults={"customer": customer, "work_order": work_order, "channel": backend.channel,
-                          "to": backend.address(customer), "subject": subject, "body": body})
-    except IntegrityError:
-        record = OutboundMessage.objects.get(store_id=store_id, key=key)
-    if record.status == OutboundMessage.Status.SENT:
-        return record
-    result = backend.send(Message(record.channel, record.to, record.subject, record.body, record.key))
-    OutboundMessage.objects.filter(pk=record.pk).update(
-        status=OutboundMessage.Status.SENT if result.ok else OutboundMessage.Status.FAILED,
-        attempts=record.attempts + 1, result=result.detail[:300], sent_at=timezone.now() if result.ok else None)
-    record.refresh_from_db()
-    return record
+    OutboundMessage.objects.bulk_create(
+        [OutboundMessage(store_id=d.store_id, key=d.key, customer=d.customer, work_order_id=d.work_order_id,
+                         channel=backend.channel, to=backend.address(d.customer), subject=d.subject, body=d.body)
+         for d in drafts], ignore_conflicts=True)
+    wanted = {(d.store_id, d.key) for d in drafts}
+    records = {(r.store_id, r.key): r for r in OutboundMessage.objects.filter(
+        store_id__in={d.store_id for d in drafts}, key__in=[d.key for d in drafts]) if (r.store_id, r.key) in wanted}
+    for d in drafts:
+        record = records[(d.store_id, d.key)]
+        out[d.key] = record
+        if record.status == OutboundMessage.Status.SENT:
+            continue
+        result = backend.send(Message(record.channel, record.to, record.subject, record.body, record.key))
+        record.status = OutboundMessage.Status.SENT if result.ok else OutboundMessage.Status.FAILED
+        record.attempts += 1
+        record.result = result.detail[:300]
+        record.sent_at = timezone.now() if result.ok else None
+        OutboundMessage.objects.filter(pk=record.pk).update(
+            status=record.status, attempts=F("attempts") + 1, result=record.result, sent_at=record.sent_at)
+    return out

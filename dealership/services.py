@@ -403,6 +403,14 @@ def staff_task_create(
     return task if created else None
 
 
+def staff_tasks_create(tasks: list[StaffTask]) -> None:
+    """Many next steps at once (a sweep's alerts), each at most once per key:
+    one INSERT … ON CONFLICT DO NOTHING. Build each StaffTask's params with
+    `message_params`."""
+    if tasks:
+        StaffTask.objects.bulk_create(tasks, ignore_conflicts=True)
+
+
 def staff_tasks_close(*, work_order: WorkOrder, keys: Iterable[str], actor: User | None) -> int:
     return StaffTask.objects.filter(
         store_id=work_order.store_id, work_order=work_order, key__in=list(keys), done_at__isnull=True,

@@ -70,16 +70,14 @@ def test_apt11_the_hour_before_confirmation_goes_once_and_alerts_the_advisor_to_
 
 
 def test_apt11_two_sweeps_at_the_same_moment_send_once(booked, outbox):
-    from appointments.confirmations import SweepResult, confirmation_send, confirmations_claim
+    from appointments.confirmations import SweepResult, confirmations_claim, confirmations_send
 
     now = booked.starts_at - timedelta(minutes=30)
     with time_machine.travel(now, tick=False):
         mine = confirmations_claim(kind=K.HOUR_BEFORE, now=now, token="a" * 32)
         theirs = confirmations_claim(kind=K.HOUR_BEFORE, now=now, token="b" * 32)
-        for c in mine:
-            confirmation_send(c, token="a" * 32, result=SweepResult())
-        for c in theirs:
-            confirmation_send(c, token="b" * 32, result=SweepResult())
+        confirmations_send(mine, token="a" * 32, result=SweepResult())
+        confirmations_send(theirs, token="b" * 32, result=SweepResult())
     assert (len(mine), len(theirs)) == (1, 0)
     assert len(outbox) == 1
 
@@ -219,3 +217,22 @@ def test_a_no_show_cannot_be_marked_before_the_time(booked, team):
         appointment_no_show(appointment=booked, actor=team[Role.SERVICE_ADVISOR])
     booked.refresh_from_db()
     assert booked.status == "booked"
+
+
+@pytest.mark.parametrize("count", [2, 6])
+def test_apt11_a_batch_of_confirmations_costs_the_same_statements_whatever_its_size(team, catalogue, outbox, count,
+                                                                                     django_assert_max_num_queries):
+    """The sweep writes per batch, not per confirmation (issue 9: 20,000 due at
+    once); only the outbox records each send as it returns."""
+    day = timezone.localdate() + timedelta(days=3)
+    hours = [(day, 14), (day, 15), (day, 16), (day + timedelta(days=1), 9), (day + timedelta(days=1), 10),
+             (day + timedelta(days=1), 11)]  # three hours of work a day fit the appointment capacity
+    booked = [book(team, at(d, h), labour=[catalogue["labour"]]) for d, h in hours[:count]]
+    Customer.objects.update(consent_to_messages=True)
+    Customer.objects.filter(pk=booked[0].customer_id).update(consent_to_messages=False)  # one is called
+    with time_machine.travel(at(day, 12), tick=False):
+        with django_assert_max_num_queries(16 + (count - 1)):  # + one outbox update per message sent
+            result = confirmations_sweep()
+    assert (result.sent, result.calls, result.alerts) == (count - 1, 1, count)
+    assert len(outbox) == count - 1
+    assert StaffTask.objects.filter(key__endswith="-missing").count() == count
