@@ -17,12 +17,14 @@ def _with_preparation(qs: QuerySet[Appointment]) -> QuerySet[Appointment]:
     )
 
 
-def appointments_on(*, user: User, day: date) -> QuerySet[Appointment]:
+def appointments_on(*, user: User, day: date, prepared: bool = True) -> QuerySet[Appointment]:
+    """The day's appointments; `prepared` brings what the readiness checklist
+    reads, otherwise only the customer, car, advisor and order."""
     tz = timezone.get_current_timezone()
     start = datetime.combine(day, time.min, tzinfo=tz)
-    return _with_preparation(
-        scoped(Appointment.objects.all(), user).filter(starts_at__gte=start, starts_at__lt=start + timedelta(days=1))
-    ).order_by("starts_at", "id")
+    qs = scoped(Appointment.objects.all(), user).filter(starts_at__gte=start, starts_at__lt=start + timedelta(days=1))
+    qs = _with_preparation(qs) if prepared else qs.select_related("customer", "vehicle", "advisor", "work_order")
+    return qs.order_by("starts_at", "id")
 
 
 def with_readiness(appointments) -> list[Appointment]:

@@ -126,7 +126,8 @@ def start_gunicorn(port: int) -> subprocess.Popen:
     raise RuntimeError("gunicorn did not start")
 
 
-def run_bench(*, seconds: int = 5, store: Store | None = None, sweep_count: int = 20_000, log=print) -> dict:
+def run_bench(*, seconds: int = 5, store: Store | None = None, sweep_count: int = 20_000, only: list[str] | None = None,
+              log=print) -> dict:
     if shutil.which("wrk") is None:
         raise RuntimeError("wrk is not installed: apt-get install -y wrk")
     store = store or _largest_store()
@@ -142,6 +143,8 @@ def run_bench(*, seconds: int = 5, store: Store | None = None, sweep_count: int 
     try:
         baseline_rps = None
         for page in pages_for(store):
+            if only and page.name != "baseline" and page.name not in only:
+                continue
             user = _user(store, page.role)
             queries, status = count_queries(page, user)
             cookie = _session_cookie(user)
@@ -165,7 +168,7 @@ def run_bench(*, seconds: int = 5, store: Store | None = None, sweep_count: int 
         Path(script.name).unlink(missing_ok=True)
     report["pdf_render_ms"] = _pdf_render(store)
     report["slot_finder_ms"] = _slot_finder(store)
-    report["sweeps"] = time_sweeps(store, count=sweep_count, log=log)
+    report["sweeps"] = time_sweeps(store, count=sweep_count, log=log) if sweep_count else None
     return report
 
 

@@ -43,6 +43,13 @@ from .walkaround import checklist_items, completeness, damage_mark_add, damage_m
 
 S = WorkOrder.Status
 DESK_ROLES = (*ADVISORS, *MANAGERS)
+# what the desk shows: a narrower SELECT is compiled, planned and read in a fraction of the time (issue 9)
+PERSON = ("display_name", "first_name", "last_name", "username")
+DESK_ORDER_FIELDS = ("store_id", "number", "status", "origin", "promised_at", "customer_waits", "customer__name",
+                     "vehicle__plate", *(f"advisor__{f}" for f in PERSON), "appointment__status",
+                     "appointment__work_order_id", "handover__cleaned_at", "handover__spot__name")
+DESK_ARRIVAL_FIELDS = ("store_id", "starts_at", "status", "work_order__status", "vehicle__plate", "customer__name",
+                       *(f"advisor__{f}" for f in PERSON))
 
 
 @role_required(*DESK_ROLES)
@@ -51,7 +58,7 @@ def desk(request: HttpRequest) -> HttpResponse:
     user = request.user
     orders = work_orders_in_status(user=user, statuses=[
         S.DRAFT, S.SIGNED, S.IN_REPAIR, S.REPAIR_DONE, S.QC_FAILED, S.QC_PASSED, S.READY, S.SETTLED]
-    ).select_related("appointment", "handover__spot")
+    ).select_related("appointment", "handover__spot").only(*DESK_ORDER_FIELDS)
     if request.GET.get("mine") != "0" and user.has_role(Role.SERVICE_ADVISOR):
         orders = orders.filter(advisor=user)
     orders = [o for o in orders[:200] if o.status != S.DRAFT or o.origin == WorkOrder.Origin.WALK_IN
@@ -64,7 +71,7 @@ def desk(request: HttpRequest) -> HttpResponse:
         (_("Ready / settled"), [o for o in orders if o.status in (S.READY, S.SETTLED)]),
     ]
     return render(request, "reception/desk.html", {
-        "arrivals": appointments_on(user=user, day=timezone.localdate()),
+        "arrivals": appointments_on(user=user, day=timezone.localdate(), prepared=False).only(*DESK_ARRIVAL_FIELDS),
         "is_advisor": user.has_role(*ADVISORS) and user.store_id is not None,
         "columns": columns, "now": timezone.now(),
         "tasks": open_tasks_for(user=user),

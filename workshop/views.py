@@ -5,7 +5,9 @@ from django.contrib.auth.decorators import login_not_required
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -292,13 +294,14 @@ def old_part(request: HttpRequest, pk: int) -> HttpResponse:
 def _workshop_orders(user: User) -> list[WorkOrder]:
     orders = list(scoped(WorkOrder.objects.filter(status__in=IN_WORKSHOP), user)
                   .select_related("vehicle", "customer", "advisor")
+                  # to_attr: a Prefetch with its own queryset otherwise builds a filtered queryset per order
                   .prefetch_related(Prefetch("jobs", queryset=Job.objects.select_related("technician")
-                                             .prefetch_related("clock").order_by("id")), "findings")
+                                             .prefetch_related("clock").order_by("id"), to_attr="job_list"),
+                                    "findings")
                   .order_by("promised_at", "id")[:BOARD_LIMIT])
     now = timezone.now()
     for order in orders:
-        order_jobs = list(order.jobs.all())
-        order.job_list = order_jobs
+        order_jobs = order.job_list
         order.clocked = sum((jobs.clocked_hours(j, now) for j in order_jobs), Decimal(0))
         order.standard = sum((j.standard_hours for j in order_jobs), Decimal(0))
         order.forecast = jobs.forecast_finish(jobs=order_jobs, now=now) if order.status != S.REPAIR_DONE else None
@@ -313,8 +316,9 @@ def _workshop_orders(user: User) -> list[WorkOrder]:
 def board(request: HttpRequest) -> HttpResponse:
     if request.user.has_role(Role.TECHNICIAN) and not request.user.has_role(Role.FOREMAN):
         return redirect("workshop:mine")
+    rows = render_to_string("workshop/board_rows.html", {"orders": _workshop_orders(request.user)}, using="jinja2")
     return render(request, "workshop/board.html", {
-        "orders": _workshop_orders(request.user), "now": timezone.now(), "tasks": open_tasks_for(user=request.user),
+        "rows": mark_safe(rows), "now": timezone.now(), "tasks": open_tasks_for(user=request.user),  # noqa: S308
         "can_dispatch": request.user.store_id is not None and jobs.may_dispatch(request.user, request.user.store)})
 
 

@@ -1,3 +1,4 @@
+import functools
 from decimal import Decimal
 
 from django import template
@@ -16,10 +17,24 @@ STATUS_COLOURS = {
 BEFORE_READY = {S.DRAFT, S.SIGNED, S.IN_REPAIR, S.REPAIR_DONE, S.QC_FAILED, S.QC_PASSED}
 
 
+@functools.cache
+def _choices(model: type, field: str) -> dict:
+    return dict(model._meta.get_field(field).flatchoices)
+
+
+@register.filter
+def label(instance, field: str) -> str:
+    """`{{ job|label:"status" }}`: what get_status_display() gives, from a dict
+    built once per field (Django rebuilds the choices on every call, which a
+    board of forty jobs felt)."""
+    value = getattr(instance, field)
+    return str(_choices(type(instance), field).get(value, value))
+
+
 @register.simple_tag
 def status_badge(order: WorkOrder) -> str:
     colour = STATUS_COLOURS.get(order.status, "secondary")
-    return format_html('<span class="badge status-badge text-bg-{}">{}</span>', colour, order.get_status_display())
+    return format_html('<span class="badge status-badge text-bg-{}">{}</span>', colour, label(order, "status"))
 
 
 @register.filter

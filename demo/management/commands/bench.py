@@ -15,10 +15,12 @@ class Command(BaseCommand):
         parser.add_argument("--orders", type=int, default=1_000_000,
                             help="work orders the database must hold; seed_scale adds what is missing")
         parser.add_argument("--seconds", type=int, default=5, help="wrk duration per page and concurrency")
-        parser.add_argument("--sweep", type=int, default=20_000, help="confirmations and deliveries for the sweeps")
+        parser.add_argument("--sweep", type=int, default=20_000, help="confirmations and deliveries for the sweeps (0: no sweeps)")
         parser.add_argument("--out", default="bench-report.json")
+        parser.add_argument("--page", action="append", dest="pages",
+                            help="measure only this page (and the baseline); repeat for more. For working on one page.")
 
-    def handle(self, *args, orders, seconds, sweep, out, **options):
+    def handle(self, *args, orders, seconds, sweep, out, pages, **options):
         if connection.vendor != "postgresql":
             raise CommandError("make bench runs against PostgreSQL: set DATABASE_URL (see the README).")
         have = WorkOrder.objects.count()
@@ -27,7 +29,7 @@ class Command(BaseCommand):
             seeded = seed_scale(orders=orders - have, log=self.stdout.write)
         else:
             seeded = None
-        report = run_bench(seconds=seconds, sweep_count=sweep, log=self.stdout.write)
+        report = run_bench(seconds=seconds, sweep_count=sweep, only=pages, log=self.stdout.write)
         report["seeded"] = seeded
         text = json.dumps(report, ensure_ascii=False, indent=2)
         with open(out, "w", encoding="utf-8") as f:
