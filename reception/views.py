@@ -14,7 +14,7 @@ from appointments.selectors import appointment_for_page, appointments_on
 from dealership.access import ADVISORS, MANAGERS, STAFF_EXCEPT_GATE, get_scoped_or_404, role_required, scoped
 from dealership.errors import GuardRefused, MileageJump, ProcessError
 from dealership.forms import CustomerVehicleForm, lookup_initial
-from dealership.models import Role, WorkOrder, WorkOrderLine
+from dealership.models import Role, User, WorkOrder, WorkOrderLine
 from dealership.printing import pdf_response
 from dealership.selectors import car_lookup_context, open_tasks_for, work_order_detail, work_orders_in_status
 from dealership.services import customer_vehicle_get_or_create
@@ -44,7 +44,7 @@ from .walkaround import checklist_items, completeness, damage_mark_add, damage_m
 S = WorkOrder.Status
 DESK_ROLES = (*ADVISORS, *MANAGERS)
 # what the desk shows: a narrower SELECT is compiled, planned and read in a fraction of the time (issue 9)
-PERSON = ("display_name", "first_name", "last_name", "username")
+PERSON = User.NAME_FIELDS
 DESK_ORDER_FIELDS = ("store_id", "number", "status", "origin", "promised_at", "customer_waits", "customer__name",
                      "vehicle__plate", *(f"advisor__{f}" for f in PERSON), "appointment__status",
                      "appointment__work_order_id", "handover__cleaned_at", "handover__spot__name")

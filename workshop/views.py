@@ -37,6 +37,7 @@ from .models import Finding, Job, Requisition
 S = WorkOrder.Status
 J = Job.Status
 BOARD_LIMIT = 100
+PERSON = User.NAME_FIELDS
 IN_WORKSHOP = [S.SIGNED, S.IN_REPAIR, S.QC_FAILED, S.REPAIR_DONE]
 
 
@@ -292,12 +293,16 @@ def old_part(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the workshop board and dispatch (REP-8) ----------------------------------------------
 
 def _workshop_orders(user: User) -> list[WorkOrder]:
+    # only what the board shows: a narrower SELECT is read in half the time (issue 9)
+    jobs_qs = Job.objects.select_related("technician").prefetch_related("clock").order_by("id").only(
+        "work_order_id", "description", "status", "standard_hours", *(f"technician__{f}" for f in PERSON))
     orders = list(scoped(WorkOrder.objects.filter(status__in=IN_WORKSHOP), user)
-                  .select_related("vehicle", "customer", "advisor")
+                  .select_related("vehicle", "advisor")
+                  .only("store_id", "number", "status", "promised_at", "vehicle__plate",
+                        *(f"advisor__{f}" for f in PERSON))
                   # to_attr: a Prefetch with its own queryset otherwise builds a filtered queryset per order
-                  .prefetch_related(Prefetch("jobs", queryset=Job.objects.select_related("technician")
-                                             .prefetch_related("clock").order_by("id"), to_attr="job_list"),
-                                    "findings")
+                  .prefetch_related(Prefetch("jobs", queryset=jobs_qs, to_attr="job_list"),
+                                    Prefetch("findings", queryset=Finding.objects.only("work_order_id", "status")))
                   .order_by("promised_at", "id")[:BOARD_LIMIT])
     now = timezone.now()
     for order in orders:

@@ -126,6 +126,9 @@ class User(AbstractUser):
         verbose_name = _("staff member")
         verbose_name_plural = _("staff")
 
+    # what str(user) reads, for .only() on pages that show a name
+    NAME_FIELDS = ("display_name", "first_name", "last_name", "username")
+
     def __str__(self) -> str:
         return self.display_name or self.get_full_name() or self.username
 
