@@ -276,8 +276,8 @@ DESK = (Role.APPOINTMENT_AGENT, *ADVISORS, *MANAGERS)
 def _board_context(request: HttpRequest) -> dict:
     store = request.user.store
     now = timezone.now()
-    expected = [a for a in with_readiness(appointments_on(user=request.user, day=timezone.localdate()))
-                if a.status == Appointment.Status.BOOKED]
+    expected = with_readiness(appointments_on(user=request.user, day=timezone.localdate()).filter(
+        status=Appointment.Status.BOOKED))
     return {"waiting": waiting_list(store=store, now=now) if store else [], "expected": expected, "now": now,
             "free_advisors": free_advisors(store=store, now=now) if store else [],
             "ticket_form": TicketForm(), "patience": store.queue_patience_minutes if store else 8,

@@ -119,6 +119,7 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "dealership.User"
+AUTHENTICATION_BACKENDS = ["dealership.backends.StaffBackend"]  # the user with their store, one query
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
