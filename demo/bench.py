@@ -130,6 +130,8 @@ def run_bench(*, seconds: int = 5, store: Store | None = None, sweep_count: int 
               log=print) -> dict:
     if shutil.which("wrk") is None:
         raise RuntimeError("wrk is not installed: apt-get install -y wrk")
+    with connection.cursor() as cursor:  # fresh statistics: an earlier run's sweep data changed the tables
+        cursor.execute("ANALYZE")
     store = store or _largest_store()
     report = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0],
                           "database": connection.vendor, "work_orders": WorkOrder.objects.count(),
