@@ -50,7 +50,10 @@ def queue(request: HttpRequest) -> HttpResponse:
     """FU-1: due today, overdue, to try again; the customers waiting for the survey answer apart."""
     now = timezone.now()
     base = scoped(FollowUpTask.objects.filter(status=FollowUpTask.Status.OPEN), request.user).select_related(
-        "work_order__customer", "work_order__vehicle", "work_order__advisor")
+        "work_order__customer", "work_order__vehicle", "work_order__advisor").only(  # what the rows show (issue 9)
+        "store_id", "status", "due_from", "due_by", "next_try_at", "survey_sent_at", "attempts",
+        "work_order__vehicle__plate", "work_order__customer__name", "work_order__customer__mobile",
+        *(f"work_order__advisor__{f}" for f in User.NAME_FIELDS))
     section = request.GET.get("show", "due")
     sections = {
         "due": base.filter(Q(due_from__lte=now) | Q(due_by__lt=now), survey_sent_at__isnull=True).filter(

@@ -5,11 +5,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dealership.access import ADVISORS, MANAGERS, role_required
+from dealership.access import ADVISORS, MANAGERS, role_required, scoped
 from dealership.errors import GuardRefused, ProcessError
 from dealership.models import Role, User, WorkOrder
 from dealership.printing import pdf_response
-from dealership.selectors import open_tasks_for, work_order_detail, work_orders_in_status
+from dealership.selectors import open_tasks_for, work_order_detail
 
 from . import figures, printing, selectors, services
 from .forms import InspectionForm, ParkForm, QcFindingForm, WashForm
@@ -26,8 +26,13 @@ def queue(request: HttpRequest) -> HttpResponse:
     """Cars whose work is all self-checked, oldest promise first; below them
     the passed cars still to wash and park."""
     return render(request, "inspection/queue.html", {
-        "orders": work_orders_in_status(user=request.user, statuses=[S.REPAIR_DONE])[:QUEUE_LIMIT],
-        "after": selectors.passed_not_handed_over(user=request.user)[:QUEUE_LIMIT],
+        # only what the rows show (issue 9)
+        "orders": scoped(WorkOrder.objects.filter(status=S.REPAIR_DONE), request.user).select_related("vehicle").only(
+            "store_id", "number", "status", "promised_at", "vehicle__plate", "vehicle__make", "vehicle__model",
+        ).order_by("promised_at", "id")[:QUEUE_LIMIT],
+        "after": selectors.passed_not_handed_over(user=request.user).only(
+            "store_id", "number", "status", "promised_at", "vehicle__plate", *(f"advisor__{f}" for f in User.NAME_FIELDS),
+            "handover__cleaned_at", "handover__spot__name")[:QUEUE_LIMIT],
         "tasks": open_tasks_for(user=request.user),
         "now": timezone.now(),
     })

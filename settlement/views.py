@@ -39,11 +39,15 @@ VIEWERS = (Role.CASHIER, *ADVISORS, *MANAGERS)
 
 @role_required(*VIEWERS)
 def queue(request: HttpRequest) -> HttpResponse:
-    orders = list(work_orders_in_status(user=request.user, statuses=[S.READY, S.SETTLED]).annotate(
-        paid=Coalesce(Sum("payments__amount"), Value(0), output_field=DecimalField()))[:QUEUE_LIMIT])
+    # only what the rows show (issue 9)
+    orders = list(work_orders_in_status(user=request.user, statuses=[S.READY, S.SETTLED]).select_related(None)
+                  .select_related("vehicle", "customer").only("store_id", "number", "status", "vehicle__plate",
+                                                              "customer__name")
+                  .annotate(paid=Coalesce(Sum("payments__amount"), Value(0), output_field=DecimalField()))[:QUEUE_LIMIT])
     statements = {s.work_order_id: s for s in Statement.objects.filter(
-        work_order__in=[o.pk for o in orders], superseded=False)}
-    deliveries = {d.work_order_id: d for d in Delivery.objects.filter(work_order__in=[o.pk for o in orders])}
+        work_order__in=[o.pk for o in orders], superseded=False).only("work_order_id", "number", "total")}
+    deliveries = {d.work_order_id: d for d in Delivery.objects.filter(
+        work_order__in=[o.pk for o in orders]).only("work_order_id", "done_at")}
     rows = [(o, statements.get(o.pk), deliveries.get(o.pk)) for o in orders]
     return render(request, "settlement/queue.html", {"rows": rows, "tasks": open_tasks_for(user=request.user)})
 
