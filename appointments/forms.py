@@ -38,11 +38,16 @@ class BookingForm(forms.Form):
     def __init__(self, *args, store: Store, **kwargs) -> None:
         self.store = store
         super().__init__(*args, **kwargs)
-        self.fields["advisor"].queryset = (
-            User.objects.filter(store=store, staff_roles__role=Role.SERVICE_ADVISOR, is_active=True)
-            .order_by("display_name", "username"))
-        self.fields["labour_operations"].queryset = LabourOperation.objects.filter(store=store, active=True)
-        self.fields["parts"].queryset = Part.objects.filter(store=store, active=True)
+        advisors = User.objects.filter(store=store, staff_roles__role=Role.SERVICE_ADVISOR, is_active=True).order_by(
+            "display_name", "username")
+        operations = LabourOperation.objects.filter(store=store, active=True)
+        parts = Part.objects.filter(store=store, active=True)
+        if not self.is_bound:  # a blank form only shows the choices: read what their labels show (issue 9)
+            advisors, operations, parts = (advisors.only(*User.NAME_FIELDS), operations.only("code", "name"),
+                                           parts.only("number", "name"))
+        self.fields["advisor"].queryset = advisors
+        self.fields["labour_operations"].queryset = operations
+        self.fields["parts"].queryset = parts
         self.fields["slot"].choices = [
             (s.starts_at.strftime("%H:%M"),
              s.starts_at.strftime("%H:%M") + (" · " + str(_("buffer")) if s.is_buffer else ""))

@@ -116,6 +116,10 @@ else:
     # request at a million orders, three to four times the planning with the written order, for
     # the same plans (measured per page, docs/decisions.md "Performance").
     _db.setdefault("OPTIONS", {}).setdefault("options", "-c join_collapse_limit=1")
+    # A form's model choices are read with QuerySet.iterator(), which on PostgreSQL opens a server-side
+    # cursor: DECLARE, FETCH and CLOSE, three round trips per select on the booking screen for twenty
+    # options. Nothing here streams more rows than fit in memory.
+    _db["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "dealership.User"
@@ -166,7 +170,7 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Widgets render with Jinja2 (Django ships its widget templates for it): the same HTML
 # several times faster than the template language, which matters on form-heavy pages (issue 9).
-FORM_RENDERER = "django.forms.renderers.Jinja2"
+FORM_RENDERER = "dealership.formrenderer.WidgetRenderer"
 
 # --- Celery ----------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")

@@ -32,7 +32,7 @@ from .forms import (
     PriceForm,
     ReturnForm,
 )
-from .models import Finding, Job, Requisition
+from .models import ClockEntry, Finding, Job, Requisition
 
 S = WorkOrder.Status
 J = Job.Status
@@ -294,7 +294,8 @@ def old_part(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _workshop_orders(user: User) -> list[WorkOrder]:
     # only what the board shows: a narrower SELECT is read in half the time (issue 9)
-    jobs_qs = Job.objects.select_related("technician").prefetch_related("clock").order_by("id").only(
+    clock = ClockEntry.objects.only("job_id", "kind", "started_at", "ended_at")
+    jobs_qs = Job.objects.select_related("technician").prefetch_related(Prefetch("clock", clock)).order_by("id").only(
         "work_order_id", "description", "status", "standard_hours", *(f"technician__{f}" for f in PERSON))
     orders = list(scoped(WorkOrder.objects.filter(status__in=IN_WORKSHOP), user)
                   .select_related("vehicle", "advisor")
