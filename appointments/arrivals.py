@@ -82,7 +82,10 @@ def waiting_list(*, store: Store, now: datetime | None = None) -> list[Waiting]:
     now = now or timezone.now()
     tickets = (QueueTicket.objects.filter(store=store, called_at__isnull=True, left_at__isnull=True,
                                           arrived_at__gte=now - timedelta(hours=12))
-               .select_related("appointment__advisor", "appointment__vehicle").order_by("arrived_at")[:100])
+               .select_related("appointment__advisor").only(  # what the board shows (issue 9)
+                   "store_id", "plate", "name", "note", "arrived_at", "appointment__starts_at",
+                   *(f"appointment__advisor__{f}" for f in User.NAME_FIELDS))
+               .order_by("arrived_at")[:100])
     out = []
     for ticket in tickets:
         minutes = int((now - ticket.arrived_at).total_seconds() // 60)
@@ -100,4 +103,4 @@ def free_advisors(*, store: Store, now: datetime | None = None) -> list[User]:
     busy |= set(QueueTicket.objects.filter(store=store, called_at__gte=now - timedelta(minutes=15))
                 .values_list("called_by_id", flat=True))
     return list(User.objects.filter(store=store, is_active=True, staff_roles__role=Role.SERVICE_ADVISOR)
-                .exclude(pk__in=busy).order_by("display_name"))
+                .exclude(pk__in=busy).order_by("display_name").only(*User.NAME_FIELDS))

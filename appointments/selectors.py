@@ -17,6 +17,24 @@ def _with_preparation(qs: QuerySet[Appointment]) -> QuerySet[Appointment]:
     )
 
 
+# what the arrivals board's expected list and the readiness checklist (preparation.readiness) read
+READINESS_FIELDS = ("store_id", "starts_at", "status", "schedule_version", "needs_expert", "expert_id", "technician_id",
+                    "bay", "tools_ready_at", "docs_ready_at", "file_pulled_at", "customer__name", "vehicle__plate",
+                    "work_order__status", *(f"advisor__{f}" for f in User.NAME_FIELDS))
+
+
+def expected_with_readiness(*, user: User, day: date) -> list[Appointment]:
+    """The day's booked appointments with their readiness, read narrowly: the
+    arrivals board is polled all day (issue 9)."""
+    qs = appointments_on(user=user, day=day, prepared=False).filter(status=Appointment.Status.BOOKED).select_related(
+        None).select_related("customer", "vehicle", "advisor", "work_order").only(*READINESS_FIELDS).prefetch_related(
+        Prefetch("work_order__lines", queryset=WorkOrderLine.objects.only(
+            "work_order_id", "kind", "approval", "part_id").order_by("id")),
+        Prefetch("reservations", queryset=PartReservation.objects.select_related("part").only(
+            "appointment_id", "line_id", "status", "expected_on", "part__name")))
+    return with_readiness(qs)
+
+
 def appointments_on(*, user: User, day: date, prepared: bool = True) -> QuerySet[Appointment]:
     """The day's appointments; `prepared` brings what the readiness checklist
     reads, otherwise only the customer, car, advisor and order."""

@@ -38,7 +38,14 @@ from .links import answer_url, appointment_from_token
 from .models import Appointment, BookingRequest, PartReservation, QueueTicket, WorkshopDay
 from .preparation import parts_reserve, preparation_update, reservation_expect, reservation_retry
 from .printing import welcome_boards_pdf
-from .selectors import appointment_for_page, appointments_on, open_requests, upcoming_with_parts, with_readiness
+from .selectors import (
+    appointment_for_page,
+    appointments_on,
+    expected_with_readiness,
+    open_requests,
+    upcoming_with_parts,
+    with_readiness,
+)
 from .services import (
     BUFFER_ROLES,
     appointment_answer,
@@ -276,8 +283,7 @@ DESK = (Role.APPOINTMENT_AGENT, *ADVISORS, *MANAGERS)
 def _board_context(request: HttpRequest) -> dict:
     store = request.user.store
     now = timezone.now()
-    expected = with_readiness(appointments_on(user=request.user, day=timezone.localdate()).filter(
-        status=Appointment.Status.BOOKED))
+    expected = expected_with_readiness(user=request.user, day=timezone.localdate())
     return {"waiting": waiting_list(store=store, now=now) if store else [], "expected": expected, "now": now,
             "free_advisors": free_advisors(store=store, now=now) if store else [],
             "ticket_form": TicketForm(), "patience": store.queue_patience_minutes if store else 8,
