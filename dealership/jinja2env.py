@@ -5,6 +5,7 @@ The page around them stays in the template language; these fragments use
 the same helpers and are translated with Django's gettext (write
 `{{ _("text") }}`, which makemessages finds as in any template)."""
 
+import functools
 from datetime import datetime
 
 from django.urls import reverse
@@ -19,13 +20,26 @@ def url(name: str, *args) -> str:
     return reverse(name, args=args)
 
 
+NUMERIC = {"Y": "%Y", "y": "%y", "m": "%m", "d": "%d", "H": "%H", "i": "%M", "s": "%S"}
+
+
+@functools.cache
+def _strftime(fmt: str) -> str | None:
+    """The strftime equivalent of a Django date format made of numbers only
+    ("m-d H:i"): those read the same in every language."""
+    if any(c.isalpha() and c not in NUMERIC for c in fmt) or "%" in fmt or "\\" in fmt:
+        return None
+    return "".join(NUMERIC.get(c, c) for c in fmt)
+
+
 def date(value, fmt: str) -> str:
     """Django's |date: in the shop's time zone and the active language's formats."""
     if not value:
         return ""
     if isinstance(value, datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)
-    return formats.date_format(value, fmt)
+    quick = _strftime(fmt)
+    return value.strftime(quick) if quick else formats.date_format(value, fmt)
 
 
 def truncate(value, length: int) -> str:

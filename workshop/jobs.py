@@ -235,8 +235,12 @@ def job_pause(*, job: Job, technician: User, reason: str) -> Job:
 
 def clocked_hours(job: Job, now: datetime | None = None) -> Decimal:
     now = now or timezone.now()
-    seconds = sum(((e.ended_at or now) - e.started_at).total_seconds()
-                  for e in job.clock.all() if e.kind == ClockEntry.Kind.WORK)
+    return worked_hours([(e.started_at, e.ended_at) for e in job.clock.all() if e.kind == ClockEntry.Kind.WORK], now)
+
+
+def worked_hours(spans, now: datetime) -> Decimal:
+    """Hours in (started, ended or None while running) work spans."""
+    seconds = sum(((ended or now) - started).total_seconds() for started, ended in spans)
     return (Decimal(seconds) / Decimal(3600)).quantize(Decimal("0.01"))
 
 
@@ -344,7 +348,7 @@ def technician_loads(*, store: Store, now: datetime | None = None) -> list[Load]
             for t in technicians]
 
 
-def forecast_finish(*, jobs: list[Job], now: datetime | None = None) -> datetime:
+def forecast_finish(*, jobs: list[Job], now: datetime | None = None, clocked: dict | None = None) -> datetime:
     """When the car will be done: the remaining standard hours of its open
     jobs (worked in parallel by different technicians) from now, plus half
     an hour for QC and washing (REP-8)."""
@@ -353,7 +357,8 @@ def forecast_finish(*, jobs: list[Job], now: datetime | None = None) -> datetime
     for job in jobs:
         if job.status == J.DONE:
             continue
-        left = max(job.standard_hours - clocked_hours(job, now), Decimal("0.1"))
+        done = clocked[job.pk] if clocked is not None else clocked_hours(job, now)
+        left = max(job.standard_hours - done, Decimal("0.1"))
         by_technician[job.technician_id] = by_technician.get(job.technician_id, Decimal(0)) + left
     remaining = max(by_technician.values(), default=Decimal(0))
     return now + timedelta(hours=float(remaining + Decimal("0.5")))

@@ -68,3 +68,4 @@ def test_text_typed_in_is_escaped():
     form.is_valid()
     html = as_form(form)
     assert "<script>alert(1)" not in html and "<img src=x" not in html
+
