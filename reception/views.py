@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -73,7 +74,10 @@ def desk(request: HttpRequest) -> HttpResponse:
     return render(request, "reception/desk.html", {
         "arrivals": appointments_on(user=user, day=timezone.localdate(), prepared=False).only(*DESK_ARRIVAL_FIELDS),
         "is_advisor": user.has_role(*ADVISORS) and user.store_id is not None,
-        "columns": columns, "now": timezone.now(),
+        # the columns are a Jinja2 fragment (dealership/jinja2env.py): the desk is the advisor's home page
+        "columns_html": mark_safe(render_to_string(  # noqa: S308 - autoescaped Jinja2
+            "reception/desk_columns.html", {"columns": columns, "now": timezone.now()}, using="jinja2")),
+        "now": timezone.now(),
         "tasks": open_tasks_for(user=user),
     })
 
