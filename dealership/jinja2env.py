@@ -20,6 +20,14 @@ def url(name: str, *args) -> str:
     return reverse(name, args=args)
 
 
+def pk_url(name: str):
+    """`{% set order_url = pk_url("dealership:order") %}` then `order_url(o.pk)` in a loop: the URL of a
+    route taking one id, reversed once per page rather than once per row."""
+    marker = 987654321
+    before, after = reverse(name, args=[marker]).split(str(marker))
+    return lambda pk: f"{before}{int(pk)}{after}"
+
+
 NUMERIC = {"Y": "%Y", "y": "%y", "m": "%m", "d": "%d", "H": "%H", "i": "%M", "s": "%S"}
 
 
@@ -50,6 +58,6 @@ def truncate(value, length: int) -> str:
 def environment(**options) -> Environment:
     env = Environment(extensions=["jinja2.ext.i18n"], **options)
     env.install_gettext_callables(gettext=translation.gettext, ngettext=translation.ngettext, newstyle=True)
-    env.globals.update(url=url, status_badge=status_badge, late_class=late_class)
+    env.globals.update(url=url, pk_url=pk_url, status_badge=status_badge, late_class=late_class)
     env.filters.update(plate=plate, qty=qty, yuan=yuan, date=date, truncate=truncate, label=label)
     return env

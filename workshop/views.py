@@ -307,8 +307,9 @@ def _workshop_orders(user: User) -> list[WorkOrder]:
             "work_order_id", "description", "status", "standard_hours", *(f"technician__{f}" for f in PERSON)):
         by_order[job.work_order_id].append(job)
     spans: dict[int, list] = {}
-    for job_id, started, ended in ClockEntry.objects.filter(
-            job__work_order_id__in=ids, kind=ClockEntry.Kind.WORK).values_list("job_id", "started_at", "ended_at"):
+    job_ids = [j.pk for order_jobs in by_order.values() for j in order_jobs]
+    for job_id, started, ended in ClockEntry.objects.filter(job_id__in=job_ids, kind=ClockEntry.Kind.WORK).values_list(
+            "job_id", "started_at", "ended_at") if job_ids else ():
         spans.setdefault(job_id, []).append((started, ended))
     findings: dict[int, list[Finding]] = {}
     for finding in Finding.objects.filter(work_order_id__in=ids, status__in=[
