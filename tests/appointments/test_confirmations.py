@@ -130,16 +130,13 @@ def test_apt11_a_customer_without_consent_gets_a_call_instead(booked, outbox):
 
 def test_apt11_a_booking_made_less_than_a_day_ahead_gets_no_day_before_message(team, catalogue, outbox):
     Customer.objects.update(consent_to_messages=True)
-    soon = timezone.localtime(timezone.now() + timedelta(hours=20))
-    from appointments.timetable import reception_slots
-
-    slots = [s for s in reception_slots(store=team.store, day=soon.date()) if not s.is_buffer and s.starts_at > soon]
-    if not slots:
-        pytest.skip("no slot that day after the given time")  # pragma: no cover - depends on the hour
-    appointment = book(team, slots[0].starts_at, labour=[catalogue["labour"]])
+    day = timezone.localdate() + timedelta(days=2)
+    with time_machine.travel(at(day, 12), tick=False):  # booked at noon for 09:00 the next morning: 21 hours ahead
+        appointment = book(team, at(day + timedelta(days=1), 9), labour=[catalogue["labour"]])
     with time_machine.travel(appointment.starts_at - timedelta(hours=3), tick=False):
         confirmations_sweep()
     assert not Confirmation.objects.filter(appointment=appointment, kind=K.DAY_BEFORE).exists()
+    assert Confirmation.objects.filter(appointment=appointment).count() == 0  # the hour-before one is not due yet
 
 
 def test_apt10_a_moved_appointment_is_told_at_once_and_confirmed_again(booked, outbox, team,
