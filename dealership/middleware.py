@@ -35,3 +35,21 @@ class StaffLoginRequiredMiddleware(LoginRequiredMiddleware):
             response["HX-Redirect"] = f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': current})}"
             return response
         return super().handle_no_permission(request, view_func)
+
+
+class SecurityHeadersMiddleware:
+    """A Content Security Policy and the browser protections Django's
+    SecurityMiddleware does not set. Scripts come only from our own static
+    files (no inline script, no eval); styles may be inline (Bootstrap's
+    attributes and htmx's indicator style); images may be data: URLs (the
+    signature pad). A response that set its own policy keeps it (uploaded
+    photos are served with `default-src 'none'; sandbox`)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response

@@ -1,0 +1,60 @@
+"""Production settings pass Django's deployment check; every page carries a
+Content Security Policy without inline scripts, and the other browser
+protections; no template has an inline script or event handler the policy
+would block (the browser tests run the pages under it)."""
+
+import os
+import re
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+from django.urls import reverse
+
+from dealership.models import Role
+
+from ..conftest import login
+
+ROOT = Path(settings.BASE_DIR)
+
+
+def test_production_settings_pass_the_deployment_check_without_warnings():
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}  # set for the browser tests
+    env = {**env, "DJANGO_PRODUCTION": "1", "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": secrets.token_urlsafe(60),
+           "DJANGO_SETTINGS_MODULE": "dealership.settings"}
+    out = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], cwd=ROOT,
+                         env=env, capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "no issues" in out.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SECRET_KEY"}
+    env.update({"DJANGO_PRODUCTION": "1", "DJANGO_SETTINGS_MODULE": "dealership.settings"})
+    out = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert out.returncode != 0 and "DJANGO_SECRET_KEY" in out.stderr
+
+
+def test_every_page_carries_the_policy_and_protections(team, client):
+    for response in (client.get(reverse("login")), login(team[Role.SERVICE_ADVISOR]).get(reverse("reception:desk"))):
+        policy = response["Content-Security-Policy"]
+        assert "script-src 'self';" in policy and "'unsafe-eval'" not in policy
+        assert "frame-ancestors 'none'" in policy and "object-src 'none'" in policy
+        assert response["X-Frame-Options"] == "DENY"
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert response["Referrer-Policy"] == "same-origin"
+        assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+        assert "geolocation=()" in response["Permissions-Policy"]
+
+
+def test_no_template_has_an_inline_script_or_event_handler():
+    offenders = []
+    for folder in ("templates", "jinja2"):
+        for path in (ROOT / folder).rglob("*.html"):
+            text = path.read_text(encoding="utf-8")
+            if re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text) or re.search(r"\son[a-z]+\s*=\s*[\"']", text) \
+                    or "javascript:" in text or "hx-on" in text:
+                offenders.append(str(path.relative_to(ROOT)))
+    assert offenders == []
