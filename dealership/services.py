@@ -415,3 +415,10 @@ def staff_tasks_close(*, work_order: WorkOrder, keys: Iterable[str], actor: User
     return StaffTask.objects.filter(
         store_id=work_order.store_id, work_order=work_order, key__in=list(keys), done_at__isnull=True,
     ).update(done_at=timezone.now(), done_by=actor)
+
+
+def sessions_end_everywhere(*, user: User) -> None:
+    """Log the person out on every computer and tablet (a tablet left signed
+    in, a password seen): every session signed in before now stops matching."""
+    User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
+    user.refresh_from_db(fields=["session_epoch"])

@@ -6,6 +6,7 @@ kombu's filesystem transport. Bad values fail loudly at start-up
 (django-environ raises ImproperlyConfigured).
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
     "settlement",
     "followup",
     "demo",
+    "axes",  # login throttling (docs/security.md)
 ]
 
 MIDDLEWARE = [
@@ -64,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "dealership.middleware.StaffLoginRequiredMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the lockout page
 ]
 
 ROOT_URLCONF = "dealership.urls"
@@ -127,7 +130,19 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "dealership.User"
-AUTHENTICATION_BACKENDS = ["dealership.backends.StaffBackend"]  # the user with their store, one query
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out login before the password is checked
+    "dealership.backends.StaffBackend",  # the user with their store, one query
+]
+# Five wrong passwords for one name from one address lock that pair out for 15 minutes; a success
+# resets the count. By name and address together, so one person's typos on the shared front-desk PC
+# do not lock out their colleagues (django-axes).
+AXES_FAILURE_LIMIT = env.int("DJANGO_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("DJANGO_LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_LOCKOUT_CALLABLE = "dealership.views.locked_out"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -20,6 +20,7 @@ urlpatterns = [
     path("bench/baseline/", views.bench_baseline, name="bench_baseline"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout-everywhere/", views.logout_everywhere, name="logout_everywhere"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("", include(app_patterns)),
     path("appointments/", include("appointments.urls")),

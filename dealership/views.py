@@ -3,6 +3,7 @@ from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from .access import ADVISORS, ALL_STAFF, MANAGERS, STAFF_EXCEPT_GATE, WORKSHOP, home_url_name, role_required, scoped
 from .forms import CustomerVehicleForm, lookup_initial
@@ -83,3 +84,27 @@ def car_lookup(request: HttpRequest) -> HttpResponse:
     context = {"vehicle_form": form, **car_lookup_context(store=store, form=form), "customer_on_record": customer,
                "col": "col-lg-3 col-md-6" if request.GET.get("col") == "col-lg-3 col-md-6" else ""}
     return render(request, "dealership/partials/customer_vehicle.html", context)
+
+
+def locked_out(request: HttpRequest, credentials: dict | None = None, *args, **kwargs) -> HttpResponse:
+    """What django-axes answers to a login while the name is locked (AXES_LOCKOUT_CALLABLE)."""
+    from django.conf import settings  # noqa: PLC0415
+
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "registration/locked_out.html", {"cooloff_minutes": minutes}, status=429)
+
+
+@require_POST
+@role_required(*ALL_STAFF)
+def logout_everywhere(request: HttpRequest) -> HttpResponse:
+    """End this person's sessions on every computer and tablet, this one included."""
+    from django.contrib import messages  # noqa: PLC0415
+    from django.contrib.auth import logout  # noqa: PLC0415
+    from django.utils.translation import gettext as _  # noqa: PLC0415
+
+    from .services import sessions_end_everywhere  # noqa: PLC0415
+
+    sessions_end_everywhere(user=request.user)
+    logout(request)
+    messages.success(request, _("You are logged out on every computer and tablet."))
+    return redirect("login")

@@ -60,7 +60,7 @@ def _user(store: Store, role: str) -> User:
 def _session_cookie(user: User) -> str:
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    session[BACKEND_SESSION_KEY] = "dealership.backends.StaffBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session["django_language"] = "zh-hans"
     session.create()

@@ -6,6 +6,7 @@ import os
 from datetime import timedelta
 
 import pytest
+from django.http import HttpRequest
 from django.test import Client
 from django.utils import timezone
 
@@ -125,7 +126,8 @@ def order_in(team, vehicle, catalogue):
 
 def login(user, language: str | None = None) -> Client:
     client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
+    # a request, as the login page gives it: django-axes checks the lockout on it
+    assert client.login(request=HttpRequest(), username=user.username, password=PASSWORD)
     if language:
         client.cookies["django_language"] = language
     return client

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.crypto import salted_hmac
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -121,10 +122,19 @@ class User(AbstractUser):
     display_name = models.CharField(_("display name"), max_length=50, blank=True)
     trade = models.CharField(_("trade"), max_length=20, choices=Trade.choices, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    # raised by "log out everywhere": every session signed in before it no longer matches
+    session_epoch = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("staff member")
         verbose_name_plural = _("staff")
+
+    def _get_session_auth_hash(self, secret=None):
+        """Django's session hash (it changes with the password), also changed by
+        `session_epoch`: logging out everywhere ends every other session."""
+        value = self.password if not self.session_epoch else f"{self.password}:{self.session_epoch}"
+        return salted_hmac("django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash", value, secret=secret,
+                           algorithm="sha256").hexdigest()
 
     # what str(user) reads, for .only() on pages that show a name
     NAME_FIELDS = ("display_name", "first_name", "last_name", "username")
