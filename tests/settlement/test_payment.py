@@ -182,3 +182,50 @@ def test_set14_the_guard_may_leave_out_the_province_character(order_in, team):
     assert gate_alerts_seen(manager=team["aftersales_manager"]) == 1
     plate = order.vehicle.plate[1:]
     assert gate_pass_use(store_id=team.store.pk, number=gate_pass.number, guard=team["gate_guard"], plate=plate).used_at
+
+
+@pytest.mark.django_db(transaction=True)
+def test_set7_two_cashiers_taking_the_last_payment_at_once_cannot_both_succeed():
+    """Two cashiers (two threads, two connections) take the whole balance at the
+    same moment: the order row is locked while the balance is read, so one
+    payment is recorded and the other is refused. (Without that lock the
+    settling transition, which locks the row again, still refuses the second:
+    tried, the test passed; both guards have to go for two payments.)"""
+    import threading
+
+    from django.db import connection
+
+    from dealership.models import Role
+    from demo.builder import drive
+
+    from ..conftest import Team, new_order
+    from ..factories import LabourFactory, PartFactory, StoreFactory, VehicleFactory
+
+    team = Team(StoreFactory())
+    catalogue = {"labour": LabourFactory(store=team.store, standard_hours=Decimal("0.2")),
+                 "part": PartFactory(store=team.store, on_hand=Decimal("10"))}
+    order = drive(new_order(team, VehicleFactory(store=team.store), catalogue), S.READY)
+    statement_issue(work_order=order, advisor=order.advisor)
+    order.refresh_from_db()
+    cashiers = [team[Role.CASHIER], team[Role.CASHIER]]
+    barrier = threading.Barrier(len(cashiers))
+    results = []
+
+    def attempt(cashier):
+        try:
+            barrier.wait()
+            payment_record(work_order=order, cashier=cashier, amount=order.total, method="cash")
+            results.append("ok")
+        except ProcessError as exc:
+            results.append(str(exc))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=attempt, args=(c,)) for c in cashiers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results.count("ok") == 1, results
+    assert Payment.objects.filter(work_order=order).count() == 1
+    assert amount_paid(work_order=order) == order.total
