@@ -5,13 +5,14 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dealership.forms import ModelChoiceField, ModelMultipleChoiceField
 from dealership.models import LabourOperation, Part, Role, Store, User
 
 from .timetable import reception_slots
 
 
 class BookingForm(forms.Form):
-    advisor = forms.ModelChoiceField(label=_("Receiving advisor"), queryset=User.objects.none())
+    advisor = ModelChoiceField(label=_("Receiving advisor"), queryset=User.objects.none())
     day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     slot = forms.ChoiceField(label=_("Time"))
     customer_words = forms.CharField(
@@ -20,10 +21,10 @@ class BookingForm(forms.Form):
     pre_diagnosis = forms.CharField(
         label=_("Pre-diagnosis"), widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Likely cause and the proposed solution (APT-3)."))
-    labour_operations = forms.ModelMultipleChoiceField(
+    labour_operations = ModelMultipleChoiceField(
         label=_("Labour operations"), queryset=LabourOperation.objects.none(), required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}))
-    parts = forms.ModelMultipleChoiceField(
+    parts = ModelMultipleChoiceField(
         label=_("Parts"), queryset=Part.objects.none(), required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}))
     extra_description = forms.CharField(label=_("Other item (not in the catalogue)"), max_length=100, required=False,
@@ -84,10 +85,10 @@ class BookingForm(forms.Form):
 class PreparationForm(forms.Form):
     """What the advisor has prepared (APT-9, SCH-5)."""
 
-    technician = forms.ModelChoiceField(label=_("Technician"), queryset=User.objects.none(), required=False)
+    technician = ModelChoiceField(label=_("Technician"), queryset=User.objects.none(), required=False)
     bay = forms.CharField(label=_("Bay"), max_length=20, required=False)
     needs_expert = forms.BooleanField(label=_("Needs a technical expert"), required=False)
-    expert = forms.ModelChoiceField(label=_("Technical expert"), queryset=User.objects.none(), required=False)
+    expert = ModelChoiceField(label=_("Technical expert"), queryset=User.objects.none(), required=False)
     tools = forms.BooleanField(label=_("Equipment and special tools ready"), required=False)
     docs = forms.BooleanField(label=_("Service documentation ready"), required=False)
     file = forms.BooleanField(label=_("Customer file pulled (history read)"), required=False)

@@ -112,3 +112,32 @@ def lookup_initial(*, store: Store, plate: str = "", vin: str = "", mobile: str 
                        board_display=customer.board_display, consent_to_messages=customer.consent_to_messages,
                        preferred_channel=customer.preferred_channel)
     return initial, vehicle
+
+
+# --- choices of records -------------------------------------------------------------------------
+
+def _plausible_id(value) -> bool:
+    text = str(value).strip()
+    return text.isascii() and text.isdigit() and len(text) <= 18  # fits a bigint
+
+
+class ModelChoiceField(forms.ModelChoiceField):
+    """Django's, refusing an id no record can have (a 400-digit number, text)
+    with the field's message before it reaches the database, where it would
+    overflow the integer column and fail the request."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not _plausible_id(value):
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's, with the same check on each id (see ModelChoiceField)."""
+
+    def _check_values(self, value):
+        for item in value:
+            if not _plausible_id(item):
+                raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
+                                            params={"value": item})
+        return super()._check_values(value)

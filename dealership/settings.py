@@ -56,6 +56,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "dealership.middleware.SecurityHeadersMiddleware",
+    "dealership.middleware.RefuseNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "dealership.middleware.StoreLocaleMiddleware",
@@ -251,6 +252,7 @@ LOGGING = {
     "loggers": {
         "weasyprint": {"level": "ERROR"},
         "fontTools": {"level": "ERROR"},
+        "axes": {"level": "WARNING"},  # lockouts, not every login
     },
 }
 

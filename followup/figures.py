@@ -50,7 +50,7 @@ def filters_from(params, today: date | None = None, user: User | None = None) ->
 
     def number(name):
         value = params.get(name) or ""
-        return int(value) if value.isdigit() else None
+        return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None  # fits a bigint
 
     store_id = number("store") if user is None or user.is_group_manager else user.store_id
     return Filters(datetime.combine(first, time.min, zone), datetime.combine(following, time.min, zone),

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from dealership.forms import ModelChoiceField, ModelMultipleChoiceField
 from dealership.models import Channel, Role, User
 
 from .models import Complaint, CorrectiveAction, Dimension
@@ -94,7 +95,7 @@ class ComplaintAssignForm(forms.Form):
     category = forms.ChoiceField(label=_("Category"), choices=[("", "—"), *Complaint.Category.choices])
     department = forms.ChoiceField(label=_("Responsible department"),
                                    choices=[("", "—"), *Complaint.Department.choices])
-    owner = forms.ModelChoiceField(label=_("Responsible person"), queryset=User.objects.none())
+    owner = ModelChoiceField(label=_("Responsible person"), queryset=User.objects.none())
     due_at = forms.DateTimeField(label=_("Handle by"), required=False,
                                  widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
                                  help_text=_("Empty: the store's number of days from now."))
@@ -120,9 +121,9 @@ class ActionForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=CorrectiveAction.Kind.choices)
     title = forms.CharField(label=_("Measure"), max_length=200)
     trend = forms.CharField(label=_("Trend it answers (if not tied to complaints)"), max_length=200, required=False)
-    complaints = forms.ModelMultipleChoiceField(label=_("Complaints"), queryset=Complaint.objects.none(),
+    complaints = ModelMultipleChoiceField(label=_("Complaints"), queryset=Complaint.objects.none(),
                                                 required=False, widget=forms.CheckboxSelectMultiple)
-    owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.none())
+    owner = ModelChoiceField(label=_("Owner"), queryset=User.objects.none())
     due_on = forms.DateField(label=_("Due"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, store_id=None, **kwargs):

@@ -3,6 +3,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dealership.forms import ModelChoiceField
 from dealership.models import User
 
 from .models import WEAR_LIMITS, DeferredWork, InspectionItem, WearReading
@@ -23,7 +24,7 @@ class InspectionForm(forms.Form):
                               max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
     road_km = forms.DecimalField(label=_("Road test distance (km)"), required=False, min_value=Decimal("0"),
                                  max_value=Decimal("500"), decimal_places=1)
-    road_technician = forms.ModelChoiceField(label=_("Technician in the car"), required=False,
+    road_technician = ModelChoiceField(label=_("Technician in the car"), required=False,
                                              queryset=User.objects.none(), empty_label=_("— none —"))
     road_findings = forms.CharField(label=_("Road test findings"), required=False, max_length=1000,
                                     widget=forms.Textarea(attrs={"rows": 2}))

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dealership.forms import ModelChoiceField
 from dealership.models import LabourOperation, Part, Store, WorkOrder, WorkOrderLine
 
 from .models import DamageMark, ExpertRequest, Reception, WalkAround
@@ -115,7 +116,7 @@ class AddLineForm(forms.Form):
     free-text item the advisor prices; warranty items cost the customer
     nothing."""
 
-    labour_operation = forms.ModelChoiceField(label=_("Labour operation"),
+    labour_operation = ModelChoiceField(label=_("Labour operation"),
                                               queryset=LabourOperation.objects.none(), required=False)
     part = PartChoiceField(label=_("Part"), queryset=Part.objects.none(), required=False)
     description = forms.CharField(label=_("Or an item not in the catalogue"), max_length=100, required=False)

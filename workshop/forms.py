@@ -3,6 +3,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dealership.forms import ModelChoiceField
 from dealership.models import LabourOperation, Part, Store, WorkOrderLine
 
 from .models import ClockEntry, Finding, OldPart
@@ -72,9 +73,9 @@ class PriceForm(forms.Form):
     """The advisor prices a finding (REP-4): catalogue items, or a free-text
     item, and the new delivery time."""
 
-    labour_operation = forms.ModelChoiceField(label=_("Labour operation"), queryset=LabourOperation.objects.none(),
+    labour_operation = ModelChoiceField(label=_("Labour operation"), queryset=LabourOperation.objects.none(),
                                               required=False)
-    part = forms.ModelChoiceField(label=_("Part"), queryset=Part.objects.none(), required=False)
+    part = ModelChoiceField(label=_("Part"), queryset=Part.objects.none(), required=False)
     part_quantity = forms.DecimalField(label=_("Quantity"), min_value=Decimal("0.01"), max_value=Decimal("999"),
                                        decimal_places=2, initial=1, required=False)
     description = forms.CharField(label=_("Or an item not in the catalogue"), max_length=100, required=False)
