@@ -1,10 +1,8 @@
 """Stage 1 in the foundation: the timetable, booking and its preparation."""
 
-import threading
 from datetime import date, datetime, time, timedelta
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,6 +12,7 @@ from appointments.timetable import reception_slots
 from dealership.errors import ProcessError
 from dealership.models import Role, StaffTask, WorkOrder
 
+from ..concurrency import at_once
 from ..conftest import login
 from ..factories import LabourFactory, StoreFactory, VehicleFactory
 
@@ -129,24 +128,10 @@ def test_sch1_two_people_booking_the_same_slot_at_once_cannot_both_succeed(tomor
 
     team = Team(StoreFactory())
     cars = [VehicleFactory(store=team.store) for _ in range(4)]
-    barrier = threading.Barrier(len(cars))
-    results: list[str] = []
-
     def attempt(vehicle):
-        try:
-            barrier.wait()
-            book(team, vehicle, at(tomorrow, 10, 0))
-            results.append("ok")
-        except ProcessError:
-            results.append("refused")
-        finally:
-            connection.close()
+        book(team, vehicle, at(tomorrow, 10, 0))
 
-    threads = [threading.Thread(target=attempt, args=(car,)) for car in cars]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results = at_once(attempt, cars)
     assert sorted(results) == ["ok", "refused", "refused", "refused"]
     assert Appointment.objects.filter(starts_at=at(tomorrow, 10, 0)).count() == 1
     assert WorkOrder.objects.count() == 1  # the refused bookings left nothing behind

@@ -1,12 +1,10 @@
 """APT-5: bookings take workshop capacity by trade, within the share kept
 for appointments; never beyond it unless the manager says why."""
 
-import threading
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,6 +15,7 @@ from dealership.errors import ProcessError
 from dealership.models import Role, Trade
 from dealership.services import Override
 
+from ..concurrency import at_once
 from ..conftest import Team, login
 from ..factories import LabourFactory, StoreFactory, VehicleFactory, staff
 
@@ -85,24 +84,10 @@ def test_apt5_two_bookings_of_the_last_hours_at_once_cannot_both_succeed(tomorro
     team = Team(StoreFactory())
     job = LabourFactory(store=team.store, standard_hours=Decimal("2.00"))  # 2 of 3.2 h: room for one
     advisors = [staff(Role.SERVICE_ADVISOR, team.store) for _ in range(4)]
-    barrier = threading.Barrier(len(advisors))
-    results: list[str] = []
-
     def attempt(advisor):
-        try:
-            barrier.wait()
-            book(team, at(tomorrow, 9), [job], advisor=advisor)
-            results.append("ok")
-        except ProcessError:
-            results.append("refused")
-        finally:
-            connection.close()
+        book(team, at(tomorrow, 9), [job], advisor=advisor)
 
-    threads = [threading.Thread(target=attempt, args=(a,)) for a in advisors]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results = at_once(attempt, advisors)
     assert sorted(results) == ["ok", "refused", "refused", "refused"]
     assert WorkshopDay.objects.get(day=tomorrow, trade=Trade.MECHANICAL).booked_hours == Decimal("2.00")
 

@@ -17,6 +17,7 @@ from settlement.services import (
     statement_issue,
 )
 
+from ..concurrency import at_once
 from ..conftest import login
 
 S = WorkOrder.Status
@@ -191,10 +192,6 @@ def test_set7_two_cashiers_taking_the_last_payment_at_once_cannot_both_succeed()
     payment is recorded and the other is refused. (Without that lock the
     settling transition, which locks the row again, still refuses the second:
     tried, the test passed; both guards have to go for two payments.)"""
-    import threading
-
-    from django.db import connection
-
     from dealership.models import Role
     from demo.builder import drive
 
@@ -208,24 +205,11 @@ def test_set7_two_cashiers_taking_the_last_payment_at_once_cannot_both_succeed()
     statement_issue(work_order=order, advisor=order.advisor)
     order.refresh_from_db()
     cashiers = [team[Role.CASHIER], team[Role.CASHIER]]
-    barrier = threading.Barrier(len(cashiers))
-    results = []
 
     def attempt(cashier):
-        try:
-            barrier.wait()
-            payment_record(work_order=order, cashier=cashier, amount=order.total, method="cash")
-            results.append("ok")
-        except ProcessError as exc:
-            results.append(str(exc))
-        finally:
-            connection.close()
+        payment_record(work_order=order, cashier=cashier, amount=order.total, method="cash")
 
-    threads = [threading.Thread(target=attempt, args=(c,)) for c in cashiers]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results = at_once(attempt, cashiers)
     assert results.count("ok") == 1, results
     assert Payment.objects.filter(work_order=order).count() == 1
     assert amount_paid(work_order=order) == order.total

@@ -2,13 +2,11 @@
 technician's tablet, and finishing with the self-check and the signed
 report (REP-1, REP-5…REP-8, REP-11…REP-13, REP-15, REP-16)."""
 
-import threading
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 import time_machine
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,6 +16,7 @@ from demo.builder import drawn_signature, drive
 from workshop.jobs import clocked_hours, job_assign, job_clock_on, job_pause, jobs_sync, technician_loads
 from workshop.models import ClockEntry, Job
 
+from ..concurrency import at_once
 from ..conftest import Team, login, new_order
 from ..factories import LabourFactory, StoreFactory, VehicleFactory, staff
 from .helpers import dispatched, finish, working
@@ -123,24 +122,10 @@ def test_the_clock_cannot_run_twice_even_when_two_jobs_start_at_once():
     for _ in range(3):
         order = drive(new_order(team, VehicleFactory(store=team.store), catalogue), S.SIGNED)
         jobs += dispatched(order, team)
-    barrier = threading.Barrier(len(jobs))
-    results = []
-
     def attempt(job):
-        try:
-            barrier.wait()
-            job_clock_on(job=job, technician=job.technician)
-            results.append("ok")
-        except ProcessError:
-            results.append("refused")
-        finally:
-            connection.close()
+        job_clock_on(job=job, technician=job.technician)
 
-    threads = [threading.Thread(target=attempt, args=(j,)) for j in jobs]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results = at_once(attempt, jobs)
     assert sorted(results) == ["ok", "refused", "refused"]
     assert ClockEntry.objects.filter(kind="work", ended_at__isnull=True).count() == 1
 

@@ -1,11 +1,9 @@
 """REP-9: parts are drawn against the order's lines; the counter issues from
 the appointment shelf first; stock never goes below zero."""
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 
 from appointments.models import PartReservation
@@ -15,6 +13,7 @@ from dealership.models import Part, Role, WorkOrder, WorkOrderLine
 from workshop.models import OldPart, Requisition, StockMove
 from workshop.parts import issued_quantity, old_part_record, part_request, part_return, requisition_issue
 
+from ..concurrency import at_once
 from ..conftest import Team, login, new_order
 from ..factories import LabourFactory, PartFactory, StoreFactory, VehicleFactory
 from .helpers import working
@@ -114,24 +113,10 @@ def test_rep9_two_clerks_issuing_the_last_part_at_once_cannot_both_succeed():
         order = drive(new_order(team, VehicleFactory(store=team.store), catalogue), S.SIGNED)
         requisitions.append(part_request(line=order.lines.get(kind="part"), quantity=1,
                                          technician=team[Role.TECHNICIAN]))
-    barrier = threading.Barrier(len(requisitions))
-    results = []
-
     def attempt(requisition):
-        try:
-            barrier.wait()
-            requisition_issue(requisition=requisition, clerk=team[Role.PARTS_CLERK])
-            results.append("ok")
-        except ProcessError:
-            results.append("refused")
-        finally:
-            connection.close()
+        requisition_issue(requisition=requisition, clerk=team[Role.PARTS_CLERK])
 
-    threads = [threading.Thread(target=attempt, args=(r,)) for r in requisitions]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results = at_once(attempt, requisitions)
     assert sorted(results) == ["ok", "refused", "refused"]
     part.refresh_from_db()
     assert part.on_hand == 0
