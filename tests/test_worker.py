@@ -55,3 +55,61 @@ def test_fu1_a_real_worker_runs_the_sweep_twice_and_creates_one_task(order_in, t
     assert FollowUpTask.objects.filter(work_order=order).count() == 1
     results = sorted(line.rsplit(":", 1)[-1].strip() for line in output.splitlines() if "succeeded in" in line)
     assert results == ["0", "1"]
+
+
+def test_apt11_the_broker_down_for_an_hour_then_back_sends_each_confirmation_once(team, catalogue, tmp_path):
+    """Appointments are booked while the broker is down (the wake-up after each
+    booking is lost; the booking is not). When the broker is back, the beat's
+    sweep reaches a real worker, twice (the beat's run and a duplicate): every
+    confirmation due goes out, and only once."""
+    from datetime import timedelta
+    from unittest import mock
+
+    from django.utils import timezone
+    from kombu.exceptions import OperationalError
+
+    from appointments.models import Appointment, Confirmation
+    from appointments.timetable import reception_slots
+    from dealership.models import Customer, OutboundMessage
+
+    from .appointments.helpers import book
+
+    Customer.objects.update(consent_to_messages=True)
+    now = timezone.now()
+    slots = [s.starts_at for day in (timezone.localdate(), timezone.localdate() + timedelta(days=1))
+             for s in reception_slots(store=team.store, day=day)
+             if not s.is_buffer and now + timedelta(hours=2) < s.starts_at <= now + timedelta(hours=22)]
+    chosen = [slots[0], slots[len(slots) // 2], slots[-1]]  # spread over the day: the capacity holds three hours
+    with mock.patch("appointments.tasks.sweep_confirmations.delay", side_effect=OperationalError("broker down")):
+        booked = [book(team, starts_at, labour=[catalogue["labour"]]) for starts_at in chosen]
+    for appointment in booked:  # made three days ago, so the day-before confirmation is due now
+        Customer.objects.filter(pk=appointment.customer_id).update(consent_to_messages=True)
+    Appointment.objects.filter(pk__in=[a.pk for a in booked]).update(created_at=now - timedelta(days=3))
+    assert not Confirmation.objects.exists()  # nothing went out during the outage
+
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    log = tmp_path / "worker.log"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "dealership.settings", "DATABASE_URL": database_url(),
+           "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+           "NOTIFICATION_BACKEND": "dealership.notify.FileBackend", "NOTIFICATION_FILE_DIR": str(tmp_path / "sent")}
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "dealership", "worker", "--pool=solo", "--concurrency=1",
+         "-Q", queue, "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat"],
+        cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
+    try:
+        for _ in range(2):
+            celery_app.send_task("appointments.tasks.sweep_confirmations", queue=queue)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and log.read_text().count("succeeded in") < 2:
+            time.sleep(0.5)
+        output = log.read_text()
+        assert output.count("succeeded in") == 2, output[-3000:]
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+    for appointment in booked:
+        [confirmation] = Confirmation.objects.filter(appointment=appointment, kind=Confirmation.Kind.DAY_BEFORE)
+        assert confirmation.status == Confirmation.Status.SENT
+        [message] = OutboundMessage.objects.filter(key=f"apt-{appointment.pk}-day_before-{appointment.schedule_version}")
+        assert message.attempts == 1 and message.status == OutboundMessage.Status.SENT
+    assert len(list((tmp_path / "sent").iterdir())) == len(booked)
