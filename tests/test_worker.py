@@ -29,29 +29,34 @@ def database_url() -> str:
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-def test_fu1_a_real_worker_runs_the_sweep_twice_and_creates_one_task(order_in, tmp_path):
-    order = order_in(WorkOrder.Status.DELIVERED)
+def run_on_worker(task: str, times: int, tmp_path, **env) -> str:
+    """Start a real worker on a queue of its own, send `task` to it `times`
+    times, wait until each has succeeded and return the worker's log."""
     queue = f"test-{uuid.uuid4().hex[:8]}"
     log = tmp_path / "worker.log"
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "dealership.settings", "DATABASE_URL": database_url(),
-           "CELERY_BROKER_URL": settings.CELERY_BROKER_URL}
+           "CELERY_BROKER_URL": settings.CELERY_BROKER_URL, **env}
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "dealership", "worker", "--pool=solo", "--concurrency=1",
          "-Q", queue, "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat"],
         cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
     try:
-        for _ in range(2):
-            celery_app.send_task("followup.tasks.sweep_followup_tasks", queue=queue)
+        for _ in range(times):
+            celery_app.send_task(task, queue=queue)
         deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if log.read_text().count("succeeded in") >= 2:
-                break
+        while time.monotonic() < deadline and log.read_text().count("succeeded in") < times:
             time.sleep(0.5)
         output = log.read_text()
-        assert output.count("succeeded in") == 2, output[-3000:]
+        assert output.count("succeeded in") == times, output[-3000:]
     finally:
         worker.terminate()
         worker.wait(timeout=30)
+    return output
+
+
+def test_fu1_a_real_worker_runs_the_sweep_twice_and_creates_one_task(order_in, tmp_path):
+    order = order_in(WorkOrder.Status.DELIVERED)
+    output = run_on_worker("followup.tasks.sweep_followup_tasks", 2, tmp_path)
     assert FollowUpTask.objects.filter(work_order=order).count() == 1
     results = sorted(line.rsplit(":", 1)[-1].strip() for line in output.splitlines() if "succeeded in" in line)
     assert results == ["0", "1"]
@@ -87,26 +92,8 @@ def test_apt11_the_broker_down_for_an_hour_then_back_sends_each_confirmation_onc
     Appointment.objects.filter(pk__in=[a.pk for a in booked]).update(created_at=now - timedelta(days=3))
     assert not Confirmation.objects.exists()  # nothing went out during the outage
 
-    queue = f"test-{uuid.uuid4().hex[:8]}"
-    log = tmp_path / "worker.log"
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "dealership.settings", "DATABASE_URL": database_url(),
-           "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-           "NOTIFICATION_BACKEND": "dealership.notify.FileBackend", "NOTIFICATION_FILE_DIR": str(tmp_path / "sent")}
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "dealership", "worker", "--pool=solo", "--concurrency=1",
-         "-Q", queue, "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat"],
-        cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
-    try:
-        for _ in range(2):
-            celery_app.send_task("appointments.tasks.sweep_confirmations", queue=queue)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and log.read_text().count("succeeded in") < 2:
-            time.sleep(0.5)
-        output = log.read_text()
-        assert output.count("succeeded in") == 2, output[-3000:]
-    finally:
-        worker.terminate()
-        worker.wait(timeout=30)
+    run_on_worker("appointments.tasks.sweep_confirmations", 2, tmp_path, NOTIFICATION_BACKEND="dealership.notify.FileBackend",
+                  NOTIFICATION_FILE_DIR=str(tmp_path / "sent"))
     for appointment in booked:
         [confirmation] = Confirmation.objects.filter(appointment=appointment, kind=Confirmation.Kind.DAY_BEFORE)
         assert confirmation.status == Confirmation.Status.SENT
