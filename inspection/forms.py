@@ -41,6 +41,7 @@ class InspectionForm(forms.Form):
         for item, (unit, low, high, _replace, _soon) in WEAR_LIMITS.items():
             possible = _("%(item)s is between %(low)s and %(high)s %(unit)s: check the reading.") % {
                 "item": WearReading.Item(item).label, "low": low, "high": high, "unit": unit}
+            possible = possible.replace("%", "%%")  # Django formats the validator's message once more (battery: %)
             self.fields[f"wear_{item}"] = forms.DecimalField(
                 label=f"{WearReading.Item(item).label} ({unit})", required=False, min_value=low, max_value=high,
                 decimal_places=1, widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),

@@ -2,172 +2,18 @@
 a new view without a role rule, or without a case here, fails this test."""
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from appointments.models import Appointment
 from dealership.models import Role, WorkOrder
-from followup.models import FollowUpTask
-from followup.services import followup_tasks_create_due
-from settlement.models import Adjustment
-from workshop.models import Job, Requisition
 
-from .conftest import login, new_order
-from .factories import VehicleFactory
-
-S = WorkOrder.Status
-PUBLIC = {"login", "logout", "set_language", "healthz", "appointments:answer", "reception:customer_copy",
-          "settlement:customer_documents", "settlement:customer_document", "followup:survey",
-          "followup:reminder_book",
-          "workshop:approve", "workshop:approve_photo"}
-
-
-def app_urls():
-    """(name, callback) of every URL of the project's own apps."""
-    found = []
-
-    def walk(patterns, namespace=""):
-        for p in patterns:
-            if isinstance(p, URLResolver):
-                if p.app_name == "admin":
-                    continue
-                walk(p.url_patterns, f"{p.namespace}:" if p.namespace else namespace)
-            elif isinstance(p, URLPattern) and p.name:
-                found.append((namespace + p.name, p.callback))
-
-    walk(get_resolver().url_patterns)
-    return found
-
-
-URLS = app_urls()
-SESSION_ENDING = {"logout_everywhere"}
+from .cases import ARGS, PUBLIC, SESSION_ENDING, URLS, build_records, url_for
+from .conftest import login
 
 
 @pytest.fixture
-def records(team, order_in, vehicle, catalogue):
-    """One record of each kind a URL can point at, in `team`'s store."""
-    from datetime import datetime, time, timedelta
-
-    from django.utils import timezone
-
-    from appointments.services import appointment_book
-
-
-    delivered = order_in(S.DELIVERED)
-    followup_tasks_create_due()
-    in_repair = order_in(S.IN_REPAIR)
-    tomorrow = timezone.localdate() + timedelta(days=1)
-    appointment = appointment_book(
-        store=team.store, actor=team[Role.APPOINTMENT_AGENT], customer=vehicle.customer,
-        vehicle=VehicleFactory(store=team.store), advisor=team[Role.SERVICE_ADVISOR],
-        starts_at=datetime.combine(tomorrow, time(9, 0), tzinfo=timezone.get_current_timezone()),
-        customer_words="异响", pre_diagnosis="检查", labour_operations=[catalogue["labour"]])
-    line = delivered.lines.first()
-    from appointments.arrivals import ticket_walk_in
-    from appointments.capacity import workshop_day
-    from appointments.models import BookingRequest, PartReservation
-
-    ticket = ticket_walk_in(store=team.store, actor=team[Role.APPOINTMENT_AGENT], plate="粤A11111", name="路人")
-    reservation = PartReservation.objects.create(
-        store=team.store, appointment=appointment, line=appointment.work_order.lines.first(), part=catalogue["part"],
-        quantity=1, status=PartReservation.Status.SHORT, reserved_by=team[Role.PARTS_CLERK])
-    booking_request = BookingRequest.objects.create(store=team.store, source="phone", name="李", mobile="13900000000")
-    import io
-
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from PIL import Image
-
-    from reception.experts import expert_request_create
-    from reception.walkaround import damage_mark_add, photo_add
-
-    draft = new_order(team, VehicleFactory(store=team.store), catalogue)
-    from demo.builder import all_checks_fine
-    from reception.services import walkaround_record
-
-    walkaround = walkaround_record(work_order=draft, actor=team[Role.SERVICE_ADVISOR], mileage=30500,
-                                   fuel_level="50", checks=all_checks_fine(team.store))
-    mark = damage_mark_add(walkaround=walkaround, actor=team[Role.SERVICE_ADVISOR], x=10, y=20, kind="dent")
-    buffer = io.BytesIO()
-    Image.new("RGB", (8, 8), "red").save(buffer, format="PNG")
-    picture = photo_add(walkaround=walkaround, actor=team[Role.SERVICE_ADVISOR],
-                        upload=SimpleUploadedFile("p.png", buffer.getvalue(), content_type="image/png"))
-    question = expert_request_create(work_order=draft, actor=team[Role.SERVICE_ADVISOR], kind="expert",
-                                     question="异响来源?")
-    from workshop.changes import finding_report
-
-    requisition = Requisition.objects.filter(work_order=in_repair).first()  # drawn when the work started
-    finding = finding_report(work_order=in_repair, actor=team[Role.TECHNICIAN], description="减震器漏油")
-    return {
-        "order": delivered.pk, "job": Job.objects.filter(work_order=in_repair).first().pk,
-        "requisition": requisition.pk, "finding": finding.pk,
-        "appointment": appointment.pk, "task": FollowUpTask.objects.get(work_order=delivered).pk,
-        "line": line.pk, "ticket": ticket.pk, "reservation": reservation.pk, "request": booking_request.pk,
-        "workshop_day": workshop_day(store=team.store, day=tomorrow, trade="mechanical").pk,
-        "draft": draft.pk, "mark": mark.pk, "photo": picture.pk, "question": question.pk, "=damage": "damage",
-        "adjustment": Adjustment.objects.create(store=team.store, work_order=delivered, kind="goodwill",
-                                                amount=-1, reason="x", requested_by=team[Role.SERVICE_ADVISOR]).pk,
-        "payment": delivered.payments.first().pk, "=statement": "statement",
-        **followup_records(team, delivered),
-    }
-
-
-def followup_records(team, delivered):
-    from datetime import date
-
-    from django.core.files.base import ContentFile
-
-    from followup.models import MonthlyReport
-    from followup.services import action_create, complaint_record
-
-    complaint = complaint_record(work_order=delivered, description="等太久", actor=team[Role.FOLLOWUP_AGENT])
-    action = action_create(manager=team[Role.AFTERSALES_MANAGER], kind="corrective", title="增加接车人手",
-                           owner=team[Role.SERVICE_ADVISOR], due_on=date(2026, 12, 31), complaints=[complaint])
-    report = MonthlyReport(group=team.store.group, store=team.store, month=date(2026, 10, 1))
-    report.pdf.save("2026-10.pdf", ContentFile(b"%PDF-1.7 test"), save=True)
-    return {"complaint": complaint.pk, "action": action.pk, "report": report.pk, "=code": "APT-X9", "=process": "process"}
-
-
-# Which record each URL's arguments name.
-ARGS = {
-    "dealership:order": ["order"],
-    "appointments:detail": ["appointment"], "appointments:prepare": ["appointment"],
-    "appointments:reschedule": ["appointment"], "appointments:cancel": ["appointment"],
-    "appointments:no_show": ["appointment"], "appointments:arrive": ["appointment"],
-    "appointments:reserve": ["appointment"], "appointments:call": ["ticket"], "appointments:left": ["ticket"],
-    "appointments:reservation_retry": ["reservation"], "appointments:reservation_expected": ["reservation"],
-    "appointments:request_close": ["request"], "appointments:capacity_set": ["workshop_day"],
-    "reception:order_greet": ["draft"], "reception:order_damage": ["draft"],
-    "reception:order_damage_remove": ["draft", "mark"], "reception:order_photo": ["draft"],
-    "reception:photo": ["photo"], "reception:order_expert": ["draft"], "reception:expert_reply": ["question"],
-    "reception:order_send_copy": ["order"], "reception:order_section": ["draft", "=damage"],
-    "reception:receive": ["appointment"],
-    "reception:order": ["order"], "reception:order_missing": ["order"], "reception:order_details": ["order"], "reception:order_walkaround": ["order"],
-    "reception:order_add_line": ["order"], "reception:order_decline_line": ["order", "line"],
-    "reception:order_sign": ["order"], "reception:order_cancel": ["order"], "reception:order_pdf": ["order"],
-    "workshop:finish": ["job"], "workshop:assign": ["job"], "workshop:job_status": ["job"],
-    "workshop:clock_on": ["job"], "workshop:pause": ["job"], "workshop:request_part": ["job"],
-    "workshop:report_finding": ["job"], "workshop:free_fix": ["job"], "workshop:ask_expert": ["job"],
-    "workshop:old_part": ["job"], "workshop:issue": ["requisition"], "workshop:return_part": ["requisition"],
-    "workshop:finding": ["finding"], "workshop:finding_add_item": ["finding"], "workshop:finding_phone": ["finding"],
-    "workshop:finding_send": ["finding"], "workshop:finding_photo": ["finding"],
-    "workshop:finding_remove_item": ["finding", "line"],
-    "inspection:inspect": ["order"], "inspection:record": ["order"], "inspection:handover": ["order"],
-    "inspection:finding": ["order"], "inspection:wash": ["order"], "inspection:park": ["order"],
-    "inspection:acknowledge": ["order"], "inspection:guarantee_card": ["order"],
-    "settlement:order": ["order"], "settlement:pay": ["order"], "settlement:issue_gate_pass": ["order"],
-    "settlement:adjust": ["order"], "settlement:bill_as_issued": ["order", "line"],
-    "settlement:decide": ["order", "adjustment"], "settlement:issue_statement": ["order"],
-    "settlement:void": ["order", "payment"], "settlement:refund": ["order"], "settlement:deliver": ["order"],
-    "settlement:document": ["order", "=statement"], "settlement:send_documents": ["order"],
-    "followup:task": ["task"], "followup:record_call": ["task"],
-    "followup:complaint": ["complaint"], "followup:complaint_assign": ["complaint"],
-    "followup:complaint_handle": ["complaint"], "followup:complaint_close": ["complaint"],
-    "followup:action_done": ["action"], "followup:compliance_cases": ["=code"],
-    "followup:report_download": ["report"], "followup:export": ["=process"],
-}
-
-
-def url_for(name, records):
-    return reverse(name, args=[records[k] for k in ARGS.get(name, [])])
+def records(team):
+    return build_records(team)
 
 
 def test_every_view_declares_the_roles_that_may_use_it():

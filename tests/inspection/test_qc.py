@@ -336,6 +336,15 @@ def test_the_inspection_form_refuses_bad_input_and_keeps_what_was_entered(waitin
     assert waiting.status == S.REPAIR_DONE and not Inspection.objects.exists()
 
 
+def test_a_battery_reading_beyond_100_percent_is_a_message_not_an_error(waiting, inspector):
+    """Found by the form fuzzing: the battery's unit is %, and the message
+    with the plausible range went through Django's %-formatting twice."""
+    post = {"result": "pass", "wear_battery": "101"}
+    response = login(inspector).post(reverse("inspection:record", args=[waiting.pk]), post)
+    assert response.status_code == 400
+    assert "0–100 % 之间" in response.content.decode()
+
+
 def test_the_inspection_form_records_a_pass_and_leads_to_the_handover(waiting, inspector):
     client = login(inspector)
     checks = inspection_checklist(waiting)

@@ -1,0 +1,174 @@
+"""The URLs of the project and one real record for each of their arguments:
+shared by the permission matrix (tests/test_access.py) and the store
+isolation and form tests (tests/security/)."""
+
+import io
+from datetime import date, datetime, time, timedelta
+
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+from PIL import Image
+
+from appointments.arrivals import ticket_walk_in
+from appointments.capacity import workshop_day
+from appointments.models import BookingRequest, PartReservation
+from appointments.services import appointment_book
+from dealership.models import Role, WorkOrder
+from demo.builder import all_checks_fine, drive
+from followup.models import FollowUpTask, MonthlyReport
+from followup.services import action_create, complaint_record, followup_tasks_create_due
+from reception.experts import expert_request_create
+from reception.services import walkaround_record
+from reception.walkaround import damage_mark_add, photo_add
+from settlement.models import Adjustment
+from settlement.services import statement_issue
+from workshop.changes import finding_report
+from workshop.models import Job, Requisition
+
+from .conftest import Team, new_order
+from .factories import LabourFactory, PartFactory, VehicleFactory
+
+S = WorkOrder.Status
+PUBLIC = {"login", "logout", "set_language", "healthz", "appointments:answer", "reception:customer_copy",
+          "settlement:customer_documents", "settlement:customer_document", "followup:survey",
+          "followup:reminder_book",
+          "workshop:approve", "workshop:approve_photo"}
+
+
+def app_urls():
+    """(name, callback) of every URL of the project's own apps."""
+    found = []
+
+    def walk(patterns, namespace=""):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                if p.app_name == "admin":
+                    continue
+                walk(p.url_patterns, f"{p.namespace}:" if p.namespace else namespace)
+            elif isinstance(p, URLPattern) and p.name:
+                found.append((namespace + p.name, p.callback))
+
+    walk(get_resolver().url_patterns)
+    return found
+
+
+URLS = app_urls()
+SESSION_ENDING = {"logout_everywhere"}
+
+
+def build_records(team: Team, plate: str = "粤A11111", every_status: bool = False) -> dict:
+    """One record of each kind a URL can point at, in `team`'s store, built
+    through the real services; the walk-in ticket carries `plate`. With
+    `every_status`, also `orders`: one more order at each stop of the process
+    (a page shows different forms at each)."""
+    vehicle = VehicleFactory(store=team.store)
+    catalogue = {"labour": LabourFactory(store=team.store), "part": PartFactory(store=team.store)}
+
+    def order_in(status):
+        return drive(new_order(team, vehicle, catalogue), status)
+
+    delivered = order_in(S.DELIVERED)
+    followup_tasks_create_due()
+    in_repair = order_in(S.IN_REPAIR)
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    appointment = appointment_book(
+        store=team.store, actor=team[Role.APPOINTMENT_AGENT], customer=vehicle.customer,
+        vehicle=VehicleFactory(store=team.store), advisor=team[Role.SERVICE_ADVISOR],
+        starts_at=datetime.combine(tomorrow, time(9, 0), tzinfo=timezone.get_current_timezone()),
+        customer_words="异响", pre_diagnosis="检查", labour_operations=[catalogue["labour"]])
+    line = delivered.lines.first()
+
+    ticket = ticket_walk_in(store=team.store, actor=team[Role.APPOINTMENT_AGENT], plate=plate, name="路人")
+    reservation = PartReservation.objects.create(
+        store=team.store, appointment=appointment, line=appointment.work_order.lines.first(), part=catalogue["part"],
+        quantity=1, status=PartReservation.Status.SHORT, reserved_by=team[Role.PARTS_CLERK])
+    booking_request = BookingRequest.objects.create(store=team.store, source="phone", name="李", mobile="13900000000")
+    draft = new_order(team, VehicleFactory(store=team.store), catalogue)
+
+    walkaround = walkaround_record(work_order=draft, actor=team[Role.SERVICE_ADVISOR], mileage=30500,
+                                   fuel_level="50", checks=all_checks_fine(team.store))
+    mark = damage_mark_add(walkaround=walkaround, actor=team[Role.SERVICE_ADVISOR], x=10, y=20, kind="dent")
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(buffer, format="PNG")
+    picture = photo_add(walkaround=walkaround, actor=team[Role.SERVICE_ADVISOR],
+                        upload=SimpleUploadedFile("p.png", buffer.getvalue(), content_type="image/png"))
+    question = expert_request_create(work_order=draft, actor=team[Role.SERVICE_ADVISOR], kind="expert",
+                                     question="异响来源?")
+
+    requisition = Requisition.objects.filter(work_order=in_repair).first()  # drawn when the work started
+    finding = finding_report(work_order=in_repair, actor=team[Role.TECHNICIAN], description="减震器漏油")
+    more = {}
+    if every_status:
+        billed = order_in(S.READY)
+        statement_issue(work_order=billed, advisor=billed.advisor)
+        more["orders"] = [order_in(status).pk for status in (
+            S.SIGNED, S.REPAIR_DONE, S.QC_FAILED, S.QC_PASSED, S.READY, S.SETTLED, S.CLOSED)] + [
+            billed.pk, draft.pk, new_order(team, VehicleFactory(store=team.store), catalogue).pk]
+    return {
+        **more,
+        "order": delivered.pk, "job": Job.objects.filter(work_order=in_repair).first().pk,
+        "requisition": requisition.pk, "finding": finding.pk,
+        "appointment": appointment.pk, "task": FollowUpTask.objects.get(work_order=delivered).pk,
+        "line": line.pk, "ticket": ticket.pk, "reservation": reservation.pk, "request": booking_request.pk,
+        "workshop_day": workshop_day(store=team.store, day=tomorrow, trade="mechanical").pk,
+        "draft": draft.pk, "mark": mark.pk, "photo": picture.pk, "question": question.pk, "=damage": "damage",
+        "adjustment": Adjustment.objects.create(store=team.store, work_order=delivered, kind="goodwill",
+                                                amount=-1, reason="x", requested_by=team[Role.SERVICE_ADVISOR]).pk,
+        "payment": delivered.payments.first().pk, "=statement": "statement",
+        **followup_records(team, delivered),
+    }
+
+
+def followup_records(team, delivered):
+    complaint = complaint_record(work_order=delivered, description="等太久", actor=team[Role.FOLLOWUP_AGENT])
+    action = action_create(manager=team[Role.AFTERSALES_MANAGER], kind="corrective", title="增加接车人手",
+                           owner=team[Role.SERVICE_ADVISOR], due_on=date(2026, 12, 31), complaints=[complaint])
+    report = MonthlyReport(group=team.store.group, store=team.store, month=date(2026, 10, 1))
+    report.pdf.save("2026-10.pdf", ContentFile(b"%PDF-1.7 test"), save=True)
+    return {"complaint": complaint.pk, "action": action.pk, "report": report.pk, "=code": "APT-X9", "=process": "process"}
+
+
+# Which record each URL's arguments name.
+ARGS = {
+    "dealership:order": ["order"],
+    "appointments:detail": ["appointment"], "appointments:prepare": ["appointment"],
+    "appointments:reschedule": ["appointment"], "appointments:cancel": ["appointment"],
+    "appointments:no_show": ["appointment"], "appointments:arrive": ["appointment"],
+    "appointments:reserve": ["appointment"], "appointments:call": ["ticket"], "appointments:left": ["ticket"],
+    "appointments:reservation_retry": ["reservation"], "appointments:reservation_expected": ["reservation"],
+    "appointments:request_close": ["request"], "appointments:capacity_set": ["workshop_day"],
+    "reception:order_greet": ["draft"], "reception:order_damage": ["draft"],
+    "reception:order_damage_remove": ["draft", "mark"], "reception:order_photo": ["draft"],
+    "reception:photo": ["photo"], "reception:order_expert": ["draft"], "reception:expert_reply": ["question"],
+    "reception:order_send_copy": ["order"], "reception:order_section": ["draft", "=damage"],
+    "reception:receive": ["appointment"],
+    "reception:order": ["order"], "reception:order_missing": ["order"], "reception:order_details": ["order"], "reception:order_walkaround": ["order"],
+    "reception:order_add_line": ["order"], "reception:order_decline_line": ["order", "line"],
+    "reception:order_sign": ["order"], "reception:order_cancel": ["order"], "reception:order_pdf": ["order"],
+    "workshop:finish": ["job"], "workshop:assign": ["job"], "workshop:job_status": ["job"],
+    "workshop:clock_on": ["job"], "workshop:pause": ["job"], "workshop:request_part": ["job"],
+    "workshop:report_finding": ["job"], "workshop:free_fix": ["job"], "workshop:ask_expert": ["job"],
+    "workshop:old_part": ["job"], "workshop:issue": ["requisition"], "workshop:return_part": ["requisition"],
+    "workshop:finding": ["finding"], "workshop:finding_add_item": ["finding"], "workshop:finding_phone": ["finding"],
+    "workshop:finding_send": ["finding"], "workshop:finding_photo": ["finding"],
+    "workshop:finding_remove_item": ["finding", "line"],
+    "inspection:inspect": ["order"], "inspection:record": ["order"], "inspection:handover": ["order"],
+    "inspection:finding": ["order"], "inspection:wash": ["order"], "inspection:park": ["order"],
+    "inspection:acknowledge": ["order"], "inspection:guarantee_card": ["order"],
+    "settlement:order": ["order"], "settlement:pay": ["order"], "settlement:issue_gate_pass": ["order"],
+    "settlement:adjust": ["order"], "settlement:bill_as_issued": ["order", "line"],
+    "settlement:decide": ["order", "adjustment"], "settlement:issue_statement": ["order"],
+    "settlement:void": ["order", "payment"], "settlement:refund": ["order"], "settlement:deliver": ["order"],
+    "settlement:document": ["order", "=statement"], "settlement:send_documents": ["order"],
+    "followup:task": ["task"], "followup:record_call": ["task"],
+    "followup:complaint": ["complaint"], "followup:complaint_assign": ["complaint"],
+    "followup:complaint_handle": ["complaint"], "followup:complaint_close": ["complaint"],
+    "followup:action_done": ["action"], "followup:compliance_cases": ["=code"],
+    "followup:report_download": ["report"], "followup:export": ["=process"],
+}
+
+
+def url_for(name, records):
+    return reverse(name, args=[records[k] for k in ARGS.get(name, [])])
