@@ -58,9 +58,10 @@ URLS = app_urls()
 SESSION_ENDING = {"logout_everywhere"}
 
 
-def build_records(team: Team, plate: str = "粤A11111", every_status: bool = False) -> dict:
+def build_records(team: Team, plate: str = "粤A11111", mobile: str = "13900000000", every_status: bool = False) -> dict:
     """One record of each kind a URL can point at, in `team`'s store, built
-    through the real services; the walk-in ticket carries `plate`. With
+    through the real services; the walk-in ticket carries `plate`, the booking
+    request `mobile`. With
     `every_status`, also `orders`: one more order at each stop of the process
     (a page shows different forms at each)."""
     vehicle = VehicleFactory(store=team.store)
@@ -84,7 +85,7 @@ def build_records(team: Team, plate: str = "粤A11111", every_status: bool = Fal
     reservation = PartReservation.objects.create(
         store=team.store, appointment=appointment, line=appointment.work_order.lines.first(), part=catalogue["part"],
         quantity=1, status=PartReservation.Status.SHORT, reserved_by=team[Role.PARTS_CLERK])
-    booking_request = BookingRequest.objects.create(store=team.store, source="phone", name="李", mobile="13900000000")
+    booking_request = BookingRequest.objects.create(store=team.store, source="phone", name="李", mobile=mobile)
     draft = new_order(team, VehicleFactory(store=team.store), catalogue)
 
     walkaround = walkaround_record(work_order=draft, actor=team[Role.SERVICE_ADVISOR], mileage=30500,

@@ -5,6 +5,7 @@ what this finds, so a new form is fuzzed without being listed anywhere."""
 
 import inspect
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
@@ -23,6 +24,7 @@ class Form:
     method: str
     fields: dict[str, list[str]] = field(default_factory=dict)  # name -> the values the page offers
     files: set[str] = field(default_factory=set)
+    kinds: dict[str, str] = field(default_factory=dict)  # name -> input type, "select" or "textarea"
 
     def offer(self, name: str, value: str) -> None:
         values = self.fields.setdefault(name, [])
@@ -30,8 +32,14 @@ class Form:
             values.append(value)
 
     def defaults(self) -> dict[str, str]:
-        """What the page would send if submitted as it is (first offer of each field)."""
-        return {name: values[0] for name, values in self.fields.items() if values}
+        """What a person would send: the first real choice of each list, and
+        something plausible in each empty box, so that a post gets past the
+        form to the service behind it."""
+        out = {}
+        for name, values in self.fields.items():
+            chosen = next((v for v in values if v), "")
+            out[name] = chosen or PLAUSIBLE.get(self.kinds.get(name, "text"), "")
+        return out
 
     @property
     def view_name(self) -> str | None:
@@ -39,6 +47,13 @@ class Form:
             return resolve(self.action).view_name
         except Resolver404:
             return None
+
+
+PLAUSIBLE = {
+    "text": "测试", "textarea": "客户说明的情况", "number": "1", "date": (date.today() + timedelta(days=7)).isoformat(),
+    "datetime-local": f"{date.today() + timedelta(days=7)}T10:00", "time": "10:00", "tel": "13800138000",
+    "email": "test@example.cn", "search": "粤A12345",
+}
 
 
 class _FormParser(HTMLParser):
@@ -57,11 +72,17 @@ class _FormParser(HTMLParser):
             self.form = Form(action=action.path, method=(a.get("method") or "get").lower())
             self.forms.append(self.form)
             return
-        if self.form is None or not a.get("name"):
+        if self.form is None:
+            return
+        if tag == "option" and self.select:
+            self.form.offer(self.select, a.get("value") or "")
+            return
+        if not a.get("name"):
             return
         name = a["name"]
         if tag == "input":
             kind = (a.get("type") or "text").lower()
+            self.form.kinds.setdefault(name, kind)
             if kind == "file":
                 self.form.files.add(name)
             elif kind in ("checkbox", "radio"):
@@ -71,11 +92,11 @@ class _FormParser(HTMLParser):
         elif tag == "button":
             self.form.offer(name, a.get("value") or "")
         elif tag == "select":
+            self.form.kinds.setdefault(name, "select")
             self.select = name
             self.form.fields.setdefault(name, [])
-        elif tag == "option" and self.select:
-            self.form.offer(self.select, a.get("value") or "")
         elif tag == "textarea":
+            self.form.kinds.setdefault(name, "textarea")
             self.form.offer(name, "")
 
     def handle_endtag(self, tag):
@@ -111,23 +132,23 @@ class Crawler:
             self.clients[role] = client
         return self.clients[role]
 
-    def views(self):
+    def views(self, every_order: bool = True):
         """(name, view, url) of every signed-in view; a view of one order once
-        for each order of `records["orders"]` too."""
+        for each order of `records["orders"]` too (unless not `every_order`)."""
         for name, view in URLS:
             if name in PUBLIC or name in SESSION_ENDING:
                 continue
             yield name, view, url_for(name, self.records)
-            if ARGS.get(name) == ["order"]:
+            if every_order and ARGS.get(name) == ["order"]:
                 for pk in self.records.get("orders", []):
                     yield name, view, url_for(name, {**self.records, "order": pk})
 
-    def pages(self, every_role: bool = True):
+    def pages(self, every_role: bool = True, every_order: bool = True):
         """(role, url, response) of every page each allowed role (or only the
         first) can GET. A view that answered with a document (a PDF, a
         download) is fetched once only: it holds no form."""
         documents = set()
-        for name, view, url in self.views():
+        for name, view, url in self.views(every_order):
             if name in documents:
                 continue
             roles = sorted(view.allowed_roles - {Role.GROUP_MANAGER}) if every_role else [role_for(view)]
@@ -157,6 +178,7 @@ class Crawler:
                         known.offer(field_name, value)
                     known.fields.setdefault(field_name, [])
                 known.files |= form.files
+                known.kinds = {**form.kinds, **known.kinds}
         return found
 
 
