@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy
 from PIL import Image, UnidentifiedImageError
 
 from dealership.errors import ProcessError
+from dealership.messages import N_
+from dealership.services import work_order_note
 from dealership.models import Store, User, WorkOrder
 from dealership.workflow import EDITABLE_STATUSES
 
@@ -84,11 +86,18 @@ def damage_mark_add(*, walkaround: WalkAround, actor: User, x: Decimal, y: Decim
 
 
 def damage_mark_remove(*, mark: DamageMark, actor: User) -> None:
-    """A mark tapped by mistake, before the signatures; a photo keeps it."""
-    _editable_walkaround(mark.walkaround)
+    """A mark tapped by mistake, before the signatures; a photo keeps it.
+    The drawing was not yet agreed, so the mark goes; the timeline keeps the
+    trace."""
+    walkaround = mark.walkaround
+    _editable_walkaround(walkaround)
     if mark.photos.exists():
         raise ProcessError(_("This mark has a photo; it stays on the record."))
-    mark.delete()
+    with transaction.atomic():
+        mark.delete()
+        work_order_note(work_order=walkaround.work_order, actor=actor, rule="REC-5",
+                        message=N_("Damage mark taken off the drawing before signing (at %(x)s, %(y)s)."),
+                        params={"x": str(mark.x), "y": str(mark.y)})
 
 
 def photo_check(upload: UploadedFile) -> str:

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 from pypdf import PdfReader
 
@@ -263,7 +264,7 @@ def test_qc7_the_guarantee_card_names_the_work_its_guarantee_the_inspector_and_t
     pdf = guarantee_card_pdf(order=waiting)
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     for expected in ["质量保证卡", waiting.number, waiting.vehicle.plate, "更换前刹车片", "6 个月", "10000 km",
-                     "制动系统维修所换零件", str(inspector), inspection.at.strftime("%Y-%m-%d")]:
+                     "制动系统维修所换零件", str(inspector), timezone.localtime(inspection.at).strftime("%Y-%m-%d")]:
         assert expected in text, expected
     response = login(inspector).get(reverse("inspection:guarantee_card", args=[waiting.pk]))
     assert response["Content-Type"] == "application/pdf"

@@ -5,12 +5,13 @@ what this finds, so a new form is fuzzed without being listed anywhere."""
 
 import inspect
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 from django.test import Client
 from django.urls import Resolver404, resolve
+from django.utils import timezone
 
 from dealership.models import Role
 
@@ -50,8 +51,8 @@ class Form:
 
 
 PLAUSIBLE = {
-    "text": "测试", "textarea": "客户说明的情况", "number": "1", "date": (date.today() + timedelta(days=7)).isoformat(),
-    "datetime-local": f"{date.today() + timedelta(days=7)}T10:00", "time": "10:00", "tel": "13800138000",
+    "text": "测试", "textarea": "客户说明的情况", "number": "1", "date": (timezone.localdate() + timedelta(days=7)).isoformat(),
+    "datetime-local": f"{timezone.localdate() + timedelta(days=7)}T10:00", "time": "10:00", "tel": "13800138000",
     "email": "test@example.cn", "search": "粤A12345",
 }
 
