@@ -174,6 +174,42 @@ def test_a_stale_form_gets_a_conflict_message_not_a_silent_overwrite(draft_order
     assert draft_order.diagnosis == "前刹车片磨损到极限"
 
 
+@pytest.mark.django_db(transaction=True)
+def test_two_advisors_saving_the_same_order_at_once_the_second_gets_a_conflict_message():
+    """Two advisors (two browsers, two threads, two connections) save the same
+    order loaded at the same version at the same moment: the order row is
+    locked and its version compared, so one is saved and the other is told
+    that someone else changed it; nothing is silently overwritten."""
+    from dealership.errors import ConflictError
+    from dealership.models import Role
+
+    from ..concurrency import at_once
+    from ..conftest import Team, new_order
+    from ..factories import LabourFactory, PartFactory, StoreFactory, VehicleFactory, staff
+
+    team = Team(StoreFactory())
+    order = new_order(team, VehicleFactory(store=team.store),
+                      {"labour": LabourFactory(store=team.store), "part": PartFactory(store=team.store)})
+    clients = [login(team[Role.SERVICE_ADVISOR], "en"), login(staff(Role.SERVICE_ADVISOR, team.store), "en")]
+    url = reverse("reception:order_details", args=[order.pk])
+    start = order.version
+    answers = {}
+
+    def save(i):
+        answers[i] = clients[i].post(url, {"version": order.version, "customer_words": f"客户{i}说",
+                                          "diagnosis": f"顾问{i}的诊断", "promised_at": "", "customer_waits": ""})
+        if "changed by someone else" in answers[i].content.decode():
+            raise ConflictError("conflict")
+
+    assert sorted(at_once(save, [0, 1])) == ["ok", "refused"]
+    winner = next(i for i in answers if "changed by someone else" not in answers[i].content.decode())
+    loser = 1 - winner
+    assert answers[loser].status_code == 400 and answers[winner].status_code < 400
+    order.refresh_from_db()
+    assert order.diagnosis == f"顾问{winner}的诊断" and order.customer_words == f"客户{winner}说"
+    assert order.version == start + 1  # moved on once, by the winner
+
+
 @pytest.mark.parametrize("url_name, data, message", [
     ("reception:order_details", {"promised_at": "2020-01-01T10:00", "customer_words": "x", "diagnosis": "y"}, "future"),
     ("reception:order_details", {"promised_at": "not a date", "customer_words": "x", "diagnosis": "y"}, "valid"),
