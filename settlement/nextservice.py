@@ -9,6 +9,8 @@ import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.utils import timezone
+
 from dealership.models import JobType, MileageReading, WorkOrder, WorkOrderLine
 
 MIN_SPAN_DAYS = 30  # readings closer together say little about the car's use
@@ -37,7 +39,7 @@ def km_per_day(order: WorkOrder, today: date) -> float | None:
                     .values_list("km", "recorded_at")[:1])
     if readings:
         first_km, first_at = readings[0]
-        span = (today - first_at.date()).days
+        span = (today - timezone.localdate(first_at)).days  # the local day, as `today` is
         if span >= MIN_SPAN_DAYS and now_km > first_km:
             return (now_km - first_km) / span
     if vehicle.year and now_km:
