@@ -12,8 +12,8 @@ from PIL import Image, UnidentifiedImageError
 
 from dealership.errors import ProcessError
 from dealership.messages import N_
-from dealership.services import work_order_note
 from dealership.models import Store, User, WorkOrder
+from dealership.services import work_order_note
 from dealership.workflow import EDITABLE_STATUSES
 
 from .models import DamageMark, WalkAround, WalkAroundCheckItem, WalkAroundPhoto

@@ -31,6 +31,8 @@ from .conftest import Team, new_order
 from .factories import LabourFactory, PartFactory, VehicleFactory
 
 S = WorkOrder.Status
+# The project's own apps (the models the isolation and history tests walk).
+PROJECT_APPS = ("dealership", "appointments", "reception", "workshop", "inspection", "settlement", "followup")
 PUBLIC = {"login", "logout", "set_language", "healthz", "appointments:answer", "reception:customer_copy",
           "settlement:customer_documents", "settlement:customer_document", "followup:survey",
           "followup:reminder_book",

@@ -12,12 +12,12 @@ from dealership.models import Role, WorkOrder, WorkOrderEvent
 from settlement.models import Payment, Statement
 from workshop.models import StockMove
 
+from ..cases import PROJECT_APPS
 from ..conftest import login
 
 S = WorkOrder.Status
 E = WorkOrderEvent.Kind
 ROOT = Path(__file__).resolve().parents[2]
-PROJECT_APPS = ["dealership", "appointments", "reception", "workshop", "inspection", "settlement", "followup"]
 
 # The only things the code ever deletes, and why each may go: a draft never
 # agreed with the customer, whose removal leaves a note on the timeline; and

@@ -28,14 +28,12 @@ from pypdf.errors import PdfReadError
 
 from dealership.models import StaffRole, Store, User, Vehicle, WorkOrder
 
-from ..cases import build_records
+from ..cases import PROJECT_APPS, build_records
 from ..conftest import Team
 from ..factories import StoreFactory
 from .crawl import Crawler, page_forms
 from .test_forms import declared_forms
 from .test_fuzz import PARAMS
-
-PROJECT_APPS = {"dealership", "appointments", "reception", "workshop", "inspection", "settlement", "followup"}
 
 
 def store_path(model) -> str | None:
