@@ -37,7 +37,7 @@ def ticket_arrive(*, appointment: Appointment, actor: User) -> QueueTicket:
                 status=Appointment.Status.ARRIVED, arrived_at=now, ready_at_arrival=not missing(appointment))
             staff_task_create(
                 store=appointment.store_id, assignee=appointment.advisor, work_order=appointment.work_order,
-                key=f"apt-{appointment.pk}-arrived", link=reverse("appointments:arrivals"),
+                key=f"apt-{appointment.pk}-arrived", link=reverse("appointments:arrivals"), urgent=True,
                 message=N_("Your %(when)s customer %(name)s (%(plate)s) has arrived"),
                 params={"when": timezone.localtime(appointment.starts_at).strftime("%H:%M"),
                         "name": appointment.customer.name, "plate": appointment.vehicle.plate})

@@ -16,11 +16,11 @@ from django.utils import timezone
 from dealership.messages import N_, message_params
 from dealership.models import Role, StaffTask
 from dealership.notify import customer_messages_send
-from dealership.services import staff_tasks_create
+from dealership.services import staff_tasks_create, staff_tasks_upsert
 
 from .messages import appointment_message_draft
 from .models import Appointment, Confirmation
-from .preparation import missing
+from .preparation import missing, not_ready_subject
 
 log = logging.getLogger(__name__)
 K = Confirmation.Kind
@@ -95,14 +95,22 @@ def confirmations_send(confirmations: list[Confirmation], *, token: str, result:
         gaps_of[c.pk] = [g.key for g in gaps]
         when_of[c.pk] = timezone.localtime(appointment.starts_at).strftime("%m-%d %H:%M")
         if gaps:
+            # one open "not ready" task per appointment (the subject): the hour-before check updates the
+            # day-before one; the key only names this run's alert
             alerts.append(StaffTask(
                 store_id=appointment.store_id, assignee=appointment.advisor, work_order=appointment.work_order,
-                key=f"apt-{appointment.pk}-{c.kind}-{c.round}-missing", link=f"/appointments/{appointment.pk}/",
+                key=f"apt-{appointment.pk}-{token[:8]}-{c.kind}-{c.round}-missing",
+                subject=not_ready_subject(appointment.pk),
+                link=f"/appointments/{appointment.pk}/", due_at=appointment.starts_at,
                 message=N_("%(plate)s at %(when)s is not ready: %(missing)s"),
                 params=message_params(plate=appointment.vehicle.plate, when=when_of[c.pk],
                                       missing=", ".join(str(g.label) for g in gaps))))
     result.alerts += len(alerts)
-    staff_tasks_create(alerts)
+    staff_tasks_upsert(alerts)
+    ready = [c.appointment for c in live if not gaps_of[c.pk]]
+    if ready:  # prepared since the last check: the advisor's "not ready" task is done
+        StaffTask.objects.filter(store_id__in={a.store_id for a in ready}, done_at__isnull=True,
+                                 subject__in=[not_ready_subject(a.pk) for a in ready]).update(done_at=timezone.now())
     # the attempt is counted before anything goes out
     for missing_keys in {tuple(v) for v in gaps_of.values()}:
         mine.filter(pk__in=[pk for pk, v in gaps_of.items() if tuple(v) == missing_keys]).update(

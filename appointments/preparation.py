@@ -164,6 +164,14 @@ def readiness(appointment: Appointment) -> list[ReadinessItem]:
     return [i for i in items if i.applies]
 
 
+def not_ready_subject(appointment_id: int) -> str:
+    """The one open "not ready" task of an appointment (APT-9, APT-11): the
+    day-before and hour-before checks update it; it closes when the check
+    finds everything ready or the appointment ends (received, cancelled,
+    no-show)."""
+    return f"apt-{appointment_id}-not-ready"
+
+
 def missing(appointment: Appointment) -> list[ReadinessItem]:
     return [i for i in readiness(appointment) if not i.done]
 

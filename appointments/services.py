@@ -38,7 +38,7 @@ from dealership.services import (
 from .capacity import capacity_release, capacity_take, has_room, hours_by_trade
 from .messages import appointment_message_send
 from .models import Appointment, AppointmentChange, BookingRequest
-from .preparation import reservations_release
+from .preparation import not_ready_subject, reservations_release
 from .timetable import slot_at
 
 BUFFER_ROLES = (Role.SERVICE_ADVISOR, Role.AFTERSALES_MANAGER)
@@ -205,7 +205,7 @@ def _tell_customer(appointment: Appointment, *, name: str, key: str, change: App
     if record is None:
         staff_task_create(
             store=appointment.store_id, role=Role.APPOINTMENT_AGENT, work_order=appointment.work_order,
-            key=f"{key}-call", link=reverse("appointments:detail", args=[appointment.pk]),
+            key=f"{key}-call", link=reverse("appointments:detail", args=[appointment.pk]), urgent=True,
             message=N_("Call %(name)s: the appointment of %(old)s cannot be kept (%(plate)s)"),
             params={"name": appointment.customer.name, "plate": appointment.vehicle.plate,
                     "old": timezone.localtime(change.old_starts_at).strftime("%m-%d %H:%M")})
@@ -233,7 +233,7 @@ def appointment_cancel(*, appointment: Appointment, actor: User | None, reason: 
                                   else N_("Appointment cancelled by the customer."), note=reason.strip(),
                                   changes={"cancel_reason": reason.strip()})
         staff_tasks_close(work_order=locked.work_order, keys=[f"apt-{locked.pk}-prepare", f"apt-{locked.pk}-parts"],
-                          actor=actor)
+                          subjects=[not_ready_subject(locked.pk)], actor=actor)
         if by_shop:
             transaction.on_commit(lambda: _tell_customer(
                 locked, name="cancelled", key=f"apt-{locked.pk}-cancel", change=change,
@@ -312,7 +312,7 @@ def appointment_no_show(*, appointment: Appointment, actor: User | None) -> Appo
                                   message=N_("The customer did not come (no-show)."),
                                   changes={"cancel_reason": "no-show"})
         staff_tasks_close(work_order=locked.work_order, keys=[f"apt-{locked.pk}-prepare", f"apt-{locked.pk}-parts"],
-                          actor=actor)
+                          subjects=[not_ready_subject(locked.pk)], actor=actor)
     locked.refresh_from_db()
     return locked
 

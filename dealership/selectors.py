@@ -1,7 +1,10 @@
 """Reads shared by the stages: work order lists and the order page."""
 
+from datetime import datetime
+
 from django.db import connection
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
+from django.utils import timezone
 
 from .access import scoped
 from .models import Customer, StaffTask, User, Vehicle, WorkOrder, WorkOrderEvent, WorkOrderLine
@@ -52,21 +55,77 @@ def work_orders_in_status(*, user: User, statuses: list[str] | tuple[str, ...]) 
     )
 
 
-def open_tasks_for(*, user: User, limit: int = 20) -> list[StaffTask]:
-    """The user's open tasks: assigned to them, or to one of their roles in
-    their store (PROMPT rules)."""
-    if user.store_id is None:
-        return []
+HEADER_TASKS = 10  # the most urgent few on each home page; the rest one click away (dealership:tasks)
+
+# The ranking (docs/decisions.md, "Tasks"): someone waiting now, then overdue, then by due time, then the
+# oldest. One definition for the header, the all-tasks page and the order page, and part of the query:
+# the database sorts the open rows it found and returns only the page asked for.
+URGENCY = "CASE WHEN t.urgent THEN 0 WHEN t.due_at <= %s THEN 1 ELSE 2 END"
+RANKED = "urgency, t.due_at IS NULL, t.due_at, t.created_at, t.id"
+
+
+class TaskList(list):
+    """A page of open tasks and how many there are in all."""
+
+    total = 0
+
+
+def _ranked(rows: str, params: list, *, now: datetime, limit: int, offset: int) -> tuple[str, list]:
+    sql = (f"SELECT t.*, {URGENCY} AS urgency, COUNT(*) OVER () AS total FROM ({rows}) AS t "
+           f"ORDER BY {RANKED} LIMIT %s OFFSET %s")
+    return sql, [connection.ops.adapt_datetimefield_value(now), *params, limit, offset]
+
+
+def open_tasks_query(*, user: User, limit: int, offset: int, now: datetime) -> tuple[str, list]:
     # Two indexed lookups (the open tasks by assignee and by role) instead of one OR over every open
     # task. Written out: this runs on every staff page, and building the union through the ORM cost
     # more than running it (issue 9). The two halves cannot overlap (assignee set / not set).
     table = connection.ops.quote_name(StaffTask._meta.db_table)
     roles = sorted(user.roles)
     role_in = ", ".join(["%s"] * len(roles)) or "NULL"
-    sql = (f"SELECT * FROM (SELECT * FROM {table} WHERE store_id = %s AND done_at IS NULL AND assignee_id = %s "
-           f"UNION ALL SELECT * FROM {table} WHERE store_id = %s AND done_at IS NULL AND assignee_id IS NULL "
-           f"AND role IN ({role_in})) AS t ORDER BY created_at, id LIMIT %s")
-    return list(StaffTask.objects.raw(sql, [user.store_id, user.pk, user.store_id, *roles, limit]))
+    rows = (f"SELECT * FROM {table} WHERE store_id = %s AND done_at IS NULL AND assignee_id = %s "
+            f"UNION ALL SELECT * FROM {table} WHERE store_id = %s AND done_at IS NULL AND assignee_id IS NULL "
+            f"AND role IN ({role_in})")
+    return _ranked(rows, [user.store_id, user.pk, user.store_id, *roles], now=now, limit=limit, offset=offset)
+
+
+def _fetch(sql: str, params: list) -> TaskList:
+    tasks = TaskList(StaffTask.objects.raw(sql, params))
+    tasks.total = tasks[0].total if tasks else 0
+    return tasks
+
+
+def open_tasks_for(*, user: User, limit: int = HEADER_TASKS, offset: int = 0) -> TaskList:
+    """The user's open tasks, most urgent first: assigned to them, or to one
+    of their roles in their store (PROMPT rules). One query, bounded by
+    `limit`; `.total` counts them all (window count, no second query)."""
+    if user.store_id is None:
+        return TaskList()
+    return _fetch(*open_tasks_query(user=user, limit=limit, offset=offset, now=timezone.now()))
+
+
+class OpenTasks:
+    """The user's open tasks for a Paginator: counted once, then only the
+    page shown is read, in the header's order."""
+
+    def __init__(self, user: User):
+        self.user = user
+
+    def count(self) -> int:
+        return self[0:1].total  # the window count of the first row
+
+    def __getitem__(self, page: slice) -> TaskList:
+        return open_tasks_for(user=self.user, limit=page.stop - page.start, offset=page.start)
+
+
+def work_order_open_tasks(*, work_order: WorkOrder, limit: int = 20) -> TaskList:
+    """The order's open tasks, whoever they are for, in the same order (the
+    order page links them). Few per order; the work order index finds them."""
+    table = connection.ops.quote_name(StaffTask._meta.db_table)
+    rows = f"SELECT * FROM {table} WHERE work_order_id = %s AND store_id = %s AND done_at IS NULL"
+    tasks = _fetch(*_ranked(rows, [work_order.pk, work_order.store_id], now=timezone.now(), limit=limit, offset=0))
+    prefetch_related_objects(tasks, "assignee")
+    return tasks
 
 
 def car_lookup_context(*, store, form) -> dict:

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -390,15 +391,19 @@ def staff_task_create(
     assignee: User | None = None,
     work_order: WorkOrder | None = None,
     link: str = "",
+    urgent: bool = False,
+    due_at: datetime | None = None,
 ) -> StaffTask | None:
     """Put a next step in front of a role or a person (PROMPT). Created at most
     once per key, so a retried job or a double click does not repeat it. The
-    message is an English message id (N_), translated when shown."""
+    message is an English message id (N_), translated when shown. `urgent`
+    when someone is waiting now, `due_at` when it must be done by then (the
+    ranking of the task lists, docs/decisions.md "Tasks")."""
     store_id = store if isinstance(store, int) else store.pk
     task, created = StaffTask.objects.get_or_create(
         store_id=store_id, key=key,
         defaults={"message": message, "params": message_params(**(params or {})), "role": role,
-                  "assignee": assignee, "work_order": work_order, "link": link},
+                  "assignee": assignee, "work_order": work_order, "link": link, "urgent": urgent, "due_at": due_at},
     )
     return task if created else None
 
@@ -411,10 +416,49 @@ def staff_tasks_create(tasks: list[StaffTask]) -> None:
         StaffTask.objects.bulk_create(tasks, ignore_conflicts=True)
 
 
-def staff_tasks_close(*, work_order: WorkOrder, keys: Iterable[str], actor: User | None) -> int:
-    return StaffTask.objects.filter(
-        store_id=work_order.store_id, work_order=work_order, key__in=list(keys), done_at__isnull=True,
-    ).update(done_at=timezone.now(), done_by=actor)
+UPSERT_FIELDS = ("message", "params", "role", "assignee", "work_order", "link", "urgent", "due_at")
+
+
+def staff_tasks_upsert(tasks: list[StaffTask]) -> None:
+    """A job's alerts about subjects it may raise again (APT-11: the day-before
+    and the hour-before check of one appointment): at most one OPEN task per
+    subject, brought up to date instead of repeated. One
+    INSERT … ON CONFLICT (store, subject) WHERE open DO UPDATE, so two workers
+    at once and a rerun leave one task (the partial unique index decides, on
+    SQLite and PostgreSQL alike); once that task is done, the next alert opens
+    a new one. The subject says which task it is, so give each alert a key of
+    its own run (e.g. with the sweep's claim token). Build params with
+    `message_params`."""
+    by_subject = {(t.store_id, t.subject): t for t in tasks}  # one row per conflict target in a statement
+    if not by_subject:
+        return
+    if not all(subject for _, subject in by_subject):
+        raise ValueError("staff_tasks_upsert needs a subject on each task")
+    rows = list(by_subject.values())
+    fields = [f for f in StaffTask._meta.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    updates = ", ".join(f"{quote(c)} = EXCLUDED.{quote(c)}" for c in
+                        (StaffTask._meta.get_field(name).column for name in UPSERT_FIELDS))
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    size = connection.ops.bulk_batch_size(fields, rows)  # SQLite's limit on parameters; all at once elsewhere
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), size):
+            batch = rows[start:start + size]
+            # the conflict target repeats the index's condition word for word: PostgreSQL and SQLite infer
+            # a partial unique index only from its own WHERE
+            cursor.execute(
+                f"INSERT INTO {quote(StaffTask._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+                f"VALUES {', '.join([row] * len(batch))} "
+                f"ON CONFLICT ({quote('store_id')}, {quote('subject')}) WHERE {quote('done_at')} IS NULL "
+                f"DO UPDATE SET {updates}",
+                [f.get_db_prep_save(f.pre_save(task, add=True), connection) for task in batch for f in fields])
+
+
+def staff_tasks_close(*, work_order: WorkOrder, keys: Iterable[str] = (), subjects: Iterable[str] = (),
+                      actor: User | None) -> int:
+    return StaffTask.objects.filter(Q(key__in=list(keys)) | Q(subject__in=list(subjects)),
+                                    store_id=work_order.store_id, work_order=work_order, done_at__isnull=True,
+                                    ).update(done_at=timezone.now(), done_by=actor)
 
 
 def sessions_end_everywhere(*, user: User) -> None:

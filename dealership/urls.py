@@ -11,6 +11,7 @@ app_patterns = ([
     path("orders/", views.order_list, name="orders"),
     path("orders/<int:pk>/", views.order_detail, name="order"),
     path("parts/", views.part_list, name="parts"),
+    path("tasks/", views.task_list, name="tasks"),
     path("cars/lookup/", views.car_lookup, name="car_lookup"),
 ], "dealership")
 

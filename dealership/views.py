@@ -8,10 +8,18 @@ from django.views.decorators.http import require_POST
 from .access import ADVISORS, ALL_STAFF, MANAGERS, STAFF_EXCEPT_GATE, WORKSHOP, home_url_name, role_required, scoped
 from .forms import CustomerVehicleForm, lookup_initial
 from .models import Customer, Part, Role, WorkOrder
-from .selectors import car_lookup_context, open_tasks_for, work_order_detail, work_order_list
+from .selectors import (
+    OpenTasks,
+    car_lookup_context,
+    open_tasks_for,
+    work_order_detail,
+    work_order_list,
+    work_order_open_tasks,
+)
 from .validators import normalize_mobile
 
 PAGE_SIZE = 25
+TASKS_PAGE_SIZE = 20
 
 
 @role_required(*ALL_STAFF)
@@ -51,7 +59,16 @@ def order_list(request: HttpRequest) -> HttpResponse:
 @role_required(*STAFF_EXCEPT_GATE)
 def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
     order = work_order_detail(user=request.user, pk=pk)
-    return render(request, "dealership/order_detail.html", {"order": order})
+    return render(request, "dealership/order_detail.html", {
+        "order": order, "order_tasks": work_order_open_tasks(work_order=order)})
+
+
+@role_required(*ALL_STAFF)
+def task_list(request: HttpRequest) -> HttpResponse:
+    """All of the user's open tasks, most urgent first (PROMPT): the home
+    pages show the first few and link here."""
+    page = Paginator(OpenTasks(request.user), TASKS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "dealership/task_list.html", {"page": page})
 
 
 @role_required(Role.PARTS_CLERK, *ADVISORS, *WORKSHOP, *MANAGERS)

@@ -4,7 +4,7 @@ complaints and their handling, corrective actions, service reminders."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -238,6 +238,7 @@ def complaint_assign(*, complaint: Complaint, manager: User, stage: str, categor
                           "due": timezone.localtime(due).strftime("%Y-%m-%d")})
         staff_task_create(store=locked.store_id, assignee=owner, work_order=locked.work_order,
                           key=f"complaint-{locked.pk}-owner-{owner.pk}", link=f"/followup/complaints/{locked.pk}/",
+                          due_at=due,
                           message=N_("Handle the complaint about %(plate)s"),
                           params={"plate": locked.work_order.vehicle.plate})
         StaffTask.objects.filter(store_id=locked.store_id, key=f"complaint-{locked.pk}",
@@ -298,6 +299,7 @@ def complaints_escalate_overdue(*, now: datetime | None = None) -> int:
         _complaint_event(complaint, None, N_("Overdue: escalated to the after-sales manager."))
         staff_task_create(store=complaint.store_id, role=Role.AFTERSALES_MANAGER, work_order=complaint.work_order,
                           key=f"complaint-{complaint.pk}-escalated", link=f"/followup/complaints/{complaint.pk}/",
+                          due_at=complaint.due_at,
                           message=N_("Overdue complaint about %(plate)s"),
                           params={"plate": complaint.work_order.vehicle.plate})
         escalated += 1
@@ -324,6 +326,7 @@ def action_create(*, manager: User, kind: str, title: str, owner: User, due_on: 
             _complaint_event(complaint, manager, N_("Measure set: %(title)s"), {"title": action.title})
         staff_task_create(store=action.store_id, assignee=owner, key=f"action-{action.pk}",
                           link=f"/followup/actions/#action-{action.pk}",
+                          due_at=datetime.combine(due_on, time(23, 59), tzinfo=timezone.get_current_timezone()),
                           message=N_("Measure to carry out by %(due)s: %(title)s"),
                           params={"due": due_on.isoformat(), "title": action.title})
     return action

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from appointments.arrivals import ticket_arrive, ticket_call
 from appointments.models import Appointment, QueueTicket
+from appointments.preparation import not_ready_subject
 from appointments.services import appointment_release_for_order
 from dealership.errors import ConflictError, ProcessError, Refusal
 from dealership.messages import N_, list_join
@@ -41,7 +42,10 @@ def appointment_receive(*, appointment: Appointment, actor: User) -> WorkOrder:
         ticket_call(ticket=ticket, advisor=actor)
         work_order_note(work_order=appointment.work_order, actor=actor,
                         message=N_("Customer arrived for the appointment; reception started."))
-    staff_tasks_close(work_order=appointment.work_order, keys=[f"apt-{appointment.pk}-arrived"], actor=actor)
+    # the customer is here: waiting for them, preparing and the readiness alert are over (APT-9, APT-12)
+    staff_tasks_close(work_order=appointment.work_order, keys=[f"apt-{appointment.pk}-arrived",
+                                                               f"apt-{appointment.pk}-prepare"],
+                      subjects=[not_ready_subject(appointment.pk)], actor=actor)
     return appointment.work_order
 
 

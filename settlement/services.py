@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -37,6 +38,7 @@ ADVISOR_ROLES = (Role.SERVICE_ADVISOR, Role.SERVICE_ASSISTANT)
 MANAGER_ROLES = (Role.AFTERSALES_MANAGER, Role.GROUP_MANAGER)
 SETTLING = (S.READY,)
 DELIVERING = (S.READY, S.SETTLED)
+APPROVAL_WITHIN = timedelta(minutes=30)  # an adjustment waits for the manager while the customer waits to pay
 
 
 def _in_store(order: WorkOrder, user: User) -> None:
@@ -86,6 +88,7 @@ def adjustment_request(*, work_order: WorkOrder, actor: User, kind: str, amount:
         else:
             staff_task_create(store=order.store_id, role=Role.AFTERSALES_MANAGER, work_order=order,
                               key=f"adj-{adjustment.pk}", link=f"/settlement/orders/{order.pk}/",
+                              due_at=timezone.now() + APPROVAL_WITHIN,
                               message=N_("Approve a statement adjustment of ¥%(amount)s for %(plate)s"),
                               params={"amount": amount, "plate": order.vehicle.plate})
     return adjustment

@@ -54,6 +54,7 @@ def finding_report(*, work_order: WorkOrder, actor: User, description: str, phot
                         note=description.strip())
         staff_task_create(store=work_order.store_id, assignee=work_order.advisor, work_order=work_order,
                           key=f"finding-{finding.pk}", link=reverse("workshop:finding", args=[finding.pk]),
+                          urgent=True,  # the car waits on the lift for the price and the customer's answer
                           message=N_("%(plate)s: a finding to price and agree with the customer: %(what)s"),
                           params={"plate": work_order.vehicle.plate, "what": description.strip()[:30]})
     return finding

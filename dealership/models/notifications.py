@@ -19,6 +19,13 @@ class StaffTask(models.Model):
     work_order = models.ForeignKey("dealership.WorkOrder", on_delete=models.PROTECT, null=True,
                                    blank=True, related_name="staff_tasks")
     link = models.CharField(max_length=200, blank=True)
+    # What the task is about when a job may raise it again (e.g. "apt-42-not-ready"): at most one open
+    # task per subject, updated in place (dealership.services.staff_tasks_upsert). Empty for the rest.
+    subject = models.CharField(max_length=120, null=True, blank=True)  # noqa: DJ001 - NULLs never collide
+    # Urgency (docs/decisions.md, "Tasks"): urgent = someone is waiting now (a customer at the desk, a car
+    # stopped for a finding); due_at = when it must be done, overdue after it.
+    urgent = models.BooleanField(default=False)
+    due_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     done_at = models.DateTimeField(null=True, blank=True)
     done_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
@@ -26,7 +33,11 @@ class StaffTask(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
-        constraints = [models.UniqueConstraint(fields=["store", "key"], name="uniq_staff_task_key")]
+        constraints = [models.UniqueConstraint(fields=["store", "key"], name="uniq_staff_task_key"),
+                       # one OPEN task per subject; a done one does not block the next. Its condition is
+                       # repeated word for word in staff_tasks_upsert's ON CONFLICT target.
+                       models.UniqueConstraint(fields=["store", "subject"], condition=models.Q(done_at__isnull=True),
+                                               name="uniq_open_staff_task_subject")]
         indexes = [models.Index(fields=["store", "done_at", "role"]),
                    models.Index(fields=["store", "assignee", "done_at"]),
                    # the open tasks every page shows: only the few open rows, however many are done
