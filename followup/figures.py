@@ -238,19 +238,28 @@ def process_figures(user: User, f: Filters) -> list[Figure]:
 
 
 def waits_and_receptions(user: User, f: Filters) -> dict:
-    """Waits over the patience limit and reception minutes: two columns per
-    ticket of the period (a month of one store is a few hundred rows)."""
+    """Waits over the patience limit (SCH-2) and reception minutes (SCH-3):
+    a few columns per ticket of the period (a month of one store is a few
+    hundred rows). A wait counts once its outcome is known: called, gone
+    without being called, or still waiting past the limit; one still within
+    the limit is not counted yet."""
     from appointments.models import QueueTicket
 
-    rows = _scope(QueueTicket.objects.filter(called_at__gte=f.start, called_at__lt=f.end), user, f,
-                  "work_order__").values_list("arrived_at", "called_at", "store__queue_patience_minutes",
-                                              "work_order__customer_signed_at")
+    now = timezone.now()
+    rows = _scope(QueueTicket.objects.filter(
+        Q(called_at__gte=f.start, called_at__lt=f.end)
+        | Q(called_at__isnull=True, arrived_at__gte=f.start, arrived_at__lt=f.end)), user, f, "work_order__") \
+        .values_list("arrived_at", "called_at", "left_at", "store__queue_patience_minutes",
+                     "work_order__customer_signed_at")
     waits = over = 0
     receptions: list[float] = []
-    for arrived_at, called_at, limit, signed_at in rows:
+    for arrived_at, called_at, left_at, limit, signed_at in rows:
+        waited = ((called_at or left_at or now) - arrived_at).total_seconds() / 60
+        if called_at is None and left_at is None and waited < limit:
+            continue
         waits += 1
-        over += (called_at - arrived_at).total_seconds() / 60 >= limit
-        if signed_at and signed_at >= called_at:
+        over += waited >= limit
+        if called_at and signed_at and signed_at >= called_at:
             receptions.append((signed_at - called_at).total_seconds() / 60)
     return {"waits": waits, "over": over, "over_rate": pct(over, waits),
             "reception_minutes": round(sum(receptions) / len(receptions), 1) if receptions else None}
