@@ -177,7 +177,7 @@ class Figure:
     whole: int | None = None
     unit: str = "%"
     target: str = ""  # "zero" for the ones that must be zero
-    rule: str = ""
+    rule: str = ""  # the rule of process-rules.md it measures, if there is one
 
     @property
     def bad(self) -> bool:
@@ -218,10 +218,12 @@ def process_figures(user: User, f: Filters) -> list[Figure]:
     return [
         Figure(_("Appointment share"), pct(signed["appointment"], signed["n"]), signed["appointment"], signed["n"],
                rule="APT-1"),
+        # APT-11: confirm a day and an hour before; each confirmation due, sent before the appointment
         Figure(_("Confirmations sent before the appointment"), pct(confirmations["sent"], confirmations["n"]),
-               confirmations["sent"], confirmations["n"], rule="APT-13"),
-        Figure(_("No-shows"), pct(appointments["no_show"], appointments["arrived"] + appointments["no_show"]),
-               appointments["no_show"], appointments["arrived"] + appointments["no_show"], rule="APT-14"),
+               confirmations["sent"], confirmations["n"], rule="APT-11"),
+        # an outcome, no rule of the process: of the customers due, those who did not come
+        Figure(_("No-show rate"), pct(appointments["no_show"], appointments["arrived"] + appointments["no_show"]),
+               appointments["no_show"], appointments["arrived"] + appointments["no_show"]),
         Figure(_("Ready when the customer arrived"), pct(appointments["ready"], appointments["arrived"]),
                appointments["ready"], appointments["arrived"], rule="REC-1"),
         Figure(_("Orders without an agreed delivery time"), signed["no_promise"], unit="", target="zero",

@@ -383,3 +383,39 @@ def test_sch2_the_dashboard_counts_a_customer_still_waiting_past_the_patience_li
     assert forgotten.called_at is None
     assert (waits["waits"], waits["over"]) == (3, 2)
     assert waits["over_rate"] == round(100 * 2 / 3, 1)
+
+
+# The rules of process-rules.md: the "should do" items of each stage and its "must avoid" items (-Xn).
+RULES = {"APT": 12, "SCH": 7, "REC": 15, "REP": 16, "QC": 13, "SET": 14, "FU": 9}
+MUST_AVOID = {"APT": 11, "REC": 11, "REP": 11, "QC": 9, "SET": 8, "FU": 8}
+
+
+def is_rule(code: str) -> bool:
+    import re
+
+    match = re.fullmatch(r"([A-Z]+)-(X?)([1-9][0-9]*)", code)
+    return bool(match) and int(match[3]) <= (MUST_AVOID if match[2] else RULES).get(match[1], 0)
+
+
+def test_fu4_the_process_figures_name_only_rules_of_the_process(order_in, team):
+    """The dashboard, its CSV and the monthly report called two figures APT-13 and APT-14, which are no rules
+    (APT ends at APT-12): the confirmations sent in time are APT-11's figure; the no-show rate is no rule's, and
+    says what it is."""
+    from django.utils import translation
+
+    order_in(S.CLOSED)
+    manager = team[Role.AFTERSALES_MANAGER]
+    board = dashboard(manager, filters_from({}))
+    assert [fig.rule for fig in board.process if fig.rule and not is_rule(fig.rule)] == []
+    assert {fig.rule for fig in board.process if "onfirmation" in str(fig.label)} == {"APT-11"}
+    with translation.override("zh-hans"):
+        labels = {str(fig.label): fig.rule for fig in board.process}
+    assert labels["预约未到店率"] == ""
+    client = login(manager)
+    page = client.get(reverse("followup:overview")).content.decode()
+    csv = client.get(reverse("followup:export", args=["process"])).content.decode("utf-8")
+    report = pdf_text(client.get(reverse("followup:report_now"), {"month": timezone.localdate().strftime("%Y-%m")})
+                      .content)
+    for shown in (page, csv, report):
+        assert "APT-13" not in shown and "APT-14" not in shown
+    assert "APT-11" in csv and "预约未到店率" in report.replace(" ", "").replace("\n", "")
