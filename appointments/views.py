@@ -20,7 +20,15 @@ from dealership.printing import pdf_response
 from dealership.selectors import car_lookup_context, open_tasks_for
 from dealership.services import OVERRIDE_ROLES, Override, customer_vehicle_get_or_create
 
-from .arrivals import advisors_in_buffer, free_advisors, ticket_arrive, ticket_call, ticket_left, ticket_walk_in, waiting_list
+from .arrivals import (
+    advisors_in_buffer,
+    free_advisors,
+    ticket_arrive,
+    ticket_call,
+    ticket_left,
+    ticket_walk_in,
+    waiting_list,
+)
 from .capacity import CapacityFull, capacity_overview, hours_by_trade, workshop_day_set
 from .figures import appointment_figures
 from .forms import (

@@ -114,7 +114,6 @@ def test_sch1_sch3_the_board_shows_the_advisor_whose_buffer_is_next(team, catalo
     """The document's case on the arrivals board: at 9:40, with 9:00, 9:15 and 9:30 booked, the advisor's 9:45 is
     their buffer, where a walk-in fits; another advisor with nothing booked has no buffer (they are simply free)."""
     import re
-
     from decimal import Decimal
 
     from ..factories import LabourFactory, VehicleFactory, staff
