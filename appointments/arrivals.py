@@ -1,6 +1,7 @@
 """The front-desk queue (APT-12, SCH-2): customers who arrived, with or
 without an appointment, and how long they have waited to be called."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -17,6 +18,7 @@ from dealership.validators import normalize_plate
 
 from .models import Appointment, QueueTicket
 from .preparation import missing
+from .timetable import makes_buffer, reception_slots
 
 
 def ticket_arrive(*, appointment: Appointment, actor: User) -> QueueTicket:
@@ -104,3 +106,28 @@ def free_advisors(*, store: Store, now: datetime | None = None) -> list[User]:
                 .values_list("called_by_id", flat=True))
     return list(User.objects.filter(store=store, is_active=True, staff_roles__role=Role.SERVICE_ADVISOR)
                 .exclude(pk__in=busy).order_by("display_name").only(*User.NAME_FIELDS))
+
+
+def advisors_in_buffer(*, store: Store, now: datetime | None = None) -> list[tuple[User, datetime]]:
+    """Advisors whose next free slot, in progress or starting within the half
+    hour, is their buffer (SCH-1): the slack after a run of appointments, where
+    a walk-in or an urgent case fits (SCH-3, SCH-4). Two queries."""
+    now = now or timezone.now()
+    step = timedelta(minutes=store.slot_minutes)
+    times = [t for t in reception_slots(store=store, day=timezone.localtime(now).date())
+             if t + step > now and t <= now + timedelta(minutes=30)]
+    if not times:
+        return []
+    reach = step * (store.slots_before_buffer + 1)  # far enough to see the whole run either side
+    booked: dict[int, set[datetime]] = defaultdict(set)
+    for advisor_id, starts_at in Appointment.objects.filter(
+            store=store, status__in=Appointment.ACTIVE, starts_at__gte=times[0] - reach,
+            starts_at__lte=times[-1] + reach).values_list("advisor_id", "starts_at"):
+        booked[advisor_id].add(starts_at)
+    out = []
+    for advisor in (User.objects.filter(store=store, is_active=True, staff_roles__role=Role.SERVICE_ADVISOR)
+                    .order_by("display_name").only(*User.NAME_FIELDS)):
+        free = next((t for t in times if t not in booked[advisor.pk]), None)
+        if free is not None and makes_buffer(store=store, starts_at=free, booked=booked[advisor.pk]):
+            out.append((advisor, free))
+    return out

@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from django.db.models import Q
 from django.utils import timezone
 
 from dealership.access import scoped
@@ -80,6 +81,8 @@ def appointment_figures(*, user: User, weeks: int = 8, today: date | None = None
     by_store: dict[str, Row] = defaultdict(Row)
 
     def rows(moment, advisor_name, store_name):
+        if advisor_name is None:  # a walk-in nobody called yet: the week and the store, no advisor
+            return by_week[week_of(moment)], by_store[store_name]
         return by_week[week_of(moment)], by_advisor[advisor_name], by_store[store_name]
 
     for signed_at, origin, advisor, store in scoped(WorkOrder.objects.filter(customer_signed_at__gte=start), user) \
@@ -122,16 +125,21 @@ def appointment_figures(*, user: User, weeks: int = 8, today: date | None = None
             else:
                 row.cancelled_by_shop += 1
 
-    for arrived_at, called_at, advisor, limit, store, signed_at, target in scoped(QueueTicket.objects.filter(
-            called_at__gte=start), user).values_list("arrived_at", "called_at", "called_by__display_name",
-                                                     "store__queue_patience_minutes", "store__name",
-                                                     "work_order__customer_signed_at",
-                                                     "store__reception_target_minutes"):
-        minutes = (called_at - arrived_at).total_seconds() / 60
-        for row in rows(called_at, advisor, store):
+    # SCH-2: a wait counts once its outcome is known: called, gone without being called, or still waiting past
+    # the limit (on the advisor who called them, or whose appointment customer waits)
+    now = timezone.now()
+    for arrived_at, called_at, left_at, called_by, booked_with, limit, store, signed_at, target in scoped(
+            QueueTicket.objects.filter(Q(called_at__gte=start) | Q(called_at__isnull=True, arrived_at__gte=start)),
+            user).values_list("arrived_at", "called_at", "left_at", "called_by__display_name",
+                              "appointment__advisor__display_name", "store__queue_patience_minutes", "store__name",
+                              "work_order__customer_signed_at", "store__reception_target_minutes"):
+        minutes = ((called_at or left_at or now) - arrived_at).total_seconds() / 60
+        if called_at is None and left_at is None and minutes < limit:
+            continue
+        for row in rows(called_at or arrived_at, called_by if called_at else booked_with, store):
             row.waits.append(minutes)
             row.waits_over_patience += minutes >= limit
-            if signed_at and signed_at >= called_at:  # SCH-3: the reception against the 12-minute aim
+            if called_at and signed_at and signed_at >= called_at:  # SCH-3: the reception against the 12-minute aim
                 reception = (signed_at - called_at).total_seconds() / 60
                 row.receptions.append(reception)
                 row.receptions_over_target += reception > target

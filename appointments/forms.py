@@ -49,11 +49,9 @@ class BookingForm(forms.Form):
         self.fields["advisor"].queryset = advisors
         self.fields["labour_operations"].queryset = operations
         self.fields["parts"].queryset = parts
-        self.fields["slot"].choices = [
-            (s.starts_at.strftime("%H:%M"),
-             s.starts_at.strftime("%H:%M") + (" · " + str(_("buffer")) if s.is_buffer else ""))
-            for s in reception_slots(store=store, day=date.today())
-        ]
+        # every time of the store's day; which are free or buffers for the advisor, the slot list shows (htmx)
+        self.fields["slot"].choices = [(t.strftime("%H:%M"), t.strftime("%H:%M"))
+                                       for t in reception_slots(store=store, day=date.today())]
 
     def clean_day(self) -> date:
         day = self.cleaned_data["day"]

@@ -39,9 +39,46 @@ from .capacity import capacity_release, capacity_take, has_room, hours_by_trade
 from .messages import appointment_message_send
 from .models import Appointment, AppointmentChange, BookingRequest
 from .preparation import not_ready_subject, reservations_release
-from .timetable import slot_at
+from .timetable import Slot, advisor_slot, is_reception_time
 
 BUFFER_ROLES = (Role.SERVICE_ADVISOR, Role.AFTERSALES_MANAGER)
+
+
+def _advisor_locked(advisor: User) -> None:
+    """Serialise the bookings of one advisor until the transaction ends, so the
+    run of bookings read next cannot change under us (SCH-1: two people
+    booking 8:45 and 9:30 around 9:00 and 9:15 at once cannot both make a run
+    of four). PostgreSQL: a row lock on the advisor that still lets others
+    refer to them; SQLite: transactions take the write lock at BEGIN."""
+    list(User.objects.select_for_update(no_key=True).filter(pk=advisor.pk).values_list("pk"))
+
+
+def _slot_guard(*, store: Store, advisor: User, starts_at: datetime, actor: User, use_buffer: bool,
+                buffer_reason: str, leaving: int | None = None) -> Slot:
+    """SCH-1, SCH-4: the advisor's slot must be free, and one that would make a
+    run of more than `slots_before_buffer` customers in a row (the buffer) is
+    only for an advisor or the manager, ticked and with a reason. Call inside
+    the booking's transaction: it takes the advisor's lock first."""
+    _advisor_locked(advisor)
+    slot = advisor_slot(store=store, advisor=advisor, starts_at=starts_at, leaving=leaving)
+    when = timezone.localtime(starts_at).strftime("%H:%M")
+    if slot is None:
+        raise ProcessError(_("That time is not a free reception slot."), rule="SCH-1")
+    if slot.taken:
+        raise ProcessError(_("%(advisor)s already has a customer at %(time)s; choose another time.")
+                           % {"advisor": advisor, "time": when}, rule="SCH-1")
+    if slot.is_buffer:
+        if not use_buffer:
+            raise ProcessError(_("%(time)s would give %(advisor)s more than %(n)s customers in a row, so it is kept "
+                                 "free as a buffer for urgent or larger cases: only an advisor or the manager places "
+                                 "a customer there, with the reason.")
+                               % {"time": when, "advisor": advisor, "n": store.slots_before_buffer}, rule="SCH-1")
+        if not actor.has_role(*BUFFER_ROLES):
+            raise ProcessError(_("Only a service advisor or the after-sales manager may use a buffer slot."),
+                               rule="SCH-4")
+        if not buffer_reason.strip():
+            raise ProcessError(_("Say why this case goes into the buffer slot."), rule="SCH-4")
+    return slot
 
 
 def appointment_book(
@@ -65,9 +102,11 @@ def appointment_book(
     from the pre-diagnosis; tell the advisor and the parts department (APT-7).
 
     Refuses: missing fault description or pre-diagnosis (APT-2, APT-3), a time
-    that is not a slot of the timetable or already past (SCH-1), a buffer slot
-    without an authorised person and reason (SCH-4), a taken slot (even when
-    two people book it at the same moment: the database refuses the second)."""
+    that is not a slot of the timetable or already past (SCH-1), a slot that
+    would give the advisor more than `slots_before_buffer` customers in a row
+    (the buffer) without an authorised person and reason (SCH-1, SCH-4), a
+    taken slot (even when two people book at the same moment: the advisor's
+    lock and the database refuse the second)."""
     if not customer_words.strip():
         raise ProcessError(_("Record the customer's own description of the fault."), rule="APT-2")
     if not pre_diagnosis.strip():
@@ -85,25 +124,14 @@ def appointment_book(
         raise ProcessError(_("%(plate)s already has an appointment on %(when)s; reschedule that one instead.")
                            % {"plate": vehicle.plate,
                               "when": timezone.localtime(other.starts_at).strftime("%m-%d %H:%M")})
-    slot = slot_at(store=store, starts_at=starts_at)
-    if slot is None:
+    if not is_reception_time(store=store, starts_at=starts_at):
         raise ProcessError(_("That time is not a reception slot of this store (opening hours %(o)s–%(c)s).")
                            % {"o": store.opens_at.strftime("%H:%M"), "c": store.closes_at.strftime("%H:%M")},
                            rule="SCH-1")
-    if Appointment.objects.filter(advisor=advisor, starts_at=starts_at, status__in=Appointment.ACTIVE).exists():
-        raise ProcessError(_("%(advisor)s already has a customer at %(time)s; choose another time.")
-                           % {"advisor": advisor, "time": timezone.localtime(starts_at).strftime("%H:%M")},
-                           rule="SCH-1")
-    if slot.is_buffer:
-        if not use_buffer:
-            raise ProcessError(_("That slot is kept free as a buffer for urgent or larger cases: an advisor or the "
-                                 "manager ticks “Place in a buffer slot” and gives the reason."), rule="SCH-1")
-        if not actor.has_role(*BUFFER_ROLES):
-            raise ProcessError(_("Only a service advisor or the after-sales manager may use a buffer slot."), rule="SCH-4")
-        if not buffer_reason.strip():
-            raise ProcessError(_("Say why this case goes into the buffer slot."), rule="SCH-4")
     try:
         with transaction.atomic():
+            slot = _slot_guard(store=store, advisor=advisor, starts_at=starts_at, actor=actor,
+                               use_buffer=use_buffer, buffer_reason=buffer_reason)
             order = work_order_create(
                 store=store, customer=customer, vehicle=vehicle, advisor=advisor, actor=actor,
                 origin=WorkOrder.Origin.APPOINTMENT, customer_words=customer_words.strip(),
@@ -253,12 +281,15 @@ def appointment_reschedule(*, appointment: Appointment, actor: User, starts_at: 
     advisor = advisor or appointment.advisor
     if starts_at <= timezone.now():
         raise ProcessError(_("The appointment time has already passed."))
-    slot = slot_at(store=appointment.store, starts_at=starts_at)
-    if slot is None or slot.is_buffer and not actor.has_role(*BUFFER_ROLES):
+    if not is_reception_time(store=appointment.store, starts_at=starts_at):
         raise ProcessError(_("That time is not a free reception slot."), rule="SCH-1")
     try:
         with transaction.atomic():
             locked = _locked(appointment)
+            # the urgent path as for a booking: an advisor or the manager may move a customer into a buffer,
+            # the reason for the move standing as the reason for the buffer
+            slot = _slot_guard(store=locked.store, advisor=advisor, starts_at=starts_at, actor=actor,
+                               use_buffer=actor.has_role(*BUFFER_ROLES), buffer_reason=reason, leaving=locked.pk)
             old = locked.starts_at
             _release_capacity_only(locked)
             hours = {t: Decimal(h) for t, h in locked.capacity_taken.items()}

@@ -20,7 +20,15 @@ from dealership.printing import pdf_response
 from dealership.selectors import car_lookup_context, open_tasks_for
 from dealership.services import OVERRIDE_ROLES, Override, customer_vehicle_get_or_create
 
-from .arrivals import free_advisors, ticket_arrive, ticket_call, ticket_left, ticket_walk_in, waiting_list
+from .arrivals import (
+    advisors_in_buffer,
+    free_advisors,
+    ticket_arrive,
+    ticket_call,
+    ticket_left,
+    ticket_walk_in,
+    waiting_list,
+)
 from .capacity import CapacityFull, capacity_overview, hours_by_trade, workshop_day_set
 from .figures import appointment_figures
 from .forms import (
@@ -286,6 +294,7 @@ def _board_context(request: HttpRequest) -> dict:
     expected = expected_with_readiness(user=request.user, day=timezone.localdate())
     return {"waiting": waiting_list(store=store, now=now) if store else [], "expected": expected, "now": now,
             "free_advisors": free_advisors(store=store, now=now) if store else [],
+            "buffers": advisors_in_buffer(store=store, now=now) if store else [],
             "ticket_form": TicketForm(), "patience": store.queue_patience_minutes if store else 8,
             "can_call": request.user.has_role(*ADVISORS) and request.user.store_id is not None}
 

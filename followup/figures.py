@@ -177,7 +177,7 @@ class Figure:
     whole: int | None = None
     unit: str = "%"
     target: str = ""  # "zero" for the ones that must be zero
-    rule: str = ""
+    rule: str = ""  # the rule of process-rules.md it measures, if there is one
 
     @property
     def bad(self) -> bool:
@@ -218,10 +218,12 @@ def process_figures(user: User, f: Filters) -> list[Figure]:
     return [
         Figure(_("Appointment share"), pct(signed["appointment"], signed["n"]), signed["appointment"], signed["n"],
                rule="APT-1"),
+        # APT-11: confirm a day and an hour before; each confirmation due, sent before the appointment
         Figure(_("Confirmations sent before the appointment"), pct(confirmations["sent"], confirmations["n"]),
-               confirmations["sent"], confirmations["n"], rule="APT-13"),
-        Figure(_("No-shows"), pct(appointments["no_show"], appointments["arrived"] + appointments["no_show"]),
-               appointments["no_show"], appointments["arrived"] + appointments["no_show"], rule="APT-14"),
+               confirmations["sent"], confirmations["n"], rule="APT-11"),
+        # an outcome, no rule of the process: of the customers due, those who did not come
+        Figure(_("No-show rate"), pct(appointments["no_show"], appointments["arrived"] + appointments["no_show"]),
+               appointments["no_show"], appointments["arrived"] + appointments["no_show"]),
         Figure(_("Ready when the customer arrived"), pct(appointments["ready"], appointments["arrived"]),
                appointments["ready"], appointments["arrived"], rule="REC-1"),
         Figure(_("Orders without an agreed delivery time"), signed["no_promise"], unit="", target="zero",
@@ -238,19 +240,28 @@ def process_figures(user: User, f: Filters) -> list[Figure]:
 
 
 def waits_and_receptions(user: User, f: Filters) -> dict:
-    """Waits over the patience limit and reception minutes: two columns per
-    ticket of the period (a month of one store is a few hundred rows)."""
+    """Waits over the patience limit (SCH-2) and reception minutes (SCH-3):
+    a few columns per ticket of the period (a month of one store is a few
+    hundred rows). A wait counts once its outcome is known: called, gone
+    without being called, or still waiting past the limit; one still within
+    the limit is not counted yet."""
     from appointments.models import QueueTicket
 
-    rows = _scope(QueueTicket.objects.filter(called_at__gte=f.start, called_at__lt=f.end), user, f,
-                  "work_order__").values_list("arrived_at", "called_at", "store__queue_patience_minutes",
-                                              "work_order__customer_signed_at")
+    now = timezone.now()
+    rows = _scope(QueueTicket.objects.filter(
+        Q(called_at__gte=f.start, called_at__lt=f.end)
+        | Q(called_at__isnull=True, arrived_at__gte=f.start, arrived_at__lt=f.end)), user, f, "work_order__") \
+        .values_list("arrived_at", "called_at", "left_at", "store__queue_patience_minutes",
+                     "work_order__customer_signed_at")
     waits = over = 0
     receptions: list[float] = []
-    for arrived_at, called_at, limit, signed_at in rows:
+    for arrived_at, called_at, left_at, limit, signed_at in rows:
+        waited = ((called_at or left_at or now) - arrived_at).total_seconds() / 60
+        if called_at is None and left_at is None and waited < limit:
+            continue
         waits += 1
-        over += (called_at - arrived_at).total_seconds() / 60 >= limit
-        if signed_at and signed_at >= called_at:
+        over += waited >= limit
+        if called_at and signed_at and signed_at >= called_at:
             receptions.append((signed_at - called_at).total_seconds() / 60)
     return {"waits": waits, "over": over, "over_rate": pct(over, waits),
             "reception_minutes": round(sum(receptions) / len(receptions), 1) if receptions else None}

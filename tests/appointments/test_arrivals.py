@@ -7,7 +7,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from appointments.arrivals import free_advisors, ticket_arrive, ticket_walk_in, waiting_list
+from appointments.arrivals import advisors_in_buffer, free_advisors, ticket_arrive, ticket_walk_in, waiting_list
 from appointments.models import Appointment, QueueTicket
 from dealership.models import Role, StaffTask, WorkOrder
 
@@ -108,3 +108,26 @@ def test_the_front_desk_marks_an_arrival_from_the_board(team, catalogue):
 def test_a_walk_in_ticket_needs_a_plate_or_a_name(team):
     response = login(team[Role.APPOINTMENT_AGENT]).post(reverse("appointments:walk_in_ticket"), {"note": "问路"})
     assert response.status_code == 400 and not QueueTicket.objects.exists()
+
+
+def test_sch1_sch3_the_board_shows_the_advisor_whose_buffer_is_next(team, catalogue):
+    """The document's case on the arrivals board: at 9:40, with 9:00, 9:15 and 9:30 booked, the advisor's 9:45 is
+    their buffer, where a walk-in fits; another advisor with nothing booked has no buffer (they are simply free)."""
+    import re
+    from decimal import Decimal
+
+    from ..factories import LabourFactory, VehicleFactory, staff
+
+    advisor = team[Role.SERVICE_ADVISOR]
+    idle = staff(Role.SERVICE_ADVISOR, team.store)
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    job = [LabourFactory(store=team.store, standard_hours=Decimal("0.10"))]
+    for hh, mm in [(9, 0), (9, 15), (9, 30)]:
+        book(team, at(tomorrow, hh, mm), labour=job, vehicle=VehicleFactory(store=team.store))
+    with time_machine.travel(at(tomorrow, 9, 40), tick=False):
+        assert advisors_in_buffer(store=team.store) == [(advisor, at(tomorrow, 9, 45))]
+        html = login(team[Role.APPOINTMENT_AGENT]).get(reverse("appointments:arrivals")).content.decode()
+    buffers = re.search(r'data-testid="buffers">(.*?)</div>', html, re.S).group(1)
+    assert f"{advisor} 09:45" in buffers and str(idle) not in buffers
+    with time_machine.travel(at(tomorrow, 8, 40), tick=False):  # before the run: nobody's buffer is near
+        assert advisors_in_buffer(store=team.store) == []

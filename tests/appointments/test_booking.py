@@ -1,14 +1,15 @@
 """Stage 1 in the foundation: the timetable, booking and its preparation."""
 
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from appointments.models import Appointment
-from appointments.services import appointment_book
-from appointments.timetable import reception_slots
+from appointments.services import appointment_book, appointment_cancel, appointment_reschedule
+from appointments.timetable import advisor_day
 from dealership.errors import ProcessError
 from dealership.models import Role, StaffTask, WorkOrder
 
@@ -36,21 +37,87 @@ def book(team, vehicle, starts_at, **kw):
     return appointment_book(**defaults)
 
 
-@pytest.mark.django_db
-def test_sch1_slots_run_three_then_one_buffer(tomorrow):
-    store = StoreFactory(opens_at=time(9, 0), closes_at=time(11, 0))
-    slots = reception_slots(store=store, day=tomorrow)
-    assert [(s.starts_at.strftime("%H:%M"), s.is_buffer) for s in slots[:6]] == [
-        ("09:00", False), ("09:15", False), ("09:30", False), ("09:45", True), ("10:00", False), ("10:15", False)]
-    assert [s.starts_at.strftime("%H:%M") for s in slots if not s.is_buffer][:4] == ["09:00", "09:15", "09:30", "10:00"]
+def times(slots, **flags):
+    """The HH:MM of the slots whose flags match (e.g. is_buffer=True)."""
+    return [s.starts_at.strftime("%H:%M") for s in slots if all(getattr(s, k) == v for k, v in flags.items())]
+
+
+@pytest.fixture
+def quick(team):
+    """A short job, so a morning of bookings stays within the workshop's capacity (APT-5 is not tested here)."""
+    return [LabourFactory(store=team.store, standard_hours=Decimal("0.10"))]
+
+
+def test_sch1_the_documents_case_9_00_9_15_9_30_then_10_00(team, quick, tomorrow):
+    """The source document's case, in its own times: first customer at 9:00, then 9:15 and 9:30; the fourth not
+    at 9:45 but at 10:00. The store opens at 8:30, so a grid counted from opening (9:15 a buffer) plays no part."""
+    assert team.store.opens_at == time(8, 30)
+    advisor = team[Role.SERVICE_ADVISOR]
+    for hh, mm in [(9, 0), (9, 15), (9, 30)]:
+        book(team, VehicleFactory(store=team.store), at(tomorrow, hh, mm), labour_operations=quick)
+    slots = advisor_day(store=team.store, advisor=advisor, day=tomorrow)
+    assert times(slots, taken=True) == ["09:00", "09:15", "09:30"]
+    assert times(slots, is_buffer=True) == ["08:45", "09:45"]  # either side of the run of three
+    with pytest.raises(ProcessError) as exc:
+        book(team, VehicleFactory(store=team.store), at(tomorrow, 9, 45), labour_operations=quick)
+    assert exc.value.rule == "SCH-1"
+    fourth = book(team, VehicleFactory(store=team.store), at(tomorrow, 10, 0), labour_operations=quick)
+    assert not fourth.in_buffer
+    slots = advisor_day(store=team.store, advisor=advisor, day=tomorrow)
+    assert times(slots, taken=True) == ["09:00", "09:15", "09:30", "10:00"]
+    assert times(slots, is_buffer=True) == ["08:45", "09:45"]
+
+
+def test_sch1_a_run_from_opening_makes_the_fourth_slot_the_buffer(team, quick, tomorrow):
+    for hh, mm in [(8, 30), (8, 45), (9, 0)]:
+        book(team, VehicleFactory(store=team.store), at(tomorrow, hh, mm), labour_operations=quick)
+    slots = advisor_day(store=team.store, advisor=team[Role.SERVICE_ADVISOR], day=tomorrow)
+    assert times(slots, is_buffer=True) == ["09:15"]
+    assert [s.bookable for s in slots[4:6]] == [True, True]  # 09:30 and 09:45 are free
+
+
+def test_sch1_a_slot_that_would_join_two_runs_into_four_is_the_buffer(team, quick, tomorrow):
+    """Booked in any order: 9:45 first, then 9:00 and 9:15; 9:30 would make 9:00…9:45 four in a row."""
+    for hh, mm in [(9, 45), (9, 0), (9, 15)]:
+        book(team, VehicleFactory(store=team.store), at(tomorrow, hh, mm), labour_operations=quick)
+    slots = advisor_day(store=team.store, advisor=team[Role.SERVICE_ADVISOR], day=tomorrow)
+    assert times(slots, is_buffer=True) == ["09:30"]
+    with pytest.raises(ProcessError) as exc:
+        book(team, VehicleFactory(store=team.store), at(tomorrow, 9, 30), labour_operations=quick)
+    assert exc.value.rule == "SCH-1"
+
+
+def test_sch1_nothing_booked_nothing_is_a_buffer(team, tomorrow):
+    slots = advisor_day(store=team.store, advisor=team[Role.SERVICE_ADVISOR], day=tomorrow)
+    assert times(slots)[:4] == ["08:30", "08:45", "09:00", "09:15"] and times(slots)[-1] == "17:45"
+    assert times(slots, is_buffer=True) == []
 
 
 @pytest.mark.django_db
-def test_sch1_the_timetable_follows_other_store_settings(tomorrow):
-    store = StoreFactory(opens_at=time(8, 0), closes_at=time(10, 0), slot_minutes=20, slots_before_buffer=2)
-    slots = reception_slots(store=store, day=tomorrow)
-    assert [(s.starts_at.strftime("%H:%M"), s.is_buffer) for s in slots] == [
-        ("08:00", False), ("08:20", False), ("08:40", True), ("09:00", False), ("09:20", False), ("09:40", True)]
+def test_sch1_the_buffer_follows_other_store_settings(tomorrow):
+    """Twenty-minute slots and a buffer after two: 8:20 and 8:40 booked make 8:00 and 9:00 buffers."""
+    from ..conftest import Team
+
+    team = Team(StoreFactory(opens_at=time(8, 0), closes_at=time(10, 0), slot_minutes=20, slots_before_buffer=2))
+    job = [LabourFactory(store=team.store, standard_hours=Decimal("0.10"))]
+    for hh, mm in [(8, 20), (8, 40)]:
+        book(team, VehicleFactory(store=team.store), at(tomorrow, hh, mm), labour_operations=job)
+    slots = advisor_day(store=team.store, advisor=team[Role.SERVICE_ADVISOR], day=tomorrow)
+    assert times(slots) == ["08:00", "08:20", "08:40", "09:00", "09:20", "09:40"]
+    assert times(slots, is_buffer=True) == ["08:00", "09:00"]
+    with pytest.raises(ProcessError) as exc:
+        book(team, VehicleFactory(store=team.store), at(tomorrow, 9, 0), labour_operations=job)
+    assert exc.value.rule == "SCH-1"
+
+
+def test_sch1_the_buffer_belongs_to_each_advisor(team, quick, tomorrow):
+    from ..factories import staff
+
+    other = staff(Role.SERVICE_ADVISOR, team.store)
+    for hh, mm in [(9, 0), (9, 15), (9, 30)]:
+        book(team, VehicleFactory(store=team.store), at(tomorrow, hh, mm), labour_operations=quick)
+    book(team, VehicleFactory(store=team.store), at(tomorrow, 9, 45), labour_operations=quick, advisor=other)
+    assert times(advisor_day(store=team.store, advisor=other, day=tomorrow), is_buffer=True) == []
 
 
 def test_apt7_a_booking_prepares_the_draft_order_and_tells_advisor_and_parts(team, vehicle, catalogue, tomorrow):
@@ -105,21 +172,82 @@ def test_sch1_a_time_that_is_not_a_slot_or_is_past_is_refused(team, vehicle, tom
         book(team, vehicle, timezone.now() - timedelta(hours=1))
 
 
-def test_sch1_the_buffer_is_not_offered_for_ordinary_bookings(team, vehicle, tomorrow):
-    # default store opens 08:30: 08:30, 08:45, 09:00, then 09:15 is the buffer
+def run_of_three(team, quick, day):
+    """The document's case: the advisor's first three customers at 9:00, 9:15 and 9:30."""
+    return [book(team, VehicleFactory(store=team.store), at(day, hh, mm), labour_operations=quick)
+            for hh, mm in [(9, 0), (9, 15), (9, 30)]]
+
+
+def test_sch1_the_buffer_is_not_offered_for_ordinary_bookings(team, vehicle, quick, tomorrow):
+    run_of_three(team, quick, tomorrow)
     with pytest.raises(ProcessError) as exc:
-        book(team, vehicle, at(tomorrow, 9, 15))
+        book(team, vehicle, at(tomorrow, 9, 45), labour_operations=quick)
+    assert exc.value.rule == "SCH-1" and "09:45" in str(exc.value)
+    with pytest.raises(ProcessError) as exc:  # ticking the box is not enough for the appointment agent
+        book(team, vehicle, at(tomorrow, 9, 45), labour_operations=quick, use_buffer=True, buffer_reason="急")
+    assert exc.value.rule == "SCH-4"
+
+
+def test_sch4_an_advisor_may_place_a_larger_case_in_the_buffer_with_a_reason(team, vehicle, quick, tomorrow):
+    run_of_three(team, quick, tomorrow)
+    with pytest.raises(ProcessError) as exc:  # the appointment agent may not
+        book(team, vehicle, at(tomorrow, 9, 45), use_buffer=True, buffer_reason="事故车定损")
+    assert exc.value.rule == "SCH-4"
+    with pytest.raises(ProcessError) as exc:  # nor without a reason
+        book(team, vehicle, at(tomorrow, 9, 45), actor=team[Role.SERVICE_ADVISOR], use_buffer=True)
+    assert exc.value.rule == "SCH-4"
+    appointment = book(team, vehicle, at(tomorrow, 9, 45), actor=team[Role.SERVICE_ADVISOR],
+                       use_buffer=True, buffer_reason="事故车定损")
+    assert appointment.in_buffer and appointment.buffer_reason == "事故车定损"
+
+
+def test_sch1_an_urgent_case_in_the_buffer_moves_the_buffer_to_the_next_slot(team, vehicle, quick, tomorrow):
+    """The urgent case is a customer too: after 9:00…9:45 the advisor has no slack left, so 10:00 is kept free."""
+    run_of_three(team, quick, tomorrow)
+    book(team, vehicle, at(tomorrow, 9, 45), actor=team[Role.SERVICE_ADVISOR], labour_operations=quick,
+         use_buffer=True, buffer_reason="事故车定损")
+    slots = advisor_day(store=team.store, advisor=team[Role.SERVICE_ADVISOR], day=tomorrow)
+    assert times(slots, is_buffer=True) == ["08:45", "10:00"]
+    with pytest.raises(ProcessError) as exc:
+        book(team, VehicleFactory(store=team.store), at(tomorrow, 10, 0), labour_operations=quick)
     assert exc.value.rule == "SCH-1"
 
 
-def test_sch4_an_advisor_may_place_a_larger_case_in_the_buffer_with_a_reason(team, vehicle, tomorrow):
-    with pytest.raises(ProcessError):  # the appointment agent may not
-        book(team, vehicle, at(tomorrow, 9, 15), use_buffer=True, buffer_reason="事故车定损")
-    with pytest.raises(ProcessError):  # nor without a reason
-        book(team, vehicle, at(tomorrow, 9, 15), actor=team[Role.SERVICE_ADVISOR], use_buffer=True)
-    appointment = book(team, vehicle, at(tomorrow, 9, 15), actor=team[Role.SERVICE_ADVISOR],
-                       use_buffer=True, buffer_reason="事故车定损")
-    assert appointment.in_buffer and appointment.buffer_reason == "事故车定损"
+def test_sch1_a_slot_that_is_not_a_buffer_is_not_recorded_as_one(team, vehicle, quick, tomorrow):
+    appointment = book(team, vehicle, at(tomorrow, 9, 0), actor=team[Role.SERVICE_ADVISOR], labour_operations=quick,
+                       use_buffer=True, buffer_reason="以防万一")
+    assert not appointment.in_buffer and appointment.buffer_reason == ""
+
+
+def test_sch1_a_cancelled_booking_no_longer_counts_in_the_run(team, quick, tomorrow):
+    first, *_rest = run_of_three(team, quick, tomorrow)
+    appointment_cancel(appointment=first, actor=team[Role.APPOINTMENT_AGENT], reason="客户有事", by_shop=False)
+    assert times(advisor_day(store=team.store, advisor=team[Role.SERVICE_ADVISOR], day=tomorrow),
+                 is_buffer=True) == []
+
+
+def test_sch1_a_move_that_would_make_a_run_of_four_is_refused_like_a_booking(team, vehicle, quick, tomorrow):
+    """The guard is in the reschedule service too: the agent cannot move a customer into the buffer, an advisor
+    can (the urgent path); a move within the run frees its old time first."""
+    run_of_three(team, quick, tomorrow)
+    later = book(team, vehicle, at(tomorrow, 11, 0), labour_operations=quick)
+    with pytest.raises(ProcessError) as exc:
+        appointment_reschedule(appointment=later, actor=team[Role.APPOINTMENT_AGENT], starts_at=at(tomorrow, 9, 45),
+                               reason="客户想早点来", by_shop=False)
+    assert exc.value.rule == "SCH-1"
+    assert Appointment.objects.get(pk=later.pk).starts_at == at(tomorrow, 11, 0)
+    moved = appointment_reschedule(appointment=later, actor=team[Role.SERVICE_ADVISOR], starts_at=at(tomorrow, 9, 45),
+                                   reason="急修", by_shop=False)
+    assert moved.in_buffer and moved.buffer_reason == "急修"
+
+
+def test_sch1_moving_the_last_of_the_run_on_by_a_slot_frees_its_old_time_as_the_buffer(team, quick, tomorrow):
+    *_first, third = run_of_three(team, quick, tomorrow)
+    moved = appointment_reschedule(appointment=third, actor=team[Role.APPOINTMENT_AGENT],
+                                   starts_at=at(tomorrow, 9, 45), reason="客户晚到一刻钟", by_shop=False)
+    assert not moved.in_buffer
+    slots = advisor_day(store=team.store, advisor=team[Role.SERVICE_ADVISOR], day=tomorrow)
+    assert times(slots, taken=True) == ["09:00", "09:15", "09:45"] and times(slots, is_buffer=True) == ["09:30"]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -135,6 +263,32 @@ def test_sch1_two_people_booking_the_same_slot_at_once_cannot_both_succeed(tomor
     assert sorted(results) == ["ok", "refused", "refused", "refused"]
     assert Appointment.objects.filter(starts_at=at(tomorrow, 10, 0)).count() == 1
     assert WorkOrder.objects.count() == 1  # the refused bookings left nothing behind
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sch1_two_people_making_a_run_of_four_at_once_cannot_both_succeed(tomorrow):
+    """9:00 and 9:15 are booked; one person books 8:45 and another 9:30 at the same moment. Either alone is a run
+    of three; both would be four in a row. The guard reads the run under the advisor's lock, so one is refused."""
+    from ..conftest import Team
+
+    team = Team(StoreFactory())
+    job = [LabourFactory(store=team.store, standard_hours=Decimal("0.10"))]
+    for hh, mm in [(9, 0), (9, 15)]:
+        book(team, VehicleFactory(store=team.store), at(tomorrow, hh, mm), labour_operations=job)
+    wanted = [(at(tomorrow, 8, 45), VehicleFactory(store=team.store)), (at(tomorrow, 9, 30), VehicleFactory(store=team.store))]
+    refusals = []
+
+    def attempt(item):
+        try:
+            book(team, item[1], item[0], labour_operations=job)
+        except ProcessError as exc:
+            refusals.append(exc.rule)
+            raise
+
+    results = at_once(attempt, wanted)
+    assert sorted(results) == ["ok", "refused"] and refusals == ["SCH-1"]
+    booked = sorted(Appointment.objects.filter(status__in=Appointment.ACTIVE).values_list("starts_at", flat=True))
+    assert len(booked) == 3 and booked[-1] - booked[0] == timedelta(minutes=30)
 
 
 def _form_data(team, tomorrow, **overrides):
@@ -193,10 +347,50 @@ def test_a_slot_taken_meanwhile_is_a_message_on_the_form_not_an_error(team, tomo
     assert Appointment.objects.count() == 1
 
 
-def test_the_slot_overview_shows_taken_and_buffer_slots(team, vehicle, tomorrow):
-    book(team, vehicle, at(tomorrow, 9, 0))
+def test_sch1_the_slot_list_shows_the_documents_case(team, quick, tomorrow):
+    """The booking screen's slot list: 9:00, 9:15 and 9:30 taken, 9:45 the buffer (not offered to the agent),
+    10:00 free and offered."""
+    run_of_three(team, quick, tomorrow)
     client = login(team[Role.APPOINTMENT_AGENT])
-    response = client.get(reverse("appointments:slots"),
-                          {"advisor": team[Role.SERVICE_ADVISOR].pk, "day": tomorrow.isoformat()})
-    html = response.content.decode()
-    assert 'class="slot taken">09:00' in html and 'class="slot buffer">09:15' in html
+    html = client.get(reverse("appointments:slots"),
+                      {"advisor": team[Role.SERVICE_ADVISOR].pk, "day": tomorrow.isoformat()}).content.decode()
+    assert all(f'class="slot taken">{t}' in html for t in ("09:00", "09:15", "09:30"))
+    assert 'class="slot buffer">09:45' in html and 'class="slot buffer">08:45' in html
+    assert 'class="slot free" data-time="10:00"' in html and 'class="slot free" data-time="08:30"' in html
+    assert '<option value="10:00">' in html and '<option value="09:45">' not in html
+    html = login(team[Role.SERVICE_ADVISOR]).get(reverse("appointments:slots"), {
+        "advisor": team[Role.SERVICE_ADVISOR].pk, "day": tomorrow.isoformat()}).content.decode()
+    assert '<option value="09:45">09:45 · ' in html  # the advisor may place an urgent case there
+
+
+def test_sch1_the_slot_list_reads_the_day_in_a_fixed_number_of_queries(team, quick, tomorrow):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(team[Role.APPOINTMENT_AGENT])
+    params = {"advisor": team[Role.SERVICE_ADVISOR].pk, "day": tomorrow.isoformat()}
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("appointments:slots"), params).status_code == 200
+        return len(ctx.captured_queries)
+
+    book(team, VehicleFactory(store=team.store), at(tomorrow, 9, 0), labour_operations=quick)
+    count()  # the first look creates the day's workshop rows
+    small = count()
+    for hh in (10, 11, 13, 14, 15, 16):
+        for mm in (0, 15, 30):
+            book(team, VehicleFactory(store=team.store), at(tomorrow, hh, mm), labour_operations=quick)
+    assert count() == small
+
+
+def test_sch1_sch6_the_welcome_boards_show_the_documents_times(team, quick, tomorrow):
+    from appointments.printing import welcome_boards_pdf
+
+    from ..printing.test_pdf import pdf_text
+
+    booked = [*run_of_three(team, quick, tomorrow),
+              book(team, VehicleFactory(store=team.store), at(tomorrow, 10, 0), labour_operations=quick)]
+    text = pdf_text(welcome_boards_pdf(store=team.store, day=tomorrow, appointments=booked))
+    assert [t for t in ("09:00", "09:15", "09:30", "09:45", "10:00") if t in text] == ["09:00", "09:15", "09:30",
+                                                                                      "10:00"]

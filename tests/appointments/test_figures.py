@@ -93,3 +93,24 @@ def test_sch3_reception_time_is_measured_against_the_twelve_minute_aim(team, cat
         total = appointment_figures(user=team[Role.AFTERSALES_MANAGER])["total"]
     assert sorted(round(m) for m in total.receptions) == [10, 20]
     assert total.average_reception == 15.0 and total.reception_over_target_rate == 50.0
+
+
+def test_sch2_the_appointment_figures_count_a_customer_still_waiting_past_the_limit(team, catalogue):
+    """The advisor's row too: their appointment customer waiting 20 minutes and not yet called is over the
+    limit; a walk-in who left after 10 minutes counts for the store and the week."""
+    from appointments.arrivals import ticket_left
+
+    base = timezone.localdate() + timedelta(days=3)
+    came = book(team, at(base, 9), labour=[catalogue["labour"]])
+    with time_machine.travel(at(base, 8, 55), tick=False):
+        ticket_arrive(appointment=came, actor=team[Role.APPOINTMENT_AGENT])
+        walk_in = ticket_walk_in(store=team.store, actor=team[Role.APPOINTMENT_AGENT], plate="粤A1", name="甲")
+    with time_machine.travel(at(base, 9, 5), tick=False):
+        ticket_left(ticket=walk_in, actor=team[Role.APPOINTMENT_AGENT])
+    with time_machine.travel(at(base, 9, 15), tick=False):
+        figures = appointment_figures(user=team[Role.AFTERSALES_MANAGER])
+    total = figures["total"]
+    assert sorted(round(w) for w in total.waits) == [10, 20]
+    assert total.waits_over_patience == 2 and total.over_patience_rate == 100.0
+    [(name, row)] = figures["advisors"]
+    assert name == team[Role.SERVICE_ADVISOR].display_name and row.waits_over_patience == 1

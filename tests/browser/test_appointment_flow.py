@@ -5,6 +5,7 @@ customer confirms through the signed link on a phone; next morning the
 front desk marks the arrival and the advisor receives the customer."""
 
 from datetime import datetime, time, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -120,3 +121,33 @@ def test_book_prepare_confirm_and_receive(browser, live_server, shot):
     ticket = QueueTicket.objects.get(appointment=appointment)
     assert appointment.status == "arrived" and appointment.ready_at_arrival is True
     assert ticket.called_by == team[Role.SERVICE_ADVISOR]
+
+
+def test_sch1_the_slot_list_shows_the_documents_case(browser, live_server, shot):
+    """The booking screen with the document's case booked for the advisor (store opening at 8:30): 9:00, 9:15
+    and 9:30 taken, 9:45 kept as the buffer, 10:00 free; the agent picks 10:00 with a tap."""
+    from appointments.services import appointment_book
+
+    from ..factories import VehicleFactory
+
+    store = StoreFactory(name="天河4S店")
+    team = Team(store)
+    job = LabourFactory(store=store, code="M002", name="常规保养(小保养)", standard_hours=Decimal("0.50"))
+    day = (timezone.now().astimezone(SHANGHAI) + timedelta(days=1)).date()
+    for hh, mm in [(9, 0), (9, 15), (9, 30)]:
+        vehicle = VehicleFactory(store=store)
+        appointment_book(store=store, actor=team[Role.APPOINTMENT_AGENT], customer=vehicle.customer, vehicle=vehicle,
+                         advisor=team[Role.SERVICE_ADVISOR], starts_at=datetime.combine(day, time(hh, mm), SHANGHAI),
+                         customer_words="到保养里程了", pre_diagnosis="常规保养", labour_operations=[job])
+    page = log_in(browser, live_server, team[Role.APPOINTMENT_AGENT])
+    page.goto(f"{live_server.url}/appointments/new/")
+    page.select_option("#id_advisor", str(team[Role.SERVICE_ADVISOR].pk))
+    page.fill("#id_day", day.isoformat())
+    page.locator("#id_day").dispatch_event("change")
+    grid = page.locator("[data-testid=slot-grid]")
+    expect(grid.locator(".slot.taken")).to_have_text(["09:00", "09:15", "09:30"])
+    expect(grid.locator(".slot.buffer")).to_have_text(["08:45", "09:45"])
+    page.click(".slot[data-time='10:00']")
+    expect(page.locator("#id_slot")).to_have_value("10:00")
+    grid.scroll_into_view_if_needed()
+    shot(page, "sch1-slot-list")

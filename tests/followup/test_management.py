@@ -354,3 +354,68 @@ def test_fu3_the_agent_gets_a_call_script_for_the_kind_of_visit(task, team):
     complaint_record(work_order=task.work_order, description="刹车还有异响", actor=team[Role.FOLLOWUP_AGENT])
     page = client.get(reverse("followup:task", args=[task.pk])).content.decode()
     assert "You told us you were not satisfied last time" in page
+
+
+def test_sch2_the_dashboard_counts_a_customer_still_waiting_past_the_patience_limit(team):
+    """SCH-2 on the dashboard: a wait counts once its outcome is known. Called after 2 minutes: within the limit;
+    still waiting after 20 minutes, or gone after 12 without being called: over it (8 minutes by default). Someone
+    waiting 3 minutes so far is not counted yet."""
+    import time_machine
+
+    from appointments.arrivals import ticket_call, ticket_left, ticket_walk_in
+    from followup.figures import waits_and_receptions
+
+    agent, advisor = team[Role.APPOINTMENT_AGENT], team[Role.SERVICE_ADVISOR]
+    now = timezone.localtime().replace(microsecond=0)
+    start = max(now - timedelta(minutes=30), now.replace(day=1, hour=1, minute=0, second=0))  # in this month
+    with time_machine.travel(start, tick=False):
+        received = ticket_walk_in(store=team.store, actor=agent, plate="粤A11111", name="甲")
+        forgotten = ticket_walk_in(store=team.store, actor=agent, plate="粤A22222", name="乙")
+        gone = ticket_walk_in(store=team.store, actor=agent, plate="粤A33333", name="丙")
+    with time_machine.travel(start + timedelta(minutes=2), tick=False):
+        ticket_call(ticket=received, advisor=advisor)
+    with time_machine.travel(start + timedelta(minutes=12), tick=False):
+        ticket_left(ticket=gone, actor=agent)
+        just_came = ticket_walk_in(store=team.store, actor=agent, plate="粤A44444", name="丁")
+    with time_machine.travel(start + timedelta(minutes=15), tick=False):
+        assert (timezone.now() - just_came.arrived_at) < timedelta(minutes=8)
+        waits = waits_and_receptions(team[Role.AFTERSALES_MANAGER], filters_from({}))
+    assert forgotten.called_at is None
+    assert (waits["waits"], waits["over"]) == (3, 2)
+    assert waits["over_rate"] == round(100 * 2 / 3, 1)
+
+
+# The rules of process-rules.md: the "should do" items of each stage and its "must avoid" items (-Xn).
+RULES = {"APT": 12, "SCH": 7, "REC": 15, "REP": 16, "QC": 13, "SET": 14, "FU": 9}
+MUST_AVOID = {"APT": 11, "REC": 11, "REP": 11, "QC": 9, "SET": 8, "FU": 8}
+
+
+def is_rule(code: str) -> bool:
+    import re
+
+    match = re.fullmatch(r"([A-Z]+)-(X?)([1-9][0-9]*)", code)
+    return bool(match) and int(match[3]) <= (MUST_AVOID if match[2] else RULES).get(match[1], 0)
+
+
+def test_fu4_the_process_figures_name_only_rules_of_the_process(order_in, team):
+    """The dashboard, its CSV and the monthly report called two figures APT-13 and APT-14, which are no rules
+    (APT ends at APT-12): the confirmations sent in time are APT-11's figure; the no-show rate is no rule's, and
+    says what it is."""
+    from django.utils import translation
+
+    order_in(S.CLOSED)
+    manager = team[Role.AFTERSALES_MANAGER]
+    board = dashboard(manager, filters_from({}))
+    assert [fig.rule for fig in board.process if fig.rule and not is_rule(fig.rule)] == []
+    assert {fig.rule for fig in board.process if "onfirmation" in str(fig.label)} == {"APT-11"}
+    with translation.override("zh-hans"):
+        labels = {str(fig.label): fig.rule for fig in board.process}
+    assert labels["预约未到店率"] == ""
+    client = login(manager)
+    page = client.get(reverse("followup:overview")).content.decode()
+    csv = client.get(reverse("followup:export", args=["process"])).content.decode("utf-8")
+    report = pdf_text(client.get(reverse("followup:report_now"), {"month": timezone.localdate().strftime("%Y-%m")})
+                      .content)
+    for shown in (page, csv, report):
+        assert "APT-13" not in shown and "APT-14" not in shown
+    assert "APT-11" in csv and "预约未到店率" in report.replace(" ", "").replace("\n", "")

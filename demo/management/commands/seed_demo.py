@@ -118,8 +118,8 @@ class Command(BaseCommand):
         advisors = list(User.objects.filter(store=store, staff_roles__role=Role.SERVICE_ADVISOR).order_by("id"))
         now = timezone.now()
         today, tomorrow = timezone.localdate(), timezone.localdate() + timedelta(days=1)
-        today_slots = [s.starts_at for s in reception_slots(store=store, day=today) if not s.is_buffer]
-        tomorrow_slots = [s.starts_at for s in reception_slots(store=store, day=tomorrow) if not s.is_buffer]
+        today_slots = reception_slots(store=store, day=today)  # spread out below: no advisor gets a run of four
+        tomorrow_slots = reception_slots(store=store, day=tomorrow)
         times: list[datetime] = today_slots[2::4][:5] + tomorrow_slots[::3][:7]
         ops = list(LabourOperation.objects.filter(store=store, code__in=["M002", "B001", "E002"]))
         parts = list(Part.objects.filter(store=store, number__in=["06L115562B", "G052195M4"]))
