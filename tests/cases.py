@@ -33,7 +33,8 @@ from .factories import LabourFactory, PartFactory, VehicleFactory
 S = WorkOrder.Status
 # The project's own apps (the models the isolation and history tests walk).
 PROJECT_APPS = ("dealership", "appointments", "reception", "workshop", "inspection", "settlement", "followup")
-PUBLIC = {"login", "logout", "set_language", "healthz", "appointments:answer", "reception:customer_copy",
+PUBLIC = {"login", "logout", "set_language", "healthz", "appointments:answer", "appointments:answer_new_time",
+          "appointments:answer_no_new_time", "reception:customer_copy",
           "settlement:customer_documents", "settlement:customer_document", "followup:survey",
           "followup:reminder_book",
           "workshop:approve", "workshop:approve_photo"}
@@ -139,6 +140,7 @@ ARGS = {
     "appointments:detail": ["appointment"], "appointments:prepare": ["appointment"],
     "appointments:reschedule": ["appointment"], "appointments:cancel": ["appointment"],
     "appointments:no_show": ["appointment"], "appointments:arrive": ["appointment"],
+    "appointments:offer_book": ["appointment"], "appointments:offer_decline": ["appointment"],
     "appointments:reserve": ["appointment"], "appointments:call": ["ticket"], "appointments:left": ["ticket"],
     "appointments:reservation_retry": ["reservation"], "appointments:reservation_expected": ["reservation"],
     "appointments:request_close": ["request"], "appointments:capacity_set": ["workshop_day"],
