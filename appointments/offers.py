@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dealership.messages import N_
-from dealership.models import OutboundMessage, Role, User
+from dealership.models import OutboundMessage, Role, Store, User
 from dealership.notify import Draft, customer_messages_record, customer_messages_send
 from dealership.services import staff_task_create
 
@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 OFFER_COUNT = 3
 LEASE = timedelta(minutes=5)  # a send claimed this long ago by a worker that died is taken over
 BATCH = 200
-NOON = 12
+AFTERNOON = 13  # slots from 13:00 are the afternoon's; a choice of 12:00 beside 08:30 is hardly a choice
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,7 @@ class _Days:
 
 def _half(moment: datetime) -> tuple[date, bool]:
     local = timezone.localtime(moment)
-    return local.date(), local.hour < NOON
+    return local.date(), local.hour < AFTERNOON
 
 
 def offer_times_find(*, appointment: Appointment, now: datetime | None = None, count: int = OFFER_COUNT,
@@ -159,6 +159,30 @@ def _when(moment: datetime) -> str:
     return timezone.localtime(moment).strftime("%m-%d %H:%M")
 
 
+def offer_answer_by(*, store: Store, start: datetime, cancelled_time: datetime) -> datetime:
+    """When an agent should call if the customer has not answered: the
+    store's `offer_answer_hours` counted in opening hours (a cancellation at
+    17:30 with 2 hours and closing at 18:00 waits until 10:00 next morning,
+    when someone is there to call), but no later than an hour before the
+    cancelled time, so a customer about to set off is called."""
+    tz = timezone.get_current_timezone()
+    remaining = timedelta(hours=store.offer_answer_hours)
+    moment = timezone.localtime(start)
+    deadline = moment + remaining  # a store without opening hours: plain hours
+    for _day in range(31):
+        opens = datetime.combine(moment.date(), store.opens_at, tzinfo=tz)
+        closes = datetime.combine(moment.date(), store.closes_at, tzinfo=tz)
+        if closes <= opens:
+            break
+        moment = max(moment, opens)
+        if moment + remaining <= closes:
+            deadline = moment + remaining
+            break
+        remaining -= max(closes - moment, timedelta(0))
+        moment = datetime.combine(moment.date() + timedelta(days=1), store.opens_at, tzinfo=tz)
+    return max(start, min(deadline, cancelled_time - timedelta(hours=1)))
+
+
 def offer_make(*, appointment: Appointment, actor: User, now: datetime | None = None) -> RebookingOffer:
     """Inside the shop's cancellation (APT-10): find new times, record the
     offer and the customer's message in the outbox; without consent to
@@ -166,9 +190,7 @@ def offer_make(*, appointment: Appointment, actor: User, now: datetime | None = 
     The caller sends the message after commit (offer_message_deliver)."""
     now = now or timezone.now()
     times = offer_times_find(appointment=appointment, now=now)
-    hours = timedelta(hours=appointment.store.offer_answer_hours)
-    # the customer must hear before setting off: no later than an hour before the cancelled time
-    answer_by = max(now, min(now + hours, appointment.starts_at - timedelta(hours=1)))
+    answer_by = offer_answer_by(store=appointment.store, start=now, cancelled_time=appointment.starts_at)
     key = f"apt-{appointment.pk}-cancel" if appointment.customer.consent_to_messages else ""
     offer = RebookingOffer.objects.create(store_id=appointment.store_id, appointment=appointment, made_by=actor,
                                           slots=[t.as_json() for t in times], answer_by=answer_by, message_key=key)

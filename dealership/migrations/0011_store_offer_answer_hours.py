@@ -14,6 +14,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='store',
             name='offer_answer_hours',
-            field=models.PositiveSmallIntegerField(default=2, help_text='When the shop cancels an appointment, the customer is offered new times; without an answer after this many hours an appointment agent is asked to call (APT-10).', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(72)], verbose_name='hours a customer has to choose a new time'),
+            field=models.PositiveSmallIntegerField(default=2, help_text='When the shop cancels an appointment, the customer is offered new times; without an answer after this many opening hours an appointment agent is asked to call (APT-10).', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(72)], verbose_name='hours a customer has to choose a new time'),
         ),
     ]

@@ -61,7 +61,7 @@ class Store(models.Model):
         _("hours a customer has to choose a new time"), default=2,
         validators=[MinValueValidator(1), MaxValueValidator(72)],
         help_text=_("When the shop cancels an appointment, the customer is offered new times; without an answer "
-                    "after this many hours an appointment agent is asked to call (APT-10)."))
+                    "after this many opening hours an appointment agent is asked to call (APT-10)."))
     labour_rate = models.DecimalField(_("labour rate (yuan per hour)"), max_digits=10,
                                       decimal_places=2, default=Decimal("280.00"),
                                       validators=[MinValueValidator(Decimal("0"))])
