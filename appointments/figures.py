@@ -116,11 +116,12 @@ def appointment_figures(*, user: User, weeks: int = 8, today: date | None = None
             row.no_shows += a["status"] == A.NO_SHOW
             row.ready_at_arrival += a["status"] == A.ARRIVED and bool(a["ready_at_arrival"])
 
-    for at, new_starts_at, advisor, store in scoped(AppointmentChange.objects.filter(at__gte=start, by_shop=True),
-                                                    user).values_list("at", "new_starts_at",
-                                                                      "appointment__advisor__display_name", "store__name"):
+    K = AppointmentChange.Kind
+    for at, kind, advisor, store in scoped(AppointmentChange.objects.filter(
+            at__gte=start, by_shop=True, kind__in=[K.MOVED, K.CANCELLED]), user).values_list(
+            "at", "kind", "appointment__advisor__display_name", "store__name"):
         for row in rows(at, advisor, store):
-            if new_starts_at:
+            if kind == K.MOVED:
                 row.moved_by_shop += 1
             else:
                 row.cancelled_by_shop += 1

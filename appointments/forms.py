@@ -129,8 +129,26 @@ class RescheduleForm(forms.Form):
 
 
 class CancelAppointmentForm(forms.Form):
+    """Who is the reason is always chosen, never defaulted (APT-10): the
+    shop's reason offers the customer new times at once."""
+
+    SHOP, CUSTOMER = "shop", "customer"
+    reason_kind = forms.ChoiceField(
+        label=_("Who cancels?"), widget=forms.RadioSelect,
+        choices=[(SHOP, _("The shop cannot keep it: the customer is offered new times at once")),
+                 (CUSTOMER, _("The customer cancels"))],
+        error_messages={"required": _("Choose who cancels: the shop or the customer.")})
     reason = forms.CharField(label=_("Reason"), max_length=200)
-    by_shop = forms.BooleanField(label=_("The shop cannot keep it (the customer is told at once)"), required=False)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        data["by_shop"] = data.get("reason_kind") == self.SHOP
+        return data
+
+
+class OfferDeclineForm(forms.Form):
+    note = forms.CharField(label=_("A time that suits you better, or anything to tell us"), max_length=200,
+                           required=False, widget=forms.TextInput(attrs={"autocomplete": "off"}))
 
 
 class TicketForm(forms.Form):

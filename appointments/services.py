@@ -37,7 +37,8 @@ from dealership.services import (
 
 from .capacity import capacity_release, capacity_take, has_room, hours_by_trade
 from .messages import appointment_message_send
-from .models import Appointment, AppointmentChange, BookingRequest
+from .models import Appointment, AppointmentChange, BookingRequest, RebookingOffer
+from .offers import offer_make, offer_times_live
 from .preparation import not_ready_subject, reservations_release
 from .timetable import Slot, advisor_slot, is_reception_time
 
@@ -175,6 +176,7 @@ def appointment_book(
             for field, value in changes.items():
                 setattr(appointment, field, value)
             _notify_booking(appointment, has_parts=bool(parts))
+            _offers_settle(appointment=appointment, actor=actor)
             transaction.on_commit(_wake)
     except IntegrityError:
         raise ProcessError(_("%(advisor)s was booked at %(time)s by someone else a moment ago; choose another time.")
@@ -243,8 +245,11 @@ def _tell_customer(appointment: Appointment, *, name: str, key: str, change: App
 
 def appointment_cancel(*, appointment: Appointment, actor: User | None, reason: str, by_shop: bool) -> Appointment:
     """Cancel a booked appointment: capacity and parts go back, the draft work
-    order is cancelled with the reason, and when the shop cannot keep it the
-    customer is told at once (APT-10)."""
+    order is cancelled with the reason. When the shop cannot keep it (APT-10,
+    APT-X9) the customer is offered the next free times at once, answerable
+    through the appointment's link; the message is recorded here and sent
+    after commit, and an agent is asked to call if no answer comes in time
+    (offers.py). Who is the reason is the caller's explicit choice."""
     if not reason.strip():
         raise ProcessError(_("Give the reason."))
     with transaction.atomic():
@@ -253,8 +258,9 @@ def appointment_cancel(*, appointment: Appointment, actor: User | None, reason: 
         Appointment.objects.filter(pk=locked.pk).update(status=Appointment.Status.CANCELLED,
                                                         closed_reason=reason.strip(), closed_by_shop=by_shop)
         _release(locked)
-        change = AppointmentChange.objects.create(store_id=locked.store_id, appointment=locked, by_shop=by_shop,
-                                                  old_starts_at=old, reason=reason.strip(), actor=actor)
+        AppointmentChange.objects.create(store_id=locked.store_id, appointment=locked, by_shop=by_shop,
+                                         kind=AppointmentChange.Kind.CANCELLED, old_starts_at=old,
+                                         reason=reason.strip(), actor=actor)
         if locked.work_order.status == WorkOrder.Status.DRAFT:
             work_order_transition(work_order=locked.work_order, to=WorkOrder.Status.CANCELLED, actor=actor,
                                   message=N_("Appointment cancelled by the shop.") if by_shop
@@ -263,11 +269,116 @@ def appointment_cancel(*, appointment: Appointment, actor: User | None, reason: 
         staff_tasks_close(work_order=locked.work_order, keys=[f"apt-{locked.pk}-prepare", f"apt-{locked.pk}-parts"],
                           subjects=[not_ready_subject(locked.pk)], actor=actor)
         if by_shop:
-            transaction.on_commit(lambda: _tell_customer(
-                locked, name="cancelled", key=f"apt-{locked.pk}-cancel", change=change,
-                old=timezone.localtime(old).strftime("%m-%d %H:%M")))
+            offer = offer_make(appointment=locked, actor=actor or locked.created_by)
+            transaction.on_commit(lambda: _send_offer(offer.pk))
     locked.refresh_from_db()
     return locked
+
+
+def _send_offer(offer_id: int) -> None:
+    from .tasks import wake_offer  # noqa: PLC0415 (tasks import this module)
+
+    wake_offer(offer_id)
+
+
+def _offer_locked(offer: RebookingOffer) -> RebookingOffer:
+    locked = RebookingOffer.objects.select_for_update().select_related(
+        "store", "made_by", "appointment__store", "appointment__customer", "appointment__vehicle",
+        "appointment__advisor", "appointment__work_order").get(pk=offer.pk)
+    if locked.status != RebookingOffer.Status.OPEN:
+        raise ProcessError(_("These new times have already been answered. Please call the store to change it."),
+                           rule="APT-10")
+    return locked
+
+
+def _offer_booking_items(order: WorkOrder) -> dict:
+    """The cancelled order's jobs and parts, booked again as they were."""
+    lines = [line for line in order.lines.select_related("labour_operation", "part")
+             if line.approval == WorkOrderLine.Approval.APPROVED]
+    return {"labour_operations": [line.labour_operation for line in lines if line.labour_operation_id],
+            "parts": [line.part for line in lines if line.part_id],
+            "extra_items": [(line.description, line.unit_price) for line in lines
+                            if not line.labour_operation_id and not line.part_id]}
+
+
+def offer_take(*, offer: RebookingOffer, choice: str, actor: User | None) -> Appointment:
+    """The customer (through the link; actor None) or an agent on the phone
+    takes one of the new times offered after the shop cancelled (APT-10): it
+    is booked through appointment_book with all its guards, under the offer's
+    lock, as a new appointment with the same jobs and parts. A time taken or
+    full meanwhile is refused (SCH-1, APT-5); the page then shows what is
+    free now. The call task closes."""
+    with transaction.atomic():
+        locked = _offer_locked(offer)
+        old = locked.appointment
+        chosen = next((t for t in offer_times_live(offer=locked) if t.value == choice), None)
+        if chosen is None:
+            raise ProcessError(_("Sorry, that time has just been taken. Please choose another."), rule="SCH-1")
+        try:
+            with transaction.atomic():
+                RebookingOffer.objects.filter(pk=locked.pk).update(
+                    status=RebookingOffer.Status.BOOKED, answered_at=timezone.now(), answered_by=actor)
+                new = appointment_book(
+                    store=old.store, actor=actor or locked.made_by, customer=old.customer, vehicle=old.vehicle,
+                    advisor=chosen.advisor, starts_at=chosen.starts_at, customer_words=old.customer_words,
+                    pre_diagnosis=old.pre_diagnosis, **_offer_booking_items(old.work_order))
+        except ProcessError as exc:
+            if exc.rule not in {"SCH-1", "APT-5"}:
+                raise
+            raise ProcessError(_("Sorry, that time has just been taken. Please choose another."),
+                               rule=exc.rule) from None
+        RebookingOffer.objects.filter(pk=locked.pk).update(new_appointment=new)
+        _offer_answered(offer=locked, old=old, actor=actor, kind=AppointmentChange.Kind.OFFER_TAKEN,
+                        new_starts_at=new.starts_at,
+                        reason=_("Chosen by the customer through the link") if actor is None
+                        else _("Agreed with the customer by %(who)s") % {"who": actor})
+    return new
+
+
+def offer_decline(*, offer: RebookingOffer, note: str, actor: User | None) -> RebookingOffer:
+    """None of the new times suits the customer (APT-10): the answer and the
+    customer's wish go to the booking queue (APT-1), where someone agrees a
+    time with them; the call task closes."""
+    with transaction.atomic():
+        locked = _offer_locked(offer)
+        old = locked.appointment
+        note = note.strip()[:200]
+        RebookingOffer.objects.filter(pk=locked.pk).update(
+            status=RebookingOffer.Status.DECLINED, answered_at=timezone.now(), answered_by=actor, answer_note=note)
+        BookingRequest.objects.create(
+            store_id=old.store_id, source=BookingRequest.Source.RESCHEDULE, name=old.customer.name,
+            mobile=old.customer.mobile, plate=old.vehicle.plate, appointment=old,
+            wish=note or _("None of the new times offered suits the customer."))
+        _offer_answered(offer=locked, old=old, actor=actor, kind=AppointmentChange.Kind.OFFER_DECLINED,
+                        reason=note or _("None of the times suits"))
+    locked.refresh_from_db()
+    return locked
+
+
+def _offer_answered(*, offer: RebookingOffer, old: Appointment, actor: User | None, kind: str, reason: str,
+                    new_starts_at: datetime | None = None) -> None:
+    AppointmentChange.objects.create(store_id=old.store_id, appointment=old, by_shop=True, kind=kind,
+                                     old_starts_at=old.starts_at, new_starts_at=new_starts_at, reason=reason[:200],
+                                     actor=actor)
+    work_order_note(work_order=old.work_order, actor=actor, rule="APT-10",
+                    message=N_("New time chosen: %(new)s.") if new_starts_at else N_("None of the new times suits."),
+                    params={"new": timezone.localtime(new_starts_at).strftime("%m-%d %H:%M")} if new_starts_at
+                    else {}, note=reason if kind == AppointmentChange.Kind.OFFER_DECLINED else "")
+    staff_tasks_close(work_order=old.work_order, keys=[f"apt-{old.pk}-cancel-call"], actor=actor)
+
+
+def _offers_settle(*, appointment: Appointment, actor: User) -> None:
+    """A new appointment booked for the car by other means (the agent on the
+    phone, the booking form) answers any open offer of new times for it."""
+    for offer in RebookingOffer.objects.select_for_update().filter(
+            store_id=appointment.store_id, appointment__vehicle_id=appointment.vehicle_id,
+            status=RebookingOffer.Status.OPEN).select_related("appointment__work_order"):
+        RebookingOffer.objects.filter(pk=offer.pk).update(status=RebookingOffer.Status.BOOKED,
+                                                          answered_at=timezone.now(), answered_by=actor,
+                                                          new_appointment=appointment)
+        _offer_answered(offer=offer, old=offer.appointment, actor=actor, kind=AppointmentChange.Kind.OFFER_TAKEN,
+                        new_starts_at=appointment.starts_at,
+                        reason=_("Booked by %(who)s") % {"who": actor})
 
 
 def appointment_reschedule(*, appointment: Appointment, actor: User, starts_at: datetime, reason: str,

@@ -6,6 +6,7 @@ import logging
 from celery import shared_task
 
 from .confirmations import confirmations_sweep
+from .offers import offer_message_deliver, offers_sweep
 from .services import appointments_mark_no_shows
 
 log = logging.getLogger(__name__)
@@ -31,3 +32,26 @@ def wake_confirmations() -> None:
         sweep_confirmations.delay()
     except Exception:  # noqa: BLE001 - the broker being down must not fail a booking
         log.warning("broker unavailable; confirmations wait for the next beat", exc_info=True)
+
+
+@shared_task(name="appointments.tasks.send_offer", time_limit=60, soft_time_limit=50)
+def send_offer(offer_id: int) -> bool:
+    """APT-10: the new times offered after the shop cancelled, sent after commit."""
+    return offer_message_deliver(offer_id=offer_id)
+
+
+@shared_task(name="appointments.tasks.sweep_offers", time_limit=300, soft_time_limit=270)
+def sweep_offers() -> dict:
+    """APT-10: offer messages whose wake-up was lost, and a call task for each
+    customer who has not answered in time."""
+    result = offers_sweep()
+    return {"sent": result.sent, "calls": result.calls}
+
+
+def wake_offer(offer_id: int) -> None:
+    """After a shop's cancellation commits: send its message now. If the broker
+    is down, the sweep sends it at the next beat."""
+    try:
+        send_offer.delay(offer_id)
+    except Exception:  # noqa: BLE001 - the broker being down must not fail a cancellation
+        log.warning("broker unavailable; offer %s waits for the next beat", offer_id, exc_info=True)

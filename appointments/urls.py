@@ -13,6 +13,8 @@ urlpatterns = [
     path("<int:pk>/reschedule/", views.reschedule, name="reschedule"),
     path("<int:pk>/cancel/", views.cancel, name="cancel"),
     path("<int:pk>/no-show/", views.no_show, name="no_show"),
+    path("<int:pk>/new-time/", views.offer_book, name="offer_book"),
+    path("<int:pk>/no-new-time/", views.offer_refused, name="offer_decline"),
     path("<int:pk>/arrived/", views.arrive, name="arrive"),
     path("arrivals/", views.arrivals, name="arrivals"),
     path("arrivals/walk-in/", views.walk_in_ticket, name="walk_in_ticket"),
@@ -29,4 +31,6 @@ urlpatterns = [
     path("capacity/", views.capacity, name="capacity"),
     path("capacity/<int:pk>/", views.capacity_set, name="capacity_set"),
     path("a/<str:token>/", views.answer, name="answer"),
+    path("a/<str:token>/new-time/", views.answer_new_time, name="answer_new_time"),
+    path("a/<str:token>/no-new-time/", views.answer_no_new_time, name="answer_no_new_time"),
 ]

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,12 +38,14 @@ from .forms import (
     CancelAppointmentForm,
     CapacityForm,
     ExpectedForm,
+    OfferDeclineForm,
     PreparationForm,
     RescheduleForm,
     TicketForm,
 )
 from .links import answer_url, appointment_from_token
-from .models import Appointment, BookingRequest, PartReservation, QueueTicket, WorkshopDay
+from .models import Appointment, BookingRequest, PartReservation, QueueTicket, RebookingOffer, WorkshopDay
+from .offers import offer_times_live, offer_times_sent
 from .preparation import parts_reserve, preparation_update, reservation_expect, reservation_retry
 from .printing import welcome_boards_pdf
 from .selectors import (
@@ -62,6 +64,8 @@ from .services import (
     appointment_no_show,
     appointment_reschedule,
     booking_request_handled,
+    offer_decline,
+    offer_take,
 )
 from .timetable import advisor_day
 
@@ -189,7 +193,13 @@ def _detail(request: HttpRequest, pk: int, status: int = 200, **forms) -> HttpRe
     history = list(appointment.vehicle.work_orders.exclude(pk=appointment.work_order_id)
                    .exclude(status=WorkOrder.Status.CANCELLED).order_by("-created_at")[:5])
     local = timezone.localtime(appointment.starts_at)
+    offer = _offer_of(appointment)
+    may_book = request.user.has_role(*BOOKERS) and request.user.store_id == appointment.store_id
     return render(request, "appointments/detail.html", {
+        "offer": offer, "offer_times": offer_times_live(offer=offer) if offer and may_book else [],
+        "offer_sent": offer_times_sent(offer=offer) if offer else [],
+        "from_offers": appointment.booked_from_offers.select_related("appointment"),
+        "may_book": may_book,
         "appointment": appointment, "lines": lines,
         "hours": sum((line.hours for line in lines if line.approval == "approved"), Decimal(0)),
         "history": history,
@@ -265,9 +275,52 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
         except ProcessError as exc:
             form.add_error(None, str(exc))
         else:
+            if form.cleaned_data["by_shop"]:
+                messages.success(request, _("Appointment cancelled; the customer is offered new times."))
+                return redirect("appointments:detail", pk=pk)
             messages.success(request, _("Appointment cancelled."))
             return redirect("appointments:list")
     return _detail(request, pk, status=400, cancel_form=form)
+
+
+def _offer_of(appointment: Appointment) -> RebookingOffer | None:
+    offer = RebookingOffer.objects.filter(appointment=appointment).select_related(
+        "new_appointment__advisor").first()
+    if offer:
+        offer.appointment = appointment
+    return offer
+
+
+@require_POST
+@role_required(*BOOKERS, store_required=True)
+def offer_book(request: HttpRequest, pk: int) -> HttpResponse:
+    """APT-10: the agent on the phone books one of the new times for the customer."""
+    offer = get_scoped_or_404(RebookingOffer.objects.all(), request.user, appointment_id=pk)
+    try:
+        new = offer_take(offer=offer, choice=request.POST.get("time", "")[:40], actor=request.user)
+    except ProcessError as exc:
+        messages.error(request, str(exc))
+        return redirect("appointments:detail", pk=pk)
+    messages.success(request, _("Booked for %(when)s.") % {
+        "when": timezone.localtime(new.starts_at).strftime("%m-%d %H:%M")})
+    return redirect("appointments:detail", pk=new.pk)
+
+
+@require_POST
+@role_required(*BOOKERS, store_required=True)
+def offer_refused(request: HttpRequest, pk: int) -> HttpResponse:
+    """APT-10: the customer told the agent none of the new times suits."""
+    offer = get_scoped_or_404(RebookingOffer.objects.all(), request.user, appointment_id=pk)
+    form = OfferDeclineForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ProcessError(_("Write at most 200 characters."))
+        offer_decline(offer=offer, note=form.cleaned_data["note"], actor=request.user)
+    except ProcessError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.info(request, _("Recorded; the request is in the booking queue."))
+    return redirect("appointments:detail", pk=pk)
 
 
 @require_POST
@@ -433,13 +486,52 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
                 return redirect("appointments:answer", token=token)
         else:
             status = 400
+    return _answer_page(request, appointment, form=form, status=status)
+
+
+def _answer_page(request: HttpRequest, appointment: Appointment, *, form: AnswerForm | None = None, status: int = 200,
+                 offer_error: str = "", decline_form: OfferDeclineForm | None = None) -> HttpResponse:
+    offer = _offer_of(appointment)
     response = render(request, "appointments/answer.html", {
-        "appointment": appointment, "form": form,
+        "appointment": appointment, "form": form or AnswerForm(),
         "open": appointment.status == Appointment.Status.BOOKED and not appointment.customer_answer
-        and appointment.starts_at > timezone.now()}, status=status)
+        and appointment.starts_at > timezone.now(),
+        "offer": offer, "times": offer_times_live(offer=offer) if offer else [], "offer_error": offer_error,
+        "decline_form": decline_form or OfferDeclineForm(),
+        "new_url": answer_url(offer.new_appointment) if offer and offer.new_appointment else ""}, status=status)
     response["Referrer-Policy"] = "same-origin"  # the token never leaves in a Referer; no-referrer would make POSTs "Origin: null"
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+@login_not_required
+@require_POST
+def answer_new_time(request: HttpRequest, token: str) -> HttpResponse:
+    """APT-10: the customer picks one of the new times offered after the shop cancelled."""
+    appointment = appointment_from_token(token)
+    offer = get_object_or_404(RebookingOffer, appointment=appointment)
+    try:
+        offer_take(offer=offer, choice=request.POST.get("time", "")[:40], actor=None)
+    except ProcessError as exc:
+        return _answer_page(request, appointment, status=400, offer_error=str(exc))
+    return redirect("appointments:answer", token=token)
+
+
+@login_not_required
+@require_POST
+def answer_no_new_time(request: HttpRequest, token: str) -> HttpResponse:
+    """APT-10: none of the new times suits the customer."""
+    appointment = appointment_from_token(token)
+    offer = get_object_or_404(RebookingOffer, appointment=appointment)
+    form = OfferDeclineForm(request.POST)
+    if form.is_valid():
+        try:
+            offer_decline(offer=offer, note=form.cleaned_data["note"], actor=None)
+        except ProcessError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return redirect("appointments:answer", token=token)
+    return _answer_page(request, appointment, status=400, decline_form=form)
 
 
 # --- booking requests (APT-1) --------------------------------------------------------------

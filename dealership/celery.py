@@ -19,6 +19,8 @@ app.conf.beat_schedule = {
         "schedule": float(os.environ.get("CONFIRMATION_SWEEP_SECONDS", "60")),
     },
     "appointments-no-shows": {"task": "appointments.tasks.sweep_no_shows", "schedule": 300.0},
+    # APT-10: new times offered after the shop cancelled; a call task when unanswered in time.
+    "appointments-offers": {"task": "appointments.tasks.sweep_offers", "schedule": 60.0},
     # FU-1: a follow-up call task for every delivered car.
     "followup-sweep": {
         "task": "followup.tasks.sweep_followup_tasks",

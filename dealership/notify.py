@@ -139,6 +139,23 @@ def customer_message_send(*, store: Store | int, customer: Customer, key: str, s
     return customer_messages_send([draft])[key]
 
 
+def customer_messages_record(drafts: list[Draft]) -> list[Draft]:
+    """Put messages in the outbox without sending them, each once per key
+    (one INSERT … ON CONFLICT DO NOTHING). Called inside the transaction that
+    decides to tell the customer, so the message exists exactly when the
+    decision does; a task sends it after commit (customer_messages_send finds
+    the record and sends what was recorded). Returns the drafts of customers
+    who agreed to messages."""
+    drafts = [d for d in drafts if d.customer.consent_to_messages]
+    if drafts:
+        backend = get_backend()
+        OutboundMessage.objects.bulk_create(
+            [OutboundMessage(store_id=d.store_id, key=d.key, customer=d.customer, work_order_id=d.work_order_id,
+                             channel=backend.channel, to=backend.address(d.customer), subject=d.subject, body=d.body)
+             for d in drafts], ignore_conflicts=True)
+    return drafts
+
+
 def customer_messages_send(drafts: list[Draft]) -> dict[str, OutboundMessage | None]:
     """Send many messages, each once per key, by key: the records go in with
     one INSERT … ON CONFLICT DO NOTHING and are read back in one query; each
@@ -146,14 +163,10 @@ def customer_messages_send(drafts: list[Draft]) -> dict[str, OutboundMessage | N
     of the message in flight (whose key the gateway sees again on the retry).
     None for a customer who has not agreed to messages."""
     out: dict[str, OutboundMessage | None] = {d.key: None for d in drafts}
-    drafts = [d for d in drafts if d.customer.consent_to_messages]
+    drafts = customer_messages_record(drafts)
     if not drafts:
         return out
     backend = get_backend()
-    OutboundMessage.objects.bulk_create(
-        [OutboundMessage(store_id=d.store_id, key=d.key, customer=d.customer, work_order_id=d.work_order_id,
-                         channel=backend.channel, to=backend.address(d.customer), subject=d.subject, body=d.body)
-         for d in drafts], ignore_conflicts=True)
     wanted = {(d.store_id, d.key) for d in drafts}
     records = {(r.store_id, r.key): r for r in OutboundMessage.objects.filter(
         store_id__in={d.store_id for d in drafts}, key__in=[d.key for d in drafts]) if (r.store_id, r.key) in wanted}

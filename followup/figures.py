@@ -282,7 +282,8 @@ def _now() -> datetime:
 
 CHECKS: list[Check] = [
     Check("APT-X9", _("Appointment moved or cancelled by the shop"), lambda f: WorkOrder.objects.filter(
-        appointment__changes__by_shop=True, appointment__changes__at__gte=f.start, appointment__changes__at__lt=f.end)),
+        appointment__changes__by_shop=True, appointment__changes__kind__in=["moved", "cancelled"],
+        appointment__changes__at__gte=f.start, appointment__changes__at__lt=f.end)),
     Check("APT-X10", _("No confirmation sent before the appointment"), lambda f: WorkOrder.objects.filter(
         appointment__starts_at__gte=f.start, appointment__starts_at__lt=min(f.end, _now()),
         appointment__status__in=[Appointment.Status.ARRIVED, Appointment.Status.NO_SHOW])

@@ -14,7 +14,8 @@ from PIL import Image
 from appointments.arrivals import ticket_walk_in
 from appointments.capacity import workshop_day
 from appointments.models import BookingRequest, PartReservation
-from appointments.services import appointment_book
+from appointments.services import appointment_book, appointment_cancel
+from appointments.timetable import advisor_day
 from dealership.models import Role, WorkOrder
 from demo.builder import all_checks_fine, drive
 from followup.models import FollowUpTask, MonthlyReport
@@ -33,7 +34,8 @@ from .factories import LabourFactory, PartFactory, VehicleFactory
 S = WorkOrder.Status
 # The project's own apps (the models the isolation and history tests walk).
 PROJECT_APPS = ("dealership", "appointments", "reception", "workshop", "inspection", "settlement", "followup")
-PUBLIC = {"login", "logout", "set_language", "healthz", "appointments:answer", "reception:customer_copy",
+PUBLIC = {"login", "logout", "set_language", "healthz", "appointments:answer", "appointments:answer_new_time",
+          "appointments:answer_no_new_time", "reception:customer_copy",
           "settlement:customer_documents", "settlement:customer_document", "followup:survey",
           "followup:reminder_book",
           "workshop:approve", "workshop:approve_photo"}
@@ -82,6 +84,15 @@ def build_records(team: Team, plate: str = "粤A11111", mobile: str = "139000000
         starts_at=datetime.combine(tomorrow, time(9, 0), tzinfo=timezone.get_current_timezone()),
         customer_words="异响", pre_diagnosis="检查", labour_operations=[catalogue["labour"]])
     line = delivered.lines.first()
+    # an appointment the shop could not keep, with new times offered to the customer (APT-10)
+    later = tomorrow + timedelta(days=1)
+    offered = appointment_book(
+        store=team.store, actor=team[Role.APPOINTMENT_AGENT], customer=vehicle.customer,
+        vehicle=VehicleFactory(store=team.store), advisor=team[Role.SERVICE_ADVISOR],
+        starts_at=next(s.starts_at for s in advisor_day(store=team.store, advisor=team[Role.SERVICE_ADVISOR],
+                                                        day=later) if s.bookable),
+        customer_words="异响", pre_diagnosis="检查", labour_operations=[catalogue["labour"]])
+    appointment_cancel(appointment=offered, actor=team[Role.SERVICE_ADVISOR], reason="技师病假", by_shop=True)
 
     ticket = ticket_walk_in(store=team.store, actor=team[Role.APPOINTMENT_AGENT], plate=plate, name="路人")
     reservation = PartReservation.objects.create(
@@ -113,7 +124,7 @@ def build_records(team: Team, plate: str = "粤A11111", mobile: str = "139000000
         **more,
         "order": delivered.pk, "job": Job.objects.filter(work_order=in_repair).first().pk,
         "requisition": requisition.pk, "finding": finding.pk,
-        "appointment": appointment.pk, "task": FollowUpTask.objects.get(work_order=delivered).pk,
+        "appointment": appointment.pk, "offered": offered.pk, "task": FollowUpTask.objects.get(work_order=delivered).pk,
         "line": line.pk, "ticket": ticket.pk, "reservation": reservation.pk, "request": booking_request.pk,
         "workshop_day": workshop_day(store=team.store, day=tomorrow, trade="mechanical").pk,
         "draft": draft.pk, "mark": mark.pk, "photo": picture.pk, "question": question.pk, "=damage": "damage",
@@ -139,6 +150,7 @@ ARGS = {
     "appointments:detail": ["appointment"], "appointments:prepare": ["appointment"],
     "appointments:reschedule": ["appointment"], "appointments:cancel": ["appointment"],
     "appointments:no_show": ["appointment"], "appointments:arrive": ["appointment"],
+    "appointments:offer_book": ["offered"], "appointments:offer_decline": ["offered"],
     "appointments:reserve": ["appointment"], "appointments:call": ["ticket"], "appointments:left": ["ticket"],
     "appointments:reservation_retry": ["reservation"], "appointments:reservation_expected": ["reservation"],
     "appointments:request_close": ["request"], "appointments:capacity_set": ["workshop_day"],

@@ -3,6 +3,7 @@ a new view without a role rule, or without a case here, fails this test."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from appointments.models import Appointment
 from dealership.models import Role, WorkOrder
@@ -85,9 +86,11 @@ def test_lists_show_only_the_users_store(team, other_team, records):
     assert order.number in mine and order.number not in theirs
     queue = login(other_team[Role.FOLLOWUP_AGENT]).get(reverse("followup:queue")).content.decode()
     assert order.vehicle.plate not in queue
-    appointments = login(other_team[Role.APPOINTMENT_AGENT]).get(
-        reverse("appointments:list"), {"day": Appointment.objects.get().starts_at.date().isoformat()})
-    assert Appointment.objects.get().vehicle.plate not in appointments.content.decode()
+    for pk in (records["appointment"], records["offered"]):
+        appointment = Appointment.objects.get(pk=pk)
+        appointments = login(other_team[Role.APPOINTMENT_AGENT]).get(
+            reverse("appointments:list"), {"day": timezone.localtime(appointment.starts_at).date().isoformat()})
+        assert appointment.vehicle.plate not in appointments.content.decode()
 
 
 def test_a_group_manager_sees_every_store_of_the_group(group_manager, records, other_team):

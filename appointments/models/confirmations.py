@@ -51,10 +51,19 @@ class Confirmation(models.Model):
 
 
 class AppointmentChange(models.Model):
-    """A reschedule or cancellation, by the shop or at the customer's request."""
+    """A reschedule or cancellation, by the shop or at the customer's request,
+    and what came of the new times offered after the shop cancelled (APT-10)."""
+
+    class Kind(models.TextChoices):
+        MOVED = "moved", _("Moved")
+        CANCELLED = "cancelled", _("Cancelled")
+        OFFER_TAKEN = "offer_taken", _("New time chosen")
+        OFFER_DECLINED = "offer_declined", _("New times declined")
+        CALL_DUE = "call_due", _("Call task for an appointment agent")
 
     store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
     appointment = models.ForeignKey(Appointment, on_delete=models.PROTECT, related_name="changes")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.MOVED)
     by_shop = models.BooleanField(_("the shop could not keep it"))
     old_starts_at = models.DateTimeField()
     new_starts_at = models.DateTimeField(null=True, blank=True)

@@ -57,6 +57,11 @@ class Store(models.Model):
         _("advisors dispatch jobs (otherwise the foreman)"), default=False)
     no_show_after_minutes = models.PositiveSmallIntegerField(
         _("an appointment is a no-show this many minutes after its time"), default=120)
+    offer_answer_hours = models.PositiveSmallIntegerField(
+        _("hours a customer has to choose a new time"), default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(72)],
+        help_text=_("When the shop cancels an appointment, the customer is offered new times; without an answer "
+                    "after this many opening hours an appointment agent is asked to call (APT-10)."))
     labour_rate = models.DecimalField(_("labour rate (yuan per hour)"), max_digits=10,
                                       decimal_places=2, default=Decimal("280.00"),
                                       validators=[MinValueValidator(Decimal("0"))])
