@@ -1,0 +1,85 @@
+"""How long free text may be (issue 16: a 10,000-character note was saved
+whole and ran out of its box on the printed work order).
+
+Every TextField of the project's models has one of these limits as its
+`max_length` (tests/dealership/test_text_limits.py walks them all), and the
+same limit three times over:
+
+- in the form: the box carries `maxlength` and a counter of the characters
+  left (static/js/textlimit.js); a longer text sent anyway is refused with
+  a message on the form (`FreeTextField` in dealership/forms.py);
+- in the database: a CHECK constraint (`length_checks`), so no entry point
+  (a service, a task, the shell, a bulk update) can store more. Services do
+  not repeat the check: what reaches them from a page went through a form,
+  and code that hands them longer text gets an IntegrityError naming the
+  constraint, with nothing half-saved;
+- on paper: printed documents wrap long text, even without spaces
+  (templates/print/base.html).
+
+The table, and what happened to rows already longer, is in docs/decisions.md.
+"""
+
+from django.db import models
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
+
+REASON = 500  # a short note a customer types on a public page (the approval link)
+DESCRIPTION = 2000  # a fault described, a diagnosis, a finding, a question and its answer, a decision
+NOTES = 4000  # long notes: the repair report, a follow-up call in full, a complaint; timeline notes copy any of these
+SIGNATURE = 410_000  # not typed: a drawn signature as a PNG data URL (a 300 kB PNG, the most
+#                      reception.signatures accepts, is 400,022 characters)
+
+LIMITS = (REASON, DESCRIPTION, NOTES, SIGNATURE)
+
+# TextFields without a limit, on purpose: nobody types them; the system
+# composes them from parts that each have one, and they are records that
+# must stay whole.
+UNBOUNDED = {
+    "dealership.OutboundMessage.body": "the text of a message as it was sent to the customer",
+    "workshop.Job.qc_findings": "composed from the failed checks and the inspector's notes (each bounded)",
+    "dealership.TextOverflow.text": "the whole of a text that was already too long when the limits came in",
+}
+
+
+def length_checks(**limits: int) -> list[models.CheckConstraint]:
+    """`Meta.constraints` entries: each named field holds at most its limit
+    of characters (LENGTH counts characters on SQLite and PostgreSQL)."""
+    return [models.CheckConstraint(condition=LessThanOrEqual(Length(field), limit),
+                                   name=f"%(app_label)s_%(class)s_{field}_length")
+            for field, limit in limits.items()]
+def keep_overlong_text(apps, app_label: str) -> int:
+    """For each app's `text_limits` migration, before its CHECK constraints:
+    a text already longer than its field's limit (saved before there was
+    one) is kept whole in TextOverflow, and the field keeps the start of it
+    followed by a note saying so and where the rest is. Nothing is lost,
+    nothing is shortened silently, and the constraint can be added on SQLite
+    and PostgreSQL alike. A drawn signature cannot be cut: its field is
+    emptied (the archive keeps the drawing). Reads the limits from the
+    migration's own state, so it stays what it was when the migration ran."""
+    from django.conf import settings
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    overflow = apps.get_model("dealership", "TextOverflow")
+    kept = 0
+    for model in apps.get_app_config(app_label).get_models():
+        label = f"{app_label}.{model.__name__}"
+        for field in model._meta.fields:
+            if not isinstance(field, models.TextField) or not field.max_length:
+                continue
+            limit = field.max_length
+            rows = model._default_manager.annotate(_length=Length(field.name)).filter(_length__gt=limit)
+            for pk, text in rows.values_list("pk", field.name).iterator():
+                record = overflow.objects.create(model=label, object_id=str(pk), field=field.name, text=text)
+                if text.startswith("data:"):
+                    shortened = ""
+                else:
+                    with translation.override(settings.LANGUAGE_CODE):  # stored: in the shop's language
+                        note = gettext(" … [shortened: the whole text (%(n)s characters) is kept as over-long "
+                                       "text no. %(id)s]") % {"n": len(text), "id": record.pk}
+                    shortened = text[: limit - len(note)] + note
+                model._default_manager.filter(pk=pk).update(**{field.name: shortened})
+                kept += 1
+    if kept:
+        print(f"\n  {app_label}: {kept} text(s) longer than their limit kept whole in TextOverflow")
+    return kept
