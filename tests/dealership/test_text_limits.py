@@ -232,3 +232,37 @@ def test_fu2_a_complaint_already_longer_than_its_limit_is_kept_whole_by_the_migr
     tail = complaint.description[-80:]  # says that it was shortened, how long it was, and where the rest is
     assert str(len(words)) in tail and f" {kept.pk}" in tail
     assert refused_by_the_database(Complaint.objects.filter(pk=complaint.pk), description=words)
+
+
+# --- the box: maxlength and the counter of characters left -----------------------------------
+
+def test_rec4_the_boxes_carry_their_limit_and_the_page_loads_the_counter(draft_order, advisor):
+    """REC-4: every box of the order page stops at its limit, and the page
+    loads the counter (static/js/textlimit.js, no inline script) with its
+    words in the reader's language."""
+    import re
+
+    html = login(advisor).get(reverse("reception:order", args=[draft_order.pk])).content.decode()
+    boxes = re.findall(r"<textarea[^>]*>", html)
+    assert boxes and all("maxlength=" in box for box in boxes), boxes
+    assert re.search(rf'<textarea name="customer_words"[^>]* maxlength="{DESCRIPTION}"', html)
+    assert '<script src="/static/js/textlimit.js"></script>' in html
+    assert 'data-msg-chars-left="还可输入 {n} 字"' in html
+
+
+
+def test_the_python_field_renderer_gives_the_box_its_maxlength():
+    """Forms render through dealership/templatetags/bsforms.py and the
+    widget renderer's fast path: the limit reaches the box there too (the
+    comparison with crispy and Django's templates is in test_bsforms.py and
+    test_formrenderer.py)."""
+    from django import forms
+
+    from dealership.forms import FreeTextField
+    from dealership.templatetags.bsforms import as_field
+
+    class Form(forms.Form):
+        note = FreeTextField(label="备注", max_length=DESCRIPTION)
+
+    html = as_field(Form()["note"])
+    assert f'maxlength="{DESCRIPTION}"' in html and "<textarea" in html

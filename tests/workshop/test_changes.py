@@ -209,6 +209,6 @@ def test_rep4_a_customers_note_beyond_its_limit_is_refused_on_the_link_not_cut(p
     response = client.post(url, {f"decision-{labour.pk}": "approve", f"decision-{part.pk}": "decline", "note": note})
     html = response.content.decode()
     assert response.status_code == 400 and str(REASON) in html and note in html
-    assert f'maxlength="{REASON}"' in html
+    assert f'maxlength="{REASON}"' in html and "js/textlimit.js" in html  # the public page counts too
     priced.refresh_from_db()
     assert priced.status == Finding.Status.PRICED and priced.decided_note == ""
