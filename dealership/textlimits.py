@@ -8,20 +8,26 @@ same limit three times over:
 - in the form: the box carries `maxlength` and a counter of the characters
   left (static/js/textlimit.js); a longer text sent anyway is refused with
   a message on the form (`FreeTextField` in dealership/forms.py);
-- in the database: a CHECK constraint (`length_checks`), so no entry point
-  (a service, a task, the shell, a bulk update) can store more. Services do
-  not repeat the check: what reaches them from a page went through a form,
-  and code that hands them longer text gets an IntegrityError naming the
-  constraint, with nothing half-saved;
+- in the services that take free text (`text_check`): longer text from any
+  caller (a page, a task, the shell) is refused with a message naming the
+  field and the limit, before anything is written;
+- in the database: a CHECK constraint (`length_checks`), so nothing else (a
+  bulk update, a script that skips the services) can store more;
 - on paper: printed documents wrap long text, even without spaces
   (templates/print/base.html).
 
 The table, and what happened to rows already longer, is in docs/decisions.md.
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
+from django.utils import translation
+from django.utils.text import capfirst
+from django.utils.translation import gettext
+
+from .errors import ProcessError
 
 REASON = 500  # a short note a customer types on a public page (the approval link)
 DESCRIPTION = 2000  # a fault described, a diagnosis, a finding, a question and its answer, a decision
@@ -47,6 +53,22 @@ def length_checks(**limits: int) -> list[models.CheckConstraint]:
     return [models.CheckConstraint(condition=LessThanOrEqual(Length(field), limit),
                                    name=f"%(app_label)s_%(class)s_{field}_length")
             for field, limit in limits.items()]
+def text_check(model: type[models.Model], *, rule: str = "", **values: str | None) -> None:
+    """Refuse text longer than its field's limit (as it will be stored, without
+    the spaces around it), saying which field, its limit and by how much,
+    before the service writes anything. The database would refuse it too,
+    but as an IntegrityError that a service could take for something else
+    (a slot booked twice, an inspection round recorded twice)."""
+    for name, value in values.items():
+        field = model._meta.get_field(name)
+        length = len((value or "").strip())
+        if field.max_length and length > field.max_length:
+            raise ProcessError(gettext("%(field)s: at most %(limit)d characters, this text has %(length)d. "
+                                       "Shorten it and save again.")
+                               % {"field": capfirst(field.verbose_name), "limit": field.max_length,
+                                  "length": length}, rule=rule)
+
+
 def keep_overlong_text(apps, app_label: str) -> int:
     """For each app's `text_limits` migration, before its CHECK constraints:
     a text already longer than its field's limit (saved before there was
@@ -56,10 +78,6 @@ def keep_overlong_text(apps, app_label: str) -> int:
     and PostgreSQL alike. A drawn signature cannot be cut: its field is
     emptied (the archive keeps the drawing). Reads the limits from the
     migration's own state, so it stays what it was when the migration ran."""
-    from django.conf import settings
-    from django.utils import translation
-    from django.utils.translation import gettext
-
     overflow = apps.get_model("dealership", "TextOverflow")
     kept = 0
     for model in apps.get_app_config(app_label).get_models():

@@ -88,17 +88,47 @@ def test_rec4_the_database_refuses_a_customer_description_beyond_its_limit(draft
     assert not refused_by_the_database(orders, customer_words="x" * DESCRIPTION)
 
 
-def test_apt2_a_booking_with_an_overlong_description_is_refused_whole(team, catalogue):
-    """APT-2 (appointments): the service writes the appointment and its work
-    order in one transaction; the database refuses the text, nothing stays."""
+def test_apt2_a_booking_with_an_overlong_description_is_refused_for_its_length(team, catalogue):
+    """APT-2 (appointments): the service itself refuses a description beyond
+    its limit with a message saying so (it used to reach the database, whose
+    refusal the booking took for a slot taken by someone else), and nothing
+    is saved."""
+    from datetime import datetime, time, timedelta
+
+    from django.utils import timezone
+
     from appointments.models import Appointment
+    from appointments.services import appointment_book
+    from dealership.errors import ProcessError
 
-    from ..printing.test_pdf import book_tomorrow
+    from ..factories import VehicleFactory
 
-    with pytest.raises(IntegrityError), transaction.atomic():
-        appointment = book_tomorrow(team, catalogue)
-        Appointment.objects.filter(pk=appointment.pk).update(pre_diagnosis="x" * (DESCRIPTION + 1))
+    vehicle = VehicleFactory(store=team.store)
+    with pytest.raises(ProcessError) as refused:
+        appointment_book(
+            store=team.store, actor=team[Role.APPOINTMENT_AGENT], customer=vehicle.customer, vehicle=vehicle,
+            advisor=team[Role.SERVICE_ADVISOR], customer_words="异响" * DESCRIPTION, pre_diagnosis="检查",
+            starts_at=datetime.combine(timezone.localdate() + timedelta(days=1), time(9, 0),
+                                       tzinfo=timezone.get_current_timezone()),
+            labour_operations=[catalogue["labour"]])
+    assert refused.value.rule == "APT-2" and str(DESCRIPTION) in refused.value.message
     assert not Appointment.objects.exists() and not WorkOrder.objects.exists()
+
+
+def test_qc4_an_inspection_with_overlong_findings_is_refused_for_its_length(order_in, team):
+    """QC-4 (inspection): the same for the inspection, whose service took any
+    refusal of the database for a second inspector recording the round."""
+    from dealership.errors import ProcessError
+    from demo.builder import qc_fail
+    from inspection.models import Inspection
+    from inspection.services import inspection_record
+
+    order = order_in(S.REPAIR_DONE)
+    with pytest.raises(ProcessError) as refused:
+        inspection_record(work_order=order, inspector=team[Role.QC_INSPECTOR], passed=False,
+                          data=qc_fail(order, reason="x" * (DESCRIPTION + 1)))
+    assert refused.value.rule == "QC-4" and str(DESCRIPTION) in refused.value.message
+    assert not Inspection.objects.exists()
 
 
 def test_set11_a_declined_work_signature_beyond_its_limit_is_refused(order_in):
