@@ -3,7 +3,7 @@ whole and ran out of its box on the printed work order).
 
 Every TextField of the project's models has one of these limits as its
 `max_length` (tests/dealership/test_text_limits.py walks them all), and the
-same limit three times over:
+same limit holds everywhere the text goes:
 
 - in the form: the box carries `maxlength` and a counter of the characters
   left (static/js/textlimit.js); a longer text sent anyway is refused with
@@ -53,6 +53,8 @@ def length_checks(**limits: int) -> list[models.CheckConstraint]:
     return [models.CheckConstraint(condition=LessThanOrEqual(Length(field), limit),
                                    name=f"%(app_label)s_%(class)s_{field}_length")
             for field, limit in limits.items()]
+
+
 def text_check(model: type[models.Model], *, rule: str = "", **values: str | None) -> None:
     """Refuse text longer than its field's limit (as it will be stored, without
     the spaces around it), saying which field, its limit and by how much,
