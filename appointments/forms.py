@@ -5,8 +5,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dealership.forms import ModelChoiceField, ModelMultipleChoiceField
+from dealership.forms import FreeTextField, ModelChoiceField, ModelMultipleChoiceField
 from dealership.models import LabourOperation, Part, Role, Store, User
+from dealership.textlimits import DESCRIPTION
 
 from .timetable import reception_slots
 
@@ -15,11 +16,11 @@ class BookingForm(forms.Form):
     advisor = ModelChoiceField(label=_("Receiving advisor"), queryset=User.objects.none())
     day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     slot = forms.ChoiceField(label=_("Time"))
-    customer_words = forms.CharField(
-        label=_("Customer's description of the fault"), widget=forms.Textarea(attrs={"rows": 3}),
+    customer_words = FreeTextField(
+        label=_("Customer's description of the fault"), max_length=DESCRIPTION,
         help_text=_("Write down what the customer says, in their words (APT-2)."))
-    pre_diagnosis = forms.CharField(
-        label=_("Pre-diagnosis"), widget=forms.Textarea(attrs={"rows": 3}),
+    pre_diagnosis = FreeTextField(
+        label=_("Pre-diagnosis"), max_length=DESCRIPTION,
         help_text=_("Likely cause and the proposed solution (APT-3)."))
     labour_operations = ModelMultipleChoiceField(
         label=_("Labour operations"), queryset=LabourOperation.objects.none(), required=False,

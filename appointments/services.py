@@ -34,6 +34,7 @@ from dealership.services import (
     work_order_note,
     work_order_transition,
 )
+from dealership.textlimits import text_check
 
 from .capacity import capacity_release, capacity_take, has_room, hours_by_trade
 from .messages import appointment_message_send
@@ -112,6 +113,7 @@ def appointment_book(
         raise ProcessError(_("Record the customer's own description of the fault."), rule="APT-2")
     if not pre_diagnosis.strip():
         raise ProcessError(_("Record a pre-diagnosis before booking."), rule="APT-3")
+    text_check(Appointment, rule="APT-2", customer_words=customer_words, pre_diagnosis=pre_diagnosis)
     if not advisor.has_role(Role.SERVICE_ADVISOR) or advisor.store_id != store.pk:
         raise ProcessError(_("Choose a service advisor of this store."))
     if starts_at <= timezone.now():

@@ -141,3 +141,25 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                 raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
                                             params={"value": item})
         return super()._check_values(value)
+
+
+class FreeTextField(forms.CharField):
+    """Free text in a box, at most `max_length` characters (one of the limits
+    of dealership.textlimits, issue 16). The box carries `maxlength`, and
+    static/js/textlimit.js shows under it how many characters are left.
+
+    A line break counts as one character, as the browser's counter counts it
+    (browsers send it as two, CR LF); longer text is refused with a message
+    that says by how much, and stays in the box to be shortened."""
+
+    default_error_messages = {"max_length": _(
+        "At most %(limit_value)d characters: this text has %(show_value)d. Shorten it and save again.")}
+
+    def __init__(self, *, max_length: int, rows: int = 3, **kwargs) -> None:
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": rows}))
+        super().__init__(max_length=max_length, **kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.replace("\r\n", "\n")
+        return super().to_python(value)

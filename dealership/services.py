@@ -40,6 +40,7 @@ from .models import (
     WorkOrderEvent,
     WorkOrderLine,
 )
+from .textlimits import text_check
 from .validators import normalize_mobile, normalize_plate, normalize_vin
 from .workflow import EDITABLE_STATUSES, can_move
 
@@ -188,6 +189,7 @@ def work_order_create(
     diagnosis: str = "",
 ) -> WorkOrder:
     """A new draft order (prepared from an appointment, or a walk-in)."""
+    text_check(WorkOrder, rule="REC-4", customer_words=customer_words, diagnosis=diagnosis)
     with transaction.atomic():
         order = WorkOrder.objects.create(
             store=store, number=work_order_number(store=store), origin=origin,

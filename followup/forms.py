@@ -5,8 +5,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from dealership.forms import ModelChoiceField, ModelMultipleChoiceField
+from dealership.forms import FreeTextField, ModelChoiceField, ModelMultipleChoiceField
 from dealership.models import Channel, Role, User
+from dealership.textlimits import DESCRIPTION, NOTES
 
 from .models import Complaint, CorrectiveAction, Dimension
 
@@ -52,8 +53,8 @@ class CallForm(ScoresMixin):
                                      choices=[("1", _("Yes")), ("0", _("No answer / call back later"))],
                                      coerce=lambda v: v == "1")
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.PHONE)
-    customer_words = forms.CharField(label=_("What the customer said (in full)"), required=False,
-                                     widget=forms.Textarea(attrs={"rows": 4}))
+    customer_words = FreeTextField(label=_("What the customer said (in full)"), required=False, max_length=NOTES,
+                                   rows=4)
     complaint = forms.TypedChoiceField(label=_("Does the customer have a complaint?"), required=False,
                                        choices=[("", "—"), ("0", _("No")), ("1", _("Yes, a complaint"))],
                                        coerce=lambda v: v == "1", empty_value=None)
@@ -73,8 +74,8 @@ class CallForm(ScoresMixin):
 
 
 class SurveyForm(ScoresMixin):
-    customer_words = forms.CharField(label=_("Anything you want to tell us?"), required=False,
-                                     widget=forms.Textarea(attrs={"rows": 4}))
+    customer_words = FreeTextField(label=_("Anything you want to tell us?"), required=False, max_length=NOTES,
+                                   rows=4)
     complaint = forms.BooleanField(label=_("I have a complaint and want to be called back"), required=False)
 
     def clean(self) -> dict:
@@ -107,12 +108,11 @@ class ComplaintAssignForm(forms.Form):
 
 
 class ComplaintHandleForm(forms.Form):
-    handling = forms.CharField(label=pgettext_lazy("complaint", "What was done"), widget=forms.Textarea(attrs={"rows": 3}))
+    handling = FreeTextField(label=pgettext_lazy("complaint", "What was done"), max_length=DESCRIPTION)
 
 
 class ComplaintCloseForm(forms.Form):
-    callback_result = forms.CharField(label=_("What the customer said on the call back"),
-                                      widget=forms.Textarea(attrs={"rows": 3}))
+    callback_result = FreeTextField(label=_("What the customer said on the call back"), max_length=DESCRIPTION)
     satisfied = forms.TypedChoiceField(label=_("Is the customer satisfied now?"), widget=forms.RadioSelect,
                                        choices=[("1", _("Yes")), ("0", _("No"))], coerce=lambda v: v == "1")
 
@@ -136,7 +136,7 @@ class ActionForm(forms.Form):
 
 
 class ActionDoneForm(forms.Form):
-    evidence = forms.CharField(label=_("Evidence it was done"), widget=forms.Textarea(attrs={"rows": 2}))
+    evidence = FreeTextField(label=_("Evidence it was done"), max_length=DESCRIPTION, rows=2)
 
 
 class ReminderBookForm(forms.Form):

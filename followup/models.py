@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from dealership.models import Channel, DealerGroup, Store, Vehicle, WorkOrder
+from dealership.textlimits import DESCRIPTION, NOTES, length_checks
 
 SCORE = [MinValueValidator(1), MaxValueValidator(5)]
 
@@ -72,7 +73,7 @@ class FollowUpCall(models.Model):
     price = models.PositiveSmallIntegerField(_("price as quoted"), null=True, blank=True, validators=SCORE)
     cleanliness = models.PositiveSmallIntegerField(_("cleanliness"), null=True, blank=True, validators=SCORE)
     delivery = models.PositiveSmallIntegerField(_("delivery"), null=True, blank=True, validators=SCORE)
-    customer_words = models.TextField(_("what the customer said"), blank=True)
+    customer_words = models.TextField(_("what the customer said"), blank=True, max_length=NOTES)
     complaint = models.BooleanField(_("complaint"), default=False)
     at = models.DateTimeField(_("called at"), auto_now_add=True)
 
@@ -81,6 +82,7 @@ class FollowUpCall(models.Model):
         verbose_name_plural = _("follow-up calls")
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["store", "at"])]
+        constraints = length_checks(customer_words=NOTES)
 
     def __str__(self) -> str:
         return f"call {self.task_id}"
@@ -131,7 +133,7 @@ class Complaint(models.Model):
     store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
     work_order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="complaints")
     call = models.ForeignKey(FollowUpCall, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    description = models.TextField(_("the complaint, in the customer's words"))
+    description = models.TextField(_("the complaint, in the customer's words"), max_length=NOTES)
     stage = models.CharField(_("stage of the process"), max_length=12, choices=Stage.choices, blank=True)
     category = models.CharField(_("category"), max_length=12, choices=Category.choices, blank=True)
     department = models.CharField(_("responsible department"), max_length=12, choices=Department.choices,
@@ -140,8 +142,9 @@ class Complaint(models.Model):
                               related_name="+", verbose_name=_("responsible person"))
     due_at = models.DateTimeField(_("handle by"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.NEW)
-    handling = models.TextField(_("what was done"), blank=True)
-    callback_result = models.TextField(_("the customer's answer on the call back"), blank=True)
+    handling = models.TextField(_("what was done"), blank=True, max_length=DESCRIPTION)
+    callback_result = models.TextField(_("the customer's answer on the call back"), blank=True,
+                                       max_length=DESCRIPTION)
     satisfied_after = models.BooleanField(_("satisfied after handling"), null=True, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="+")
@@ -154,6 +157,7 @@ class Complaint(models.Model):
         verbose_name_plural = _("complaints")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["store", "status", "due_at"]), models.Index(fields=["store", "created_at"])]
+        constraints = length_checks(description=NOTES, handling=DESCRIPTION, callback_result=DESCRIPTION)
 
     def __str__(self) -> str:
         return self.description[:40]
@@ -168,11 +172,12 @@ class ComplaintEvent(models.Model):
                               related_name="+")
     message = models.CharField(max_length=200)  # English message id, see dealership.messages
     params = models.JSONField(default=dict, blank=True)
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, max_length=NOTES)  # what a person wrote (the handling, the call back)
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["at", "id"]
+        constraints = length_checks(note=NOTES)
 
     def __str__(self) -> str:
         return self.message
@@ -200,7 +205,7 @@ class CorrectiveAction(models.Model):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                               verbose_name=_("owner"))
     due_on = models.DateField(_("due"))
-    evidence = models.TextField(_("evidence it was done"), blank=True)
+    evidence = models.TextField(_("evidence it was done"), blank=True, max_length=DESCRIPTION)
     done_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -210,6 +215,7 @@ class CorrectiveAction(models.Model):
         verbose_name_plural = _("corrective actions")
         ordering = ["done_at", "due_on", "id"]
         indexes = [models.Index(fields=["store", "done_at", "due_on"])]
+        constraints = length_checks(evidence=DESCRIPTION)
 
     def __str__(self) -> str:
         return self.title

@@ -18,6 +18,7 @@ from dealership.messages import N_, message_params
 from dealership.models import Channel, Role, StaffTask, User, Vehicle, WorkOrder
 from dealership.notify import customer_message_send
 from dealership.services import staff_task_create, work_order_transition
+from dealership.textlimits import text_check
 from inspection.models import DeferredWork
 from settlement.models import GatePass
 
@@ -104,6 +105,7 @@ def followup_call_record(*, task: FollowUpTask, agent: User, reached: bool, chan
         raise ProcessError(_("Only a follow-up agent can record a call."))
     if channel not in Channel.values:
         raise ProcessError(_("Choose the channel."))
+    text_check(FollowUpCall, rule="FU-2", customer_words=customer_words)
     scores = dict(scores or {})
     if satisfaction is not None:
         scores.setdefault(Dimension.OVERALL, satisfaction)
@@ -169,6 +171,7 @@ def survey_send(*, task_id: int) -> None:
 def survey_answer(*, task: FollowUpTask, scores: Mapping[str, int | None], customer_words: str,
                   complaint: bool) -> FollowUpCall:
     """The customer answers through the link: the same scores as a call, once."""
+    text_check(FollowUpCall, rule="FU-2", customer_words=customer_words)
     with transaction.atomic():
         locked = FollowUpTask.objects.select_for_update().select_related("work_order").get(pk=task.pk)
         if locked.status == FollowUpTask.Status.DONE:
@@ -190,6 +193,7 @@ def complaint_record(*, work_order: WorkOrder, description: str, actor: User | N
                      call: FollowUpCall | None = None) -> Complaint:
     if not description.strip():
         raise ProcessError(_("Write down the complaint in the customer's words."), rule="FU-2")
+    text_check(Complaint, rule="FU-2", description=description)
     complaint = Complaint.objects.create(store_id=work_order.store_id, work_order=work_order, call=call,
                                          description=description.strip(), recorded_by=actor)
     _complaint_event(complaint, actor, N_("Complaint recorded."))
@@ -250,6 +254,7 @@ def complaint_handle(*, complaint: Complaint, actor: User, handling: str) -> Com
     """The responsible person writes what was done; the customer is called back next."""
     if not handling.strip():
         raise ProcessError(_("Write what was done about the complaint."), rule="FU-7")
+    text_check(Complaint, rule="FU-7", handling=handling)
     with transaction.atomic():
         locked = _locked_complaint(complaint, actor)
         if locked.status not in (Complaint.Status.ASSIGNED, Complaint.Status.HANDLED):
@@ -273,6 +278,7 @@ def complaint_close(*, complaint: Complaint, actor: User, callback_result: str, 
         raise ProcessError(_("The follow-up agent or the manager closes a complaint after the call back."))
     if not callback_result.strip():
         raise ProcessError(_("Write down what the customer said on the call back."), rule="FU-7")
+    text_check(Complaint, rule="FU-7", callback_result=callback_result)
     with transaction.atomic():
         locked = _locked_complaint(complaint, actor)
         if locked.status != Complaint.Status.HANDLED:
@@ -337,6 +343,7 @@ def action_done(*, action: CorrectiveAction, actor: User, evidence: str) -> Corr
         raise ProcessError(_("The owner or the manager checks off a measure."))
     if not evidence.strip():
         raise ProcessError(_("Say what shows the measure was carried out."), rule="FU-6")
+    text_check(CorrectiveAction, rule="FU-6", evidence=evidence)
     updated = CorrectiveAction.objects.filter(pk=action.pk, done_at__isnull=True).update(
         evidence=evidence.strip(), done_at=timezone.now())
     if updated != 1:

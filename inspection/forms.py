@@ -3,8 +3,9 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dealership.forms import ModelChoiceField
+from dealership.forms import FreeTextField, ModelChoiceField
 from dealership.models import User
+from dealership.textlimits import DESCRIPTION
 
 from .models import WEAR_LIMITS, DeferredWork, InspectionItem, WearReading
 from .services import Answer, Check, Deferred, InspectionInput, RoadTest
@@ -18,16 +19,15 @@ class InspectionForm(forms.Form):
 
     result = forms.ChoiceField(choices=[("pass", _("Pass")), ("fail", _("Fail: back to rework"))],
                                error_messages={"required": _("Choose pass or fail.")})
-    notes = forms.CharField(label=_("What failed and why (for the technician)"), required=False, max_length=2000,
-                            widget=forms.Textarea(attrs={"rows": 2}))
-    summary = forms.CharField(label=_("Summary for the advisor: what was done, quality status"), required=False,
-                              max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = FreeTextField(label=_("What failed and why (for the technician)"), required=False,
+                          max_length=DESCRIPTION, rows=2)
+    summary = FreeTextField(label=_("Summary for the advisor: what was done, quality status"), required=False,
+                            max_length=DESCRIPTION, rows=2)
     road_km = forms.DecimalField(label=_("Road test distance (km)"), required=False, min_value=Decimal("0"),
                                  max_value=Decimal("500"), decimal_places=1)
     road_technician = ModelChoiceField(label=_("Technician in the car"), required=False,
                                              queryset=User.objects.none(), empty_label=_("— none —"))
-    road_findings = forms.CharField(label=_("Road test findings"), required=False, max_length=1000,
-                                    widget=forms.Textarea(attrs={"rows": 2}))
+    road_findings = FreeTextField(label=_("Road test findings"), required=False, max_length=DESCRIPTION, rows=2)
 
     def __init__(self, *args, checks: list[Check], technicians, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -93,8 +93,7 @@ class InspectionForm(forms.Form):
 
 
 class QcFindingForm(forms.Form):
-    description = forms.CharField(label=_("Problem for the customer to decide"), max_length=2000,
-                                  widget=forms.Textarea(attrs={"rows": 2}))
+    description = FreeTextField(label=_("Problem for the customer to decide"), max_length=DESCRIPTION, rows=2)
     photo = forms.FileField(label=_("Photo"), required=False, widget=forms.ClearableFileInput(
         attrs={"accept": "image/jpeg,image/png,image/webp", "capture": "environment"}))
 

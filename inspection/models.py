@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from dealership.models import JobType, Store, Vehicle, WorkOrder
+from dealership.textlimits import DESCRIPTION, length_checks
 
 
 class QcCheckItem(models.Model):
@@ -38,12 +39,13 @@ class QcStandard(models.Model):
     road_test_required = models.BooleanField(_("road test required"), default=False)
     guarantee_months = models.PositiveSmallIntegerField(_("guarantee (months)"), default=3)
     guarantee_km = models.PositiveIntegerField(_("guarantee (km)"), default=5000)
-    guarantee_terms = models.TextField(_("guarantee terms"), blank=True)
+    guarantee_terms = models.TextField(_("guarantee terms"), blank=True, max_length=DESCRIPTION)
 
     class Meta:
         verbose_name = _("QC standard")
         verbose_name_plural = _("QC standards")
-        constraints = [models.UniqueConstraint(fields=["store", "job_type"], name="uniq_qc_standard")]
+        constraints = [models.UniqueConstraint(fields=["store", "job_type"], name="uniq_qc_standard"),
+                       *length_checks(guarantee_terms=DESCRIPTION)]
 
     def __str__(self) -> str:
         return f"{self.store_id} {self.job_type}"
@@ -59,15 +61,15 @@ class Inspection(models.Model):
                                   verbose_name=_("inspector"))
     round = models.PositiveSmallIntegerField(_("round"), default=1)
     passed = models.BooleanField(_("passed"))
-    notes = models.TextField(_("findings"), blank=True)  # what failed (the reason) or what was seen
-    summary = models.TextField(_("summary for the advisor"), blank=True)  # QC-10
+    notes = models.TextField(_("findings"), blank=True, max_length=DESCRIPTION)  # what failed (the reason) or seen
+    summary = models.TextField(_("summary for the advisor"), blank=True, max_length=DESCRIPTION)  # QC-10
     road_tested = models.BooleanField(_("road tested"), default=False)
     road_test_km = models.DecimalField(_("road test distance (km)"), max_digits=6, decimal_places=1, null=True,
                                        blank=True)
     road_test_technician = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
                                              blank=True, related_name="+",
                                              verbose_name=_("technician on the road test"))
-    road_test_findings = models.TextField(_("road test findings"), blank=True)
+    road_test_findings = models.TextField(_("road test findings"), blank=True, max_length=DESCRIPTION)
     at = models.DateTimeField(_("inspected at"), auto_now_add=True)
 
     class Meta:
@@ -75,7 +77,8 @@ class Inspection(models.Model):
         verbose_name_plural = _("inspections")
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["store", "at"]), models.Index(fields=["store", "round", "passed"])]
-        constraints = [models.UniqueConstraint(fields=["work_order", "round"], name="uniq_inspection_round")]
+        constraints = [models.UniqueConstraint(fields=["work_order", "round"], name="uniq_inspection_round"),
+                       *length_checks(notes=DESCRIPTION, summary=DESCRIPTION, road_test_findings=DESCRIPTION)]
 
     def __str__(self) -> str:
         return f"QC {self.work_order_id} {'pass' if self.passed else 'fail'}"

@@ -18,6 +18,7 @@ from dealership.messages import N_, list_join
 from dealership.models import Role, StaffTask, User, WorkOrder, WorkOrderEvent, WorkOrderLine
 from dealership.notify import customer_message_send
 from dealership.services import staff_task_create, staff_tasks_close, work_order_note, work_order_transition
+from dealership.textlimits import text_check
 from workshop.models import Finding, Job
 from workshop.parts import issued_by_line
 
@@ -163,6 +164,9 @@ def _wear_measured(wear: dict[str, Decimal]) -> Refusal | None:
 
 def _check_input(data: InspectionInput) -> None:
     """Bad input is refused before anything is written."""
+    text_check(Inspection, rule="QC-4", notes=data.notes)
+    text_check(Inspection, rule="QC-10", summary=data.summary)
+    text_check(Inspection, rule="QC-3", road_test_findings=data.road_test.findings if data.road_test else "")
     for item, value in data.wear.items():
         if item not in WEAR_LIMITS:
             raise ProcessError(_("Unknown wear part."))

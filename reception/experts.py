@@ -10,6 +10,7 @@ from dealership.errors import ProcessError
 from dealership.messages import N_
 from dealership.models import Role, User, WorkOrder
 from dealership.services import staff_task_create, staff_tasks_close, work_order_note
+from dealership.textlimits import text_check
 
 from .models import ExpertRequest
 
@@ -17,6 +18,7 @@ from .models import ExpertRequest
 def expert_request_create(*, work_order: WorkOrder, actor: User, kind: str, question: str) -> ExpertRequest:
     if not question.strip():
         raise ProcessError(_("Write the question, or what the pre-check should look at."))
+    text_check(ExpertRequest, rule="REC-6", question=question)
     with transaction.atomic():
         request = ExpertRequest.objects.create(store_id=work_order.store_id, work_order=work_order, kind=kind,
                                                question=question.strip(), asked_by=actor)
@@ -35,6 +37,7 @@ def expert_answer(*, request: ExpertRequest, actor: User, answer: str) -> Expert
         raise ProcessError(_("Only a technical expert or the foreman answers."))
     if not answer.strip():
         raise ProcessError(_("Write the answer."))
+    text_check(ExpertRequest, rule="REC-6", answer=answer)
     with transaction.atomic():
         updated = ExpertRequest.objects.filter(pk=request.pk, answered_at__isnull=True).update(
             answer=answer.strip(), answered_by=actor, answered_at=timezone.now())

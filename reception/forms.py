@@ -4,8 +4,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dealership.forms import ModelChoiceField
+from dealership.forms import FreeTextField, ModelChoiceField
 from dealership.models import LabourOperation, Part, Store, WorkOrder, WorkOrderLine
+from dealership.textlimits import DESCRIPTION, SIGNATURE
 
 from .models import DamageMark, ExpertRequest, Reception, WalkAround
 
@@ -13,19 +14,16 @@ WAITS_CHOICES = [("", _("— choose —")), ("1", _("Waits in the lounge")), ("0
 
 
 class WalkInForm(forms.Form):
-    customer_words = forms.CharField(label=_("Customer's description"),
-                                     widget=forms.Textarea(attrs={"rows": 3}))
+    customer_words = FreeTextField(label=_("Customer's description"), max_length=DESCRIPTION)
 
 
 class DetailsForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput(attrs={"id": "details-version"}))
-    customer_words = forms.CharField(label=_("Customer's description"),
-                                     widget=forms.Textarea(attrs={"rows": 3, "maxlength": 2000}))
-    diagnosis = forms.CharField(label=_("Diagnosis"), required=False,
-                                widget=forms.Textarea(attrs={"rows": 3}))
-    beyond_complaint = forms.CharField(label=_("Faults the customer had not noticed"), required=False,
-                                       widget=forms.Textarea(attrs={"rows": 2}),
-                                       help_text=_("What you found beyond the complaint, to point out (REC-6)."))
+    customer_words = FreeTextField(label=_("Customer's description"), max_length=DESCRIPTION)
+    diagnosis = FreeTextField(label=_("Diagnosis"), required=False, max_length=DESCRIPTION)
+    beyond_complaint = FreeTextField(label=_("Faults the customer had not noticed"), required=False,
+                                     max_length=DESCRIPTION, rows=2,
+                                     help_text=_("What you found beyond the complaint, to point out (REC-6)."))
     promised_at = forms.DateTimeField(label=_("Promised delivery"), required=False,
                                       input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
                                       widget=forms.DateTimeInput(attrs={"type": "datetime-local"},
@@ -93,9 +91,10 @@ class WalkAroundForm(forms.ModelForm):
         fields = ["mileage", "mileage_reason", "fuel_level", "exterior_notes", "belongings",
                   "valuables_reminded", "warning_lights",
                   "seat_cover", "wheel_cover", "floor_mat", "key_tag", "keys_location"]
+        field_classes = {"exterior_notes": FreeTextField, "belongings": FreeTextField}
         widgets = {
-            "exterior_notes": forms.Textarea(attrs={"rows": 2, "maxlength": 1000}),
-            "belongings": forms.Textarea(attrs={"rows": 2, "maxlength": 1000}),
+            "exterior_notes": forms.Textarea(attrs={"rows": 2}),
+            "belongings": forms.Textarea(attrs={"rows": 2}),
             "mileage": forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
         }
 
@@ -148,8 +147,8 @@ class SignForm(forms.Form):
     explained = forms.BooleanField(label=_("I explained the items, the quote and the delivery time to the customer"),
                                    required=False)
     customer_signed_name = forms.CharField(label=_("Customer's name as signed"), max_length=50, required=False)
-    customer_signature = forms.CharField(widget=forms.HiddenInput, required=False, max_length=400_000)
-    advisor_signature = forms.CharField(widget=forms.HiddenInput, required=False, max_length=400_000)
+    customer_signature = forms.CharField(widget=forms.HiddenInput, required=False, max_length=SIGNATURE)
+    advisor_signature = forms.CharField(widget=forms.HiddenInput, required=False, max_length=SIGNATURE)
 
 
 class DamageForm(forms.Form):
@@ -168,11 +167,12 @@ class PhotoForm(forms.Form):
 
 class ExpertRequestForm(forms.Form):
     kind = forms.ChoiceField(label=_("Ask"), choices=ExpertRequest.Kind.choices, initial=ExpertRequest.Kind.EXPERT)
-    question = forms.CharField(label=_("Question"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000)
+    question = FreeTextField(label=_("Question"), rows=2, max_length=DESCRIPTION)
 
 
 class ExpertAnswerForm(forms.Form):
-    answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    answer = FreeTextField(label=_("Answer"), max_length=DESCRIPTION,
+                           error_messages={"required": _("Write the answer.")})
 
 
 class CancelForm(forms.Form):

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from dealership.models import Store, WorkOrder
+from dealership.textlimits import DESCRIPTION, SIGNATURE, length_checks
 
 
 class WalkAroundCheckItem(models.Model):
@@ -44,9 +45,9 @@ class WalkAround(models.Model):
     work_order = models.OneToOneField(WorkOrder, on_delete=models.PROTECT, related_name="walkaround")
     mileage = models.PositiveIntegerField(_("mileage (km)"))
     fuel_level = models.CharField(_("fuel level"), max_length=3, choices=Fuel.choices)
-    exterior_notes = models.TextField(_("exterior damage"), blank=True,
+    exterior_notes = models.TextField(_("exterior damage"), blank=True, max_length=DESCRIPTION,
                                       help_text=_("Scratches, dents, cracks; “none” if none."))
-    belongings = models.TextField(_("equipment and belongings in the car"), blank=True)
+    belongings = models.TextField(_("equipment and belongings in the car"), blank=True, max_length=DESCRIPTION)
     valuables_reminded = models.BooleanField(_("customer reminded to take valuables"), default=False)
     warning_lights = models.CharField(_("warning lights on"), max_length=200, blank=True)
     # the store's checklist (WalkAroundCheckItem) as answered: [{"key", "label", "result", "note"}]
@@ -62,6 +63,7 @@ class WalkAround(models.Model):
     class Meta:
         verbose_name = _("walk-around")
         verbose_name_plural = _("walk-arounds")
+        constraints = length_checks(exterior_notes=DESCRIPTION, belongings=DESCRIPTION)
 
     def __str__(self) -> str:
         return f"walk-around {self.work_order_id}"
@@ -134,10 +136,12 @@ class Reception(models.Model):
     greeted_at = models.DateTimeField(_("greeted and introduced"), null=True, blank=True)
     greeted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+")
-    beyond_complaint = models.TextField(_("faults the customer had not noticed"), blank=True)
+    beyond_complaint = models.TextField(_("faults the customer had not noticed"), blank=True,
+                                        max_length=DESCRIPTION)
 
     class Meta:
         verbose_name = _("reception")
+        constraints = length_checks(beyond_complaint=DESCRIPTION)
 
     def __str__(self) -> str:
         return f"reception {self.work_order_id}"
@@ -154,10 +158,10 @@ class ExpertRequest(models.Model):
     store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
     work_order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="expert_requests")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.EXPERT)
-    question = models.TextField(_("question"))
+    question = models.TextField(_("question"), max_length=DESCRIPTION)
     asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     asked_at = models.DateTimeField(auto_now_add=True)
-    answer = models.TextField(_("answer"), blank=True)
+    answer = models.TextField(_("answer"), blank=True, max_length=DESCRIPTION)
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="+")
     answered_at = models.DateTimeField(null=True, blank=True)
@@ -165,6 +169,7 @@ class ExpertRequest(models.Model):
     class Meta:
         ordering = ["asked_at", "id"]
         indexes = [models.Index(fields=["store", "answered_at"])]
+        constraints = length_checks(question=DESCRIPTION, answer=DESCRIPTION)
 
     def __str__(self) -> str:
         return self.question[:40]
@@ -182,13 +187,14 @@ class Signature(models.Model):
     work_order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="signatures")
     signer = models.CharField(max_length=10, choices=Signer.choices)
     name = models.CharField(_("name"), max_length=50)
-    image = models.TextField()  # PNG as a data URL: small, and printed straight into the PDF
+    image = models.TextField(max_length=SIGNATURE)  # PNG as a data URL: small, and printed straight into the PDF
     device = models.CharField(max_length=200, blank=True)
     signed_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["signed_at", "id"]
-        constraints = [models.UniqueConstraint(fields=["work_order", "signer"], name="uniq_signature_per_signer")]
+        constraints = [models.UniqueConstraint(fields=["work_order", "signer"], name="uniq_signature_per_signer"),
+                       *length_checks(image=SIGNATURE)]
 
     def __str__(self) -> str:
         return f"{self.signer} {self.work_order_id}"

@@ -24,6 +24,7 @@ from dealership.services import (
     work_order_recalculate,
     work_order_transition,
 )
+from dealership.textlimits import text_check
 from dealership.workflow import EDITABLE_STATUSES
 
 from .models import Reception, Signature, WalkAround
@@ -56,6 +57,7 @@ def walk_in_open(*, store: Store, actor: User, customer: Customer, vehicle: Vehi
     second time: the advisor continues on the one there is."""
     if not customer_words.strip():
         raise ProcessError(_("Record the customer's own description."), rule="REC-4")
+    text_check(WorkOrder, rule="REC-4", customer_words=customer_words)
     booked = (Appointment.objects.filter(vehicle=vehicle, status=Appointment.Status.BOOKED,
                                          starts_at__date=timezone.localdate()).first())
     if booked:
@@ -99,6 +101,8 @@ def work_order_update_details(*, work_order: WorkOrder, actor: User, customer_wo
     """The customer's words (REC-4), the diagnosis with the faults the customer
     had not noticed (REC-6), the promised time (REC-11) and whether the
     customer waits (REC-15)."""
+    text_check(WorkOrder, rule="REC-4", customer_words=customer_words, diagnosis=diagnosis)
+    text_check(Reception, rule="REC-6", beyond_complaint=beyond_complaint)
     with transaction.atomic():
         order = _locked_editable(work_order, expected_version)
         order.customer_words = customer_words.strip()
@@ -128,6 +132,7 @@ def walkaround_record(*, work_order: WorkOrder, actor: User, mileage: int, milea
                       checks: list[dict] | None = None, mileage_confirm: bool = False, **fields) -> WalkAround:
     """Record the walk-around (REC-5, REC-7) and the mileage, which never goes
     below the last reading without a reason."""
+    text_check(WalkAround, rule="REC-7", **{k: v for k, v in fields.items() if k in ("exterior_notes", "belongings")})
     with transaction.atomic():
         order = _locked_editable(work_order, None)
         if order.mileage_in != mileage:

@@ -468,8 +468,8 @@ def expert_reply(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, str(exc))
         else:
             messages.success(request, _("Answer sent to the advisor."))
-    else:
-        messages.error(request, _("Write the answer."))
+    else:  # the box keeps to the limit in the browser: only a forged post gets here
+        messages.error(request, " ".join(form.errors["answer"]))
     return redirect("reception:expert_queue")
 
 

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from dealership.models import Store, WorkOrder, WorkOrderLine
+from dealership.textlimits import SIGNATURE, length_checks
 
 
 class Adjustment(models.Model):
@@ -155,7 +156,7 @@ class Delivery(models.Model):
                                      related_name="+")
     other_advisor_reason = models.CharField(_("why another advisor delivers"), max_length=200, blank=True)
     declined_signed_name = models.CharField(_("declined work signed by"), max_length=50, blank=True)
-    declined_signature = models.TextField(blank=True)  # PNG data URL from the signature pad
+    declined_signature = models.TextField(blank=True, max_length=SIGNATURE)  # PNG data URL from the signature pad
     declined_signed_at = models.DateTimeField(null=True, blank=True)
     done_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -164,6 +165,7 @@ class Delivery(models.Model):
         verbose_name = _("delivery")
         verbose_name_plural = _("deliveries")
         indexes = [models.Index(fields=["store", "done_at"])]
+        constraints = length_checks(declined_signature=SIGNATURE)
 
     def __str__(self) -> str:
         return f"delivery {self.work_order_id}"

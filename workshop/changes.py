@@ -27,6 +27,7 @@ from dealership.services import (
     work_order_note,
     work_order_recalculate,
 )
+from dealership.textlimits import text_check
 from reception.walkaround import photo_check
 
 from .jobs import jobs_for_signed_order
@@ -43,6 +44,7 @@ def finding_report(*, work_order: WorkOrder, actor: User, description: str, phot
     """REP-3: report at once; the advisor is alerted."""
     if not description.strip():
         raise ProcessError(_("Describe what you found."))
+    text_check(Finding, rule="REP-3", description=description)
     photo_type = photo_check(photo) if photo else ""
     with transaction.atomic():
         finding = Finding(store_id=work_order.store_id, work_order=work_order, job=job, source=source,
@@ -147,6 +149,7 @@ def finding_decide(*, finding: Finding, decisions: dict[int, bool], via: str, no
     records who said what; through the link there is no staff actor."""
     if via == Finding.Via.PHONE and not note.strip():
         raise ProcessError(_("Write down what the customer said on the phone."), rule="REP-4")
+    text_check(Finding, rule="REP-4", decided_note=note)
     with transaction.atomic():
         order = work_order_lock(work_order_id=finding.work_order_id)
         locked = Finding.objects.select_for_update().get(pk=finding.pk)

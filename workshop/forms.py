@@ -3,8 +3,9 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dealership.forms import ModelChoiceField
+from dealership.forms import FreeTextField, ModelChoiceField
 from dealership.models import LabourOperation, Part, Store, WorkOrderLine
+from dealership.textlimits import DESCRIPTION, NOTES, REASON, SIGNATURE
 
 from .models import ClockEntry, Finding, OldPart
 
@@ -12,9 +13,9 @@ from .models import ClockEntry, Finding, OldPart
 class FinishForm(forms.Form):
     """REP-15/16: the self-check items, the report, the signature."""
 
-    report = forms.CharField(label=_("Repair report: what was found, what was done, measurements"),
-                             required=False, widget=forms.Textarea(attrs={"rows": 4, "maxlength": 4000}))
-    signature = forms.CharField(widget=forms.HiddenInput, required=False, max_length=400_000)
+    report = FreeTextField(label=_("Repair report: what was found, what was done, measurements"),
+                           required=False, max_length=NOTES, rows=4)
+    signature = forms.CharField(widget=forms.HiddenInput, required=False, max_length=SIGNATURE)
 
     def __init__(self, *args, items: list[str] = (), **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -43,7 +44,7 @@ class ReturnForm(forms.Form):
 
 
 class FindingForm(forms.Form):
-    description = forms.CharField(label=_("What did you find?"), widget=forms.Textarea(attrs={"rows": 2, "maxlength": 2000}))
+    description = FreeTextField(label=_("What did you find?"), max_length=DESCRIPTION, rows=2)
     photo = forms.FileField(label=_("Photo"), required=False, widget=forms.ClearableFileInput(
         attrs={"accept": "image/jpeg,image/png,image/webp", "capture": "environment"}))
 
@@ -53,8 +54,7 @@ class FreeFixForm(forms.Form):
 
 
 class ExpertForm(forms.Form):
-    question = forms.CharField(label=_("Question for the technical expert"),
-                               widget=forms.Textarea(attrs={"rows": 2, "maxlength": 1000}))
+    question = FreeTextField(label=_("Question for the technical expert"), max_length=DESCRIPTION, rows=2)
 
 
 class OldPartForm(forms.Form):
@@ -104,8 +104,13 @@ class PriceForm(forms.Form):
         return data
 
 
+class LinkNoteForm(forms.Form):
+    """The customer's note with their decision through the link (a public page)."""
+
+    note = FreeTextField(label=_("Anything to tell us"), required=False, max_length=REASON, rows=2)
+
+
 class PhoneDecisionForm(forms.Form):
-    note = forms.CharField(label=_("What the customer said, who, when"), widget=forms.Textarea(attrs={"rows": 2}),
-                           max_length=2000)
+    note = FreeTextField(label=_("What the customer said, who, when"), max_length=DESCRIPTION, rows=2)
     via = forms.ChoiceField(choices=[(Finding.Via.PHONE, _("By phone")), (Finding.Via.IN_PERSON, _("In person"))],
                             initial=Finding.Via.PHONE, label=_("How"))

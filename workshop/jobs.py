@@ -16,6 +16,7 @@ from dealership.errors import GuardRefused, ProcessError, Refusal
 from dealership.messages import N_, list_join
 from dealership.models import JobType, Role, StaffTask, Store, Trade, User, WorkOrder, WorkOrderEvent, WorkOrderLine
 from dealership.services import staff_task_create, staff_tasks_close, work_order_note, work_order_transition
+from dealership.textlimits import text_check
 from reception.signatures import signature_check
 
 from .models import ClockEntry, Job, SelfCheckItem
@@ -249,6 +250,7 @@ def job_finish(*, job: Job, technician: User, checks: list[str], report: str, si
     the repair report signed on the tablet (REP-16). When the last job of the
     order is finished, the car goes to QC."""
     _own(job, technician)
+    text_check(Job, rule="REP-16", report=report)
     required = self_check_items(store=job.work_order.store, job_type=job.job_type)
     missing = [item for item in required if item not in checks]
     signed: list[str] = []

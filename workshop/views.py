@@ -15,6 +15,7 @@ from dealership.access import ADVISORS, MANAGERS, WORKSHOP, get_scoped_or_404, r
 from dealership.errors import GuardRefused, ProcessError
 from dealership.models import Role, User, WorkOrder, WorkOrderLine
 from dealership.selectors import open_tasks_for
+from dealership.textlimits import REASON
 from reception.experts import expert_request_create
 from reception.models import ExpertRequest, WalkAround
 
@@ -25,6 +26,7 @@ from .forms import (
     FindingForm,
     FinishForm,
     FreeFixForm,
+    LinkNoteForm,
     OldPartForm,
     PartRequestForm,
     PauseForm,
@@ -200,7 +202,10 @@ def finish(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
     items = jobs.self_check_items(store=job.work_order.store, job_type=job.job_type)
     form = FinishForm(request.POST, items=items, prefix=f"job{pk}")
-    form.is_valid()
+    if not form.is_valid() and {"report", "signature"} & set(form.errors):
+        # a report too long is not a missing one: say so under the box, keep what was typed
+        return _card(request, job, acted="finish", finish_form=form,
+                     errors=[_("Not finished yet: see below what is missing.")])
     data = form.cleaned_data
     try:
         jobs.job_finish(job=job, technician=request.user, checks=data.get("checks", []),
@@ -550,20 +555,23 @@ def approve(request: HttpRequest, token: str) -> HttpResponse:
     errors = []
     choices: dict[int, str | None] = {}
     if request.method == "POST" and item.status == Finding.Status.PRICED:
+        note_form = LinkNoteForm(request.POST)
         choices = {line.pk: request.POST.get(f"decision-{line.pk}") for line in lines}
         if any(c not in ("approve", "decline") for c in choices.values()):
             errors = [_("Choose yes or no for every item.")]
-        else:
+        if not note_form.is_valid():
+            errors += note_form.errors["note"]
+        if not errors:
             try:
                 changes.finding_decide(finding=item, decisions={k: v == "approve" for k, v in choices.items()},
-                                       via=Finding.Via.LINK, note=request.POST.get("note", "")[:500])
+                                       via=Finding.Via.LINK, note=note_form.cleaned_data["note"])
             except ProcessError as exc:
                 errors = [str(exc)]
             else:
                 return redirect("workshop:approve", token=token)
     response = render(request, "workshop/approve.html", {
         "finding": item, "order": item.work_order, "lines": lines, "errors": errors, "token": token,
-        "chosen": choices, "note": request.POST.get("note", "")[:500] if errors else "",
+        "chosen": choices, "note": request.POST.get("note", "") if errors else "", "note_limit": REASON,
         "total": sum((line.customer_amount for line in lines), Decimal(0))}, status=400 if errors else 200)
     response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex"

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from dealership.models import Customer, Store, Vehicle, WorkOrder
+from dealership.textlimits import DESCRIPTION, length_checks
 
 
 class Appointment(models.Model):
@@ -29,8 +30,8 @@ class Appointment(models.Model):
     starts_at = models.DateTimeField(_("time"))
     in_buffer = models.BooleanField(_("placed in a buffer slot"), default=False)
     buffer_reason = models.CharField(_("reason for using the buffer"), max_length=200, blank=True)
-    customer_words = models.TextField(_("customer's description of the fault"))
-    pre_diagnosis = models.TextField(_("pre-diagnosis"))
+    customer_words = models.TextField(_("customer's description of the fault"), max_length=DESCRIPTION)
+    pre_diagnosis = models.TextField(_("pre-diagnosis"), max_length=DESCRIPTION)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices,
                               default=Status.BOOKED)
     arrived_at = models.DateTimeField(_("arrived at"), null=True, blank=True)
@@ -75,6 +76,7 @@ class Appointment(models.Model):
             models.UniqueConstraint(
                 fields=["advisor", "starts_at"], condition=models.Q(status__in=["booked", "arrived"]),
                 name="uniq_active_advisor_slot"),
+            *length_checks(customer_words=DESCRIPTION, pre_diagnosis=DESCRIPTION),
         ]
         indexes = [models.Index(fields=["store", "starts_at"]),
                    models.Index(fields=["store", "advisor", "starts_at"]),

@@ -1,3 +1,4 @@
+from .archive import TextOverflow
 from .catalogue import JobType, LabourOperation, Part
 from .customers import Channel, Customer, MileageReading, Vehicle
 from .notifications import OutboundMessage, StaffTask
@@ -6,6 +7,7 @@ from .work_orders import WorkOrder, WorkOrderEvent, WorkOrderLine
 
 __all__ = [
     "Channel", "Customer", "DealerGroup", "JobType", "LabourOperation", "MileageReading",
-    "OutboundMessage", "Part", "Role", "StaffRole", "StaffTask", "Store", "StoreCounter", "Trade", "User", "Vehicle",
+    "OutboundMessage", "Part", "Role", "StaffRole", "StaffTask", "Store", "StoreCounter", "TextOverflow", "Trade", "User",
+    "Vehicle",
     "WorkOrder", "WorkOrderEvent", "WorkOrderLine",
 ]

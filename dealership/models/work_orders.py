@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ..messages import render_message
+from ..textlimits import DESCRIPTION, NOTES, length_checks
 from .catalogue import LabourOperation, Part
 from .customers import Customer, Vehicle
 from .org import Store
@@ -47,9 +48,9 @@ class WorkOrder(models.Model):
                                 related_name="advised_orders", verbose_name=_("service advisor"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices,
                               default=Status.DRAFT, editable=False)
-    customer_words = models.TextField(_("customer's description"), blank=True,
+    customer_words = models.TextField(_("customer's description"), blank=True, max_length=DESCRIPTION,
                                       help_text=_("In the customer's own words."))
-    diagnosis = models.TextField(_("diagnosis"), blank=True)
+    diagnosis = models.TextField(_("diagnosis"), blank=True, max_length=DESCRIPTION)
     mileage_in = models.PositiveIntegerField(_("mileage at reception (km)"), null=True, blank=True)
     promised_at = models.DateTimeField(_("promised delivery"), null=True, blank=True)
     customer_waits = models.BooleanField(_("customer waits in the lounge"), null=True, blank=True)
@@ -68,7 +69,8 @@ class WorkOrder(models.Model):
         verbose_name = _("work order")
         verbose_name_plural = _("work orders")
         ordering = ["-created_at", "-id"]
-        constraints = [models.UniqueConstraint(fields=["store", "number"], name="uniq_wo_number")]
+        constraints = [models.UniqueConstraint(fields=["store", "number"], name="uniq_wo_number"),
+                       *length_checks(customer_words=DESCRIPTION, diagnosis=DESCRIPTION)]
         indexes = [
             models.Index(fields=["store", "status", "promised_at"]),
             models.Index(fields=["store", "-created_at"]),
@@ -161,7 +163,7 @@ class WorkOrderEvent(models.Model):
     at = models.DateTimeField(auto_now_add=True, db_index=False)
     message = models.CharField(max_length=200, blank=True)  # English message id, see dealership.messages
     params = models.JSONField(default=dict, blank=True)
-    note = models.TextField(blank=True)  # what a person wrote (a reason, findings), shown as written
+    note = models.TextField(blank=True, max_length=NOTES)  # what a person wrote (a reason, findings), as written
     rule = models.CharField(max_length=20, blank=True)
     override_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                     null=True, blank=True, related_name="+")
@@ -171,6 +173,7 @@ class WorkOrderEvent(models.Model):
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["store", "work_order", "at"]),
                    models.Index(fields=["store", "to_status", "at"])]
+        constraints = length_checks(note=NOTES)
 
     def __str__(self) -> str:
         return f"{self.work_order_id} {self.from_status}->{self.to_status}"

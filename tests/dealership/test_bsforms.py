@@ -8,12 +8,14 @@ import pytest
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field, as_crispy_form
 from django import forms
 
+from dealership.forms import FreeTextField
 from dealership.templatetags.bsforms import as_field, as_form
 
 
 class Sample(forms.Form):
     name = forms.CharField(label="姓名 <b>", max_length=5, help_text="as on the <i>licence</i>")
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2, "class": "note"}))
+    limited = FreeTextField(max_length=8, required=False, help_text="a box with a limit (issue 16)")
     kind = forms.ChoiceField(choices=[("a", "A"), ("b", "B <x>")])
     many = forms.MultipleChoiceField(choices=[("1", "one"), ("2", "two")], required=False)
     day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
@@ -42,7 +44,7 @@ DATA = [
     None,
     {"name": "王小明太长的名字", "kind": "c", "day": "not a day", "amount": "-1", "count": "x", "mobile": "<script>"},
     {"name": "王", "kind": "b", "many": ["1", "2"], "day": "2026-11-27", "amount": "12.50", "agree": "on",
-     "optional_flag": "on", "note": "刹车<b>异响</b>", "radio": "x", "ticks": ["p"]},
+     "optional_flag": "on", "note": "刹车<b>异响</b>", "radio": "x", "ticks": ["p"], "limited": "太长了" * 5},
 ]
 
 

@@ -20,7 +20,7 @@ WIDGETS = [
     forms.TextInput(attrs={"maxlength": 5, "required": True, "disabled": False, "class": "form-control"}),
     forms.NumberInput(attrs={"step": "0.01", "min": 0}), forms.EmailInput(), forms.URLInput(), forms.PasswordInput(),
     forms.HiddenInput(), forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), forms.TimeInput(),
-    forms.CheckboxInput(), forms.Textarea(attrs={"rows": 3}),
+    forms.CheckboxInput(), forms.Textarea(attrs={"rows": 3}), forms.Textarea(attrs={"rows": 2, "maxlength": 2000}),
     forms.Select(choices=CHOICES), forms.SelectMultiple(choices=CHOICES, attrs={"size": 6}),
     forms.NullBooleanSelect(), forms.RadioSelect(choices=CHOICES[:3]), forms.CheckboxSelectMultiple(choices=CHOICES[:3]),
     forms.ClearableFileInput(), forms.SplitDateTimeWidget(),

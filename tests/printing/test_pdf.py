@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from pypdf import PdfReader
 
 from dealership.checks import check_cjk_font
@@ -126,3 +126,126 @@ def test_sch6_the_welcome_board_shows_the_name_as_the_customer_wishes(team, cata
         assert expected in text and "欢迎光临" in text.replace(" ", "") and appointment.vehicle.plate in text
         if hidden and hidden != expected:
             assert hidden not in text
+
+
+# --- long text stays on the page (issue 16) ----------------------------------------------------
+
+def unbroken(field) -> str:
+    """As much text as the field takes, in one word: no space to break at
+    (a pasted code, a URL, a key held down)."""
+    return "W" * field.max_length
+
+
+def fill(obj, *names: str) -> None:
+    type(obj).objects.filter(pk=obj.pk).update(**{n: unbroken(type(obj)._meta.get_field(n)) for n in names})
+
+
+@pytest.fixture
+def laid_out(monkeypatch):
+    """The WeasyPrint documents rendered meanwhile, laid out into pages."""
+    from weasyprint import HTML
+
+    documents = []
+
+    def write_pdf(self, *args, font_config=None, **kwargs):
+        document = self.render(font_config=font_config)
+        documents.append(document)
+        return document.write_pdf(*args, **kwargs)
+
+    monkeypatch.setattr(HTML, "write_pdf", write_pdf)
+    return documents
+
+
+def beyond_the_margin(document) -> list[str]:
+    """Boxes drawn right of the page's content area (the margin boxes, such
+    as the page number, excepted)."""
+    from weasyprint.formatting_structure.boxes import MarginBox
+
+    def walk(box):
+        yield box
+        for child in getattr(box, "children", None) or []:
+            if not isinstance(child, MarginBox):
+                yield from walk(child)
+
+    found = []
+    for number, page in enumerate(document.pages, 1):
+        area = page._page_box
+        right = area.content_box_x() + area.width
+        for box in walk(area):
+            if box is area or getattr(box, "width", None) is None:
+                continue
+            edge = box.border_box_x() + box.border_width()
+            if edge > right + 0.5:
+                text = getattr(box, "text", "") or type(box).__name__
+                found.append(f"page {number}: {text[:30]} ends at {edge:.0f}, the page at {right:.0f}")
+    return found[:5]
+
+
+def test_rec_x6_every_printed_document_keeps_long_text_within_the_page(order_in, team, laid_out, tmp_path):
+    """REC-9, REC-X6: the work order stays legible whatever was typed: a
+    description of the full 2,000 characters in one unbroken word wraps
+    inside its box, and so does every free text of the other documents
+    (statement, guarantee card, declined-work form, old parts, gate pass,
+    monthly report, welcome board)."""
+    from appointments.printing import welcome_boards_pdf
+    from followup.models import CorrectiveAction
+    from followup.report import report_pdf
+    from inspection.models import DeferredWork, QcStandard
+    from inspection.printing import guarantee_card_pdf
+    from reception.models import DamageMark, ExpertRequest, Reception, WalkAround
+    from settlement.models import Adjustment, Delivery, Payment
+    from settlement.printing import declined_work_pdf, gate_pass_pdf, old_parts_pdf, statement_pdf
+    from workshop.models import Job, OldPart
+
+    order = order_in(S.DELIVERED)
+    advisor = order.advisor
+    fill(order, "customer_words", "diagnosis")
+    fill(order.customer, "name")
+    fill(order.vehicle, "make", "model", "colour")
+    for line in order.lines.all():
+        fill(line, "code", "description")
+    reception, _created = Reception.objects.get_or_create(work_order=order, defaults={"store": order.store})
+    fill(reception, "beyond_complaint")
+    walkaround = WalkAround.objects.get(work_order=order)
+    fill(walkaround, "exterior_notes", "belongings", "warning_lights", "key_tag", "keys_location")
+    WalkAround.objects.filter(pk=walkaround.pk).update(checks=[
+        {**check, "result": "attention", "note": "W" * 100} for check in walkaround.checks])
+    DamageMark.objects.create(store=order.store, walkaround=walkaround, x=10, y=10, note="W" * 200, created_by=advisor)
+    ExpertRequest.objects.create(store=order.store, work_order=order, question="W" * 2000, asked_by=advisor,
+                                 answer="W" * 2000, answered_by=advisor)
+    for part in OldPart.objects.filter(work_order=order):
+        fill(part, "description")
+    DeferredWork.objects.create(store=order.store, work_order=order, vehicle=order.vehicle, description="W" * 200,
+                                urgency=DeferredWork.Urgency.SAFETY, recorded_by=advisor)
+    Adjustment.objects.create(store=order.store, work_order=order, kind=Adjustment.Kind.GOODWILL, amount=-1,
+                              reason="W" * 200, status=Adjustment.Status.APPROVED, requested_by=advisor,
+                              decided_by=advisor)
+    for payment in Payment.objects.filter(work_order=order):
+        fill(payment, "reference", "receipt_number", "reason")
+    fill(Delivery.objects.get(work_order=order), "declined_signed_name")
+    for job_type in set(Job.objects.filter(work_order=order).values_list("job_type", flat=True)):
+        standard, _created = QcStandard.objects.get_or_create(store=order.store, job_type=job_type)
+        fill(standard, "guarantee_terms")
+    CorrectiveAction.objects.create(store=order.store, title="W" * 200, owner=advisor, due_on=timezone.localdate(),
+                                    created_by=advisor)
+    order.refresh_from_db()
+    appointment = book_tomorrow(team, {"labour": order.lines.filter(kind="labour").first().labour_operation})
+    fill(appointment.customer, "name")
+    type(appointment.customer).objects.filter(pk=appointment.customer_id).update(board_display="full_name")
+    appointment.refresh_from_db()
+
+    with translation.override("zh-hans"):
+        documents = {
+            "work order": work_order_pdf(order=order), "statement": statement_pdf(order=order),
+            "guarantee card": guarantee_card_pdf(order=order), "declined work": declined_work_pdf(order=order),
+            "old parts": old_parts_pdf(order=order), "gate pass": gate_pass_pdf(order=order),
+            "monthly report": report_pdf(group=team.store.group, store=team.store,
+                                         month=timezone.localdate().strftime("%Y-%m")),
+            "welcome board": welcome_boards_pdf(store=team.store, day=appointment.starts_at.date(),
+                                                appointments=[appointment]),
+        }
+    for name, pdf in documents.items():
+        (tmp_path / f"{name}.pdf").write_bytes(pdf)  # to look at: pdftoppm -png -r 60
+    overflowing = {name: beyond_the_margin(doc) for name, doc in zip(documents, laid_out, strict=True)}
+    assert {name: found for name, found in overflowing.items() if found} == {}
+    assert "W" * 40 in pdf_text(documents["work order"]).replace("\n", "")  # the text is there, wrapped

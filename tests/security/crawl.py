@@ -26,6 +26,7 @@ class Form:
     fields: dict[str, list[str]] = field(default_factory=dict)  # name -> the values the page offers
     files: set[str] = field(default_factory=set)
     kinds: dict[str, str] = field(default_factory=dict)  # name -> input type, "select" or "textarea"
+    unbounded: set[str] = field(default_factory=set)  # text boxes without a maxlength (issue 16)
 
     def offer(self, name: str, value: str) -> None:
         values = self.fields.setdefault(name, [])
@@ -99,6 +100,8 @@ class _FormParser(HTMLParser):
         elif tag == "textarea":
             self.form.kinds.setdefault(name, "textarea")
             self.form.offer(name, "")
+            if not a.get("maxlength"):
+                self.form.unbounded.add(name)
 
     def handle_endtag(self, tag):
         if tag == "form":
@@ -179,6 +182,7 @@ class Crawler:
                         known.offer(field_name, value)
                     known.fields.setdefault(field_name, [])
                 known.files |= form.files
+                known.unbounded |= form.unbounded
                 known.kinds = {**form.kinds, **known.kinds}
         return found
 

@@ -21,7 +21,8 @@ from .test_fuzz import SCRIPT, TEXT
 
 EXAMPLES = int(os.environ.get("FORM_FUZZ_EXAMPLES", "12"))
 IMG = '"><img src=x onerror=alert(1)>'
-WORST = [SCRIPT, IMG, "1" * 400, "-99999999999999999999", "2026-02-30", "😀" * 300, "' OR 1=1 --"]
+WORST = [SCRIPT, IMG, "1" * 400, "-99999999999999999999", "2026-02-30", "😀" * 300, "' OR 1=1 --",
+         "长" * 10_000]  # issue 16: refused with a message, never stored whole nor a 500
 # Views whose form acts on the whole session, posted last so the rest are reached first.
 LAST_WORDS = ("cancel", "no_show", "void", "refund", "deliver", "left", "close", "remove", "decline")
 
@@ -102,6 +103,8 @@ def fuzzer(client, form):
 def test_every_form_answers_bad_input_with_a_message(crawler):
     forms = crawler.forms()
     assert len(forms) > 40, sorted(forms)  # the crawl reached the forms (52 today)
+    # issue 16: every free-text box on every page has a limit (and so the counter of characters left)
+    assert sorted(f"{name}: {box}" for name, form in forms.items() for box in form.unbounded) == []
     forms = {**declared_forms(crawler.records), **forms}
     # every view that takes a POST has a form on some page (or declared above): none escapes the fuzzing
     assert sorted(name for name, view, _ in crawler.views() if takes_post(view) and name not in forms) == []

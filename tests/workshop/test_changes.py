@@ -194,4 +194,21 @@ def test_rep4_the_customers_choices_stay_when_the_link_form_is_refused(priced, c
     labour, part = finding_lines(priced)
     url = reverse("workshop:approve", args=[approval_token(priced)])
     html = client.post(url, {f"decision-{labour.pk}": "approve", "note": "下午来取"}).content.decode()
-    assert f'id="yes-{labour.pk}" value="approve" checked' in html and 'value="下午来取"' in html
+    assert f'id="yes-{labour.pk}" value="approve" checked' in html and '>下午来取</textarea>' in html
+
+
+def test_rep4_a_customers_note_beyond_its_limit_is_refused_on_the_link_not_cut(priced, client):
+    """The customer's note on the approval link was cut at 500 characters
+    without a word (issue 16): now it is refused with a message, the choices
+    and the note stay on the page to shorten, and nothing is decided."""
+    from dealership.textlimits import REASON
+
+    labour, part = finding_lines(priced)
+    url = reverse("workshop:approve", args=[approval_token(priced)])
+    note = "下午来取" * (REASON // 4) + "好"
+    response = client.post(url, {f"decision-{labour.pk}": "approve", f"decision-{part.pk}": "decline", "note": note})
+    html = response.content.decode()
+    assert response.status_code == 400 and str(REASON) in html and note in html
+    assert f'maxlength="{REASON}"' in html and "js/textlimit.js" in html  # the public page counts too
+    priced.refresh_from_db()
+    assert priced.status == Finding.Status.PRICED and priced.decided_note == ""

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from dealership.models import Store, WorkOrder
+from dealership.textlimits import DESCRIPTION, length_checks
 
 from .jobs import Job
 
@@ -41,7 +42,7 @@ class Finding(models.Model):
     work_order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="findings")
     job = models.ForeignKey(Job, on_delete=models.PROTECT, null=True, blank=True, related_name="findings")
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.WORKSHOP)
-    description = models.TextField(_("what was found"))
+    description = models.TextField(_("what was found"), max_length=DESCRIPTION)
     photo = models.ImageField(upload_to=finding_photo_path, blank=True)
     photo_type = models.CharField(max_length=20, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.REPORTED)
@@ -53,13 +54,14 @@ class Finding(models.Model):
     new_promised_at = models.DateTimeField(_("new promised delivery"), null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_via = models.CharField(max_length=10, choices=Via.choices, blank=True)
-    decided_note = models.TextField(_("what the customer said"), blank=True)
+    decided_note = models.TextField(_("what the customer said"), blank=True, max_length=DESCRIPTION)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+")  # the advisor on the phone; empty through the link
 
     class Meta:
         ordering = ["reported_at", "id"]
         indexes = [models.Index(fields=["store", "status"])]
+        constraints = length_checks(description=DESCRIPTION, decided_note=DESCRIPTION)
 
     def __str__(self) -> str:
         return self.description[:40]

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from dealership.models import JobType, Store, Trade, WorkOrder, WorkOrderLine
+from dealership.textlimits import NOTES, SIGNATURE, length_checks
 
 
 class Bay(models.Model):
@@ -82,8 +83,8 @@ class Job(models.Model):
                                   verbose_name=_("rework of"))  # QC-4: counts against the first job
     self_checks = models.JSONField(_("self-check"), default=list, blank=True)
     self_checked = models.BooleanField(_("self-check done"), default=False)
-    report = models.TextField(_("repair report"), blank=True)
-    signature = models.TextField(blank=True)  # PNG data URL from the pad
+    report = models.TextField(_("repair report"), blank=True, max_length=NOTES)
+    signature = models.TextField(blank=True, max_length=SIGNATURE)  # PNG data URL from the pad
     signed_at = models.DateTimeField(_("report signed at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -94,6 +95,7 @@ class Job(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["line"], condition=models.Q(kind="repair", line__isnull=False),
                                     name="uniq_repair_job_per_line"),
+            *length_checks(report=NOTES, signature=SIGNATURE),
         ]
         indexes = [models.Index(fields=["store", "technician", "status"]),
                    models.Index(fields=["store", "status"]),
