@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dealership.forms import ModelChoiceField, ModelMultipleChoiceField
 from dealership.models import LabourOperation, Part, Role, Store, User
+from dealership.validators import normalize_mobile, normalize_plate, validate_mobile, validate_plate
 
 from .timetable import reception_slots
 
@@ -135,10 +136,22 @@ class CancelAppointmentForm(forms.Form):
     by_shop = forms.BooleanField(label=_("The shop cannot keep it (the customer is told at once)"), required=False)
 
 
+def clean_optional_plate(value: str) -> str:
+    """An optional plate, checked as the reception form checks it: it goes on
+    to the appointment and the work order (APT-2, REC-9)."""
+    if not value.strip():
+        return ""
+    validate_plate(value)
+    return normalize_plate(value)
+
+
 class TicketForm(forms.Form):
     plate = forms.CharField(label=_("Plate"), max_length=12, required=False)
     name = forms.CharField(label=_("Customer name"), max_length=50, required=False)
     note = forms.CharField(label=_("What for"), max_length=200, required=False)
+
+    def clean_plate(self) -> str:
+        return clean_optional_plate(self.cleaned_data["plate"])
 
     def clean(self) -> dict:
         data = super().clean()
@@ -164,9 +177,10 @@ class BookingRequestForm(forms.Form):
     plate = forms.CharField(label=_("Plate"), max_length=12, required=False)
     wish = forms.CharField(label=_("What the customer wants"), max_length=300, required=False)
 
-    def clean_mobile(self) -> str:
-        from dealership.validators import normalize_mobile, validate_mobile  # noqa: PLC0415
+    def clean_plate(self) -> str:
+        return clean_optional_plate(self.cleaned_data["plate"])
 
+    def clean_mobile(self) -> str:
         validate_mobile(self.cleaned_data["mobile"])
         return normalize_mobile(self.cleaned_data["mobile"])
 

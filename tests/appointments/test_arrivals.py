@@ -108,3 +108,29 @@ def test_the_front_desk_marks_an_arrival_from_the_board(team, catalogue):
 def test_a_walk_in_ticket_needs_a_plate_or_a_name(team):
     response = login(team[Role.APPOINTMENT_AGENT]).post(reverse("appointments:walk_in_ticket"), {"note": "问路"})
     assert response.status_code == 400 and not QueueTicket.objects.exists()
+
+
+def test_rec9_the_walk_in_form_refuses_a_plate_that_is_not_a_chinese_plate(team):
+    """The arrivals board's walk-in form checks the plate as the reception form
+    does (dealership.validators): the plate goes on to the work order (REC-9)."""
+    client = login(team[Role.APPOINTMENT_AGENT])
+    response = client.post(reverse("appointments:walk_in_ticket"), {"plate": "ABC123", "name": "王", "note": ""})
+    assert response.status_code == 400
+    assert response.context["ticket_form"].errors["plate"][0].startswith("“ABC123”")
+    assert not QueueTicket.objects.exists()
+    response = client.post(reverse("appointments:walk_in_ticket"), {"plate": " 粤a·12345 ", "name": "", "note": ""})
+    assert response.status_code == 302
+    assert QueueTicket.objects.get().plate == "粤A12345"
+    client.post(reverse("appointments:walk_in_ticket"), {"plate": "", "name": "李女士", "note": ""})
+    assert QueueTicket.objects.count() == 2  # the name alone is still enough
+
+
+def test_rec9_a_walk_in_ticket_with_a_wrong_plate_is_refused_by_the_service_too(team):
+    import pytest
+
+    from dealership.errors import ProcessError
+
+    with pytest.raises(ProcessError) as refused:
+        ticket_walk_in(store=team.store, actor=team[Role.APPOINTMENT_AGENT], plate="ABC123", name="王")
+    assert refused.value.rule == "REC-9"
+    assert not QueueTicket.objects.exists()
