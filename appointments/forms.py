@@ -50,7 +50,8 @@ class BookingForm(forms.Form):
         self.fields["advisor"].queryset = advisors
         self.fields["labour_operations"].queryset = operations
         self.fields["parts"].queryset = parts
-        self.fields["slot"].choices = [
+        # The empty choice first: a form sent back without a time must not show (and send on) the first slot.
+        self.fields["slot"].choices = [("", _("— choose a free time —"))] + [
             (s.starts_at.strftime("%H:%M"),
              s.starts_at.strftime("%H:%M") + (" · " + str(_("buffer")) if s.is_buffer else ""))
             for s in reception_slots(store=store, day=date.today())

@@ -69,16 +69,17 @@ def appointment_book(
     without an authorised person and reason (SCH-4), a taken slot (even when
     two people book it at the same moment: the database refuses the second)."""
     if not customer_words.strip():
-        raise ProcessError(_("Record the customer's own description of the fault."), rule="APT-2")
+        raise ProcessError(_("Record the customer's own description of the fault."), rule="APT-2",
+                           field="customer_words")
     if not pre_diagnosis.strip():
-        raise ProcessError(_("Record a pre-diagnosis before booking."), rule="APT-3")
+        raise ProcessError(_("Record a pre-diagnosis before booking."), rule="APT-3", field="pre_diagnosis")
     if not advisor.has_role(Role.SERVICE_ADVISOR) or advisor.store_id != store.pk:
-        raise ProcessError(_("Choose a service advisor of this store."))
+        raise ProcessError(_("Choose a service advisor of this store."), field="advisor")
     if starts_at <= timezone.now():
-        raise ProcessError(_("The appointment time has already passed."))
+        raise ProcessError(_("The appointment time has already passed."), field="slot")
     if not labour_operations and not parts and not extra_items:
         raise ProcessError(_("Add at least one labour operation or part, so the customer hears an estimate."),
-                           rule="APT-4")
+                           rule="APT-4", field="labour_operations")
     other = Appointment.objects.filter(vehicle=vehicle, status=Appointment.Status.BOOKED,
                                        starts_at__gt=timezone.now()).first()
     if other:
@@ -89,19 +90,20 @@ def appointment_book(
     if slot is None:
         raise ProcessError(_("That time is not a reception slot of this store (opening hours %(o)s–%(c)s).")
                            % {"o": store.opens_at.strftime("%H:%M"), "c": store.closes_at.strftime("%H:%M")},
-                           rule="SCH-1")
+                           rule="SCH-1", field="slot")
     if Appointment.objects.filter(advisor=advisor, starts_at=starts_at, status__in=Appointment.ACTIVE).exists():
         raise ProcessError(_("%(advisor)s already has a customer at %(time)s; choose another time.")
                            % {"advisor": advisor, "time": timezone.localtime(starts_at).strftime("%H:%M")},
-                           rule="SCH-1")
+                           rule="SCH-1", field="slot")
     if slot.is_buffer:
         if not use_buffer:
             raise ProcessError(_("That slot is kept free as a buffer for urgent or larger cases: an advisor or the "
-                                 "manager ticks “Place in a buffer slot” and gives the reason."), rule="SCH-1")
+                                 "manager ticks “Place in a buffer slot” and gives the reason."), rule="SCH-1",
+                               field="slot")
         if not actor.has_role(*BUFFER_ROLES):
             raise ProcessError(_("Only a service advisor or the after-sales manager may use a buffer slot."), rule="SCH-4")
         if not buffer_reason.strip():
-            raise ProcessError(_("Say why this case goes into the buffer slot."), rule="SCH-4")
+            raise ProcessError(_("Say why this case goes into the buffer slot."), rule="SCH-4", field="buffer_reason")
     try:
         with transaction.atomic():
             order = work_order_create(
@@ -132,7 +134,7 @@ def appointment_book(
                                        rule="APT-5")
                 if not capacity_override.reason.strip():
                     raise ProcessError(_("Give the reason for booking beyond the workshop's capacity."),
-                                       rule="APT-5")
+                                       rule="APT-5", field="capacity_reason")
             day = timezone.localtime(starts_at).date()
             beyond = capacity_override is not None and not has_room(store=store, day=day, hours=hours)
             capacity_take(store=store, day=day, hours=hours, beyond=beyond)
@@ -151,7 +153,7 @@ def appointment_book(
     except IntegrityError:
         raise ProcessError(_("%(advisor)s was booked at %(time)s by someone else a moment ago; choose another time.")
                            % {"advisor": advisor, "time": timezone.localtime(starts_at).strftime("%H:%M")},
-                           rule="SCH-1") from None
+                           rule="SCH-1", field="slot") from None
     return appointment
 
 
