@@ -106,8 +106,15 @@ def bill_as_issued(*, line: WorkOrderLine, actor: User, reason: str) -> Adjustme
 
 
 def adjustment_decide(*, adjustment: Adjustment, manager: User, approve: bool, note: str = "") -> Adjustment:
+    """The manager approves or rejects a statement that differs from the quote
+    (SET-2). An approval overrides the quote, so, as every override, it needs
+    the manager's reason; a rejection leaves the bill as quoted and may go
+    without one."""
     if not manager.has_role(*MANAGER_ROLES):
         raise ProcessError(_("Only the after-sales manager approves a statement adjustment."), rule="SET-2")
+    if approve and not note.strip():
+        raise ProcessError(_("Approving an adjustment overrides the quote: write the reason in the note."),
+                           rule="SET-2", field="note")
     _in_store(adjustment.work_order, manager)
     with transaction.atomic():
         order = work_order_lock(work_order_id=adjustment.work_order_id)
