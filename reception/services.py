@@ -24,7 +24,7 @@ from dealership.services import (
     work_order_recalculate,
     work_order_transition,
 )
-from dealership.workflow import EDITABLE_STATUSES
+from dealership.workflow import EDITABLE_STATUSES, step_guard
 
 from .models import Reception, Signature, WalkAround
 from .signatures import signature_check
@@ -184,6 +184,14 @@ def sign_refusals(order: WorkOrder) -> list[Refusal]:
     return refusals
 
 
+@step_guard(WorkOrder.Status.SIGNED)
+def _ready_to_sign(order: WorkOrder) -> Refusal | None:
+    """All of sign_refusals as one refusal (shown in the page's list of what is missing)."""
+    refusals = sign_refusals(order)
+    return Refusal(", ".join(sorted({r.rule for r in refusals})),
+                   " ".join(str(r.message) for r in refusals), field=MISSING) if refusals else None
+
+
 def work_order_sign(*, work_order: WorkOrder, actor: User, customer_signed_name: str,
                     explained: bool, customer_signature: str = "", advisor_signature: str = "",
                     device: str = "", expected_version: int | None = None,
@@ -193,11 +201,6 @@ def work_order_sign(*, work_order: WorkOrder, actor: User, customer_signed_name:
     signed order is frozen and the workshop may start."""
     # Each refusal names where the page shows it: the list of what is missing
     # (MISSING), or the field it is about, so it is said once, in its place.
-    def completeness(order: WorkOrder) -> Refusal | None:
-        refusals = sign_refusals(order)
-        return Refusal(", ".join(sorted({r.rule for r in refusals})),
-                       " ".join(str(r.message) for r in refusals), field=MISSING) if refusals else None
-
     def explained_guard(order: WorkOrder) -> Refusal | None:
         return None if explained else Refusal("REC-10", _("Explain the order and the work to the customer first."),
                                               field="explained")
@@ -229,7 +232,7 @@ def work_order_sign(*, work_order: WorkOrder, actor: User, customer_signed_name:
     now = timezone.now()
     order = work_order_transition(
         work_order=work_order, to=WorkOrder.Status.SIGNED, actor=actor,
-        guards=[completeness, explained_guard, name_guard,
+        guards=[_ready_to_sign, explained_guard, name_guard,
                 pad_guard(Signature.Signer.CUSTOMER, customer_signature, _("The customer"), "customer_signature"),
                 pad_guard(Signature.Signer.ADVISOR, advisor_signature, _("The advisor"), "advisor_signature")],
         changes={"customer_signed_name": customer_signed_name.strip(), "customer_signed_at": now,
