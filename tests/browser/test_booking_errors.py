@@ -21,7 +21,6 @@ from .test_walkthrough import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-SHOTS = "/work/helper-brief"
 
 
 def test_apt5_the_slot_error_stays_next_to_the_slot_after_the_advisor_changes(browser, live_server, shot):
@@ -75,6 +74,5 @@ def test_apt5_the_slot_error_stays_next_to_the_slot_after_the_advisor_changes(br
         expect(page.locator("#id_slot")).to_have_value("")
         expect(page.locator("[data-testid=form-errors]")).to_have_count(0)  # the errors are next to their fields
         page.locator("#div_id_slot").scroll_into_view_if_needed()
-        page.screenshot(path=f"{SHOTS}/forms-booking-slot-error.png", full_page=False)
         shot(page, "booking-slot-error")
         assert not Appointment.objects.filter(advisor=team[Role.SERVICE_ADVISOR]).exists()

@@ -17,7 +17,6 @@ from .conftest import TABLET, draw_signature
 from .test_walkthrough import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-SHOTS = "/work/helper-brief"
 INK = """(selector) => {
   const canvas = document.querySelector(selector);
   const pixels = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
@@ -51,7 +50,6 @@ def test_rec12_a_refused_signing_keeps_both_signatures_on_the_pads(browser, live
     expect(page.locator("#id_advisor_signature")).to_have_value(re.compile(r"^data:image/png;base64,"))
     page.wait_for_function(f"() => ({INK})({CUSTOMER!r}) > 100 && ({INK})({ADVISOR!r}) > 100")
     page.locator("#section-sign").scroll_into_view_if_needed()
-    page.screenshot(path=f"{SHOTS}/forms-signing-refused.png", full_page=False)
     shot(page, "signing-refused-signatures-kept")
 
     # the delivery time is agreed; the same drawings sign the order
