@@ -5,6 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -14,7 +15,7 @@ from dealership.errors import ProcessError
 from dealership.messages import N_
 from dealership.models import Role, Store, User
 from dealership.services import staff_task_create
-from dealership.validators import normalize_plate
+from dealership.validators import normalize_plate, validate_plate
 
 from .models import Appointment, QueueTicket
 from .preparation import missing
@@ -51,6 +52,11 @@ def ticket_arrive(*, appointment: Appointment, actor: User) -> QueueTicket:
 def ticket_walk_in(*, store: Store, actor: User, plate: str, name: str, note: str = "") -> QueueTicket:
     if not plate.strip() and not name.strip():
         raise ProcessError(_("Write the plate or the customer's name."))
+    if plate.strip():
+        try:  # the plate goes on to the work order: checked as the reception form checks it (REC-9)
+            validate_plate(plate)
+        except ValidationError as exc:
+            raise ProcessError(exc.messages[0], rule="REC-9") from exc
     return QueueTicket.objects.create(store=store, plate=normalize_plate(plate)[:10], name=name.strip()[:50],
                                       note=note.strip()[:200], arrived_at=timezone.now())
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from dealership.forms import FreeTextField, ModelChoiceField, ModelMultipleChoiceField
 from dealership.models import LabourOperation, Part, Role, Store, User
 from dealership.textlimits import DESCRIPTION
+from dealership.validators import normalize_mobile, normalize_plate, validate_mobile, validate_plate
 
 from .timetable import reception_slots
 
@@ -50,9 +51,10 @@ class BookingForm(forms.Form):
         self.fields["advisor"].queryset = advisors
         self.fields["labour_operations"].queryset = operations
         self.fields["parts"].queryset = parts
-        # every time of the store's day; which are free or buffers for the advisor, the slot list shows (htmx)
-        self.fields["slot"].choices = [(t.strftime("%H:%M"), t.strftime("%H:%M"))
-                                       for t in reception_slots(store=store, day=date.today())]
+        # every time of the store's day; which are free or buffers for the advisor, the slot list shows (htmx).
+        # The empty choice first: a form sent back without a time must not show (and send on) the first slot.
+        self.fields["slot"].choices = [("", _("— choose a free time —"))] + [
+            (t.strftime("%H:%M"), t.strftime("%H:%M")) for t in reception_slots(store=store, day=date.today())]
 
     def clean_day(self) -> date:
         day = self.cleaned_data["day"]
@@ -152,10 +154,22 @@ class OfferDeclineForm(forms.Form):
                            required=False, widget=forms.TextInput(attrs={"autocomplete": "off"}))
 
 
+def clean_optional_plate(value: str) -> str:
+    """An optional plate, checked as the reception form checks it: it goes on
+    to the appointment and the work order (APT-2, REC-9)."""
+    if not value.strip():
+        return ""
+    validate_plate(value)
+    return normalize_plate(value)
+
+
 class TicketForm(forms.Form):
     plate = forms.CharField(label=_("Plate"), max_length=12, required=False)
     name = forms.CharField(label=_("Customer name"), max_length=50, required=False)
     note = forms.CharField(label=_("What for"), max_length=200, required=False)
+
+    def clean_plate(self) -> str:
+        return clean_optional_plate(self.cleaned_data["plate"])
 
     def clean(self) -> dict:
         data = super().clean()
@@ -181,9 +195,10 @@ class BookingRequestForm(forms.Form):
     plate = forms.CharField(label=_("Plate"), max_length=12, required=False)
     wish = forms.CharField(label=_("What the customer wants"), max_length=300, required=False)
 
-    def clean_mobile(self) -> str:
-        from dealership.validators import normalize_mobile, validate_mobile  # noqa: PLC0415
+    def clean_plate(self) -> str:
+        return clean_optional_plate(self.cleaned_data["plate"])
 
+    def clean_mobile(self) -> str:
         validate_mobile(self.cleaned_data["mobile"])
         return normalize_mobile(self.cleaned_data["mobile"])
 

@@ -65,21 +65,22 @@ def _slot_guard(*, store: Store, advisor: User, starts_at: datetime, actor: User
     slot = advisor_slot(store=store, advisor=advisor, starts_at=starts_at, leaving=leaving)
     when = timezone.localtime(starts_at).strftime("%H:%M")
     if slot is None:
-        raise ProcessError(_("That time is not a free reception slot."), rule="SCH-1")
+        raise ProcessError(_("That time is not a free reception slot."), rule="SCH-1", field="slot")
     if slot.taken:
         raise ProcessError(_("%(advisor)s already has a customer at %(time)s; choose another time.")
-                           % {"advisor": advisor, "time": when}, rule="SCH-1")
+                           % {"advisor": advisor, "time": when}, rule="SCH-1", field="slot")
     if slot.is_buffer:
         if not use_buffer:
             raise ProcessError(_("%(time)s would give %(advisor)s more than %(n)s customers in a row, so it is kept "
                                  "free as a buffer for urgent or larger cases: only an advisor or the manager places "
                                  "a customer there, with the reason.")
-                               % {"time": when, "advisor": advisor, "n": store.slots_before_buffer}, rule="SCH-1")
+                               % {"time": when, "advisor": advisor, "n": store.slots_before_buffer}, rule="SCH-1",
+                               field="slot")
         if not actor.has_role(*BUFFER_ROLES):
             raise ProcessError(_("Only a service advisor or the after-sales manager may use a buffer slot."),
                                rule="SCH-4")
         if not buffer_reason.strip():
-            raise ProcessError(_("Say why this case goes into the buffer slot."), rule="SCH-4")
+            raise ProcessError(_("Say why this case goes into the buffer slot."), rule="SCH-4", field="buffer_reason")
     return slot
 
 
@@ -110,17 +111,18 @@ def appointment_book(
     taken slot (even when two people book at the same moment: the advisor's
     lock and the database refuse the second)."""
     if not customer_words.strip():
-        raise ProcessError(_("Record the customer's own description of the fault."), rule="APT-2")
+        raise ProcessError(_("Record the customer's own description of the fault."), rule="APT-2",
+                           field="customer_words")
     if not pre_diagnosis.strip():
-        raise ProcessError(_("Record a pre-diagnosis before booking."), rule="APT-3")
+        raise ProcessError(_("Record a pre-diagnosis before booking."), rule="APT-3", field="pre_diagnosis")
     text_check(Appointment, rule="APT-2", customer_words=customer_words, pre_diagnosis=pre_diagnosis)
     if not advisor.has_role(Role.SERVICE_ADVISOR) or advisor.store_id != store.pk:
-        raise ProcessError(_("Choose a service advisor of this store."))
+        raise ProcessError(_("Choose a service advisor of this store."), field="advisor")
     if starts_at <= timezone.now():
-        raise ProcessError(_("The appointment time has already passed."))
+        raise ProcessError(_("The appointment time has already passed."), field="slot")
     if not labour_operations and not parts and not extra_items:
         raise ProcessError(_("Add at least one labour operation or part, so the customer hears an estimate."),
-                           rule="APT-4")
+                           rule="APT-4", field="labour_operations")
     other = Appointment.objects.filter(vehicle=vehicle, status=Appointment.Status.BOOKED,
                                        starts_at__gt=timezone.now()).first()
     if other:
@@ -130,7 +132,7 @@ def appointment_book(
     if not is_reception_time(store=store, starts_at=starts_at):
         raise ProcessError(_("That time is not a reception slot of this store (opening hours %(o)s–%(c)s).")
                            % {"o": store.opens_at.strftime("%H:%M"), "c": store.closes_at.strftime("%H:%M")},
-                           rule="SCH-1")
+                           rule="SCH-1", field="slot")
     try:
         with transaction.atomic():
             slot = _slot_guard(store=store, advisor=advisor, starts_at=starts_at, actor=actor,
@@ -163,7 +165,7 @@ def appointment_book(
                                        rule="APT-5")
                 if not capacity_override.reason.strip():
                     raise ProcessError(_("Give the reason for booking beyond the workshop's capacity."),
-                                       rule="APT-5")
+                                       rule="APT-5", field="capacity_reason")
             day = timezone.localtime(starts_at).date()
             beyond = capacity_override is not None and not has_room(store=store, day=day, hours=hours)
             capacity_take(store=store, day=day, hours=hours, beyond=beyond)
@@ -183,7 +185,7 @@ def appointment_book(
     except IntegrityError:
         raise ProcessError(_("%(advisor)s was booked at %(time)s by someone else a moment ago; choose another time.")
                            % {"advisor": advisor, "time": timezone.localtime(starts_at).strftime("%H:%M")},
-                           rule="SCH-1") from None
+                           rule="SCH-1", field="slot") from None
     return appointment
 
 
@@ -395,7 +397,7 @@ def appointment_reschedule(*, appointment: Appointment, actor: User, starts_at: 
     if starts_at <= timezone.now():
         raise ProcessError(_("The appointment time has already passed."))
     if not is_reception_time(store=appointment.store, starts_at=starts_at):
-        raise ProcessError(_("That time is not a free reception slot."), rule="SCH-1")
+        raise ProcessError(_("That time is not a free reception slot."), rule="SCH-1", field="slot")
     try:
         with transaction.atomic():
             locked = _locked(appointment)

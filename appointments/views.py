@@ -92,6 +92,15 @@ def appointment_list(request: HttpRequest) -> HttpResponse:
     })
 
 
+def _booking_fields_shown(request: HttpRequest, form: BookingForm) -> set[str]:
+    hidden = set()
+    if not request.user.has_role(*BUFFER_ROLES):
+        hidden |= {"use_buffer", "buffer_reason"}
+    if not request.user.has_role(*OVERRIDE_ROLES):
+        hidden |= {"beyond_capacity", "capacity_reason"}
+    return set(form.fields) - hidden
+
+
 @role_required(*BOOKERS, store_required=True)
 def appointment_new(request: HttpRequest) -> HttpResponse:
     store = request.user.store
@@ -132,8 +141,8 @@ def appointment_new(request: HttpRequest) -> HttpResponse:
         except CapacityFull as exc:
             form.add_error(None, str(exc))
             days_with_room = exc.days_with_room
-        except ProcessError as exc:
-            form.add_error(None, str(exc))
+        except ProcessError as exc:  # next to the field it is about, when the page shows that field
+            form.add_error(exc.field if exc.field in _booking_fields_shown(request, form) else None, str(exc))
         else:
             for note in notes:
                 messages.info(request, note)
@@ -163,6 +172,7 @@ def slot_overview(request: HttpRequest) -> HttpResponse:
     return render(request, "appointments/partials/slots.html", {
         "slots": slots, "advisor": advisor, "day": day, "offered": offered,
         "selected": request.GET.get("slot", ""), "may_use_buffer": may_use_buffer,
+        "slot_refused": request.GET.get("slot_refused") == "1",
         "selected_offered": request.GET.get("slot", "") in {s.starts_at.strftime("%H:%M") for s in offered},
         "room": [(Trade(r.trade).label, r) for r in capacity_overview(store=request.user.store, start=day, days=1)[0][1]]
         if advisor else []})

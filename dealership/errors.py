@@ -20,10 +20,11 @@ class Refusal:
 class ProcessError(Exception):
     """Base class: the action was refused, and the message says why."""
 
-    def __init__(self, message: str, *, rule: str = "") -> None:
+    def __init__(self, message: str, *, rule: str = "", field: str = "") -> None:
         super().__init__(message)
         self.message = message
         self.rule = rule
+        self.field = field  # the form field it is about, when there is one: the view shows it there
 
     def __str__(self) -> str:
         return f"{self.message} ({self.rule})" if self.rule else str(self.message)

@@ -42,7 +42,7 @@ from .models import (
 )
 from .textlimits import text_check
 from .validators import normalize_mobile, normalize_plate, normalize_vin
-from .workflow import EDITABLE_STATUSES, can_move
+from .workflow import EDITABLE_STATUSES, can_move, refused_move
 
 CENT = Decimal("0.01")
 OVERRIDE_ROLES = frozenset({Role.AFTERSALES_MANAGER, Role.GROUP_MANAGER})
@@ -338,10 +338,9 @@ def work_order_transition(
             raise ConflictError(
                 _("Work order %(number)s was changed by someone else a moment ago. "
                   "Reload the page to see the latest version.") % {"number": order.number})
-        if not can_move(order.status, to):
-            raise TransitionNotAllowed(
-                _("A work order that is “%(from)s” cannot become “%(to)s”.")
-                % {"from": order.get_status_display(), "to": WorkOrder.Status(to).label})
+        if not can_move(order.status, to):  # say what is missing, not only that two statuses do not connect
+            refusal = refused_move(order, to)
+            raise TransitionNotAllowed(str(refusal.message), rule=refusal.rule)
         refusals = [r for r in (guard(order) for guard in guards) if r is not None]
         if refusals:
             if override is None:

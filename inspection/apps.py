@@ -9,5 +9,6 @@ class InspectionConfig(AppConfig):
     def ready(self) -> None:
         from . import (
             printing,  # noqa: F401  (registers the quality guarantee card)
+            services,  # noqa: F401  (registers the guards of the moves it makes, to explain refused ones)
             stilldue,  # noqa: F401  (deferred work and worn parts for the next visit)
         )

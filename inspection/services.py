@@ -19,6 +19,7 @@ from dealership.models import Role, StaffTask, User, WorkOrder, WorkOrderEvent, 
 from dealership.notify import customer_message_send
 from dealership.services import staff_task_create, staff_tasks_close, work_order_note, work_order_transition
 from dealership.textlimits import text_check
+from dealership.workflow import step_guard
 from workshop.models import Finding, Job
 from workshop.parts import issued_by_line
 
@@ -374,6 +375,7 @@ def car_parked(*, work_order: WorkOrder, actor: User, spot: ParkingSpot) -> Hand
     return handover
 
 
+@step_guard(S.READY)
 def _washed_and_parked(order: WorkOrder) -> Refusal | None:
     """QC-8, QC-13: only a washed car, standing in the completed-vehicle area, is handed over."""
     handover = Handover.objects.filter(work_order=order).first()

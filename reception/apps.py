@@ -7,4 +7,7 @@ class ReceptionConfig(AppConfig):
     verbose_name = _("Reception")
 
     def ready(self) -> None:
-        from . import printing  # noqa: F401  (registers the printed work order)
+        from . import (
+            printing,  # noqa: F401  (registers the printed work order)
+            services,  # noqa: F401  (registers the guards of the moves it makes, to explain refused ones)
+        )

@@ -4,11 +4,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dealership.errors import ProcessError
 from dealership.forms import FreeTextField, ModelChoiceField
 from dealership.models import LabourOperation, Part, Store, WorkOrder, WorkOrderLine
 from dealership.textlimits import DESCRIPTION, SIGNATURE
 
 from .models import DamageMark, ExpertRequest, Reception, WalkAround
+from .signatures import signature_image_check
 
 WAITS_CHOICES = [("", _("— choose —")), ("1", _("Waits in the lounge")), ("0", _("Leaves and comes back"))]
 
@@ -147,8 +149,35 @@ class SignForm(forms.Form):
     explained = forms.BooleanField(label=_("I explained the items, the quote and the delivery time to the customer"),
                                    required=False)
     customer_signed_name = forms.CharField(label=_("Customer's name as signed"), max_length=50, required=False)
-    customer_signature = forms.CharField(widget=forms.HiddenInput, required=False, max_length=SIGNATURE)
-    advisor_signature = forms.CharField(widget=forms.HiddenInput, required=False, max_length=SIGNATURE)
+    # The pads' drawings as PNG data URLs. A refused signing draws them again
+    # from what was posted, so only a small PNG data URL is kept (REC-12).
+    customer_signature = forms.CharField(widget=forms.HiddenInput, required=False, strip=False,
+                                         max_length=SIGNATURE)
+    advisor_signature = forms.CharField(widget=forms.HiddenInput, required=False, strip=False,
+                                         max_length=SIGNATURE)
+
+    def _clean_signature(self, name: str) -> str:
+        value = self.cleaned_data[name]
+        if not value:
+            return ""  # the service says the pad is still empty
+        try:
+            return signature_image_check(value)
+        except ProcessError as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+    def clean_customer_signature(self) -> str:
+        return self._clean_signature("customer_signature")
+
+    def clean_advisor_signature(self) -> str:
+        return self._clean_signature("advisor_signature")
+
+    def kept_signatures(self) -> dict[str, str]:
+        """The drawings to draw again on the pads: the checked ones only."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return {name: self.cleaned_data[name] for name in ("customer_signature", "advisor_signature")
+                if self.cleaned_data.get(name)}
 
 
 class DamageForm(forms.Form):

@@ -15,6 +15,7 @@ from dealership.errors import ConflictError, ProcessError, Refusal
 from dealership.messages import N_, list_join
 from dealership.models import Customer, Role, Store, User, Vehicle, WorkOrder, WorkOrderEvent, WorkOrderLine
 from dealership.services import (
+    Guard,
     Override,
     staff_tasks_close,
     vehicle_record_mileage,
@@ -25,12 +26,13 @@ from dealership.services import (
     work_order_transition,
 )
 from dealership.textlimits import text_check
-from dealership.workflow import EDITABLE_STATUSES
+from dealership.workflow import EDITABLE_STATUSES, step_guard
 
 from .models import Reception, Signature, WalkAround
 from .signatures import signature_check
 from .walkaround import checklist_items, completeness
 
+MISSING = "missing"  # a refusal shown in the page's list of what is missing before signing, not by a field
 
 def appointment_receive(*, appointment: Appointment, actor: User) -> WorkOrder:
     """The advisor calls the appointment customer and continues on the draft
@@ -191,6 +193,14 @@ def sign_refusals(order: WorkOrder) -> list[Refusal]:
     return refusals
 
 
+@step_guard(WorkOrder.Status.SIGNED)
+def _ready_to_sign(order: WorkOrder) -> Refusal | None:
+    """All of sign_refusals as one refusal (shown in the page's list of what is missing)."""
+    refusals = sign_refusals(order)
+    return Refusal(", ".join(sorted({r.rule for r in refusals})),
+                   " ".join(str(r.message) for r in refusals), field=MISSING) if refusals else None
+
+
 def work_order_sign(*, work_order: WorkOrder, actor: User, customer_signed_name: str,
                     explained: bool, customer_signature: str = "", advisor_signature: str = "",
                     device: str = "", expected_version: int | None = None,
@@ -198,27 +208,26 @@ def work_order_sign(*, work_order: WorkOrder, actor: User, customer_signed_name:
     """Customer and advisor sign the explained order on the tablet (REC-10,
     REC-12); the drawn signatures are kept with the time and the device. The
     signed order is frozen and the workshop may start."""
-    def completeness(order: WorkOrder) -> Refusal | None:
-        refusals = sign_refusals(order)
-        return Refusal(", ".join(sorted({r.rule for r in refusals})),
-                       " ".join(str(r.message) for r in refusals)) if refusals else None
-
+    # Each refusal names where the page shows it: the list of what is missing
+    # (MISSING), or the field it is about, so it is said once, in its place.
     def explained_guard(order: WorkOrder) -> Refusal | None:
-        return None if explained else Refusal("REC-10", _("Explain the order and the work to the customer first."))
+        return None if explained else Refusal("REC-10", _("Explain the order and the work to the customer first."),
+                                              field="explained")
+
+    def name_guard(order: WorkOrder) -> Refusal | None:
+        return None if customer_signed_name.strip() else Refusal(
+            "REC-12", _("Write the customer's name as signed."), field="customer_signed_name")
 
     drawn = {}
 
-    def signature_guard(order: WorkOrder) -> Refusal | None:
-        if not customer_signed_name.strip():
-            return Refusal("REC-12", _("Write the customer's name as signed."))
-        problems = []
-        for signer, data_url, label in ((Signature.Signer.CUSTOMER, customer_signature, _("The customer")),
-                                        (Signature.Signer.ADVISOR, advisor_signature, _("The advisor"))):
+    def pad_guard(signer: str, data_url: str, label: str, field: str) -> Guard:
+        def guard(order: WorkOrder) -> Refusal | None:
             try:
                 drawn[signer] = signature_check(data_url)
             except ProcessError as exc:
-                problems.append(f"{label}: {exc.message}")
-        return Refusal("REC-12", " ".join(problems)) if problems else None
+                return Refusal("REC-12", f"{label}: {exc.message}", field=field)
+            return None
+        return guard
 
     def keep_signatures(order: WorkOrder) -> None:
         from workshop.jobs import jobs_for_signed_order  # the workshop builds on reception, not the reverse
@@ -232,7 +241,9 @@ def work_order_sign(*, work_order: WorkOrder, actor: User, customer_signed_name:
     now = timezone.now()
     order = work_order_transition(
         work_order=work_order, to=WorkOrder.Status.SIGNED, actor=actor,
-        guards=[completeness, explained_guard, signature_guard],
+        guards=[_ready_to_sign, explained_guard, name_guard,
+                pad_guard(Signature.Signer.CUSTOMER, customer_signature, _("The customer"), "customer_signature"),
+                pad_guard(Signature.Signer.ADVISOR, advisor_signature, _("The advisor"), "advisor_signature")],
         changes={"customer_signed_name": customer_signed_name.strip(), "customer_signed_at": now,
                  "advisor_signed_at": now},
         message=N_("Signed by the customer (%(name)s) and the advisor."), params={"name": customer_signed_name.strip()},

@@ -12,6 +12,7 @@ from dealership.errors import ProcessError
 
 PREFIX = "data:image/png;base64,"
 MAX_BYTES = 300_000
+MAX_CHARS = len(PREFIX) + (MAX_BYTES + 2) // 3 * 4  # the same bound, as base64 in the posted field
 MIN_INK_PIXELS = 30
 
 
@@ -19,6 +20,14 @@ def signature_check(data_url: str) -> str:
     """Return the data URL if it holds a drawn signature; refuse anything else."""
     if not data_url or not data_url.startswith(PREFIX):
         raise ProcessError(_("Sign on the pad."), rule="REC-12")
+    return signature_image_check(data_url, min_ink=MIN_INK_PIXELS)
+
+
+def signature_image_check(data_url: str, *, min_ink: int = 0) -> str:
+    """Return the data URL if it is a PNG data URL of bounded size and
+    dimensions (so it may be posted back into the page and drawn again)."""
+    if not data_url.startswith(PREFIX) or len(data_url) > MAX_CHARS:
+        raise ProcessError(_("The signature could not be read; sign again."), rule="REC-12")
     try:
         raw = base64.b64decode(data_url[len(PREFIX):], validate=True)
     except (binascii.Error, ValueError):
@@ -33,6 +42,6 @@ def signature_check(data_url: str) -> str:
             ink = sum(alpha.histogram()[32:])  # pixels drawn, not transparent
     except (UnidentifiedImageError, OSError, ValueError):
         raise ProcessError(_("The signature could not be read; sign again."), rule="REC-12") from None
-    if ink < MIN_INK_PIXELS:
+    if ink < min_ink:
         raise ProcessError(_("The signature pad is empty: sign on it."), rule="REC-12")
     return data_url

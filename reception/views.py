@@ -313,8 +313,13 @@ def order_sign(request: HttpRequest, pk: int) -> HttpResponse:
                 customer_signature=form.cleaned_data["customer_signature"],
                 advisor_signature=form.cleaned_data["advisor_signature"],
                 device=request.headers.get("User-Agent", "")[:200])
-        except GuardRefused as exc:
-            errors = exc.messages
+        except GuardRefused as exc:  # each said once: by its field, or in the list of what is missing
+            for refusal in exc.refusals:
+                if refusal.field in form.fields:
+                    form.add_error(refusal.field, str(refusal))
+            errors = [str(r) for r in exc.refusals if r.field not in form.fields and r.field != services.MISSING]
+            if any(r.field == services.MISSING for r in exc.refusals):
+                errors.append(_("Not signed yet: see above what is still missing."))
         except ProcessError as exc:
             errors = [str(exc)]
         else:

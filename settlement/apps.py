@@ -7,4 +7,7 @@ class SettlementConfig(AppConfig):
     verbose_name = _("Settlement and delivery")
 
     def ready(self) -> None:
-        from . import printing  # noqa: F401  (registers the statement, the old-parts list and the gate pass)
+        from . import (
+            printing,  # noqa: F401  (registers the statement, the old-parts list and the gate pass)
+            services,  # noqa: F401  (registers the guards of the moves it makes, to explain refused ones)
+        )

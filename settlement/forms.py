@@ -3,6 +3,8 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dealership.errors import Refusal
+
 from .models import Adjustment, Payment
 
 
@@ -43,7 +45,17 @@ class BillAsIssuedForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+    """The manager's decision on an adjustment: an approval says why (SET-2)."""
+
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))])
+    note = forms.CharField(label=_("Reason"), max_length=200, required=False)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("decision") == "approve" and not (data.get("note") or "").strip():
+            self.add_error("note", str(Refusal("SET-2", _("Approving an adjustment overrides the quote: write the "
+                                                          "reason in the note."))))
+        return data
 
 
 class GateCheckForm(forms.Form):

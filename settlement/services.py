@@ -25,6 +25,7 @@ from dealership.services import (
     work_order_note,
     work_order_transition,
 )
+from dealership.workflow import refused_move, step_guard
 from reception.signatures import signature_check
 from workshop.models import OldPart
 
@@ -109,8 +110,15 @@ def bill_as_issued(*, line: WorkOrderLine, actor: User, reason: str) -> Adjustme
 
 
 def adjustment_decide(*, adjustment: Adjustment, manager: User, approve: bool, note: str = "") -> Adjustment:
+    """The manager approves or rejects a statement that differs from the quote
+    (SET-2). An approval overrides the quote, so, as every override, it needs
+    the manager's reason; a rejection leaves the bill as quoted and may go
+    without one."""
     if not manager.has_role(*MANAGER_ROLES):
         raise ProcessError(_("Only the after-sales manager approves a statement adjustment."), rule="SET-2")
+    if approve and not note.strip():
+        raise ProcessError(_("Approving an adjustment overrides the quote: write the reason in the note."),
+                           rule="SET-2", field="note")
     _in_store(adjustment.work_order, manager)
     with transaction.atomic():
         order = work_order_lock(work_order_id=adjustment.work_order_id)
@@ -235,9 +243,9 @@ def payment_record(*, work_order: WorkOrder, cashier: User, amount: Decimal, met
     amount = money(Decimal(amount))
     with transaction.atomic():
         order = work_order_lock(work_order_id=work_order.pk)
-        if order.status != S.READY:
-            raise ProcessError(_("Work order %(number)s is not ready for settlement (%(status)s).")
-                               % {"number": order.number, "status": order.get_status_display()}, rule="QC-9")
+        if order.status != S.READY:  # a stale page: say what is missing, or that it is already settled
+            refusal = refused_move(order, S.SETTLED)
+            raise ProcessError(str(refusal.message), rule=refusal.rule)
         due = amount_due(work_order=order)
         if due is None:
             raise ProcessError(_("The advisor has not issued the statement yet: the customer pays what the "
@@ -319,6 +327,8 @@ def payment_refund(*, work_order: WorkOrder, cashier: User, amount: Decimal, met
     return refund
 
 
+@step_guard(S.DELIVERED)
+@step_guard(S.SETTLED)
 def _paid_in_full(order: WorkOrder) -> Refusal | None:
     due = amount_due(work_order=order)
     if due is None or amount_paid(work_order=order) < due:
@@ -382,9 +392,9 @@ def delivery_confirm(*, work_order: WorkOrder, advisor: User, data: DeliveryInpu
             raise ProcessError(_("Write the name of the customer who signs."), rule="SET-11")
     with transaction.atomic():
         order = work_order_lock(work_order_id=work_order.pk)
-        if order.status not in DELIVERING:
-            raise ProcessError(_("Work order %(number)s is %(status)s.")
-                               % {"number": order.number, "status": order.get_status_display()})
+        if order.status not in DELIVERING:  # a stale page: say what is missing, or that it is delivered
+            refusal = refused_move(order, S.DELIVERED)
+            raise ProcessError(str(refusal.message), rule=refusal.rule)
         delivery = delivery_for(order)
         if delivery.done_at:
             raise ProcessError(_("The delivery was already confirmed."))
@@ -421,6 +431,7 @@ def delivery_confirm(*, work_order: WorkOrder, advisor: User, data: DeliveryInpu
 
 # --- the gate pass (SET-14) -----------------------------------------------------------
 
+@step_guard(S.DELIVERED)
 def _delivery_done(order: WorkOrder) -> Refusal | None:
     if not Delivery.objects.filter(work_order=order, done_at__isnull=False).exists():
         return Refusal("SET-14", _("The delivery checklist with the customer is not done."))

@@ -87,6 +87,7 @@ def _order_page(request: HttpRequest, order: WorkOrder, *, status: int = 200, er
         "form": forms.get("form") or PaymentForm(initial={"amount": balance} if balance else None),
         "refund_form": forms.get("refund_form") or RefundForm(initial={"amount": (paid - due) if due else None}),
         "adjust_form": forms.get("adjust_form") or AdjustmentForm(),
+        "decision_form": forms.get("decision_form"), "decision_for": forms.get("decision_for"),
         "void_form": VoidForm(),
         "wishes": OldPart.Wish,
     }, status=status)
@@ -140,13 +141,17 @@ def decide(request: HttpRequest, pk: int, adjustment_pk: int) -> HttpResponse:
     order = work_order_detail(user=request.user, pk=pk)
     adjustment = get_object_or_404(Adjustment.objects.filter(work_order=order), pk=adjustment_pk)
     form = DecisionForm(request.POST)
-    form.is_valid()
-    approve = request.POST.get("decision") == "approve"
-    try:
-        services.adjustment_decide(adjustment=adjustment, manager=request.user, approve=approve,
-                                   note=form.cleaned_data.get("note", ""))
-    except ProcessError as exc:
-        return _refused(request, order, exc)
+    if form.is_valid():
+        approve = form.cleaned_data["decision"] == "approve"
+        try:
+            services.adjustment_decide(adjustment=adjustment, manager=request.user, approve=approve,
+                                       note=form.cleaned_data["note"])
+        except ProcessError as exc:
+            if exc.field not in form.fields:
+                return _refused(request, order, exc)
+            form.add_error(exc.field, str(exc))
+    if form.errors:  # shown by the note of this adjustment
+        return _order_page(request, order, status=400, decision_form=form, decision_for=adjustment.pk)
     messages.success(request, _("Adjustment approved.") if approve else _("Adjustment rejected."))
     return redirect("settlement:order", pk=pk)
 

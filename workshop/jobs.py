@@ -17,6 +17,7 @@ from dealership.messages import N_, list_join
 from dealership.models import JobType, Role, StaffTask, Store, Trade, User, WorkOrder, WorkOrderEvent, WorkOrderLine
 from dealership.services import staff_task_create, staff_tasks_close, work_order_note, work_order_transition
 from dealership.textlimits import text_check
+from dealership.workflow import refused_move
 from reception.signatures import signature_check
 
 from .models import ClockEntry, Job, SelfCheckItem
@@ -202,9 +203,9 @@ def job_clock_on(*, job: Job, technician: User) -> Job:
                 work_order_transition(
                     work_order=order, to=S.IN_REPAIR, actor=technician,
                     message=N_("Rework started.") if locked.kind == Job.Kind.REWORK else N_("Repair started."))
-            elif order.status != S.IN_REPAIR:
-                raise ProcessError(_("Work order %(number)s is %(status)s: no work on it now.")
-                                   % {"number": order.number, "status": order.get_status_display()})
+            elif order.status != S.IN_REPAIR:  # not signed yet, or moved on: say which, in the process's words
+                refusal = refused_move(order, S.IN_REPAIR)
+                raise ProcessError(str(refusal.message), rule=refusal.rule)
             Job.objects.filter(pk=locked.pk).update(status=J.RUNNING, started_at=locked.started_at or now)
             staff_tasks_close(work_order=order, keys=[f"job-{locked.pk}-assigned-{technician.pk}"], actor=technician)
     except IntegrityError:

@@ -38,6 +38,11 @@ def issued_by_line(*, work_order_ids: list[int]) -> dict[int, Decimal]:
     return {row["line_id"]: -row["q"] for row in rows}
 
 
+def qty_text(quantity: Decimal) -> str:
+    """A quantity as the counter reads it: 2, 0.5 (never 2.00)."""
+    return format(Decimal(quantity).normalize(), "f")
+
+
 def quantity_check(part: Part, quantity: Decimal) -> Decimal:
     """A quantity that makes sense for the part: more than zero, in
     hundredths at most, and whole for parts counted in pieces."""
@@ -108,11 +113,19 @@ def requisition_issue(*, requisition: Requisition, clerk: User) -> Requisition:
             moved = Part.objects.filter(pk=locked.part_id, on_hand__gte=F("reserved") + quantity).update(
                 on_hand=F("on_hand") - quantity)
         if moved != 1:
-            locked.part.refresh_from_db()
+            part = locked.part
+            part.refresh_from_db()
+            if part.on_hand < part.reserved:
+                # No service leaves less stock than is reserved (each move is one conditional UPDATE); only
+                # a count set outside them can (a stocktake typed into the database, an import). The shelf
+                # is then short of what it promises: the counter must count before anything is issued.
+                raise ProcessError(_("Count %(part)s: the stock says %(on_hand)s, less than the %(reserved)s "
+                                     "reserved on the appointment shelf. Nothing is issued until the stock is "
+                                     "corrected.") % {"part": part.name, "on_hand": qty_text(part.on_hand),
+                                                      "reserved": qty_text(part.reserved)}, rule="APT-8")
             raise ProcessError(_("Not enough free stock of %(part)s: %(free)s free (%(reserved)s reserved for other "
-                                 "orders).") % {"part": locked.part.name,
-                                                "free": format(max(locked.part.available, 0).normalize(), "f"),
-                                                "reserved": format(locked.part.reserved.normalize(), "f")}, rule="REP-9")
+                                 "orders).") % {"part": part.name, "free": qty_text(part.available),
+                                                "reserved": qty_text(part.reserved)}, rule="REP-9")
         StockMove.objects.create(store_id=locked.store_id, part_id=locked.part_id, quantity=-quantity,
                                  kind=StockMove.Kind.ISSUE, work_order=locked.work_order, line=locked.line,
                                  requisition=locked, by=clerk)

@@ -131,3 +131,29 @@ def test_sch1_sch3_the_board_shows_the_advisor_whose_buffer_is_next(team, catalo
     assert f"{advisor} 09:45" in buffers and str(idle) not in buffers
     with time_machine.travel(at(tomorrow, 8, 40), tick=False):  # before the run: nobody's buffer is near
         assert advisors_in_buffer(store=team.store) == []
+
+
+def test_rec9_the_walk_in_form_refuses_a_plate_that_is_not_a_chinese_plate(team):
+    """The arrivals board's walk-in form checks the plate as the reception form
+    does (dealership.validators): the plate goes on to the work order (REC-9)."""
+    client = login(team[Role.APPOINTMENT_AGENT])
+    response = client.post(reverse("appointments:walk_in_ticket"), {"plate": "ABC123", "name": "王", "note": ""})
+    assert response.status_code == 400
+    assert response.context["ticket_form"].errors["plate"][0].startswith("“ABC123”")
+    assert not QueueTicket.objects.exists()
+    response = client.post(reverse("appointments:walk_in_ticket"), {"plate": " 粤a·12345 ", "name": "", "note": ""})
+    assert response.status_code == 302
+    assert QueueTicket.objects.get().plate == "粤A12345"
+    client.post(reverse("appointments:walk_in_ticket"), {"plate": "", "name": "李女士", "note": ""})
+    assert QueueTicket.objects.count() == 2  # the name alone is still enough
+
+
+def test_rec9_a_walk_in_ticket_with_a_wrong_plate_is_refused_by_the_service_too(team):
+    import pytest
+
+    from dealership.errors import ProcessError
+
+    with pytest.raises(ProcessError) as refused:
+        ticket_walk_in(store=team.store, actor=team[Role.APPOINTMENT_AGENT], plate="ABC123", name="王")
+    assert refused.value.rule == "REC-9"
+    assert not QueueTicket.objects.exists()

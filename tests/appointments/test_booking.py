@@ -394,3 +394,30 @@ def test_sch1_sch6_the_welcome_boards_show_the_documents_times(team, quick, tomo
     text = pdf_text(welcome_boards_pdf(store=team.store, day=tomorrow, appointments=booked))
     assert [t for t in ("09:00", "09:15", "09:30", "09:45", "10:00") if t in text] == ["09:00", "09:15", "09:30",
                                                                                       "10:00"]
+
+
+def test_sch1_a_taken_slot_is_refused_next_to_the_slot_field(team, tomorrow):
+    """The service's refusal names the field it is about: the page shows it under the time, where the
+    person looks, and the slot list reloaded by htmx keeps the field marked (issue 16)."""
+    book(team, VehicleFactory(store=team.store), at(tomorrow, 9, 0))
+    client = login(team[Role.APPOINTMENT_AGENT])
+    response = client.post(reverse("appointments:new"), _form_data(team, tomorrow))
+    form = response.context["form"]
+    assert "SCH-1" in form.errors["slot"][0] and not form.non_field_errors()
+    html = response.content.decode()
+    assert 'hx-vals=\'{"slot_refused": "1"}\'' in html
+    assert '<option value="" selected>' in html or '<option value="">' in html  # never the first time by default
+    reloaded = client.get(reverse("appointments:slots"), {"advisor": team[Role.SERVICE_ADVISOR].pk,
+                                                          "day": tomorrow.isoformat(), "slot": "", "slot_refused": "1"})
+    assert 'class="select form-select is-invalid" id="id_slot"' in reloaded.content.decode()
+
+
+def test_sch4_a_buffer_refusal_goes_to_the_top_for_someone_who_cannot_see_the_buffer_fields(team, quick, tomorrow):
+    run_of_three(team, quick, tomorrow)  # 9:45 is the advisor's buffer
+    client = login(team[Role.APPOINTMENT_AGENT])
+    response = client.post(reverse("appointments:new"), _form_data(team, tomorrow, slot="09:45"))
+    form = response.context["form"]
+    assert "SCH-1" in form.errors["slot"][0]  # the buffer slot itself: next to the time
+    response = client.post(reverse("appointments:new"), _form_data(team, tomorrow, slot="09:45", use_buffer="on",
+                                                                   buffer_reason="急"))
+    assert "SCH-4" in response.context["form"].non_field_errors()[0]  # no buffer fields on the agent's page

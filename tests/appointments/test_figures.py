@@ -32,7 +32,7 @@ def test_the_figures_count_what_happened(team, catalogue, order_in):
         ticket = ticket_arrive(appointment=came, actor=team[Role.APPOINTMENT_AGENT])
     with time_machine.travel(at(base, 9, 15), tick=False):  # ten minutes' wait: over the patience limit
         ticket_call(ticket=ticket, advisor=team[Role.SERVICE_ADVISOR])
-        walk_in = ticket_walk_in(store=team.store, actor=team[Role.APPOINTMENT_AGENT], plate="粤A1", name="甲")
+        walk_in = ticket_walk_in(store=team.store, actor=team[Role.APPOINTMENT_AGENT], plate="粤A10001", name="甲")
     with time_machine.travel(at(base, 9, 17), tick=False):
         ticket_call(ticket=walk_in, advisor=team[Role.SERVICE_ADVISOR])
     with time_machine.travel(at(base, 13), tick=False):
@@ -104,7 +104,7 @@ def test_sch2_the_appointment_figures_count_a_customer_still_waiting_past_the_li
     came = book(team, at(base, 9), labour=[catalogue["labour"]])
     with time_machine.travel(at(base, 8, 55), tick=False):
         ticket_arrive(appointment=came, actor=team[Role.APPOINTMENT_AGENT])
-        walk_in = ticket_walk_in(store=team.store, actor=team[Role.APPOINTMENT_AGENT], plate="粤A1", name="甲")
+        walk_in = ticket_walk_in(store=team.store, actor=team[Role.APPOINTMENT_AGENT], plate="粤A10001", name="甲")
     with time_machine.travel(at(base, 9, 5), tick=False):
         ticket_left(ticket=walk_in, actor=team[Role.APPOINTMENT_AGENT])
     with time_machine.travel(at(base, 9, 15), tick=False):

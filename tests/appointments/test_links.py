@@ -113,3 +113,14 @@ def test_apt1_a_bad_mobile_on_a_request_is_a_message(team):
     response = login(team[Role.APPOINTMENT_AGENT]).post(reverse("appointments:request_new"),
                                                         {"name": "赵六", "mobile": "123"}, follow=True)
     assert response.status_code == 200 and not BookingRequest.objects.exists()
+
+
+def test_apt2_a_bad_plate_on_a_request_is_a_message(team):
+    """A phone request's plate is checked as the reception form checks it (the same validator)."""
+    from ..conftest import login
+
+    response = login(team[Role.APPOINTMENT_AGENT]).post(reverse("appointments:request_new"),
+                                                        {"name": "赵六", "mobile": "13700001111", "plate": "ABC123"},
+                                                        follow=True)
+    assert response.status_code == 200 and not BookingRequest.objects.exists()
+    assert "“ABC123”" in response.content.decode()

@@ -47,6 +47,47 @@ def test_every_disallowed_move_is_refused(draft_order, advisor, from_status, to_
     assert WorkOrderEvent.objects.count() == events
 
 
+@pytest.mark.parametrize("from_status, to_status, rule, cause", [
+    (S.READY, S.DELIVERED, "SET-14", "not paid in full"),              # the bill (a live guard of settled)
+    (S.REPAIR_DONE, S.READY, "QC-1", "quality inspection"),            # QC has not passed the car
+    (S.QC_PASSED, S.SETTLED, "QC-8, QC-13", "record the wash"),        # the handover's guard: washed, parked
+    (S.DRAFT, S.IN_REPAIR, "REC-11, REC-15, REC-5", "walk-around"),    # what signing still needs
+    (S.SIGNED, S.REPAIR_DONE, "REP-1", "started the work"),
+    (S.SETTLED, S.CLOSED, "SET-14", "not paid in full"),               # forced here unpaid: the money first
+])
+def test_a_move_past_a_missing_step_names_what_is_missing(draft_order, advisor, english, from_status, to_status,
+                                                         rule, cause):
+    """A forced action from a stale page (issue 16): the refusal names the guard or the step that is
+    missing before the target, in the process's words, with its rule."""
+    draft_order.promised_at = None
+    draft_order.save(update_fields=["promised_at"])
+    _force_status(draft_order, from_status)
+    with pytest.raises(TransitionNotAllowed) as exc:
+        work_order_transition(work_order=draft_order, to=to_status, actor=advisor)
+    assert exc.value.rule == rule
+    assert cause in exc.value.message and "cannot become" not in exc.value.message
+
+
+def test_closing_a_paid_order_not_yet_delivered_names_the_delivery_checklist(order_in, english):
+    order = order_in(S.SETTLED)
+    with pytest.raises(TransitionNotAllowed) as exc:
+        work_order_transition(work_order=order, to=S.CLOSED, actor=order.advisor)
+    assert exc.value.rule == "SET-14" and "delivery checklist" in exc.value.message
+
+
+@pytest.mark.parametrize("from_status, to_status, word", [
+    (S.DELIVERED, S.DELIVERED, "already"),   # a second click, or a colleague was quicker
+    (S.IN_REPAIR, S.SIGNED, "already"),      # the order has moved on since the page was loaded
+    (S.CANCELLED, S.SIGNED, "cancelled"),
+    (S.CLOSED, S.DELIVERED, "closed"),
+])
+def test_a_move_the_order_is_past_says_so(draft_order, advisor, english, from_status, to_status, word):
+    _force_status(draft_order, from_status)
+    with pytest.raises(TransitionNotAllowed) as exc:
+        work_order_transition(work_order=draft_order, to=to_status, actor=advisor)
+    assert word in exc.value.message.lower() and "reload" in exc.value.message.lower()
+
+
 def test_an_allowed_move_writes_one_event_with_who_and_from_to(draft_order, advisor):
     before = draft_order.version
     work_order_transition(work_order=draft_order, to=S.CANCELLED, actor=advisor, note="客户取消")

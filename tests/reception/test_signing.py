@@ -320,3 +320,64 @@ def test_rec7_a_mileage_far_above_the_last_one_must_be_confirmed_and_a_typo_can_
     draft_order.vehicle.refresh_from_db()
     assert draft_order.vehicle.mileage == last + 120
     assert [r.previous_km for r in MileageReading.objects.filter(work_order=draft_order)] == [last, last]
+
+
+def _sign_post(order, **data):
+    from demo.builder import drawn_signature
+
+    return {"version": order.version, "explained": "on", "customer_signed_name": "张伟",
+            "customer_signature": drawn_signature(1), "advisor_signature": drawn_signature(2), **data}
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_rec12_a_refused_signing_keeps_both_signatures_and_says_why_once(draft_order, advisor, htmx):
+    """REC-11 refuses (no delivery time): the page comes back with both drawings in their fields, so the pads
+    draw them again, and the refusal appears once (in the list of what is missing), not twice."""
+    from demo.builder import drawn_signature
+
+    prepare(draft_order, advisor, promised=False)
+    client = login(advisor, language="en")
+    headers = {"HX-Request": "true"} if htmx else {}
+    response = client.post(reverse("reception:order_sign", args=[draft_order.pk]), _sign_post(draft_order),
+                           headers=headers)
+    html = response.content.decode()
+    assert response.status_code == (200 if htmx else 400)
+    assert html.count("Agree a delivery time with the customer.") == 1
+    assert f'id="id_customer_signature" value="{drawn_signature(1)}"' in html
+    assert f'id="id_advisor_signature" value="{drawn_signature(2)}"' in html
+    draft_order.refresh_from_db()
+    assert draft_order.status == S.DRAFT
+
+
+def test_rec12_a_refused_field_is_named_next_to_it_once(draft_order, advisor):
+    prepare(draft_order, advisor)
+    client = login(advisor, language="en")
+    response = client.post(reverse("reception:order_sign", args=[draft_order.pk]),
+                           _sign_post(draft_order, explained=""))
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert html.count("Explain the order and the work to the customer first.") == 1
+    assert 'id="error_1_id_explained"' in html  # under the tick box, not in a box at the top
+    assert 'value="data:image/png;base64,' in html  # the signatures are kept
+
+
+@pytest.mark.parametrize("value", [
+    "javascript:alert(1)",
+    'data:image/png;base64,"><script>alert(1)</script>',
+    "data:image/svg+xml;base64,PHN2Zz48L3N2Zz4=",
+    "data:image/png;base64,bm90IGFuIGltYWdl",  # base64, but not a PNG
+    "data:image/png;base64," + "A" * 400_100,   # over the bound
+])
+def test_rec12_a_posted_signature_that_is_not_a_small_png_is_refused_and_not_drawn_again(draft_order, advisor, value):
+    prepare(draft_order, advisor)
+    client = login(advisor, language="en")
+    response = client.post(reverse("reception:order_sign", args=[draft_order.pk]),
+                           _sign_post(draft_order, customer_signature=value))
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert 'id="id_customer_signature" value=""' in html
+    assert "<script>alert" not in html and "javascript:alert" not in html
+    assert "sign again" in html and 'data-testid="signature-error-id_customer_signature"' in html
+    assert 'id="id_advisor_signature" value="data:image/png;base64,' in html  # the good one is kept
+    draft_order.refresh_from_db()
+    assert draft_order.status == S.DRAFT

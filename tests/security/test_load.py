@@ -35,11 +35,24 @@ function init(args)
   paths = {args[1], args[2], args[3]}
 end
 
+local PLATE_CHARS = "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"
+
+function plate_suffix(n)
+  local s = ""
+  for _ = 1, 4 do
+    local d = n % 34
+    s = string.sub(PLATE_CHARS, d + 1, d + 1) .. s
+    n = math.floor(n / 34)
+  end
+  return s
+end
+
 function request()
   counter = counter + 1
   if counter % 4 == 0 then
     posts = posts + 1
-    local body = "plate=LOAD" .. id .. "-" .. counter .. "&name=load&note=wrk"
+    -- a valid plate (the form checks it, issue 16), unique per thread and request: 粤L, the thread, the counter
+    local body = "plate=%E7%B2%A4L" .. id .. plate_suffix(counter) .. "&name=load&note=wrk"
     return wrk.format("POST", args_post, {["Content-Type"] = "application/x-www-form-urlencoded",
                                            ["X-CSRFToken"] = csrf, ["Referer"] = origin .. args_post,
                                            ["Cookie"] = cookie}, body)
@@ -93,6 +106,6 @@ def test_fifty_clients_for_a_while_no_errors_and_no_lost_writes(team, live_serve
     assert report["failed"] == 0 and report["socket_errors"] == 0, report
     # every write that was sent is there, once (wrk counts the requests it sent, including any in flight at
     # the end whose answer it never read: those may or may not have landed, so at most 50 more)
-    stored = QueueTicket.objects.filter(plate__startswith="LOAD").count()
+    stored = QueueTicket.objects.filter(plate__startswith="粤L").count()
     assert report["posts"] - 50 <= stored <= report["posts"], (stored, report)
-    assert QueueTicket.objects.filter(plate__startswith="LOAD").values("plate").distinct().count() == stored
+    assert QueueTicket.objects.filter(plate__startswith="粤L").values("plate").distinct().count() == stored

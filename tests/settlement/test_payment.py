@@ -87,9 +87,29 @@ def test_set7_a_void_is_a_new_negative_row_and_the_original_stays(billed, cashie
 
 def test_set14_no_gate_pass_before_payment(billed, cashier):
     order = billed()
-    with pytest.raises(TransitionNotAllowed):
+    with pytest.raises(TransitionNotAllowed) as refused:
         gate_pass_issue(work_order=order, actor=cashier)
+    assert refused.value.rule == "SET-14"
     assert not GatePass.objects.exists()
+
+
+def test_set14_a_gate_pass_forced_from_a_stale_page_names_the_unpaid_bill(billed, cashier):
+    """ready → delivered is not a move of the table (settled comes between): the refusal says what is
+    missing in the process's words (the bill is not paid in full), not that two statuses do not connect."""
+    order = billed()
+    response = login(cashier, language="en").post(reverse("settlement:issue_gate_pass", args=[order.pk]))
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "not paid in full" in html and "SET-14" in html
+    assert "cannot become" not in html
+    assert not GatePass.objects.exists()
+
+
+def test_set14_a_second_gate_pass_from_a_stale_page_says_the_car_is_already_delivered(order_in, cashier):
+    order = order_in(S.DELIVERED)
+    with pytest.raises(TransitionNotAllowed) as refused:
+        gate_pass_issue(work_order=order, actor=cashier)
+    assert "already" in refused.value.message and "cannot become" not in refused.value.message
 
 
 def test_set14_the_money_is_checked_again_when_the_pass_is_issued(order_in, cashier):
@@ -213,3 +233,17 @@ def test_set7_two_cashiers_taking_the_last_payment_at_once_cannot_both_succeed()
     assert results.count("ok") == 1, results
     assert Payment.objects.filter(work_order=order).count() == 1
     assert amount_paid(work_order=order) == order.total
+
+
+def test_set7_a_payment_from_a_stale_page_on_a_settled_order_says_it_is_already_settled(order_in, cashier, english):
+    order = order_in(S.SETTLED)
+    with pytest.raises(ProcessError) as refused:
+        payment_record(work_order=order, cashier=cashier, amount=Decimal("10"), method="cash")
+    assert "already" in refused.value.message and "Reload" in refused.value.message
+
+
+def test_set7_a_payment_before_the_handover_names_what_qc_still_has_to_do(order_in, cashier, english):
+    order = order_in(S.QC_PASSED)
+    with pytest.raises(ProcessError) as refused:
+        payment_record(work_order=order, cashier=cashier, amount=Decimal("10"), method="cash")
+    assert refused.value.rule == "QC-8, QC-13" and "wash" in refused.value.message

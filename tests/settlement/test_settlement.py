@@ -125,9 +125,10 @@ def test_set1_set2_parts_returned_are_billed_as_issued_only_with_the_managers_ap
     with pytest.raises(GuardRefused) as exc:  # waiting for the manager
         statement_issue(work_order=order, advisor=order.advisor)
     assert "SET-2" in exc.value.rule
-    with pytest.raises(ProcessError):
-        adjustment_decide(adjustment=adj, manager=order.advisor, approve=True)  # an advisor cannot approve
-    adjustment_decide(adjustment=adj, manager=team[Role.AFTERSALES_MANAGER], approve=True)
+    with pytest.raises(ProcessError) as refused:
+        adjustment_decide(adjustment=adj, manager=order.advisor, approve=True, note="退回半升")  # not an advisor
+    assert refused.value.rule == "SET-2"
+    adjustment_decide(adjustment=adj, manager=team[Role.AFTERSALES_MANAGER], approve=True, note="退回半升,按实收")
     statement = statement_issue(work_order=order, advisor=order.advisor)
     assert statement.total == order.total - Decimal("42.75")
     assert statement.quoted == order.total and statement.adjustments == Decimal("-42.75")
@@ -365,7 +366,7 @@ def test_the_settlement_page_lists_differences_and_a_manager_approves_on_it(team
     adj = Adjustment.objects.get(work_order=order)
     manager = login(team[Role.AFTERSALES_MANAGER])
     assert manager.post(reverse("settlement:decide", args=[order.pk, adj.pk]),
-                        {"decision": "approve"}).status_code == 302
+                        {"decision": "approve", "note": "退回一升"}).status_code == 302
     assert advisor.post(reverse("settlement:issue_statement", args=[order.pk])).status_code == 302
     assert current_statement(order).total == order.total - Decimal("85.50")
 
@@ -400,7 +401,7 @@ def test_the_advisors_call_and_adjustment_tasks_close_when_the_car_is_delivered(
     order = order_in(S.READY)
     adj = adjustment_request(work_order=order, actor=order.advisor, kind="goodwill", amount=Decimal("-20"),
                              reason="洗车等待")
-    adjustment_decide(adjustment=adj, manager=team[Role.AFTERSALES_MANAGER], approve=True)
+    adjustment_decide(adjustment=adj, manager=team[Role.AFTERSALES_MANAGER], approve=True, note="等待过久")
     StaffTask.objects.create(store=team.store, key=f"ready-call-{order.pk}", message="x", assignee=order.advisor,
                              work_order=order)
     settle(order, team)
@@ -441,3 +442,36 @@ def test_set12_the_remaining_life_of_wear_parts_is_printed_on_the_statement(orde
     assert "易损件剩余寿命" in text
     assert "左前轮胎花纹深度" in text and "6.5 mm" in text  # the readings recorded at QC (demo builder: 6.5 mm)
     assert "前制动片厚度" in text and "9.0 mm" in text
+
+
+def test_set2_a_manager_approves_an_adjustment_only_with_a_reason(order_in, team):
+    """Approving a statement that differs from the quote is an override: the manager says why (SET-2)."""
+    order = order_in(S.READY)
+    adj = adjustment_request(work_order=order, actor=order.advisor, kind="discount", amount=Decimal("-100"),
+                             reason="老客户九折")
+    manager = team[Role.AFTERSALES_MANAGER]
+    with pytest.raises(ProcessError) as refused:
+        adjustment_decide(adjustment=adj, manager=manager, approve=True, note="  ")
+    assert refused.value.rule == "SET-2" and refused.value.field == "note"
+    adj.refresh_from_db()
+    assert adj.status == Adjustment.Status.PENDING and statement_build(order).total == order.total
+    adjustment_decide(adjustment=adj, manager=manager, approve=True, note="十年老客户,按会员政策")
+    adj.refresh_from_db()
+    assert adj.status == Adjustment.Status.APPROVED and adj.decision_note == "十年老客户,按会员政策"
+
+
+def test_set2_the_approval_without_a_reason_is_a_message_next_to_the_note(order_in, team):
+    order = order_in(S.READY)
+    adj = adjustment_request(work_order=order, actor=order.advisor, kind="goodwill", amount=Decimal("-20"),
+                             reason="洗车等待")
+    manager = login(team[Role.AFTERSALES_MANAGER], language="en")
+    response = manager.post(reverse("settlement:decide", args=[order.pk, adj.pk]), {"decision": "approve", "note": ""})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "reason" in html and "SET-2" in html and 'is-invalid' in html
+    assert html.count("SET-2)") == 1  # once, by the note field, not again at the top
+    adj.refresh_from_db()
+    assert adj.status == Adjustment.Status.PENDING
+    # a rejection needs no reason: nothing changes on the bill
+    assert manager.post(reverse("settlement:decide", args=[order.pk, adj.pk]),
+                        {"decision": "reject", "note": ""}).status_code == 302

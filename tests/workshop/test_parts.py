@@ -178,3 +178,82 @@ def test_rep9_measured_parts_come_back_in_part(team, catalogue):
     assert issued_quantity(line) == line.quantity - Decimal("0.5")
     page = login(team[Role.PARTS_CLERK]).get(reverse("workshop:parts_counter")).content.decode()
     assert f"{(line.quantity - Decimal('0.5')).normalize():f} 升" in page  # still out for the order
+
+
+def test_apt8_rep9_stock_below_what_is_reserved_is_a_message_not_a_server_error(in_repair, team, english):
+    """The stock was counted below what the appointment shelf holds (set outside the services: no service
+    lets it happen, see test_apt8_no_stock_move_leaves_less_stock_than_is_reserved): issuing says so."""
+    line = part_line(in_repair)
+    Part.objects.filter(pk=line.part_id).update(on_hand=1, reserved=3)
+    requisition = part_request(line=line, quantity=1, technician=team[Role.TECHNICIAN])
+    with pytest.raises(ProcessError) as refused:
+        requisition_issue(requisition=requisition, clerk=team[Role.PARTS_CLERK])
+    assert refused.value.rule == "APT-8"
+    assert "count" in refused.value.message.lower() and "3" in refused.value.message
+    response = login(team[Role.PARTS_CLERK], language="en").post(reverse("workshop:issue", args=[requisition.pk]),
+                                                                 follow=True)
+    assert response.status_code == 200 and "APT-8" in response.content.decode()
+    assert Part.objects.get(pk=line.part_id).on_hand == 1
+    requisition.refresh_from_db()
+    assert requisition.status == Requisition.Status.OPEN
+
+
+def test_apt8_no_stock_move_leaves_less_stock_than_is_reserved(team, catalogue):
+    """Every path that changes the stock or the reservations (reserve, retry, issue from the shelf or from
+    free stock, return, receive, release) keeps the stock at or above what is reserved (APT-8, REP-9)."""
+    import time_machine
+
+    from appointments.preparation import reservation_retry
+    from appointments.services import appointment_cancel
+    from tests.appointments.helpers import at, book, tomorrow
+    from tests.factories import staff
+    from tests.reception.test_signing import prepare, sign
+    from workshop.jobs import job_clock_on
+    from workshop.parts import stock_receive
+
+    from .helpers import dispatched
+
+    part = catalogue["part"]
+    clerk = team[Role.PARTS_CLERK]
+    Part.objects.filter(pk=part.pk).update(on_hand=2, reserved=0)
+
+    def holds() -> None:
+        stock = Part.objects.get(pk=part.pk)
+        assert stock.on_hand >= stock.reserved >= 0, (stock.on_hand, stock.reserved)
+
+    first = book(team, at(tomorrow(), 9), labour=[catalogue["labour"]], parts=[part])
+    second = book(team, at(tomorrow(), 10), labour=[catalogue["labour"]], parts=[part])
+    third = book(team, at(tomorrow(), 10, 30), labour=[catalogue["labour"]], parts=[part])
+    for appointment in (first, second, third):
+        parts_reserve(appointment=appointment, actor=clerk)
+        holds()
+    assert Part.objects.get(pk=part.pk).reserved == 2  # the third is short
+    short = PartReservation.objects.get(appointment=third)
+    assert not reservation_retry(reservation=short, actor=clerk)
+    stock_receive(part=part, quantity=Decimal("1"), actor=clerk)
+    holds()
+    assert reservation_retry(reservation=short, actor=clerk)
+    holds()
+
+    walk_in = new_order(team, VehicleFactory(store=team.store), catalogue)  # no reservation: free stock only
+    sign(prepare(walk_in, team[Role.SERVICE_ADVISOR]), team[Role.SERVICE_ADVISOR])
+    working(walk_in, team)
+    with pytest.raises(ProcessError) as refused:  # all three are on the shelf: nothing free
+        requisition_issue(requisition=part_request(line=part_line(walk_in), quantity=1,
+                                                   technician=team[Role.TECHNICIAN]), clerk=clerk)
+    assert refused.value.rule == "REP-9"
+    holds()
+
+    appointment_cancel(appointment=second, actor=team[Role.SERVICE_ADVISOR], reason="客户改期", by_shop=False)
+    holds()
+    with time_machine.travel(first.starts_at, tick=True):
+        sign(prepare(first.work_order, team[Role.SERVICE_ADVISOR]), team[Role.SERVICE_ADVISOR])
+        [job] = dispatched(first.work_order, team, technician=staff(Role.TECHNICIAN, team.store))
+        job_clock_on(job=job, technician=job.technician)
+        line = part_line(first.work_order)
+        requisition_issue(requisition=part_request(line=line, quantity=1, technician=job.technician), clerk=clerk)
+        holds()
+        part_return(line=line, quantity=Decimal("1"), actor=clerk)
+        holds()
+    stock = Part.objects.get(pk=part.pk)
+    assert (stock.on_hand, stock.reserved) == (3, 1)  # three in the store, one on the third's shelf
