@@ -265,7 +265,7 @@ def test_saving_one_section_swaps_only_that_section_and_keeps_the_versions_curre
     draft_order.refresh_from_db()
     assert response.status_code == 200 and response["HX-Trigger"] == "order-changed"
     assert 'id="section-walkaround"' in html and 'id="section-details"' not in html
-    assert f'value="{draft_order.version}" id="details-version" hx-swap-oob="true"' in html
+    assert f'value="{draft_order.version}" id="details-version" data-hx-swap-oob="true"' in html
     # the details form, submitted with the version it now holds, saves without a conflict
     response = client.post(reverse("reception:order_details", args=[draft_order.pk]), {
         "version": draft_order.version, "customer_words": "刹车异响", "diagnosis": "刹车片磨损",
