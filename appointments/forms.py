@@ -134,6 +134,10 @@ class CancelAppointmentForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=200)
     by_shop = forms.BooleanField(label=_("The shop cannot keep it (the customer is told at once)"), required=False)
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_cancel_%s")  # the reschedule form beside it has the same fields
+        super().__init__(*args, **kwargs)
+
 
 class TicketForm(forms.Form):
     plate = forms.CharField(label=_("Plate"), max_length=12, required=False)

@@ -158,6 +158,10 @@ class DamageForm(forms.Form):
     kind = forms.ChoiceField(label=_("Damage"), choices=DamageMark.Kind.choices)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_damage_%s")  # the lines form on the same page has a `kind` too
+        super().__init__(*args, **kwargs)
+
 
 class PhotoForm(forms.Form):
     image = forms.FileField(label=_("Photo"), widget=forms.ClearableFileInput(
@@ -169,6 +173,10 @@ class PhotoForm(forms.Form):
 class ExpertRequestForm(forms.Form):
     kind = forms.ChoiceField(label=_("Ask"), choices=ExpertRequest.Kind.choices, initial=ExpertRequest.Kind.EXPERT)
     question = forms.CharField(label=_("Question"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_expert_%s")  # the lines form on the same page has a `kind` too
+        super().__init__(*args, **kwargs)
 
 
 class ExpertAnswerForm(forms.Form):
