@@ -75,7 +75,11 @@ def page_checks(request, monkeypatch):
         contexts.append(context)
         return context
 
+    def watched_page(**kwargs):
+        return watched_context(**kwargs).new_page()
+
     monkeypatch.setattr(browser, "new_context", watched_context)
+    monkeypatch.setattr(browser, "new_page", watched_page)
     tap.recorder = recorder
 
     def verify() -> None:
@@ -87,9 +91,9 @@ def page_checks(request, monkeypatch):
         replayed = time.monotonic()
         problems = recorder.findings + pagechecks.check_markup(recorder, nu, RESULTS / "markup" / request.node.name)
         documents = sum(1 for s in recorder.served if not s.fragment)
-        print(f"page checks: {documents} documents ({in_page} checked by axe in the page, the rest again from their"
-              f" HTML in {replayed - started:.1f} s), {len(recorder.served) - documents} htmx fragments;"
-              f" Nu checker {time.monotonic() - replayed:.1f} s")
+        print(f"page checks: {documents} documents and {len(recorder.served) - documents} htmx fragments;"
+              f" axe in the page on {in_page} documents, finishing and loading again the others"
+              f" {replayed - started:.1f} s; Nu HTML Checker {time.monotonic() - replayed:.1f} s")
         if problems:
             raise AssertionError("pages the test visited:\n" + "\n".join(dict.fromkeys(problems)))
 

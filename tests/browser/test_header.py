@@ -120,6 +120,9 @@ def test_the_header_stays_touch_friendly_on_the_tablet(browser, live_server, rol
     targets = page.locator("#mainnav").locator(".nav-link, .btn").all()
     assert targets and all(t.bounding_box()["height"] >= 44 for t in targets if t.is_visible())
     assert page.evaluate("document.documentElement.scrollWidth") <= TABLET["width"]
+    small = page.evaluate("""() => [...document.querySelectorAll("main .btn, main .form-control, main .form-select")]
+      .filter((e) => e.getClientRects().length && e.getBoundingClientRect().height < 44).map((e) => e.outerHTML.slice(0, 80))""")
+    assert small == []
 
 
 def test_a_skip_link_comes_first_and_focus_is_visible_everywhere(browser, live_server, shot):
