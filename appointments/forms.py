@@ -162,6 +162,10 @@ def clean_optional_plate(value: str) -> str:
     validate_plate(value)
     return normalize_plate(value)
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_cancel_%s")  # the reschedule form beside it has the same fields
+        super().__init__(*args, **kwargs)
+
 
 class TicketForm(forms.Form):
     plate = forms.CharField(label=_("Plate"), max_length=12, required=False)

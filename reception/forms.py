@@ -186,6 +186,10 @@ class DamageForm(forms.Form):
     kind = forms.ChoiceField(label=_("Damage"), choices=DamageMark.Kind.choices)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_damage_%s")  # the lines form on the same page has a `kind` too
+        super().__init__(*args, **kwargs)
+
 
 class PhotoForm(forms.Form):
     image = forms.FileField(label=_("Photo"), widget=forms.ClearableFileInput(
@@ -197,6 +201,10 @@ class PhotoForm(forms.Form):
 class ExpertRequestForm(forms.Form):
     kind = forms.ChoiceField(label=_("Ask"), choices=ExpertRequest.Kind.choices, initial=ExpertRequest.Kind.EXPERT)
     question = FreeTextField(label=_("Question"), rows=2, max_length=DESCRIPTION)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_expert_%s")  # the lines form on the same page has a `kind` too
+        super().__init__(*args, **kwargs)
 
 
 class ExpertAnswerForm(forms.Form):

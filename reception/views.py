@@ -192,7 +192,8 @@ def _respond(request: HttpRequest, pk: int, section: str, *, ok: bool, **forms) 
         context = _context(order, **forms)
         html = render_to_string(SECTIONS[section], context, request=request)
         if ok:
-            html += render_to_string("reception/partials/versions_oob.html", context, request=request)
+            html += render_to_string("reception/partials/versions_oob.html", {**context, "section": section},
+                                     request=request)
         response = HttpResponse(html)
         if ok:
             response["HX-Trigger"] = "order-changed"

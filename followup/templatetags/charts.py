@@ -19,8 +19,13 @@ def _fmt(value) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
+def _said(title: str, figures: str) -> str:
+    """What a screen reader tells of the chart: its title, and the figures as text (WCAG 1.1.1)."""
+    return f"<title>{escape(title)}</title><desc>{escape(figures)}</desc>"
+
+
 @register.simple_tag
-def bar_chart(rows, width: int = 420, unit: str = "", max_value=None) -> str:
+def bar_chart(rows, width: int = 420, unit: str = "", max_value=None, title: str = "") -> str:
     """Horizontal bars: rows of (label, value)."""
     rows = [(str(label), value) for label, value in rows]
     if not rows:
@@ -29,7 +34,8 @@ def bar_chart(rows, width: int = 420, unit: str = "", max_value=None) -> str:
     bar_h, gap, label_w = 18, 6, 150
     height = len(rows) * (bar_h + gap) + gap
     parts = [f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-             f'xmlns="http://www.w3.org/2000/svg" font-size="11">']
+             f'xmlns="http://www.w3.org/2000/svg" font-size="11">',
+             _said(title, "; ".join(f"{label}: {_fmt(value)}{unit if value is not None else ''}" for label, value in rows))]
     for i, (label, value) in enumerate(rows):
         y = gap + i * (bar_h + gap)
         w = 0 if not value else max(2, (width - label_w - 50) * float(value) / float(top))
@@ -41,7 +47,8 @@ def bar_chart(rows, width: int = 420, unit: str = "", max_value=None) -> str:
 
 
 @register.simple_tag
-def line_chart(series, keys, labels, width: int = 560, height: int = 220, low: float = 1, high: float = 5) -> str:
+def line_chart(series, keys, labels, width: int = 560, height: int = 220, low: float = 1, high: float = 5,
+               title: str = "") -> str:
     """Lines over months: series = [{"month": date, key: value, ...}], one line per key."""
     if not series:
         return ""
@@ -53,7 +60,9 @@ def line_chart(series, keys, labels, width: int = 560, height: int = 220, low: f
         return top + plot_h * (1 - (float(v) - low) / (high - low))
 
     parts = [f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-             f'xmlns="http://www.w3.org/2000/svg" font-size="10">']
+             f'xmlns="http://www.w3.org/2000/svg" font-size="10">',
+             _said(title, "; ".join(f"{label}: " + ", ".join(f"{p['month']:%Y-%m} {_fmt(p.get(key))}" for p in series)
+                                    for key, label in zip(keys, labels)))]
     for tick in range(int(low), int(high) + 1):
         parts.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" stroke="#ddd"/>'
                      f'<text x="{left - 6}" y="{y(tick) + 3:.1f}" text-anchor="end" fill="#666">{tick}</text>')

@@ -4,15 +4,19 @@ REQUIRE_BROWSER=1, so there a missing browser fails instead."""
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
+
+from . import pagechecks
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
                  "--disable-dev-shm-usage"]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
+RESULTS = Path(__file__).resolve().parents[2] / "test-results"
+SCREENSHOTS = RESULTS / "screenshots"
 DESKTOP = {"width": 1440, "height": 900}
 TABLET = {"width": 800, "height": 1280}
 PHONE = {"width": 390, "height": 844}
@@ -36,6 +40,77 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def server_tap(live_server):
+    return pagechecks.LiveServerTap(live_server)
+
+
+@pytest.fixture(scope="session")
+def axe_script():
+    return pagechecks.axe_source()
+
+
+@pytest.fixture(scope="session")
+def nu_checker():
+    checker = pagechecks.NuChecker()
+    yield checker
+    checker.close()
+
+
+@pytest.fixture(autouse=True)
+def page_checks(request, monkeypatch):
+    """Every page a browser test visits is checked with axe and the Nu HTML
+    Checker (tests/browser/pagechecks.py); the test fails on what they find."""
+    if "browser" not in request.fixturenames or "live_server" not in request.fixturenames:
+        yield None
+        return
+    browser, tap, script, nu = (request.getfixturevalue(n) for n in ("browser", "server_tap", "axe_script", "nu_checker"))
+    recorder, contexts, new_context = pagechecks.Recorder(), [], browser.new_context
+
+    def watched_context(**kwargs):
+        context = new_context(**pagechecks.context_options(kwargs))
+        pagechecks.watch_context(context, recorder, script)
+        contexts.append(context)
+        return context
+
+    def watched_page(**kwargs):
+        return watched_context(**kwargs).new_page()
+
+    monkeypatch.setattr(browser, "new_context", watched_context)
+    monkeypatch.setattr(browser, "new_page", watched_page)
+    tap.recorder = recorder
+
+    def verify() -> None:
+        started = time.monotonic()
+        pagechecks.finish_open_pages(contexts)
+        tap.recorder = None
+        in_page = sum(1 for s in recorder.served if s.checked and not s.fragment)
+        pagechecks.replay_unchecked(new_context, request.getfixturevalue("live_server").url, recorder, script)
+        replayed = time.monotonic()
+        problems = recorder.findings + pagechecks.check_markup(recorder, nu, RESULTS / "markup" / request.node.name)
+        documents = sum(1 for s in recorder.served if not s.fragment)
+        print(f"page checks: {documents} documents and {len(recorder.served) - documents} htmx fragments;"
+              f" axe in the page on {in_page} documents, finishing and loading again the others"
+              f" {replayed - started:.1f} s; Nu HTML Checker {time.monotonic() - replayed:.1f} s")
+        if problems:
+            raise AssertionError("pages the test visited:\n" + "\n".join(dict.fromkeys(problems)))
+
+    yield verify
+    tap.recorder = None
+    for context in contexts:
+        context.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """Checks the visited pages once the test itself has passed, as part of the test."""
+    result = yield
+    verify = getattr(item, "funcargs", {}).get("page_checks")
+    if verify is not None:
+        verify()
+    return result
 
 
 @pytest.fixture

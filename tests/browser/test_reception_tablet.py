@@ -66,7 +66,7 @@ def test_receive_a_booked_car_on_the_tablet(browser, live_server, shot, tmp_path
         drawing.scroll_into_view_if_needed()
         box = drawing.bounding_box()
         page.mouse.click(box["x"] + box["width"] * 0.8, box["y"] + box["height"] * 0.65)
-        page.select_option("#id_kind", "dent")
+        page.select_option("#id_damage_kind", "dent")
         page.fill("#damage-form input[name=note]", "右后门凹陷")
         page.click("#damage-submit")
         expect(page.locator("[data-testid=damage-marks] li")).to_have_count(1)

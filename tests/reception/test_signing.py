@@ -265,12 +265,15 @@ def test_saving_one_section_swaps_only_that_section_and_keeps_the_versions_curre
     draft_order.refresh_from_db()
     assert response.status_code == 200 and response["HX-Trigger"] == "order-changed"
     assert 'id="section-walkaround"' in html and 'id="section-details"' not in html
-    assert f'value="{draft_order.version}" id="details-version" hx-swap-oob="true"' in html
+    assert f'value="{draft_order.version}" id="details-version" data-hx-swap-oob="true"' in html
     # the details form, submitted with the version it now holds, saves without a conflict
     response = client.post(reverse("reception:order_details", args=[draft_order.pk]), {
         "version": draft_order.version, "customer_words": "刹车异响", "diagnosis": "刹车片磨损",
         "promised_at": "", "customer_waits": ""}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200 and response["HX-Trigger"] == "order-changed"
+    # the swapped details section carries its own version field: no second one out of band (a duplicate id)
+    html = response.content.decode()
+    assert html.count('id="details-version"') == 1 and 'id="sign-version" data-hx-swap-oob="true"' in html
 
 
 def test_an_htmx_error_is_shown_in_the_section(draft_order, advisor):

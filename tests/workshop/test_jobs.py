@@ -219,8 +219,8 @@ def test_the_finish_form_on_the_tablet_shows_what_is_missing_in_the_card(order_i
     assert f'id="job-{job.pk}"' in html and "REP-15" in html
     assert "Write the repair report" in html and "Sign the repair report" in html  # all three at once
     # The finish section is drawn afresh; the others keep what is typed in them in the browser.
-    assert f'id="job-{job.pk}-finish" hx-preserve' not in html
-    assert f'id="job-{job.pk}-finding" data-testid="finding-details" hx-preserve="true"' in html
+    assert f'id="job-{job.pk}-finish" data-hx-preserve' not in html
+    assert f'id="job-{job.pk}-finding" data-testid="finding-details" data-hx-preserve="true"' in html
     # What was typed and drawn comes back with the errors.
     signature = drawn_signature(3)
     html = tablet.post(reverse("workshop:finish", args=[job.pk]),
@@ -238,7 +238,7 @@ def test_a_part_request_on_the_tablet_keeps_the_finish_section_as_typed(order_in
                            HTTP_HX_REQUEST="true")
     html = response.content.decode()
     assert response.status_code == 422 and "0.01" in html  # says what is wrong with the quantity
-    assert f'id="job-{job.pk}-finish" hx-preserve="true"' in html
+    assert f'id="job-{job.pk}-finish" data-hx-preserve="true"' in html
     response = tablet.post(url, {f"part{job.pk}-line": part_line.pk, f"part{job.pk}-quantity": part_line.quantity},
                            HTTP_HX_REQUEST="true")
     html = response.content.decode()
