@@ -143,6 +143,10 @@ class CancelAppointmentForm(forms.Form):
         error_messages={"required": _("Choose who cancels: the shop or the customer.")})
     reason = forms.CharField(label=_("Reason"), max_length=200)
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_cancel_%s")  # the reschedule form beside it has the same fields
+        super().__init__(*args, **kwargs)
+
     def clean(self) -> dict:
         data = super().clean()
         data["by_shop"] = data.get("reason_kind") == self.SHOP
@@ -161,10 +165,6 @@ def clean_optional_plate(value: str) -> str:
         return ""
     validate_plate(value)
     return normalize_plate(value)
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("auto_id", "id_cancel_%s")  # the reschedule form beside it has the same fields
-        super().__init__(*args, **kwargs)
 
 
 class TicketForm(forms.Form):

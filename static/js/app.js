@@ -36,6 +36,11 @@
     if (select && chosenSlot && select.querySelector('option[value="' + chosenSlot + '"]')) {
       select.value = chosenSlot;
     }
+    // A refused time stays marked on the redrawn select; tie it again to its
+    // message under the field (the fragment alone does not hold the message).
+    if (select && select.getAttribute("aria-invalid") === "true" && document.getElementById("id_slot_error")) {
+      select.setAttribute("aria-describedby", "id_slot_error");
+    }
   });
 
   // A page sent back with errors opens at the first field to fix (tablets: it may be far below).
