@@ -193,8 +193,11 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 FORM_RENDERER = "dealership.formrenderer.WidgetRenderer"
 
 # --- Celery ----------------------------------------------------------------
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
-if CELERY_BROKER_URL.startswith("filesystem://"):
+# The filesystem transport ignores the host, but a URL without one ("filesystem://") made kombu log "No hostname was
+# supplied. Reverting to default 'localhost'" whenever it opened a connection: at every booking's wake-up (issue 16).
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://localhost/")
+if CELERY_BROKER_URL.startswith("filesystem:"):
+    CELERY_BROKER_URL = "filesystem://localhost/"  # the folders below say where the messages go
     _queue_dir = VAR_DIR / "celery" / "queue"
     _processed_dir = VAR_DIR / "celery" / "processed"
     _control_dir = VAR_DIR / "celery" / "control"
