@@ -19,8 +19,8 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 env = environ.Env()
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
-# DJANGO_PRODUCTION=1 behind HTTPS: secure cookies, HTTPS redirect and HSTS by default, and a real secret key
-# required (`manage.py check --deploy` passes with no warnings; docs/security.md).
+# DJANGO_PRODUCTION=1 behind HTTPS: secure cookies, HTTPS redirect and HSTS by default, and a real secret key and
+# the public address (PUBLIC_BASE_URL) required (`manage.py check --deploy` passes with no warnings; docs/security.md).
 PRODUCTION = env.bool("DJANGO_PRODUCTION", default=False)
 if PRODUCTION:
     SECRET_KEY = env.str("DJANGO_SECRET_KEY")
@@ -193,8 +193,11 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 FORM_RENDERER = "dealership.formrenderer.WidgetRenderer"
 
 # --- Celery ----------------------------------------------------------------
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
-if CELERY_BROKER_URL.startswith("filesystem://"):
+# The filesystem transport ignores the host, but a URL without one ("filesystem://") made kombu log "No hostname was
+# supplied. Reverting to default 'localhost'" whenever it opened a connection: at every booking's wake-up (issue 16).
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://localhost/")
+if CELERY_BROKER_URL.startswith("filesystem:"):
+    CELERY_BROKER_URL = "filesystem://localhost/"  # the folders below say where the messages go
     _queue_dir = VAR_DIR / "celery" / "queue"
     _processed_dir = VAR_DIR / "celery" / "processed"
     _control_dir = VAR_DIR / "celery" / "control"
@@ -232,8 +235,13 @@ SMS_GATEWAY_TOKEN = env.str("SMS_GATEWAY_TOKEN", default="")
 EMAIL_BACKEND = env.str("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env.str("DJANGO_EMAIL_HOST", default="localhost")
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="aftersales@localhost")
-# Public links sent to customers (confirmation answers) start with this.
-PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
+# Public links sent to customers (booking answers, documents, surveys, the gate pass QR code) start with this,
+# written by the web app and the Celery worker alike. In production there is no sensible default: a worker without
+# it would send customers links to 127.0.0.1 (`check --deploy` also wants https, dealership/checks.py).
+if PRODUCTION:
+    PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL")
+else:
+    PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 
 # --- Printing ----------------------------------------------------------------
 PDF_FONT_FAMILY = env.str(

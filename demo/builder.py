@@ -4,10 +4,7 @@ the test data that uses this) has the same timeline a real visit would."""
 from __future__ import annotations
 
 import random
-from datetime import timedelta
 from decimal import Decimal
-
-from django.utils import timezone
 
 from dealership.models import Role, User, WorkOrder
 from dealership.validators import vin_check_digit
@@ -27,6 +24,7 @@ from inspection.services import (
 )
 from inspection.standards import parking_spots
 from reception.models import WalkAround
+from reception.scheduling import suggest_promised_at
 from reception.services import walkaround_record, work_order_cancel, work_order_sign, work_order_update_details
 from settlement.services import (
     DELIVERY_CHECKS,
@@ -87,11 +85,13 @@ def staff(store, role: str) -> User:
     return User.objects.filter(store=store, staff_roles__role=role).order_by("id").first()
 
 
-def sign(order: WorkOrder, advisor: User, *, hours_ahead: float = 4.0) -> WorkOrder:
+def sign(order: WorkOrder, advisor: User) -> WorkOrder:
+    """The advisor agrees the time the desk suggests (REC-11), counted in the store's opening hours: four hours
+    after a demo loaded at 02:00 would promise the car for 06:00 (issue 16)."""
     work_order_update_details(
         work_order=order, actor=advisor, customer_words=order.customer_words or "客户要求检查",
         diagnosis=order.diagnosis or "经检查确认需按项目维修", customer_waits=False,
-        promised_at=timezone.now() + timedelta(hours=hours_ahead))
+        promised_at=suggest_promised_at(order=order))
     if not WalkAround.objects.filter(work_order=order).exists():
         walkaround_record(work_order=order, actor=advisor, mileage=order.vehicle.mileage + 5000,
                           fuel_level=WalkAround.Fuel.HALF, exterior_notes="右后门轻微划痕",

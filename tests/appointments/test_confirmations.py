@@ -2,17 +2,21 @@
 appointment and kind whatever the sweeps, retries and crashes; APT-10:
 changes by the shop reach the customer at once."""
 
+import logging
+import uuid
 from datetime import timedelta
 from unittest import mock
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.utils import timezone
 
 from appointments.confirmations import LEASE, RETRY_AFTER, confirmations_sweep
 from appointments.models import AppointmentChange, Confirmation
 from appointments.services import appointment_cancel, appointment_reschedule, appointments_mark_no_shows
 from appointments.tasks import sweep_confirmations, wake_confirmations
+from dealership import celery_app
 from dealership.models import Customer, OutboundMessage, Role, StaffTask
 from dealership.notify import LocmemBackend
 
@@ -194,6 +198,38 @@ def test_a_broker_that_is_down_delays_only_the_wake_up(team, catalogue):
         wake_confirmations()  # logs, does not raise
         appointment = book(team, at(timezone.localdate() + timedelta(days=2), 9), labour=[catalogue["labour"]])
     assert appointment.pk
+
+
+@pytest.fixture
+def through_the_broker(tmp_path):
+    """Tasks are sent through the configured broker, as in production, instead of running in the test's process
+    (the filesystem transport's folders in tmp_path, a queue of the test's own on Redis, emptied afterwards)."""
+    conf = celery_app.conf
+    saved = conf.task_always_eager, conf.broker_transport_options, conf.task_default_queue
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    if settings.CELERY_BROKER_URL.startswith("filesystem:"):
+        conf.broker_transport_options = {**conf.broker_transport_options, "data_folder_in": str(tmp_path),
+                                         "data_folder_out": str(tmp_path), "control_folder": str(tmp_path)}
+    conf.task_always_eager, conf.task_default_queue = False, queue
+    celery_app.close()  # the connection pool is made again with these settings
+    try:
+        yield
+        with celery_app.connection_for_write() as connection:
+            connection.default_channel.queue_purge(queue)
+    finally:
+        conf.task_always_eager, conf.broker_transport_options, conf.task_default_queue = saved
+        celery_app.close()
+
+
+def test_a_booking_wakes_the_sweep_without_a_warning_from_the_broker(team, catalogue, through_the_broker, caplog,
+                                                                    django_capture_on_commit_callbacks):
+    """The default broker URL named no host, and kombu logged "No hostname was supplied. Reverting to default
+    'localhost'" for every booking (issue 16)."""
+    with caplog.at_level(logging.INFO), django_capture_on_commit_callbacks(execute=True) as callbacks:
+        book(team, at(timezone.localdate() + timedelta(days=2), 9), labour=[catalogue["labour"]])
+        book(team, at(timezone.localdate() + timedelta(days=2), 11), labour=[catalogue["labour"]])
+    assert callbacks  # the wake-ups were sent
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
 
 
 def test_apt10_a_move_the_customer_asked_for_is_confirmed_without_an_apology(booked, outbox, team,

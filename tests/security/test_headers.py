@@ -20,21 +20,47 @@ from ..conftest import login
 ROOT = Path(settings.BASE_DIR)
 
 
-def test_production_settings_pass_the_deployment_check_without_warnings():
+def production(**overrides: str | None) -> dict[str, str]:
+    """The environment of a production process (`None` leaves a variable out)."""
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}  # set for the browser tests
-    env = {**env, "DJANGO_PRODUCTION": "1", "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": secrets.token_urlsafe(60),
-           "DJANGO_SETTINGS_MODULE": "dealership.settings"}
-    out = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], cwd=ROOT,
-                         env=env, capture_output=True, text=True)
+    env.update({"DJANGO_PRODUCTION": "1", "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": secrets.token_urlsafe(60),
+                "PUBLIC_BASE_URL": "https://aftersales.example.com", "DJANGO_SETTINGS_MODULE": "dealership.settings"})
+    for name, value in overrides.items():
+        env.pop(name, None)
+        if value is not None:
+            env[name] = value
+    return env
+
+
+def deploy_check(env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], cwd=ROOT,
+                          env=env, capture_output=True, text=True)
+
+
+def test_production_settings_pass_the_deployment_check_without_warnings():
+    out = deploy_check(production())
     assert out.returncode == 0, out.stdout + out.stderr
     assert "no issues" in out.stdout
 
 
 def test_production_refuses_to_start_without_a_secret_key():
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SECRET_KEY"}
-    env.update({"DJANGO_PRODUCTION": "1", "DJANGO_SETTINGS_MODULE": "dealership.settings"})
-    out = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True)
+    out = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=production(DJANGO_SECRET_KEY=None),
+                         capture_output=True, text=True)
     assert out.returncode != 0 and "DJANGO_SECRET_KEY" in out.stderr
+
+
+def test_production_refuses_to_start_without_the_public_address():
+    """Without it, the links sent to customers (booking answers, documents, surveys) would point at
+    http://127.0.0.1:8000, the development default (issue 16)."""
+    out = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=production(PUBLIC_BASE_URL=None),
+                         capture_output=True, text=True)
+    assert out.returncode != 0 and "PUBLIC_BASE_URL" in out.stderr
+
+
+def test_the_deployment_check_warns_when_the_public_address_is_not_https():
+    out = deploy_check(production(PUBLIC_BASE_URL="http://aftersales.example.com"))
+    assert out.returncode != 0
+    assert "dealership.W002" in out.stdout + out.stderr
 
 
 def test_every_page_carries_the_policy_and_protections(team, client):

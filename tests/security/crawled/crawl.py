@@ -3,6 +3,7 @@ forms on it: which URL each form posts to and which fields it sends, with the
 values the page offers (options, hidden values, buttons). The form tests fuzz
 what this finds, so a new form is fuzzed without being listed anywhere."""
 
+import copy
 import inspect
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -15,8 +16,8 @@ from django.utils import timezone
 
 from dealership.models import Role
 
-from ..cases import ARGS, PUBLIC, SESSION_ENDING, URLS, url_for
-from ..conftest import login
+from ...cases import ARGS, PUBLIC, SESSION_ENDING, URLS, url_for
+from ...conftest import login
 
 
 @dataclass
@@ -124,10 +125,11 @@ def role_for(view) -> str:
 class Crawler:
     """Every signed-in page of the project, as every role that may use it."""
 
-    def __init__(self, team, records):
+    def __init__(self, team, records, found: dict[str, Form] | None = None):
         self.team = team
         self.records = records
         self.clients: dict[str, Client] = {}
+        self.found = found  # the forms of an earlier walk of the same records (conftest.py)
 
     def client(self, role: str) -> Client:
         if role not in self.clients:
@@ -167,7 +169,12 @@ class Crawler:
 
     def forms(self) -> dict[str, Form]:
         """The POST forms found on every page, one per view they post to
-        (fields offered by several pages are merged)."""
+        (fields offered by several pages are merged); walked once."""
+        if self.found is None:
+            self.found = self.walk_forms()
+        return copy.deepcopy(self.found)
+
+    def walk_forms(self) -> dict[str, Form]:
         found: dict[str, Form] = {}
         for _role, url, response in self.pages():
             if "html" not in response.get("Content-Type", ""):

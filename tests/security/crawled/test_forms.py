@@ -1,5 +1,5 @@
 """Every form of the system fuzzed (issue 10). The forms are not listed here:
-tests/security/crawl.py walks every page as every role that may see it and
+tests/security/crawled/crawl.py walks every page as every role that may see it and
 reads the forms on it, so a new form is fuzzed as soon as a page shows it, and
 a view that takes a POST but that no page offers a form for fails the test.
 
@@ -11,13 +11,12 @@ markup, neither in the answer nor later on any page that shows it."""
 
 import os
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ..cases import build_records, url_for
-from .crawl import Crawler, Form, role_for, takes_post
-from .test_fuzz import SCRIPT, TEXT
+from ...cases import url_for
+from ..test_fuzz import SCRIPT, TEXT
+from .crawl import Form, role_for, takes_post
 
 EXAMPLES = int(os.environ.get("FORM_FUZZ_EXAMPLES", "12"))
 IMG = '"><img src=x onerror=alert(1)>'
@@ -40,11 +39,6 @@ def safe(response) -> str | None:
     if echoed(response):
         return "echoed markup"
     return None
-
-
-@pytest.fixture
-def crawler(team):
-    return Crawler(team, build_records(team, every_status=True))
 
 
 def declared_forms(records) -> dict[str, Form]:
