@@ -26,11 +26,7 @@ K = Confirmation.Kind
 C = Confirmation.Status
 
 
-@pytest.fixture(autouse=True)
-def outbox():
-    LocmemBackend.outbox = []
-    LocmemBackend.fail_next = 0
-    yield LocmemBackend.outbox
+pytestmark = pytest.mark.usefixtures("outbox")  # tests/appointments/conftest.py
 
 
 @pytest.fixture

@@ -12,18 +12,13 @@ from django.utils import timezone
 from appointments.confirmations import confirmations_sweep
 from appointments.models import Appointment
 from dealership.models import Customer, Role, StaffTask
-from dealership.notify import LocmemBackend
 
 from .helpers import at, book
 
 NOT_READY = "%(plate)s at %(when)s is not ready: %(missing)s"
 
 
-@pytest.fixture(autouse=True)
-def outbox():
-    LocmemBackend.outbox = []
-    LocmemBackend.fail_next = 0
-    yield LocmemBackend.outbox
+pytestmark = pytest.mark.usefixtures("outbox")  # tests/appointments/conftest.py
 
 
 @pytest.fixture

@@ -28,11 +28,7 @@ from .helpers import at, book
 K = AppointmentChange.Kind
 
 
-@pytest.fixture(autouse=True)
-def outbox():
-    LocmemBackend.outbox = []
-    LocmemBackend.fail_next = 0
-    yield LocmemBackend.outbox
+pytestmark = pytest.mark.usefixtures("outbox")  # tests/appointments/conftest.py
 
 
 @pytest.fixture
