@@ -208,7 +208,7 @@ def _notify_booking(appointment: Appointment, *, has_parts: bool) -> None:
     if has_parts:
         staff_task_create(
             store=appointment.store_id, role=Role.PARTS_CLERK, work_order=appointment.work_order,
-            key=f"apt-{appointment.pk}-parts", link=link,
+            key=f"apt-{appointment.pk}-parts", link=reverse("appointments:parts"),
             message=N_("Reserve the parts for %(plate)s (appointment %(when)s)"),
             params={"plate": appointment.vehicle.plate, "when": when},
         )

@@ -7,11 +7,13 @@ and declares the roles that may use it with `@role_required`."""
 from collections.abc import Callable
 from functools import wraps
 from typing import TypeVar
+from urllib.parse import urlsplit
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.urls import Resolver404, resolve
 
 from .models import Role, User
 
@@ -65,7 +67,8 @@ def role_required(*roles: str, store_required: bool = False) -> Callable:
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
-        wrapper.allowed_roles = frozenset(roles)  # read by the permission tests
+        wrapper.allowed_roles = frozenset(roles)  # read by the permission tests and by may_open
+        wrapper.store_required = store_required
         return wrapper
 
     return decorator
@@ -82,3 +85,19 @@ def scoped(qs: QuerySet[M], user: User) -> QuerySet[M]:
 
 def get_scoped_or_404(qs: QuerySet[M], user: User, **lookup) -> M:
     return get_object_or_404(scoped(qs, user), **lookup)
+
+
+def may_open(user: User, url: str) -> bool:
+    """Whether `user` passes the role check of the page at `url` (a link to a
+    page the person may not open is a 403 waiting to happen: tasks and buttons
+    are shown as text instead). Pages without role_required are open."""
+    try:
+        match = resolve(urlsplit(url).path)
+    except Resolver404:
+        return False
+    roles = getattr(match.func, "allowed_roles", None)
+    if roles is None:
+        return True
+    if not user.is_authenticated or not user.has_role(*roles):
+        return False
+    return not (getattr(match.func, "store_required", False) and user.store_id is None)

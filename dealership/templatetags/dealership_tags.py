@@ -4,6 +4,7 @@ from decimal import Decimal
 from django import template
 from django.utils.html import format_html
 
+from ..access import may_open
 from ..models import WorkOrder
 
 register = template.Library()
@@ -83,3 +84,10 @@ def still_due_for(vehicle, exclude_order=None) -> dict:
 
     items = still_due([vehicle.pk], exclude_order=exclude_order).get(vehicle.pk, []) if vehicle else []
     return {"items": items}
+
+
+@register.filter
+def opens_for(url: str, user) -> bool:
+    """`{% if link|opens_for:user %}`: the person may open that page (their
+    role passes its view's check), so the link is worth showing."""
+    return bool(url) and may_open(user, url)

@@ -1,5 +1,5 @@
 """One build and one walk for the tests that post every form the crawler
-finds (test_forms.py, test_isolation.py).
+finds (test_forms.py, test_isolation.py), and the links test (test_links.py).
 
 Two stores of one group, each with a record of every kind and an order at
 every stop of the process (tests/cases.py), are built once, and the crawler
@@ -31,6 +31,7 @@ class Crawled:
     neighbour: Store  # store B
     references: list[str]  # the ids that name store B's records
     forms: dict[str, Form]  # the POST forms found on store A's pages
+    links: frozenset[tuple[str, str, str]]  # (role, page, href): the links each role saw on store A's pages
 
 
 @pytest.fixture(scope="package")
@@ -41,8 +42,9 @@ def crawled(django_db_setup, django_db_blocker):
         neighbour = Team(StoreFactory(group=team.store.group))  # the same group: the closest other store
         theirs = build_records(neighbour, plate="粤Z99999", mobile="13799999999", every_status=True)
         assert cross_store_references() == []  # the records themselves are each in their store
-        forms = Crawler(team, records).walk_forms()
-        yield Crawled(team, records, neighbour.store, references(neighbour, theirs), forms)
+        walker = Crawler(team, records)
+        forms = walker.walk_forms()
+        yield Crawled(team, records, neighbour.store, references(neighbour, theirs), forms, frozenset(walker.links))
         transaction.set_rollback(True)
 
 

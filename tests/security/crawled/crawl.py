@@ -5,8 +5,10 @@ what this finds, so a new form is fuzzed without being listed anywhere."""
 
 import copy
 import inspect
+import re
 from dataclasses import dataclass, field
 from datetime import timedelta
+from html import unescape
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
@@ -117,6 +119,13 @@ def page_forms(html: str, page: str) -> list[Form]:
     return parser.forms
 
 
+def page_links(html: str) -> set[str]:
+    """The project's own pages a page links to (not static files, downloads of
+    uploads, or anchors)."""
+    hrefs = {unescape(h) for h in re.findall(r'<a\b[^>]*\bhref="(/[^"#]*)', html)}
+    return {h for h in hrefs if not h.startswith(("/static/", "/media/"))}
+
+
 def role_for(view) -> str:
     """The first role (not the group manager) that may use a view."""
     return next(r for r in Role.values if r in view.allowed_roles and r != Role.GROUP_MANAGER)
@@ -130,6 +139,7 @@ class Crawler:
         self.records = records
         self.clients: dict[str, Client] = {}
         self.found = found  # the forms of an earlier walk of the same records (conftest.py)
+        self.links: set[tuple[str, str, str]] = set()  # (role, page, href) of every link the walk saw
 
     def client(self, role: str) -> Client:
         if role not in self.clients:
@@ -176,10 +186,12 @@ class Crawler:
 
     def walk_forms(self) -> dict[str, Form]:
         found: dict[str, Form] = {}
-        for _role, url, response in self.pages():
+        for role, url, response in self.pages():
             if "html" not in response.get("Content-Type", ""):
                 continue
-            for form in page_forms(response.content.decode(), url):
+            html = response.content.decode()
+            self.links |= {(role, url, href) for href in page_links(html)}
+            for form in page_forms(html, url):
                 name = form.view_name
                 if form.method != "post" or name is None or name in PUBLIC or name in SESSION_ENDING:
                     continue
