@@ -118,12 +118,16 @@ class RescheduleForm(forms.Form):
     day = forms.DateField(label=_("New date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     slot = forms.TimeField(label=_("New time"), widget=forms.TimeInput(attrs={"type": "time", "step": 900},
                                                                        format="%H:%M"))
+    reason_kind = forms.ChoiceField(
+        label=_("Whose reason?"), widget=forms.RadioSelect,
+        choices=[("shop", _("The shop cannot keep the time: the customer is told the new time at once")),
+                 ("customer", _("The customer asks for another time"))],
+        error_messages={"required": _("Choose whose reason it is: the shop's or the customer's.")})
     reason = forms.CharField(label=_("Reason"), max_length=200)
-    by_shop = forms.BooleanField(label=_("The shop cannot keep the time (the customer is told at once)"),
-                                 required=False, initial=True)
 
     def clean(self) -> dict:
         data = super().clean()
+        data["by_shop"] = data.get("reason_kind") == "shop"  # APT-10: chosen, never defaulted
         if data.get("day") and data.get("slot"):
             data["starts_at"] = datetime.combine(data["day"], data["slot"], tzinfo=timezone.get_current_timezone())
             if data["starts_at"] <= timezone.now():

@@ -311,3 +311,21 @@ def test_apt10_the_offer_pages_refuse_other_stores_and_roles(cancelled, other_te
     url = reverse("appointments:offer_book", args=[old.pk])
     assert login(other_team[Role.APPOINTMENT_AGENT]).post(url, {"time": "x"}).status_code == 404
     assert login(team[Role.TECHNICIAN]).post(url, {"time": "x"}).status_code == 403
+
+
+def test_apt10_the_reschedule_form_asks_whose_reason_too(team, booked):
+    """Moving an appointment, like cancelling it, names whose reason it is by
+    an explicit choice (the tick was on by default)."""
+    client = login(team[Role.SERVICE_ADVISOR])
+    page = client.get(reverse("appointments:detail", args=[booked.pk])).content.decode()
+    assert 'name="reason_kind" value="shop"' in page and "checked" not in page.split('name="reason_kind"')[1][:80]
+    day = timezone.localtime(booked.starts_at).date() + timedelta(days=1)
+    data = {"day": day.isoformat(), "slot": "10:00", "reason": "技师请假"}
+    response = client.post(reverse("appointments:reschedule", args=[booked.pk]), data)
+    assert "reason_kind" in response.context["reschedule_form"].errors
+    booked.refresh_from_db()
+    assert timezone.localtime(booked.starts_at).date() != day
+    client.post(reverse("appointments:reschedule", args=[booked.pk]), {**data, "reason_kind": "customer"})
+    booked.refresh_from_db()
+    assert timezone.localtime(booked.starts_at).date() == day
+    assert not booked.changes.latest("at").by_shop
