@@ -6,6 +6,7 @@
   var messages = document.documentElement.dataset;
   var left = messages.msgCharsLeft || "Characters left: {n}";
   var over = messages.msgCharsOver || "Too long by {n} characters";
+  var cut = messages.msgPasteCut || "The pasted text was {n} characters too long";
 
   function counterFor(box) {
     if (box.textLimitCounter && box.textLimitCounter.isConnected) { return box.textLimitCounter; }
@@ -30,6 +31,20 @@
   function setupAll(root) {
     if (root && root.querySelectorAll) { root.querySelectorAll("textarea[maxlength]").forEach(update); }
   }
+
+  // The browser cuts a paste at the limit without a word: say how much was left out.
+  document.addEventListener("paste", function (event) {
+    var box = event.target;
+    if (!(box.matches && box.matches("textarea[maxlength]")) || !event.clipboardData) { return; }
+    var pasted = event.clipboardData.getData("text").replace(/\r\n/g, "\n");
+    var room = box.maxLength - box.value.length + (box.selectionEnd - box.selectionStart);
+    if (pasted.length <= room) { return; }
+    setTimeout(function () {
+      var counter = counterFor(box);
+      counter.textContent = cut.replace("{n}", pasted.length - room);
+      counter.classList.add("text-danger");
+    }, 0);
+  });
 
   document.addEventListener("input", function (event) {
     if (event.target.matches && event.target.matches("textarea[maxlength]")) { update(event.target); }

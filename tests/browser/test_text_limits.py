@@ -43,3 +43,16 @@ def test_rec4_the_description_box_counts_the_characters_left(browser, live_serve
     shot(page, "text_limit_refused")
     order.refresh_from_db()
     assert order.customer_words == "刹车有异响"
+
+    # a paste longer than the room left is cut by the browser at the limit: the counter says how much was left out
+    box = page.locator("#id_customer_words")
+    box.fill("刹车")
+    box.evaluate("""(el, n) => {
+        const data = new DataTransfer();
+        data.setData('text/plain', '长'.repeat(n));
+        el.focus();
+        el.setSelectionRange(el.value.length, el.value.length);
+        el.dispatchEvent(new ClipboardEvent('paste', {clipboardData: data, bubbles: true, cancelable: true}));
+    }""", DESCRIPTION + 500)
+    expect(page.locator("#id_customer_words-left")).to_contain_text(str(500 + len("刹车")))
+    expect(page.locator("#id_customer_words-left")).to_contain_text("粘贴")
