@@ -18,6 +18,7 @@ from dealership.models import JobType, Role, StaffTask, Store, Trade, User, Work
 from dealership.services import staff_task_create, staff_tasks_close, work_order_note, work_order_transition
 from dealership.textlimits import text_check
 from dealership.workflow import refused_move
+from reception.scheduling import add_working_hours
 from reception.signatures import signature_check
 
 from .models import ClockEntry, Job, SelfCheckItem
@@ -351,10 +352,12 @@ def technician_loads(*, store: Store, now: datetime | None = None) -> list[Load]
             for t in technicians]
 
 
-def forecast_finish(*, jobs: list[Job], now: datetime | None = None, clocked: dict | None = None) -> datetime:
+def forecast_finish(*, jobs: list[Job], now: datetime | None = None, clocked: dict | None = None,
+                    store: Store | None = None) -> datetime:
     """When the car will be done: the remaining standard hours of its open
     jobs (worked in parallel by different technicians) from now, plus half
-    an hour for QC and washing (REP-8)."""
+    an hour for QC and washing (REP-8); with the store, counted in its
+    opening hours (a board read before opening showed finishes at 06:38)."""
     now = now or timezone.now()
     by_technician: dict[int | None, Decimal] = {}
     for job in jobs:
@@ -364,5 +367,7 @@ def forecast_finish(*, jobs: list[Job], now: datetime | None = None, clocked: di
         left = max(job.standard_hours - done, Decimal("0.1"))
         by_technician[job.technician_id] = by_technician.get(job.technician_id, Decimal(0)) + left
     remaining = max(by_technician.values(), default=Decimal(0))
+    if store is not None:
+        return add_working_hours(store, now, remaining + Decimal("0.5"))
     return now + timedelta(hours=float(remaining + Decimal("0.5")))
 

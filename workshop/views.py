@@ -302,8 +302,8 @@ def _workshop_orders(user: User) -> list[WorkOrder]:
     narrowly and without the prefetch machinery, which cost more per row than
     the rows themselves on a board polled all day (issue 9)."""
     orders = list(scoped(WorkOrder.objects.filter(status__in=IN_WORKSHOP), user)
-                  .select_related("vehicle", "advisor")
-                  .only("store_id", "number", "status", "promised_at", "vehicle__plate",
+                  .select_related("vehicle", "advisor", "store")
+                  .only("store__opens_at", "store__closes_at", "number", "status", "promised_at", "vehicle__plate",
                         *(f"advisor__{f}" for f in PERSON))
                   .order_by("promised_at", "id")[:BOARD_LIMIT])
     ids = [o.pk for o in orders]
@@ -326,7 +326,7 @@ def _workshop_orders(user: User) -> list[WorkOrder]:
         clocked = {j.pk: jobs.worked_hours(spans.get(j.pk, ()), now) for j in order_jobs}
         order.clocked = sum(clocked.values(), Decimal(0))
         order.standard = sum((j.standard_hours for j in order_jobs), Decimal(0))
-        order.forecast = (jobs.forecast_finish(jobs=order_jobs, now=now, clocked=clocked)
+        order.forecast = (jobs.forecast_finish(jobs=order_jobs, now=now, clocked=clocked, store=order.store)
                           if order.status != S.REPAIR_DONE else None)
         order.at_risk = bool(order.promised_at and order.forecast and order.forecast > order.promised_at)
         order.overdue = bool(order.promised_at and order.promised_at < now)

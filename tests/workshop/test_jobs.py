@@ -301,3 +301,21 @@ def test_dispatch_uses_the_stores_bays_and_shows_which_are_taken(order_in, team,
                             {"technician": team[Role.TECHNICIAN].pk, "bay": "x" * 30}, follow=True)
     assert "Choose one of the store" in response.content.decode()
     assert Job.objects.get(pk=other.pk).status == Job.Status.WAITING
+
+
+def test_rep8_the_forecast_finish_is_counted_in_the_stores_opening_hours(team):
+    """Read before opening, the board promised finishes at 06:38: the hours
+    left are worked when the workshop is open (issue 16)."""
+    from datetime import datetime, time
+
+    from workshop.jobs import forecast_finish
+
+    job = Job(pk=1, standard_hours=Decimal("1.00"), status=Job.Status.ASSIGNED)
+    tz = timezone.get_current_timezone()
+    day = timezone.localdate() + timedelta(days=1)
+    early = datetime.combine(day, time(5, 0), tzinfo=tz)
+    assert forecast_finish(jobs=[job], now=early, clocked={1: Decimal(0)}, store=team.store) == \
+        datetime.combine(day, time(10, 0), tzinfo=tz)  # opens 8:30, one hour of work and half an hour of QC
+    late = datetime.combine(day, time(17, 30), tzinfo=tz)
+    assert forecast_finish(jobs=[job], now=late, clocked={1: Decimal(0)}, store=team.store) == \
+        datetime.combine(day + timedelta(days=1), time(9, 30), tzinfo=tz)  # half an hour today, the rest tomorrow
