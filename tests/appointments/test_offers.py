@@ -329,3 +329,15 @@ def test_apt10_the_reschedule_form_asks_whose_reason_too(team, booked):
     booked.refresh_from_db()
     assert timezone.localtime(booked.starts_at).date() == day
     assert not booked.changes.latest("at").by_shop
+
+
+def test_apt10_the_customers_link_shows_while_it_can_be_answered(cancelled, team, catalogue):
+    """A shop-cancelled appointment keeps its customer's link on the page (the
+    link offers the new times); one the customer cancelled does not."""
+    advisor = login(team[Role.SERVICE_ADVISOR])
+    page = advisor.get(reverse("appointments:detail", args=[cancelled.appointment.pk])).content.decode()
+    assert link(cancelled.appointment) in page
+    other = book(team, at(timezone.localdate() + timedelta(days=4), 11), labour=[catalogue["labour"]])
+    appointment_cancel(appointment=other, actor=team[Role.SERVICE_ADVISOR], reason="客户出差", by_shop=False)
+    page = advisor.get(reverse("appointments:detail", args=[other.pk])).content.decode()
+    assert link(other) not in page
