@@ -55,6 +55,14 @@ def has_room(*, store: Store, day: date, hours: dict[str, Decimal]) -> bool:
     return all(workshop_day(store=store, day=day, trade=t).free_hours >= h for t, h in hours.items())
 
 
+def has_room_now(*, store: Store, day: date, hours: dict[str, Decimal]) -> bool:
+    """has_room for a page anyone may load (the customer's link): reads the
+    days, never creates them (a day without a row has nothing booked yet)."""
+    rows = {row.trade: row for row in WorkshopDay.objects.filter(store=store, day=day, trade__in=list(hours))}
+    return all((rows[t].free_hours if t in rows else capacity_hours(store=store, trade=t)) >= h
+               for t, h in hours.items())
+
+
 def days_with_room(*, store: Store, hours: dict[str, Decimal], after: date, count: int = 3) -> list[date]:
     found: list[date] = []
     for offset in range(1, HORIZON_DAYS + 1):

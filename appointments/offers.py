@@ -28,7 +28,7 @@ from dealership.models import OutboundMessage, Role, Store, User
 from dealership.notify import Draft, customer_messages_record, customer_messages_send
 from dealership.services import staff_task_create
 
-from .capacity import HORIZON_DAYS, has_room
+from .capacity import HORIZON_DAYS, has_room_now
 from .messages import appointment_message_draft
 from .models import Appointment, AppointmentChange, RebookingOffer
 from .timetable import Slot, advisor_day
@@ -76,7 +76,7 @@ class _Days:
 
     def has_room(self, day: date) -> bool:
         if day not in self.room:
-            self.room[day] = has_room(store=self.store, day=day, hours=self.hours)
+            self.room[day] = has_room_now(store=self.store, day=day, hours=self.hours)
         return self.room[day]
 
     def free(self, advisor: User, day: date) -> list[Slot]:
@@ -180,7 +180,16 @@ def offer_answer_by(*, store: Store, start: datetime, cancelled_time: datetime) 
             break
         remaining -= max(closes - moment, timedelta(0))
         moment = datetime.combine(moment.date() + timedelta(days=1), store.opens_at, tzinfo=tz)
-    return max(start, min(deadline, cancelled_time - timedelta(hours=1)))
+    latest = timezone.localtime(cancelled_time - timedelta(hours=1))
+    if latest < deadline:  # the customer is about to set off: call before then, while the store is open
+        opens = datetime.combine(latest.date(), store.opens_at, tzinfo=tz)
+        closes = datetime.combine(latest.date(), store.closes_at, tzinfo=tz)
+        if opens < closes and latest < opens:  # before opening: at the previous day's closing
+            latest = datetime.combine(latest.date() - timedelta(days=1), store.closes_at, tzinfo=tz)
+        elif opens < closes and latest > closes:
+            latest = closes
+        deadline = latest
+    return max(start, deadline)
 
 
 def offer_make(*, appointment: Appointment, actor: User, now: datetime | None = None) -> RebookingOffer:

@@ -225,7 +225,9 @@ def _release(appointment: Appointment) -> None:
 
 
 def _locked(appointment: Appointment) -> Appointment:
-    locked = Appointment.objects.select_for_update().select_related(
+    # of=self: the joined rows are read, not locked (a locked store row would
+    # hold back every insert that names the store until this commits)
+    locked = Appointment.objects.select_for_update(of=("self",)).select_related(
         "store", "customer", "vehicle", "advisor", "work_order").get(pk=appointment.pk)
     if locked.status != Appointment.Status.BOOKED:
         raise ProcessError(_("This appointment is %(status)s.") % {"status": locked.get_status_display()})
@@ -286,7 +288,7 @@ def _send_offer(offer_id: int) -> None:
 
 
 def _offer_locked(offer: RebookingOffer) -> RebookingOffer:
-    locked = RebookingOffer.objects.select_for_update().select_related(
+    locked = RebookingOffer.objects.select_for_update(of=("self",)).select_related(
         "store", "made_by", "appointment__store", "appointment__customer", "appointment__vehicle",
         "appointment__advisor", "appointment__work_order").get(pk=offer.pk)
     if locked.status != RebookingOffer.Status.OPEN:
@@ -374,7 +376,7 @@ def _offer_answered(*, offer: RebookingOffer, old: Appointment, actor: User | No
 def _offers_settle(*, appointment: Appointment, actor: User) -> None:
     """A new appointment booked for the car by other means (the agent on the
     phone, the booking form) answers any open offer of new times for it."""
-    for offer in RebookingOffer.objects.select_for_update().filter(
+    for offer in RebookingOffer.objects.select_for_update(of=("self",)).filter(
             store_id=appointment.store_id, appointment__vehicle_id=appointment.vehicle_id,
             status=RebookingOffer.Status.OPEN).select_related("appointment__work_order"):
         RebookingOffer.objects.filter(pk=offer.pk).update(status=RebookingOffer.Status.BOOKED,

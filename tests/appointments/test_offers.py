@@ -189,6 +189,9 @@ def test_apt10_the_answer_time_counts_opening_hours_and_ends_before_the_old_time
         == at(day, 11)
     assert offer_answer_by(store=store, start=at(day, 10), cancelled_time=at(day, 11, 30)) == at(day, 10, 30)
     assert offer_answer_by(store=store, start=at(day, 10), cancelled_time=at(day, 10, 45)) == at(day, 10)
+    # an early appointment cancelled late: the call is due before closing, not an hour before opening
+    assert offer_answer_by(store=store, start=at(day, 17, 30), cancelled_time=at(day + timedelta(days=1), 8, 30)) \
+        == at(day, 18)
 
 
 def test_apt10_answering_closes_the_call_task(client, cancelled):
@@ -341,3 +344,14 @@ def test_apt10_the_customers_link_shows_while_it_can_be_answered(cancelled, team
     appointment_cancel(appointment=other, actor=team[Role.SERVICE_ADVISOR], reason="客户出差", by_shop=False)
     page = advisor.get(reverse("appointments:detail", args=[other.pk])).content.decode()
     assert link(other) not in page
+
+
+def test_apt10_the_customers_page_writes_nothing_when_read(client, cancelled):
+    """Anyone with the link may load it: reading the times it offers creates
+    no workshop day (a day without one has nothing booked yet)."""
+    from appointments.models import WorkshopDay
+
+    WorkshopDay.objects.filter(booked_hours=0, note="").delete()  # the days nobody booked: as on a fresh store
+    before = WorkshopDay.objects.count()
+    page = client.get(link(cancelled.appointment))
+    assert page.status_code == 200 and WorkshopDay.objects.count() == before
