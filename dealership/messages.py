@@ -16,6 +16,11 @@ from django.utils.translation import gettext_noop as N_
 __all__ = ["N_", "list_join", "message_params", "render_message"]
 
 
+def quantity_text(value) -> str:
+    """A quantity as people read it: 2, 0.5, 10 (never 2.00 nor 1E+1)."""
+    return format(Decimal(value).normalize(), "f")
+
+
 def list_join(items) -> str:
     """A list in running text: "a, b, c" in English, "a、b、c" in Chinese."""
     return pgettext("list separator", ", ").join(str(item) for item in items)

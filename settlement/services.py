@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from dealership.errors import GuardRefused, ProcessError, Refusal
-from dealership.messages import N_
+from dealership.messages import N_, quantity_text
 from dealership.models import Role, StaffTask, User, Vehicle, WorkOrder, WorkOrderEvent, WorkOrderLine
 from dealership.services import (
     money,
@@ -31,7 +31,7 @@ from workshop.models import OldPart
 
 from .models import Adjustment, Delivery, GateAlert, GatePass, Payment, Statement
 from .nextservice import next_service_compute
-from .statement import StatementData, qty, statement_build
+from .statement import StatementData, statement_build
 
 S = WorkOrder.Status
 CASHIERS = (Role.CASHIER,)
@@ -104,7 +104,7 @@ def bill_as_issued(*, line: WorkOrderLine, actor: User, reason: str) -> Adjustme
         raise ProcessError(_("That item has no quantity difference to settle."))
     if not reason.strip():
         with translation.override(settings.LANGUAGE_CODE):  # printed on the statement, in the shop's language
-            reason = _("%(item)s billed as issued: × %(qty)s") % {"item": line.description, "qty": qty(diff.issued)}
+            reason = _("%(item)s billed as issued: × %(qty)s") % {"item": line.description, "qty": quantity_text(diff.issued)}
     return adjustment_request(work_order=line.work_order, actor=actor, kind=Adjustment.Kind.QUANTITY,
                               amount=diff.amount, line=line, quantity=diff.issued, reason=reason)
 

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from dealership.messages import quantity_text
 from dealership.models import WorkOrder, WorkOrderLine
 from dealership.services import money
 from inspection.models import DeferredWork, WearReading
@@ -26,10 +27,6 @@ from .models import Adjustment
 
 L = WorkOrderLine
 ZERO = Decimal("0.00")
-
-
-def qty(value: Decimal) -> str:
-    return format(Decimal(value).normalize(), "f")
 
 
 @dataclass
@@ -136,7 +133,7 @@ def _differences(order: WorkOrder, lines: list[WorkOrderLine], issued: dict[int,
             if got:
                 out.append(Difference(
                     _("%(qty)s of %(item)s issued, but the customer did not approve it: return them to the "
-                      "parts counter.") % {"qty": qty(got), "item": line.description}, line))
+                      "parts counter.") % {"qty": quantity_text(got), "item": line.description}, line))
             continue
         if line.kind != L.Kind.PART or line.part_id is None or got == line.quantity:
             continue
@@ -150,9 +147,9 @@ def _differences(order: WorkOrder, lines: list[WorkOrderLine], issued: dict[int,
         else:
             message = _("%(item)s: on the order × %(ordered)s, but only %(issued)s issued.")
         amount = ZERO if line.warranty else money(line.unit_price * (got - line.quantity))
-        out.append(Difference(message % {"item": line.description, "ordered": qty(line.quantity),
-                                         "issued": qty(got)}, line, got, amount))
+        out.append(Difference(message % {"item": line.description, "ordered": quantity_text(line.quantity),
+                                         "issued": quantity_text(got)}, line, got, amount))
     for req in Requisition.objects.filter(work_order=order, status=Requisition.Status.OPEN).select_related("part"):
         out.append(Difference(_("A requisition for %(part)s × %(qty)s is still open at the parts counter: issue or "
-                                "cancel it.") % {"part": req.part.name, "qty": qty(req.quantity)}))
+                                "cancel it.") % {"part": req.part.name, "qty": quantity_text(req.quantity)}))
     return out

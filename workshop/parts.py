@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from appointments.models import PartReservation
 from dealership.errors import ProcessError
-from dealership.messages import N_
+from dealership.messages import N_, quantity_text
 from dealership.models import Part, Role, User, WorkOrder, WorkOrderEvent, WorkOrderLine
 from dealership.services import staff_task_create, staff_tasks_close, work_order_note
 
@@ -36,11 +36,6 @@ def issued_by_line(*, work_order_ids: list[int]) -> dict[int, Decimal]:
                                      kind__in=[StockMove.Kind.ISSUE, StockMove.Kind.RETURN])
             .values("line_id").annotate(q=Sum("quantity")))
     return {row["line_id"]: -row["q"] for row in rows}
-
-
-def qty_text(quantity: Decimal) -> str:
-    """A quantity as the counter reads it: 2, 0.5 (never 2.00)."""
-    return format(Decimal(quantity).normalize(), "f")
 
 
 def quantity_check(part: Part, quantity: Decimal) -> Decimal:
@@ -121,11 +116,11 @@ def requisition_issue(*, requisition: Requisition, clerk: User) -> Requisition:
                 # is then short of what it promises: the counter must count before anything is issued.
                 raise ProcessError(_("Count %(part)s: the stock says %(on_hand)s, less than the %(reserved)s "
                                      "reserved on the appointment shelf. Nothing is issued until the stock is "
-                                     "corrected.") % {"part": part.name, "on_hand": qty_text(part.on_hand),
-                                                      "reserved": qty_text(part.reserved)}, rule="APT-8")
+                                     "corrected.") % {"part": part.name, "on_hand": quantity_text(part.on_hand),
+                                                      "reserved": quantity_text(part.reserved)}, rule="APT-8")
             raise ProcessError(_("Not enough free stock of %(part)s: %(free)s free (%(reserved)s reserved for other "
-                                 "orders).") % {"part": part.name, "free": qty_text(part.available),
-                                                "reserved": qty_text(part.reserved)}, rule="REP-9")
+                                 "orders).") % {"part": part.name, "free": quantity_text(part.available),
+                                                "reserved": quantity_text(part.reserved)}, rule="REP-9")
         StockMove.objects.create(store_id=locked.store_id, part_id=locked.part_id, quantity=-quantity,
                                  kind=StockMove.Kind.ISSUE, work_order=locked.work_order, line=locked.line,
                                  requisition=locked, by=clerk)

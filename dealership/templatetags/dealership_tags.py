@@ -5,6 +5,7 @@ from django import template
 from django.utils.html import format_html
 
 from ..access import may_open
+from ..messages import quantity_text
 from ..models import WorkOrder
 
 register = template.Library()
@@ -73,8 +74,7 @@ def qty(value) -> str:
     """A quantity without trailing zeros and never in exponent form (10, 2.5)."""
     if value is None or value == "":
         return ""
-    text = format(Decimal(value).normalize(), "f")
-    return text
+    return quantity_text(value)
 
 
 @register.inclusion_tag("dealership/_still_due.html")
