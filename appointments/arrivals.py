@@ -137,3 +137,14 @@ def advisors_in_buffer(*, store: Store, now: datetime | None = None) -> list[tup
         if free is not None and makes_buffer(store=store, starts_at=free, booked=booked[advisor.pk]):
             out.append((advisor, free))
     return out
+
+
+def wait_known(*, arrived_at: datetime, called_at: datetime | None, left_at: datetime | None, limit: int,
+               now: datetime) -> float | None:
+    """SCH-2: the minutes a customer waited, once the wait's outcome is known
+    (called, gone without being called, or still waiting past the patience
+    limit); None while they still wait within the limit."""
+    minutes = ((called_at or left_at or now) - arrived_at).total_seconds() / 60
+    if called_at is None and left_at is None and minutes < limit:
+        return None
+    return minutes

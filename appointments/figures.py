@@ -12,6 +12,7 @@ from django.utils import timezone
 from dealership.access import scoped
 from dealership.models import User, WorkOrder
 
+from .arrivals import wait_known
 from .models import Appointment, AppointmentChange, BookingRequest, Confirmation, QueueTicket
 
 A = Appointment.Status
@@ -134,8 +135,8 @@ def appointment_figures(*, user: User, weeks: int = 8, today: date | None = None
             user).values_list("arrived_at", "called_at", "left_at", "called_by__display_name",
                               "appointment__advisor__display_name", "store__queue_patience_minutes", "store__name",
                               "work_order__customer_signed_at", "store__reception_target_minutes"):
-        minutes = ((called_at or left_at or now) - arrived_at).total_seconds() / 60
-        if called_at is None and left_at is None and minutes < limit:
+        minutes = wait_known(arrived_at=arrived_at, called_at=called_at, left_at=left_at, limit=limit, now=now)
+        if minutes is None:
             continue
         for row in rows(called_at or arrived_at, called_by if called_at else booked_with, store):
             row.waits.append(minutes)

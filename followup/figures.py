@@ -14,6 +14,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from appointments.arrivals import wait_known
 from appointments.models import Appointment, Confirmation
 from dealership.access import scoped
 from dealership.models import User, WorkOrder, WorkOrderEvent, WorkOrderLine
@@ -256,8 +257,8 @@ def waits_and_receptions(user: User, f: Filters) -> dict:
     waits = over = 0
     receptions: list[float] = []
     for arrived_at, called_at, left_at, limit, signed_at in rows:
-        waited = ((called_at or left_at or now) - arrived_at).total_seconds() / 60
-        if called_at is None and left_at is None and waited < limit:
+        waited = wait_known(arrived_at=arrived_at, called_at=called_at, left_at=left_at, limit=limit, now=now)
+        if waited is None:
             continue
         waits += 1
         over += waited >= limit
