@@ -29,6 +29,7 @@ from dealership.textlimits import text_check
 from dealership.workflow import EDITABLE_STATUSES, step_guard
 
 from .models import Reception, Signature, WalkAround
+from .signals import work_order_signed
 from .signatures import signature_check
 from .walkaround import checklist_items, completeness
 
@@ -230,13 +231,11 @@ def work_order_sign(*, work_order: WorkOrder, actor: User, customer_signed_name:
         return guard
 
     def keep_signatures(order: WorkOrder) -> None:
-        from workshop.jobs import jobs_for_signed_order  # the workshop builds on reception, not the reverse
-
         for signer, image in drawn.items():
             Signature.objects.create(store_id=order.store_id, work_order=order, signer=signer, image=image,
                                      name=customer_signed_name.strip() if signer == Signature.Signer.CUSTOMER
                                      else str(actor), device=device[:200])
-        jobs_for_signed_order(work_order=order)
+        work_order_signed.send(sender=WorkOrder, work_order=order)  # the workshop makes its jobs (REP-1)
 
     now = timezone.now()
     order = work_order_transition(
