@@ -1,6 +1,7 @@
 """Writes of stage 2: check-in, walk-around, the work order and its signing."""
 
 from datetime import datetime
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import F
@@ -17,8 +18,10 @@ from dealership.models import Customer, Role, Store, User, Vehicle, WorkOrder, W
 from dealership.services import (
     Guard,
     Override,
+    staff_task_create,
     staff_tasks_close,
     vehicle_record_mileage,
+    work_order_add_line,
     work_order_create,
     work_order_lock,
     work_order_note,
@@ -277,10 +280,6 @@ def reception_line_add(*, work_order: WorkOrder, actor: User, labour_operation=N
     free-text item priced by the advisor (recorded as who priced it). A
     warranty item costs the customer nothing and goes to the warranty
     assessor."""
-    from decimal import Decimal
-
-    from dealership.services import staff_task_create, work_order_add_line
-
     if labour_operation is None and part is None and not actor.has_role(Role.SERVICE_ADVISOR, Role.AFTERSALES_MANAGER):
         raise ProcessError(_("Only a service advisor prices an item that is not in the catalogue."))
     line = work_order_add_line(work_order=work_order, actor=actor, source=WorkOrderLine.Source.RECEPTION,
