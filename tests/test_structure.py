@@ -94,3 +94,14 @@ def test_only_the_configuration_modules_may_name_a_stage(copy):
     refused = planted(copy, "dealership/views.py", "import appointments.urls  # noqa")
     assert refused.returncode != 0 and verdict(refused, CORE) == "BROKEN"
     assert "dealership.views -> appointments.urls" in refused.stdout
+
+
+def test_no_core_module_but_the_configuration_names_a_page_of_a_stage():
+    """The header's links and each role's home page come from what the stages register
+    (dealership.navigation, dealership.access), so adding a stage touches no core file."""
+    stage_page = re.compile(r"""["'](appointments|reception|workshop|inspection|settlement|followup):""")
+    configuration = {"settings.py", "settings_test.py", "urls.py", "celery.py"}
+    naming = [f"{path.relative_to(ROOT)}:{n}" for path in sorted((ROOT / "dealership").rglob("*.py"))
+              if "migrations" not in path.parts and path.relative_to(ROOT / "dealership").as_posix() not in configuration
+              for n, line in enumerate(path.read_text().splitlines(), 1) if stage_page.search(line)]
+    assert naming == []
