@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AppointmentsConfig(AppConfig):
@@ -7,4 +8,20 @@ class AppointmentsConfig(AppConfig):
     verbose_name = _("Appointments")
 
     def ready(self) -> None:
+        # The core's registries import its models, which are not loaded when this module is.
+        from dealership.access import ADVISORS, MANAGERS, register_home
+        from dealership.models import Role
+        from dealership.navigation import NavItem, register, register_menu
+
         from . import printing  # noqa: F401  (registers the welcome board)
+
+        register_menu("appointments", pgettext_lazy("menu", "Appointments"))
+        register(
+            NavItem("appointments:list", _("Appointments"), (Role.APPOINTMENT_AGENT, *ADVISORS, *MANAGERS),
+                    "appointments", order=100),
+            NavItem("appointments:arrivals", _("Arrivals"), (Role.APPOINTMENT_AGENT, *ADVISORS, *MANAGERS),
+                    "appointments", order=110),
+            NavItem("appointments:parts", _("Appointment shelf"), (Role.PARTS_CLERK, *MANAGERS), "appointments",
+                    order=120),
+        )
+        register_home("appointments:list", Role.APPOINTMENT_AGENT)

@@ -9,7 +9,7 @@ from functools import wraps
 from typing import TypeVar
 from urllib.parse import urlsplit
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -26,29 +26,30 @@ FRONT_DESK = (Role.APPOINTMENT_AGENT, *ADVISORS, Role.CASHIER)
 ALL_STAFF = tuple(Role.values)
 STAFF_EXCEPT_GATE = tuple(r for r in Role.values if r != Role.GATE_GUARD)
 
-# Where each role lands after login, in order of precedence.
-HOME_BY_ROLE: list[tuple[str, str]] = [
-    (Role.GROUP_MANAGER, "followup:overview"),
-    (Role.AFTERSALES_MANAGER, "followup:overview"),
-    (Role.SERVICE_ADVISOR, "reception:desk"),
-    (Role.SERVICE_ASSISTANT, "reception:desk"),
-    (Role.APPOINTMENT_AGENT, "appointments:list"),
-    (Role.FOREMAN, "workshop:board"),
-    (Role.TECHNICIAN, "workshop:mine"),
-    (Role.TECHNICAL_EXPERT, "reception:expert_queue"),
-    (Role.QC_INSPECTOR, "inspection:queue"),
-    (Role.CASHIER, "settlement:queue"),
-    (Role.GATE_GUARD, "settlement:gate"),
-    (Role.FOLLOWUP_AGENT, "followup:queue"),
-    (Role.PARTS_CLERK, "workshop:parts_counter"),
-    (Role.WARRANTY_ASSESSOR, "dealership:orders"),
+# Where each role lands after login: the page is the stage's (`register_home` from its AppConfig.ready(),
+# so the core names no stage); which role counts first for someone with several is the core's, as roles are.
+HOME_PRECEDENCE: list[str] = [
+    Role.GROUP_MANAGER, Role.AFTERSALES_MANAGER, Role.SERVICE_ADVISOR, Role.SERVICE_ASSISTANT,
+    Role.APPOINTMENT_AGENT, Role.FOREMAN, Role.TECHNICIAN, Role.TECHNICAL_EXPERT, Role.QC_INSPECTOR, Role.CASHIER,
+    Role.GATE_GUARD, Role.FOLLOWUP_AGENT, Role.PARTS_CLERK, Role.WARRANTY_ASSESSOR,
 ]
+_HOMES: dict[str, str] = {}
+
+
+def register_home(url_name: str, *roles: str) -> None:
+    """The page (a URL name) where people of `roles` land after login. One page per role."""
+    for role in roles:
+        if _HOMES.setdefault(role, url_name) != url_name:
+            raise ImproperlyConfigured(f"{role} already lands on {_HOMES[role]}, not {url_name}")
+
+
+register_home("dealership:orders", Role.WARRANTY_ASSESSOR)
 
 
 def home_url_name(user: User) -> str | None:
-    for role, name in HOME_BY_ROLE:
-        if user.has_role(role):
-            return name
+    for role in HOME_PRECEDENCE:
+        if role in _HOMES and user.has_role(role):
+            return _HOMES[role]
     return None
 
 

@@ -1,25 +1,19 @@
-"""The header's links, per role. URL names are strings here, so the shared
-core does not import the stage apps."""
+"""The header's links, per role. Each stage registers its links and its menu
+from its AppConfig.ready() (`register`, `register_menu`), so the core names no
+stage and a new stage touches no core file (design.md: dependencies flow with
+the process)."""
 
 from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from .access import ADVISORS, MANAGERS, WORKSHOP
 from .models import Role, User
 
 # More links than fit one row of a 1366 px laptop: group them by stage in menus.
 FLAT_LIMIT = 7
-MENUS = {
-    "appointments": pgettext_lazy("menu", "Appointments"),
-    "reception": pgettext_lazy("menu", "Reception"),
-    "workshop": pgettext_lazy("menu", "Workshop"),
-    "settlement": pgettext_lazy("menu", "Settlement"),
-    "followup": pgettext_lazy("menu", "Follow-up"),
-}
 
 
 @dataclass(frozen=True)
@@ -27,28 +21,38 @@ class NavItem:
     url_name: str
     label: str | Promise
     roles: tuple[str, ...]
-    menu: str = ""
+    menu: str = ""  # the key of a registered menu (a stage's), where the role has more links than fit
+    # The place in the header, across stages: the process order (appointments 100s, reception 200s, workshop
+    # 300s, inspection 400s, settlement 500s, follow-up 600s), the core's shared lists (700s), then links added
+    # later (800s), after the others so that people find those where they always were.
+    order: int = 0
 
 
-NAV: list[NavItem] = [
-    NavItem("appointments:list", _("Appointments"), (Role.APPOINTMENT_AGENT, *ADVISORS, *MANAGERS), "appointments"),
-    NavItem("appointments:arrivals", _("Arrivals"), (Role.APPOINTMENT_AGENT, *ADVISORS, *MANAGERS), "appointments"),
-    NavItem("appointments:parts", _("Appointment shelf"), (Role.PARTS_CLERK, *MANAGERS), "appointments"),
-    NavItem("reception:desk", _("Advisor desk"), (*ADVISORS, *MANAGERS), "reception"),
-    NavItem("workshop:mine", _("My jobs"), (Role.TECHNICIAN,), "workshop"),
-    NavItem("workshop:board", _("Workshop"), (Role.FOREMAN, Role.TECHNICAL_EXPERT, *ADVISORS, *MANAGERS), "workshop"),
-    NavItem("workshop:parts_counter", _("Parts counter"), (Role.PARTS_CLERK, *MANAGERS), "workshop"),
-    NavItem("inspection:queue", _("QC queue"), (Role.QC_INSPECTOR, *MANAGERS), "workshop"),
-    NavItem("settlement:queue", pgettext_lazy("navigation", "Settlement"), (Role.CASHIER, *ADVISORS, *MANAGERS),
-            "settlement"),
-    NavItem("settlement:gate", _("Gate"), (Role.GATE_GUARD, *MANAGERS), "settlement"),
-    NavItem("followup:queue", _("Follow-up"), (Role.FOLLOWUP_AGENT, *MANAGERS), "followup"),
-    NavItem("dealership:orders", _("Work orders"), tuple(r for r in Role.values if r != Role.GATE_GUARD)),
-    NavItem("dealership:parts", _("Parts"), (Role.PARTS_CLERK, *ADVISORS, *WORKSHOP, *MANAGERS)),
-    NavItem("reception:expert_queue", _("Expert questions"), (Role.TECHNICAL_EXPERT, Role.FOREMAN), "reception"),
-    NavItem("followup:complaints", _("Complaints"), (Role.FOLLOWUP_AGENT, *MANAGERS), "followup"),
-    NavItem("followup:overview", _("Dashboard"), MANAGERS, "followup"),  # the other figures are linked from it
-]
+_ITEMS: dict[str, NavItem] = {}
+_MENUS: dict[str, str | Promise] = {}
+
+
+def register(*items: NavItem) -> None:
+    """Add a stage's links to the header (again with the same URL name: replaced, not doubled)."""
+    for item in items:
+        _ITEMS[item.url_name] = item
+
+
+def register_menu(key: str, label: str | Promise) -> None:
+    """The menu a stage's links are grouped in, with its label."""
+    _MENUS[key] = label
+
+
+def nav_items() -> list[NavItem]:
+    """Every registered link in the header's order."""
+    return sorted(_ITEMS.values(), key=lambda item: (item.order, item.url_name))
+
+
+# The core's own lists, shared by every stage.
+register(
+    NavItem("dealership:orders", _("Work orders"), tuple(r for r in Role.values if r != Role.GATE_GUARD), order=700),
+    NavItem("dealership:parts", _("Parts"), (Role.PARTS_CLERK, *ADVISORS, *WORKSHOP, *MANAGERS), order=710),
+)
 
 
 def nav_for(user: User, current: str) -> list[dict]:
@@ -56,7 +60,7 @@ def nav_for(user: User, current: str) -> list[dict]:
     per stage ({"label", "active", "links"}) in the place of its first link."""
     links = [
         {"url": reverse(item.url_name), "label": item.label, "active": item.url_name == current, "menu": item.menu}
-        for item in NAV
+        for item in nav_items()
         if user.has_role(*item.roles)
     ]
     if len(links) <= FLAT_LIMIT:
@@ -71,7 +75,7 @@ def nav_for(user: User, current: str) -> list[dict]:
             menus[link["menu"]]["links"].append(link)
             menus[link["menu"]]["active"] |= link["active"]
         else:
-            menus[link["menu"]] = {"label": MENUS[link["menu"]], "active": link["active"], "links": [link],
+            menus[link["menu"]] = {"label": _MENUS[link["menu"]], "active": link["active"], "links": [link],
                                    "id": f"menu-{link['menu']}"}
             entries.append(menus[link["menu"]])
     return entries

@@ -4,9 +4,11 @@ from datetime import datetime
 
 from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from .access import scoped
+from .forms import lookup_initial
 from .models import Customer, StaffTask, User, Vehicle, WorkOrder, WorkOrderEvent, WorkOrderLine
 from .validators import normalize_plate
 
@@ -36,8 +38,6 @@ def work_order_list(*, user: User, query: str = "", status: str = "") -> QuerySe
 
 
 def work_order_detail(*, user: User, pk: int) -> WorkOrder:
-    from django.shortcuts import get_object_or_404
-
     qs = scoped(WorkOrder.objects.all(), user).select_related(
         "store", "customer", "vehicle", "advisor"
     ).prefetch_related(
@@ -131,8 +131,6 @@ def work_order_open_tasks(*, work_order: WorkOrder, limit: int = 20) -> TaskList
 def car_lookup_context(*, store, form) -> dict:
     """The record behind the car fields of a booking or walk-in form (SCH-5:
     the customer file and earlier visits)."""
-    from .forms import lookup_initial  # noqa: PLC0415
-
     known = None
     if form.is_bound:
         known = getattr(form, "known", None)

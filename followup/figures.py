@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from appointments.arrivals import wait_known
-from appointments.models import Appointment, Confirmation
+from appointments.models import Appointment, Confirmation, QueueTicket
 from dealership.access import scoped
 from dealership.models import User, WorkOrder, WorkOrderEvent, WorkOrderLine
 from inspection.models import DeferredWork, Inspection
@@ -246,8 +246,6 @@ def waits_and_receptions(user: User, f: Filters) -> dict:
     hundred rows). A wait counts once its outcome is known: called, gone
     without being called, or still waiting past the limit; one still within
     the limit is not counted yet."""
-    from appointments.models import QueueTicket
-
     now = timezone.now()
     rows = _scope(QueueTicket.objects.filter(
         Q(called_at__gte=f.start, called_at__lt=f.end)

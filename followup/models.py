@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dealership.messages import render_message
 from dealership.models import Channel, DealerGroup, Store, Vehicle, WorkOrder
 from dealership.textlimits import DESCRIPTION, NOTES, length_checks
 
@@ -184,8 +185,6 @@ class ComplaintEvent(models.Model):
 
     @property
     def text(self) -> str:
-        from dealership.messages import render_message
-
         return render_message(self.message, self.params)
 
 

@@ -22,6 +22,7 @@ from dealership.textlimits import text_check
 from inspection.models import DeferredWork
 from settlement.models import GatePass
 
+from .forms import OWNER_ROLES
 from .models import Complaint, ComplaintEvent, CorrectiveAction, Dimension, FollowUpCall, FollowUpTask, ServiceReminder
 
 SWEEP_BATCH = 2000
@@ -220,8 +221,6 @@ def complaint_assign(*, complaint: Complaint, manager: User, stage: str, categor
         raise ProcessError(_("Classify the complaint: stage, category and department."), rule="FU-7")
     if owner.store_id != complaint.store_id:
         raise ProcessError(_("The responsible person must work in the complaint's store."))
-    from .forms import OWNER_ROLES
-
     if not owner.has_role(*OWNER_ROLES):
         raise ProcessError(_("%(owner)s cannot open complaints: choose an advisor, the foreman, a clerk or a "
                              "manager.") % {"owner": owner}, rule="FU-7")

@@ -20,6 +20,8 @@ from dealership.notify import customer_message_send
 from dealership.services import staff_task_create, staff_tasks_close, work_order_note, work_order_transition
 from dealership.textlimits import text_check
 from dealership.workflow import step_guard
+from workshop.changes import finding_report
+from workshop.jobs import rework_job_create
 from workshop.models import Finding, Job
 from workshop.parts import issued_by_line
 
@@ -280,8 +282,6 @@ def _send_to_rework(order: WorkOrder, inspection: Inspection, failed: list[Answe
     """QC-4: each failed check goes back to the technician whose kind of job
     it belongs to (checks common to all go to the last one who worked on the
     car), as a rework job clocked separately; they and the advisor are told."""
-    from workshop.jobs import rework_job_create
-
     done = list(Job.objects.filter(work_order=order, kind=Job.Kind.REPAIR, technician__isnull=False)
                 .order_by("-finished_at", "-id"))
     by_job: dict[int | None, list[str]] = {}
@@ -309,8 +309,6 @@ def _send_to_rework(order: WorkOrder, inspection: Inspection, failed: list[Answe
 def qc_finding_report(*, work_order: WorkOrder, inspector: User, description: str, photo=None) -> Finding:
     """QC-5: a problem the customer must decide on goes to the advisor as a
     finding, the same way as the workshop's."""
-    from workshop.changes import finding_report
-
     if not inspector.has_role(Role.QC_INSPECTOR):
         raise ProcessError(_("Only a QC inspector can record an inspection."))
     if work_order.status != S.REPAIR_DONE:

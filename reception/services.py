@@ -1,6 +1,7 @@
 """Writes of stage 2: check-in, walk-around, the work order and its signing."""
 
 from datetime import datetime
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import F
@@ -17,8 +18,10 @@ from dealership.models import Customer, Role, Store, User, Vehicle, WorkOrder, W
 from dealership.services import (
     Guard,
     Override,
+    staff_task_create,
     staff_tasks_close,
     vehicle_record_mileage,
+    work_order_add_line,
     work_order_create,
     work_order_lock,
     work_order_note,
@@ -29,6 +32,7 @@ from dealership.textlimits import text_check
 from dealership.workflow import EDITABLE_STATUSES, step_guard
 
 from .models import Reception, Signature, WalkAround
+from .signals import work_order_signed
 from .signatures import signature_check
 from .walkaround import checklist_items, completeness
 
@@ -230,13 +234,11 @@ def work_order_sign(*, work_order: WorkOrder, actor: User, customer_signed_name:
         return guard
 
     def keep_signatures(order: WorkOrder) -> None:
-        from workshop.jobs import jobs_for_signed_order  # the workshop builds on reception, not the reverse
-
         for signer, image in drawn.items():
             Signature.objects.create(store_id=order.store_id, work_order=order, signer=signer, image=image,
                                      name=customer_signed_name.strip() if signer == Signature.Signer.CUSTOMER
                                      else str(actor), device=device[:200])
-        jobs_for_signed_order(work_order=order)
+        work_order_signed.send(sender=WorkOrder, work_order=order)  # the workshop makes its jobs (REP-1)
 
     now = timezone.now()
     order = work_order_transition(
@@ -278,10 +280,6 @@ def reception_line_add(*, work_order: WorkOrder, actor: User, labour_operation=N
     free-text item priced by the advisor (recorded as who priced it). A
     warranty item costs the customer nothing and goes to the warranty
     assessor."""
-    from decimal import Decimal
-
-    from dealership.services import staff_task_create, work_order_add_line
-
     if labour_operation is None and part is None and not actor.has_role(Role.SERVICE_ADVISOR, Role.AFTERSALES_MANAGER):
         raise ProcessError(_("Only a service advisor prices an item that is not in the catalogue."))
     line = work_order_add_line(work_order=work_order, actor=actor, source=WorkOrderLine.Source.RECEPTION,

@@ -16,6 +16,7 @@ from dealership.errors import GuardRefused, ProcessError
 from dealership.models import Role, WorkOrder
 from dealership.printing import pdf_response
 from dealership.selectors import open_tasks_for, work_order_detail, work_orders_in_status
+from inspection.printing import guarantee_card_pdf
 from workshop.models import OldPart
 
 from . import links, printing, services
@@ -313,8 +314,6 @@ def customer_documents(request: HttpRequest, token: str, name: str = "") -> Http
             "guarantee": order.inspections.filter(passed=True).exists()})
     else:
         if name == "guarantee-card":
-            from inspection.printing import guarantee_card_pdf  # noqa: PLC0415
-
             render_fn = guarantee_card_pdf
         elif name in CUSTOMER_DOCUMENTS:
             render_fn = CUSTOMER_DOCUMENTS[name]

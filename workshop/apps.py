@@ -1,7 +1,28 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class WorkshopConfig(AppConfig):
     name = "workshop"
     verbose_name = _("Workshop")
+
+    def ready(self) -> None:
+        # The core's registries import its models, which are not loaded when this module is.
+        from dealership.access import ADVISORS, MANAGERS, register_home
+        from dealership.models import Role
+        from dealership.navigation import NavItem, register, register_menu
+
+        from . import receivers  # noqa: F401  (makes the jobs when reception announces a signing)
+
+        register_menu("workshop", pgettext_lazy("menu", "Workshop"))
+        register(
+            NavItem("workshop:mine", _("My jobs"), (Role.TECHNICIAN,), "workshop", order=300),
+            NavItem("workshop:board", _("Workshop"), (Role.FOREMAN, Role.TECHNICAL_EXPERT, *ADVISORS, *MANAGERS),
+                    "workshop", order=310),
+            NavItem("workshop:parts_counter", _("Parts counter"), (Role.PARTS_CLERK, *MANAGERS), "workshop",
+                    order=320),
+        )
+        register_home("workshop:board", Role.FOREMAN)
+        register_home("workshop:mine", Role.TECHNICIAN)
+        register_home("workshop:parts_counter", Role.PARTS_CLERK)

@@ -21,7 +21,7 @@ from dealership.workflow import refused_move
 from reception.scheduling import add_working_hours
 from reception.signatures import signature_check
 
-from .models import ClockEntry, Job, SelfCheckItem
+from .models import Bay, ClockEntry, Job, SelfCheckItem
 
 S = WorkOrder.Status
 J = Job.Status
@@ -107,8 +107,6 @@ def may_dispatch(user: User, store: Store) -> bool:
 def store_bays(store: Store) -> list[str]:
     """The store's working bays (a store setting; eight numbered ones where
     the store has not set its own)."""
-    from .models import Bay
-
     names = list(Bay.objects.filter(store=store, active=True).order_by("name").values_list("name", flat=True))
     return names or [f"{i}号工位" for i in range(1, 9)]
 

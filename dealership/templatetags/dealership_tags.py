@@ -7,6 +7,7 @@ from django.utils.html import format_html
 from ..access import may_open
 from ..messages import quantity_text
 from ..models import WorkOrder
+from ..stilldue import still_due
 
 register = template.Library()
 
@@ -80,8 +81,6 @@ def qty(value) -> str:
 @register.inclusion_tag("dealership/_still_due.html")
 def still_due_for(vehicle, exclude_order=None) -> dict:
     """SET-10: what the car still needs from earlier visits (one query per kind)."""
-    from ..stilldue import still_due  # noqa: PLC0415
-
     items = still_due([vehicle.pk], exclude_order=exclude_order).get(vehicle.pk, []) if vehicle else []
     return {"items": items}
 

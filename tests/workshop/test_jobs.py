@@ -33,6 +33,32 @@ def test_rep1_one_job_for_each_approved_labour_line(order_in, team):
     assert {j.status for j in jobs} == {Job.Status.WAITING}
 
 
+def test_rep1_signing_makes_the_jobs_in_the_signings_transaction(team, catalogue, monkeypatch):
+    """Reception announces the signing (reception.signals) and the workshop makes the jobs
+    in the same transaction: a failure there leaves the order unsigned, not signed without jobs."""
+    from reception.models import Signature
+    from tests.reception.test_signing import prepare, sign
+
+    advisor = team[Role.SERVICE_ADVISOR]
+    order = prepare(new_order(team, VehicleFactory(store=team.store), catalogue), advisor)
+    before = order.status
+
+    def fails(**kwargs):
+        raise RuntimeError("the workshop could not make the jobs")
+
+    monkeypatch.setattr("workshop.receivers.jobs_for_signed_order", fails)
+    with pytest.raises(RuntimeError, match="could not make the jobs"):
+        sign(order, advisor)
+    order.refresh_from_db()
+    assert order.status == before and not Signature.objects.filter(work_order=order).exists()
+    monkeypatch.undo()
+
+    sign(order, advisor)
+    labour = order.lines.filter(kind="labour", approval="approved").values_list("pk", flat=True)
+    assert sorted(Job.objects.filter(work_order=order).values_list("line_id", flat=True)) == sorted(labour)
+    assert StaffTask.objects.filter(work_order=order, key__startswith=f"dispatch-{order.pk}-").exists()
+
+
 def test_the_foreman_dispatches_to_a_technician_of_the_right_trade(order_in, team):
     order = order_in(S.SIGNED)
     [job] = jobs_sync(work_order=order)
