@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 import time_machine
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from appointments.arrivals import ticket_arrive
 from appointments.doors import APPOINTMENT, CONFIRMATION
@@ -31,6 +33,7 @@ from workshop.jobs import JOB
 from workshop.models import Job
 
 from .appointments.helpers import at, book
+from .conftest import login
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts" / "lint_doors.py"
@@ -208,6 +211,10 @@ def test_an_arrival_is_recorded_once(team, catalogue):
     appointment.refresh_from_db()
     assert appointment.status == Appointment.Status.ARRIVED
     assert list(appointment.changes.values_list("kind", "actor")) == [(AppointmentChange.Kind.ARRIVED, agent.pk)]
+    page = login(team[Role.SERVICE_ADVISOR]).get(reverse("appointments:detail", args=[appointment.pk]))
+    history = page.content.decode().split('data-testid="changes"')[1].split("</ul>")[0]
+    assert str(AppointmentChange.Kind.ARRIVED.label) in history and "(" + str(agent) + ")" in history
+    assert str(_("at the customer's request")) not in history  # an arrival is no one's request
 
 
 def test_a_door_that_records_moves_one_locked_row_at_a_time():
