@@ -30,6 +30,7 @@ test: setup
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports --no-cache
+	$(PY) scripts/lint_doors.py
 
 # The benchmark at dealer-group scale (README, "Performance"): PostgreSQL at BENCH_DATABASE_URL,
 # a million work orders generated on the first run, gunicorn with 2 workers, wrk on loopback.

@@ -17,6 +17,7 @@ from dealership.models import Role, Store, User
 from dealership.services import staff_task_create
 from dealership.validators import normalize_plate, validate_plate
 
+from .doors import APPOINTMENT
 from .models import Appointment, QueueTicket
 from .preparation import missing
 from .timetable import makes_buffer, reception_slots
@@ -36,8 +37,10 @@ def ticket_arrive(*, appointment: Appointment, actor: User) -> QueueTicket:
             ticket = QueueTicket.objects.create(
                 store_id=appointment.store_id, appointment=appointment, plate=appointment.vehicle.plate,
                 name=appointment.customer.name, arrived_at=now, work_order=appointment.work_order)
-            Appointment.objects.filter(pk=appointment.pk, status=Appointment.Status.BOOKED).update(
-                status=Appointment.Status.ARRIVED, arrived_at=now, ready_at_arrival=not missing(appointment))
+            locked = Appointment.objects.select_for_update(of=("self",)).get(pk=appointment.pk)
+            if locked.status == Appointment.Status.BOOKED:
+                APPOINTMENT.move(locked, to=Appointment.Status.ARRIVED,
+                                 fields={"arrived_at": now, "ready_at_arrival": not missing(appointment)}, actor=actor)
             staff_task_create(
                 store=appointment.store_id, assignee=appointment.advisor, work_order=appointment.work_order,
                 key=f"apt-{appointment.pk}-arrived", link=reverse("appointments:arrivals"), urgent=True,

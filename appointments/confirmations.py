@@ -18,6 +18,7 @@ from dealership.models import Role, StaffTask
 from dealership.notify import customer_messages_send
 from dealership.services import staff_tasks_create, staff_tasks_upsert
 
+from .doors import CONFIRMATION
 from .messages import appointment_message_draft
 from .models import Appointment, Confirmation
 from .preparation import missing, not_ready_subject
@@ -68,7 +69,8 @@ def confirmations_claim(*, kind: str, now: datetime, token: str) -> list[Confirm
     stale = Confirmation.objects.filter(kind=kind, attempts__lt=MAX_ATTEMPTS).filter(
         Q(status=C.PENDING, claimed_at__lt=now - LEASE) | Q(status=C.FAILED, claimed_at__lt=now - RETRY_AFTER))
     for pk, old in stale.values_list("pk", "claim")[:BATCH]:
-        Confirmation.objects.filter(pk=pk, claim=old).update(claim=token, claimed_at=now, status=C.PENDING)
+        CONFIRMATION.claim(Confirmation.objects.filter(pk=pk, claim=old), to=C.PENDING,
+                           fields={"claim": token, "claimed_at": now})
     return list(Confirmation.objects.filter(claim=token, kind=kind, status=C.PENDING).select_related(
         "appointment__customer", "appointment__vehicle", "appointment__advisor", "appointment__store",
         "appointment__work_order").prefetch_related("appointment__work_order__lines",
@@ -84,7 +86,8 @@ def confirmations_send(confirmations: list[Confirmation], *, token: str, result:
     changed = [c for c in confirmations if c.appointment.status != Appointment.Status.BOOKED
                or c.appointment.schedule_version != c.round]
     if changed:
-        mine.filter(pk__in=[c.pk for c in changed]).update(status=C.SKIPPED, result="appointment changed")
+        CONFIRMATION.claim(mine.filter(pk__in=[c.pk for c in changed]), to=C.SKIPPED,
+                           fields={"result": "appointment changed"})
         result.skipped += len(changed)
     skipped = {c.pk for c in changed}
     live = [c for c in confirmations if c.pk not in skipped]
@@ -120,7 +123,8 @@ def confirmations_send(confirmations: list[Confirmation], *, token: str, result:
         records = customer_messages_send(drafts)
     except Exception as exc:  # noqa: BLE001 - recorded and retried, never lost
         log.exception("confirmations failed")
-        mine.filter(pk__in=[c.pk for c in live], status=C.PENDING).update(status=C.FAILED, result=str(exc)[:300])
+        CONFIRMATION.claim(mine.filter(pk__in=[c.pk for c in live], status=C.PENDING), to=C.FAILED,
+                           fields={"result": str(exc)[:300]})
         result.failed += len(live)
         return
     calls, outcomes = [], {}
@@ -145,8 +149,8 @@ def confirmations_send(confirmations: list[Confirmation], *, token: str, result:
     staff_tasks_create(calls)
     now = timezone.now()
     for (status, channel, detail), pks in outcomes.items():
-        mine.filter(pk__in=pks).update(status=status, channel=channel, result=detail,
-                                       sent_at=now if status != C.FAILED else None)
+        CONFIRMATION.claim(mine.filter(pk__in=pks), to=status,
+                           fields={"channel": channel, "result": detail, "sent_at": now if status != C.FAILED else None})
 
 
 def _key(confirmation: Confirmation) -> str:

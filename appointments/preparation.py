@@ -15,6 +15,7 @@ from dealership.messages import N_
 from dealership.models import Part, Role, User, WorkOrderLine
 from dealership.services import staff_task_create, staff_tasks_close
 
+from .doors import PART_RESERVATION
 from .models import Appointment, PartReservation
 
 R = PartReservation.Status
@@ -64,8 +65,7 @@ def reservation_retry(*, reservation: PartReservation, actor: User) -> bool:
             return locked.status == R.RESERVED
         if not _try_reserve(locked.part_id, locked.quantity):
             return False
-        locked.status = R.RESERVED
-        locked.save(update_fields=["status"])
+        PART_RESERVATION.move(locked, to=R.RESERVED)
         appointment = locked.appointment
         if not PartReservation.objects.filter(appointment=appointment, status=R.SHORT).exists():
             staff_tasks_close(work_order=appointment.work_order, keys=[f"apt-{appointment.pk}-parts"], actor=actor)
@@ -101,9 +101,7 @@ def reservations_release(*, appointment: Appointment) -> None:
                 Part.objects.filter(pk=reservation.part_id).update(reserved=F("reserved") - reservation.quantity)
                 shelved.append(f"{reservation.part.number} × {format(reservation.quantity.normalize(), 'f')}"
                                + (f" ({reservation.shelf})" if reservation.shelf else ""))
-            reservation.status = R.RELEASED
-            reservation.released_at = timezone.now()
-            reservation.save(update_fields=["status", "released_at"])
+            PART_RESERVATION.move(reservation, to=R.RELEASED, fields={"released_at": timezone.now()})
         if shelved:
             staff_task_create(store=appointment.store_id, role=Role.PARTS_CLERK, work_order=appointment.work_order,
                               key=f"apt-{appointment.pk}-unshelve", link="/appointments/parts/",

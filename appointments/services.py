@@ -37,6 +37,7 @@ from dealership.services import (
 from dealership.textlimits import text_check
 
 from .capacity import capacity_release, capacity_take, has_room, hours_by_trade
+from .doors import APPOINTMENT, REBOOKING_OFFER
 from .messages import appointment_message_send
 from .models import Appointment, AppointmentChange, BookingRequest, RebookingOffer
 from .offers import offer_make, offer_times_live
@@ -260,13 +261,10 @@ def appointment_cancel(*, appointment: Appointment, actor: User | None, reason: 
         raise ProcessError(_("Give the reason."))
     with transaction.atomic():
         locked = _locked(appointment)
-        old = locked.starts_at
-        Appointment.objects.filter(pk=locked.pk).update(status=Appointment.Status.CANCELLED,
-                                                        closed_reason=reason.strip(), closed_by_shop=by_shop)
+        APPOINTMENT.move(locked, to=Appointment.Status.CANCELLED,
+                         fields={"closed_reason": reason.strip(), "closed_by_shop": by_shop},
+                         actor=actor, reason=reason, by_shop=by_shop)
         _release(locked)
-        AppointmentChange.objects.create(store_id=locked.store_id, appointment=locked, by_shop=by_shop,
-                                         kind=AppointmentChange.Kind.CANCELLED, old_starts_at=old,
-                                         reason=reason.strip(), actor=actor)
         if locked.work_order.status == WorkOrder.Status.DRAFT:
             work_order_transition(work_order=locked.work_order, to=WorkOrder.Status.CANCELLED, actor=actor,
                                   message=N_("Appointment cancelled by the shop.") if by_shop
@@ -322,8 +320,8 @@ def offer_take(*, offer: RebookingOffer, choice: str, actor: User | None) -> App
             raise ProcessError(_("Sorry, that time has just been taken. Please choose another."), rule="SCH-1")
         try:
             with transaction.atomic():
-                RebookingOffer.objects.filter(pk=locked.pk).update(
-                    status=RebookingOffer.Status.BOOKED, answered_at=timezone.now(), answered_by=actor)
+                REBOOKING_OFFER.move(locked, to=RebookingOffer.Status.BOOKED,
+                                     fields={"answered_at": timezone.now(), "answered_by": actor})
                 new = appointment_book(
                     store=old.store, actor=actor or locked.made_by, customer=old.customer, vehicle=old.vehicle,
                     advisor=chosen.advisor, starts_at=chosen.starts_at, customer_words=old.customer_words,
@@ -349,8 +347,8 @@ def offer_decline(*, offer: RebookingOffer, note: str, actor: User | None) -> Re
         locked = _offer_locked(offer)
         old = locked.appointment
         note = note.strip()[:200]
-        RebookingOffer.objects.filter(pk=locked.pk).update(
-            status=RebookingOffer.Status.DECLINED, answered_at=timezone.now(), answered_by=actor, answer_note=note)
+        REBOOKING_OFFER.move(locked, to=RebookingOffer.Status.DECLINED,
+                             fields={"answered_at": timezone.now(), "answered_by": actor, "answer_note": note})
         BookingRequest.objects.create(
             store_id=old.store_id, source=BookingRequest.Source.RESCHEDULE, name=old.customer.name,
             mobile=old.customer.mobile, plate=old.vehicle.plate, appointment=old,
@@ -379,9 +377,9 @@ def _offers_settle(*, appointment: Appointment, actor: User) -> None:
     for offer in RebookingOffer.objects.select_for_update(of=("self",)).filter(
             store_id=appointment.store_id, appointment__vehicle_id=appointment.vehicle_id,
             status=RebookingOffer.Status.OPEN).select_related("appointment__work_order"):
-        RebookingOffer.objects.filter(pk=offer.pk).update(status=RebookingOffer.Status.BOOKED,
-                                                          answered_at=timezone.now(), answered_by=actor,
-                                                          new_appointment=appointment)
+        REBOOKING_OFFER.move(offer, to=RebookingOffer.Status.BOOKED,
+                             fields={"answered_at": timezone.now(), "answered_by": actor,
+                                     "new_appointment": appointment})
         _offer_answered(offer=offer, old=offer.appointment, actor=actor, kind=AppointmentChange.Kind.OFFER_TAKEN,
                         new_starts_at=appointment.starts_at,
                         reason=_("Booked by %(who)s") % {"who": actor})
@@ -452,8 +450,8 @@ def appointment_no_show(*, appointment: Appointment, actor: User | None) -> Appo
         raise ProcessError(_("The appointment time has not come yet; a customer can only be a no-show after it."))
     with transaction.atomic():
         locked = _locked(appointment)
-        Appointment.objects.filter(pk=locked.pk).update(status=Appointment.Status.NO_SHOW,
-                                                        closed_reason=_("No-show"))
+        APPOINTMENT.move(locked, to=Appointment.Status.NO_SHOW, fields={"closed_reason": _("No-show")},
+                         actor=actor, reason=_("No-show"))
         _release(locked)
         if locked.work_order.status == WorkOrder.Status.DRAFT:
             work_order_transition(work_order=locked.work_order, to=WorkOrder.Status.CANCELLED, actor=actor,
@@ -519,13 +517,15 @@ def appointment_answer(*, appointment: Appointment, answer: str, note: str = "")
     return appointment
 
 
-def appointment_release_for_order(*, work_order: WorkOrder, reason: str) -> None:
+def appointment_release_for_order(*, work_order: WorkOrder, reason: str, actor: User | None = None) -> None:
     """The order behind an appointment was cancelled at reception: the
     appointment closes and gives back its capacity and parts."""
-    appointment = Appointment.objects.filter(work_order=work_order, status__in=Appointment.ACTIVE).first()
+    appointment = Appointment.objects.select_for_update(of=("self",)).filter(
+        work_order=work_order, status__in=Appointment.ACTIVE).first()
     if appointment is None:
         return
-    Appointment.objects.filter(pk=appointment.pk).update(status=Appointment.Status.CANCELLED, closed_reason=reason)
+    APPOINTMENT.move(appointment, to=Appointment.Status.CANCELLED, fields={"closed_reason": reason},
+                     actor=actor, reason=reason)
     _release(appointment)
 
 

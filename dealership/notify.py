@@ -20,7 +20,10 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from .doors import Door
 from .models import Customer, OutboundMessage, Store, WorkOrder
+
+OUTBOUND_MESSAGE = Door(OutboundMessage)
 
 log = logging.getLogger(__name__)
 
@@ -176,10 +179,8 @@ def customer_messages_send(drafts: list[Draft]) -> dict[str, OutboundMessage | N
         if record.status == OutboundMessage.Status.SENT:
             continue
         result = backend.send(Message(record.channel, record.to, record.subject, record.body, record.key))
-        record.status = OutboundMessage.Status.SENT if result.ok else OutboundMessage.Status.FAILED
         record.attempts += 1
-        record.result = result.detail[:300]
-        record.sent_at = timezone.now() if result.ok else None
-        OutboundMessage.objects.filter(pk=record.pk).update(
-            status=record.status, attempts=F("attempts") + 1, result=record.result, sent_at=record.sent_at)
+        OUTBOUND_MESSAGE.move(record, to=OutboundMessage.Status.SENT if result.ok else OutboundMessage.Status.FAILED,
+                              fields={"attempts": F("attempts") + 1, "result": result.detail[:300],
+                                      "sent_at": timezone.now() if result.ok else None})
     return out

@@ -21,7 +21,6 @@ from .errors import (
     OverrideNotAllowed,
     ProcessError,
     Refusal,
-    TransitionNotAllowed,
 )
 from .messages import N_, message_params
 from .models import (
@@ -42,7 +41,7 @@ from .models import (
 )
 from .textlimits import text_check
 from .validators import normalize_mobile, normalize_plate, normalize_vin
-from .workflow import EDITABLE_STATUSES, can_move, refused_move
+from .workflow import EDITABLE_STATUSES, WORK_ORDER
 
 CENT = Decimal("0.01")
 OVERRIDE_ROLES = frozenset({Role.AFTERSALES_MANAGER, Role.GROUP_MANAGER})
@@ -338,9 +337,7 @@ def work_order_transition(
             raise ConflictError(
                 _("Work order %(number)s was changed by someone else a moment ago. "
                   "Reload the page to see the latest version.") % {"number": order.number})
-        if not can_move(order.status, to):  # say what is missing, not only that two statuses do not connect
-            refusal = refused_move(order, to)
-            raise TransitionNotAllowed(str(refusal.message), rule=refusal.rule)
+        WORK_ORDER.check(order, to)  # says what is missing, not only that two statuses do not connect
         refusals = [r for r in (guard(order) for guard in guards) if r is not None]
         if refusals:
             if override is None:
@@ -349,12 +346,8 @@ def work_order_transition(
                 raise OverrideNotAllowed(_("Only an after-sales manager can override this."))
             if not override.reason.strip():
                 raise OverrideNotAllowed(_("An override needs a reason."))
-        from_status = order.status
-        for field, value in (changes or {}).items():
-            setattr(order, field, value)
-        order.status = to
         order.version += 1
-        order.save()
+        from_status = WORK_ORDER.move(order, to=to, fields=changes, whole=True)
         if after is not None:
             after(order)
         WorkOrderEvent.objects.create(

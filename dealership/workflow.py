@@ -10,6 +10,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .doors import Door
 from .errors import Refusal
 from .models import WorkOrder
 
@@ -121,3 +122,8 @@ def refused_move(order: WorkOrder, to_status: str) -> Refusal:
     return Refusal("", _("A work order that is “%(from)s” cannot become “%(to)s”.")
                    % {"from": status, "to": WorkOrder.Status(to_status).label})
 
+
+
+# The work order's door: the one way its status is written, always through
+# dealership.services.work_order_transition (which locks, guards and records).
+WORK_ORDER = Door(WorkOrder, table=ALLOWED_TRANSITIONS, refuse=refused_move)

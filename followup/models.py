@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from dealership.messages import render_message
+from dealership.doors import transitions
 from dealership.models import Channel, DealerGroup, Store, Vehicle, WorkOrder
 from dealership.textlimits import DESCRIPTION, NOTES, length_checks
 
@@ -33,6 +34,11 @@ class FollowUpTask(models.Model):
     class Status(models.TextChoices):
         OPEN = "open", _("To call")
         DONE = "done", _("Done")
+
+    TRANSITIONS = transitions({
+        Status.OPEN: {Status.DONE},
+        Status.DONE: set(),
+    })
 
     store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
     work_order = models.OneToOneField(WorkOrder, on_delete=models.PROTECT, related_name="followup_task")
@@ -130,6 +136,13 @@ class Complaint(models.Model):
         ASSIGNED = "assigned", _("Assigned: being handled")
         HANDLED = "handled", _("Handled: call the customer back")
         CLOSED = "closed", _("Closed")
+
+    TRANSITIONS = transitions({  # moved through followup.services.COMPLAINT, which writes a ComplaintEvent
+        Status.NEW: {Status.ASSIGNED},
+        Status.ASSIGNED: {Status.ASSIGNED, Status.HANDLED},  # ASSIGNED: given to someone else
+        Status.HANDLED: {Status.ASSIGNED, Status.HANDLED, Status.CLOSED},  # HANDLED: what was done, rewritten
+        Status.CLOSED: set(),
+    })
 
     store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
     work_order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="complaints")

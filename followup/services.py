@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from appointments.models import BookingRequest
+from dealership.doors import Door
 from dealership.errors import ProcessError
 from dealership.links import make_token, public_url, read_token
 from dealership.messages import N_, message_params
@@ -34,6 +35,7 @@ REMINDER_SALT = "followup.reminder.v1"
 LINK_MAX_AGE = 30 * 24 * 3600
 MANAGER_ROLES = (Role.AFTERSALES_MANAGER, Role.GROUP_MANAGER)
 SCORED = [d for d in Dimension.values if d != Dimension.OVERALL]
+FOLLOW_UP_TASK = Door(FollowUpTask, rule="FU-1")  # the table is FollowUpTask.TRANSITIONS
 
 
 def followup_tasks_create_due(*, batch: int = SWEEP_BATCH) -> int:
@@ -86,9 +88,9 @@ def _answer(task: FollowUpTask, *, agent: User | None, channel: str, scores: Map
         store_id=task.store_id, task=task, agent=agent, channel=channel, reached=True,
         satisfaction=scores[Dimension.OVERALL], customer_words=customer_words.strip(), complaint=complaint,
         **{d: scores[d] for d in SCORED})
-    task.attempts += 1 if agent else 0
-    task.status, task.done_at, task.next_try_at = FollowUpTask.Status.DONE, timezone.now(), None
-    task.save(update_fields=["attempts", "status", "done_at", "next_try_at"])
+    FOLLOW_UP_TASK.move(task, to=FollowUpTask.Status.DONE,
+                        fields={"attempts": task.attempts + (1 if agent else 0), "done_at": timezone.now(),
+                                "next_try_at": None})
     work_order_transition(work_order=task.work_order, to=WorkOrder.Status.CLOSED, actor=agent,
                           message=N_("Follow-up done: satisfaction %(s)s/5."), params={"s": scores[Dimension.OVERALL]})
     if complaint:
@@ -190,6 +192,14 @@ def _complaint_event(complaint: Complaint, actor: User | None, message: str, par
                                   params=message_params(**(params or {})), note=note)
 
 
+def _complaint_moved(complaint: Complaint, from_status: str, *, actor: User | None, message: str,
+                     params: dict | None = None, note: str = "") -> None:
+    _complaint_event(complaint, actor, message, params, note)
+
+
+COMPLAINT = Door(Complaint, record=_complaint_moved, rule="FU-7")  # each move on the complaint's timeline
+
+
 def complaint_record(*, work_order: WorkOrder, description: str, actor: User | None,
                      call: FollowUpCall | None = None) -> Complaint:
     if not description.strip():
@@ -234,11 +244,10 @@ def complaint_assign(*, complaint: Complaint, manager: User, stage: str, categor
                                      done_at__isnull=True).update(done_at=timezone.now(), done_by=manager)
         locked.stage, locked.category, locked.department, locked.owner, locked.due_at = (
             stage, category, department, owner, due)
-        locked.status = Complaint.Status.ASSIGNED
-        locked.save()
-        _complaint_event(locked, manager, N_("Assigned to %(owner)s (%(department)s), due %(due)s."),
-                         {"owner": str(owner), "department": locked.get_department_display(),
-                          "due": timezone.localtime(due).strftime("%Y-%m-%d")})
+        COMPLAINT.move(locked, to=Complaint.Status.ASSIGNED, whole=True,
+                       actor=manager, message=N_("Assigned to %(owner)s (%(department)s), due %(due)s."),
+                       params={"owner": str(owner), "department": locked.get_department_display(),
+                               "due": timezone.localtime(due).strftime("%Y-%m-%d")})
         staff_task_create(store=locked.store_id, assignee=owner, work_order=locked.work_order,
                           key=f"complaint-{locked.pk}-owner-{owner.pk}", link=f"/followup/complaints/{locked.pk}/",
                           due_at=due,
@@ -260,10 +269,8 @@ def complaint_handle(*, complaint: Complaint, actor: User, handling: str) -> Com
             raise ProcessError(_("Assign the complaint first."), rule="FU-7")
         if actor.pk != locked.owner_id and not actor.has_role(*MANAGER_ROLES):
             raise ProcessError(_("Only the responsible person or the manager handles this complaint."))
-        locked.handling = handling.strip()
-        locked.status = Complaint.Status.HANDLED
-        locked.save(update_fields=["handling", "status"])
-        _complaint_event(locked, actor, N_("Handled."), note=locked.handling)
+        COMPLAINT.move(locked, to=Complaint.Status.HANDLED, fields={"handling": handling.strip()},
+                       actor=actor, message=N_("Handled."), note=handling.strip())
         staff_task_create(store=locked.store_id, role=Role.FOLLOWUP_AGENT, work_order=locked.work_order,
                           key=f"complaint-{locked.pk}-callback", link=f"/followup/complaints/{locked.pk}/",
                           message=N_("Call %(plate)s back about their complaint"),
@@ -283,10 +290,10 @@ def complaint_close(*, complaint: Complaint, actor: User, callback_result: str, 
         if locked.status != Complaint.Status.HANDLED:
             raise ProcessError(_("The complaint is closed after it was handled and the customer called back."),
                                rule="FU-7")
-        locked.callback_result, locked.satisfied_after = callback_result.strip(), satisfied
-        locked.status, locked.closed_at = Complaint.Status.CLOSED, timezone.now()
-        locked.save(update_fields=["callback_result", "satisfied_after", "status", "closed_at"])
-        _complaint_event(locked, actor, N_("Closed after the call back."), note=locked.callback_result)
+        COMPLAINT.move(locked, to=Complaint.Status.CLOSED,
+                       fields={"callback_result": callback_result.strip(), "satisfied_after": satisfied,
+                               "closed_at": timezone.now()},
+                       actor=actor, message=N_("Closed after the call back."), note=callback_result.strip())
         StaffTask.objects.filter(store_id=locked.store_id, key__startswith=f"complaint-{locked.pk}",
                                  done_at__isnull=True).update(done_at=timezone.now(), done_by=actor)
     return locked

@@ -266,7 +266,7 @@ def work_order_cancel(*, work_order: WorkOrder, actor: User, reason: str) -> Wor
         raise ProcessError(_("Give the reason for cancelling."))
 
     def cancel_appointment(order: WorkOrder) -> None:
-        appointment_release_for_order(work_order=order, reason=reason.strip())
+        appointment_release_for_order(work_order=order, reason=reason.strip(), actor=actor)
 
     return work_order_transition(work_order=work_order, to=WorkOrder.Status.CANCELLED, actor=actor,
                                  changes={"cancel_reason": reason.strip()}, after=cancel_appointment,

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dealership.doors import transitions
 from dealership.models import Store, WorkOrder, WorkOrderLine
 from dealership.textlimits import SIGNATURE, length_checks
 
@@ -30,6 +31,12 @@ class Adjustment(models.Model):
         PENDING = "pending", _("Waiting for the manager")
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
+
+    TRANSITIONS = transitions({
+        Status.PENDING: {Status.APPROVED, Status.REJECTED},
+        Status.APPROVED: set(),
+        Status.REJECTED: set(),
+    })
 
     store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
     work_order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="adjustments")

@@ -13,6 +13,7 @@ from django.db.models import Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from dealership.doors import Door
 from dealership.errors import GuardRefused, ProcessError, Refusal
 from dealership.messages import N_, quantity_text
 from dealership.models import Role, StaffTask, User, Vehicle, WorkOrder, WorkOrderEvent, WorkOrderLine
@@ -39,6 +40,7 @@ ADVISOR_ROLES = (Role.SERVICE_ADVISOR, Role.SERVICE_ASSISTANT)
 MANAGER_ROLES = (Role.AFTERSALES_MANAGER, Role.GROUP_MANAGER)
 SETTLING = (S.READY,)
 DELIVERING = (S.READY, S.SETTLED)
+ADJUSTMENT = Door(Adjustment, rule="SET-2")  # the table is Adjustment.TRANSITIONS
 APPROVAL_WITHIN = timedelta(minutes=30)  # an adjustment waits for the manager while the customer waits to pay
 
 
@@ -128,9 +130,9 @@ def adjustment_decide(*, adjustment: Adjustment, manager: User, approve: bool, n
         if order.status not in SETTLING:
             raise ProcessError(_("Work order %(number)s is %(status)s: its statement can no longer change.")
                                % {"number": order.number, "status": order.get_status_display()})
-        locked.status = Adjustment.Status.APPROVED if approve else Adjustment.Status.REJECTED
-        locked.decided_by, locked.decided_at, locked.decision_note = manager, timezone.now(), note.strip()[:200]
-        locked.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+        ADJUSTMENT.move(locked, to=Adjustment.Status.APPROVED if approve else Adjustment.Status.REJECTED,
+                        fields={"decided_by": manager, "decided_at": timezone.now(),
+                                "decision_note": note.strip()[:200]})
         work_order_note(work_order=order, actor=manager, rule="SET-2",
                         message=N_("Statement adjustment ¥%(amount)s (%(kind)s): %(status)s"),
                         params={"amount": locked.amount, "kind": locked.get_kind_display(),

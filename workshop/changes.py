@@ -13,7 +13,9 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from dealership.doors import Door
 from dealership.errors import ProcessError
 from dealership.links import make_token, public_url, read_token
 from dealership.messages import N_
@@ -34,6 +36,7 @@ from .jobs import jobs_for_signed_order
 from .models import Finding, FreeFix, Job
 
 F_ = Finding.Status
+FINDING = Door(Finding, rule="REP-4", noun=gettext_lazy("finding"))
 A = WorkOrderLine.Approval
 SALT = "workshop.approve.v1"
 MAX_AGE_SECONDS = 7 * 24 * 3600
@@ -95,8 +98,8 @@ def finding_price(*, finding: Finding, actor: User, labour: list[tuple[LabourOpe
                                        kind=kind, source=WorkOrderLine.Source.CHANGE, approval=A.PENDING,
                                        allow_after_signing=True)
             WorkOrderLine.objects.filter(pk=line.pk).update(finding_id=finding.pk)
-        Finding.objects.filter(pk=finding.pk).update(status=F_.PRICED, priced_by=actor, priced_at=timezone.now(),
-                                                     new_promised_at=promise)
+        FINDING.move(locked, to=F_.PRICED,
+                     fields={"priced_by": actor, "priced_at": timezone.now(), "new_promised_at": promise})
     finding.refresh_from_db()
     return finding
 
@@ -131,7 +134,7 @@ def finding_remove_item(*, finding: Finding, line: WorkOrderLine, actor: User) -
         if not removed:
             raise ProcessError(_("That item is not on this offer any more."))
         if not WorkOrderLine.objects.filter(finding_id=locked.pk).exists():
-            Finding.objects.filter(pk=locked.pk).update(status=F_.REPORTED)
+            FINDING.move(locked, to=F_.REPORTED)
         work_order_note(work_order=locked.work_order, actor=actor, kind=WorkOrderEvent.Kind.LINE, rule="REP-4",
                         message=N_("Taken off the offer before the customer decided: %(desc)s"),
                         params={"desc": line.description})
@@ -167,8 +170,8 @@ def finding_decide(*, finding: Finding, decisions: dict[int, bool], via: str, no
         if approved and locked.new_promised_at:
             changes["promised_at"] = locked.new_promised_at
             WorkOrder.objects.filter(pk=order.pk).update(**changes)
-        Finding.objects.filter(pk=locked.pk).update(status=F_.DECIDED, decided_at=timezone.now(), decided_via=via,
-                                                    decided_note=note.strip(), decided_by=actor)
+        FINDING.move(locked, to=F_.DECIDED, fields={"decided_at": timezone.now(), "decided_via": via,
+                                                    "decided_note": note.strip(), "decided_by": actor})
         work_order_note(
             work_order=order, actor=actor, rule="REP-4",
             message=N_("The customer approved %(approved)s of %(total)s items (%(via)s)."),

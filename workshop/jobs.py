@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dealership.checklists import checklist_catalogue
+from dealership.doors import Door
 from dealership.errors import GuardRefused, ProcessError, Refusal
 from dealership.messages import N_, list_join
 from dealership.models import JobType, Role, StaffTask, Store, Trade, User, WorkOrder, WorkOrderEvent, WorkOrderLine
@@ -25,6 +26,7 @@ from .models import Bay, ClockEntry, Job, SelfCheckItem
 
 S = WorkOrder.Status
 J = Job.Status
+JOB = Door(Job)  # the table is Job.TRANSITIONS; the timeline notes are written here, next to each move
 WORKING_STATUSES = (S.SIGNED, S.IN_REPAIR, S.QC_FAILED)
 
 DEFAULT_SELF_CHECKS = {
@@ -136,9 +138,10 @@ def job_assign(*, job: Job, technician: User, bay: str, actor: User) -> Job:
         raise ProcessError(_("This job is already finished."))
     if job.status == J.RUNNING:
         raise ProcessError(_("The technician is working on this job: it can be moved once it is paused."))
-    updated = Job.objects.filter(pk=job.pk, status__in=[J.WAITING, J.ASSIGNED, J.PAUSED]).update(
-        technician=technician, bay=bay.strip()[:20], assigned_by=actor, assigned_at=timezone.now(),
-        status=J.ASSIGNED if job.status != J.PAUSED else J.PAUSED)
+    updated = JOB.claim(Job.objects.filter(pk=job.pk, status__in=[J.WAITING, J.ASSIGNED, J.PAUSED]),
+                        to=J.ASSIGNED if job.status != J.PAUSED else J.PAUSED,
+                        fields={"technician": technician, "bay": bay.strip()[:20], "assigned_by": actor,
+                                "assigned_at": timezone.now()})
     if updated != 1:
         raise ProcessError(_("This job is already under way."))
     job.refresh_from_db()
@@ -205,7 +208,7 @@ def job_clock_on(*, job: Job, technician: User) -> Job:
             elif order.status != S.IN_REPAIR:  # not signed yet, or moved on: say which, in the process's words
                 refusal = refused_move(order, S.IN_REPAIR)
                 raise ProcessError(str(refusal.message), rule=refusal.rule)
-            Job.objects.filter(pk=locked.pk).update(status=J.RUNNING, started_at=locked.started_at or now)
+            JOB.move(locked, to=J.RUNNING, fields={"started_at": locked.started_at or now})
             staff_tasks_close(work_order=order, keys=[f"job-{locked.pk}-assigned-{technician.pk}"], actor=technician)
     except IntegrityError:
         running = Job.objects.filter(technician=technician, status=J.RUNNING).select_related("work_order__vehicle").first()
@@ -222,7 +225,7 @@ def job_pause(*, job: Job, technician: User, reason: str) -> Job:
         raise ProcessError(_("Say why the job is paused."))
     now = timezone.now()
     with transaction.atomic():
-        if Job.objects.filter(pk=job.pk, status=J.RUNNING).update(status=J.PAUSED) != 1:
+        if JOB.claim(Job.objects.filter(pk=job.pk, status=J.RUNNING), to=J.PAUSED) != 1:
             raise ProcessError(_("This job is not running."))
         ClockEntry.objects.filter(job=job, technician=technician, kind=ClockEntry.Kind.WORK,
                                   ended_at__isnull=True).update(ended_at=now)
@@ -281,9 +284,8 @@ def job_finish(*, job: Job, technician: User, checks: list[str], report: str, si
         if refused:
             raise GuardRefused(refused)
         ClockEntry.objects.filter(job=locked, ended_at__isnull=True).update(ended_at=now)
-        Job.objects.filter(pk=locked.pk).update(
-            status=J.DONE, finished_at=now, self_checks=list(checks), self_checked=True, report=report.strip(),
-            signature=signed[0], signed_at=now)
+        JOB.move(locked, to=J.DONE, fields={"finished_at": now, "self_checks": list(checks), "self_checked": True,
+                                            "report": report.strip(), "signature": signed[0], "signed_at": now})
         order = locked.work_order
         work_order_note(work_order=order, actor=technician, kind=WorkOrderEvent.Kind.NOTE,
                         message=N_("%(job)s finished; self-check done and report signed."),

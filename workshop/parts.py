@@ -9,8 +9,11 @@ from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from appointments.doors import PART_RESERVATION
 from appointments.models import PartReservation
+from dealership.doors import Door
 from dealership.errors import ProcessError
 from dealership.messages import N_, quantity_text
 from dealership.models import Part, Role, User, WorkOrder, WorkOrderEvent, WorkOrderLine
@@ -19,6 +22,7 @@ from dealership.services import staff_task_create, staff_tasks_close, work_order
 from .models import OldPart, Requisition, StockMove
 
 R = Requisition.Status
+REQUISITION = Door(Requisition, rule="REP-9", noun=gettext_lazy("parts requisition"))
 OPEN_ORDER = (WorkOrder.Status.SIGNED, WorkOrder.Status.IN_REPAIR, WorkOrder.Status.QC_FAILED,
               WorkOrder.Status.REPAIR_DONE)
 
@@ -101,7 +105,7 @@ def requisition_issue(*, requisition: Requisition, clerk: User) -> Requisition:
             moved = Part.objects.filter(pk=locked.part_id, on_hand__gte=quantity, reserved__gte=quantity).update(
                 on_hand=F("on_hand") - quantity, reserved=F("reserved") - quantity)
             if moved and reservation.quantity == quantity:
-                PartReservation.objects.filter(pk=reservation.pk).update(status=PartReservation.Status.ISSUED)
+                PART_RESERVATION.move(reservation, to=PartReservation.Status.ISSUED)
             elif moved:  # part of what is on the shelf
                 PartReservation.objects.filter(pk=reservation.pk).update(quantity=F("quantity") - quantity)
         else:
@@ -124,8 +128,8 @@ def requisition_issue(*, requisition: Requisition, clerk: User) -> Requisition:
         StockMove.objects.create(store_id=locked.store_id, part_id=locked.part_id, quantity=-quantity,
                                  kind=StockMove.Kind.ISSUE, work_order=locked.work_order, line=locked.line,
                                  requisition=locked, by=clerk)
-        Requisition.objects.filter(pk=locked.pk).update(status=R.ISSUED, issued_by=clerk, issued_at=timezone.now(),
-                                                        from_shelf=from_shelf)
+        REQUISITION.move(locked, to=R.ISSUED,
+                         fields={"issued_by": clerk, "issued_at": timezone.now(), "from_shelf": from_shelf})
         work_order_note(work_order=locked.work_order, actor=clerk, kind=WorkOrderEvent.Kind.LINE,
                         message=N_("Issued %(part)s × %(qty)s"),
                         params={"part": locked.line.description, "qty": format(quantity.normalize(), "f")})
@@ -179,7 +183,3 @@ def old_part_record(*, work_order: WorkOrder, actor: User, description: str, wis
     return OldPart.objects.create(store_id=work_order.store_id, work_order=work_order, line=line,
                                   description=description.strip()[:100], wish=wish, recorded_by=actor)
 
-
-def requisition_cancel(*, requisition: Requisition, actor: User) -> None:
-    Requisition.objects.filter(pk=requisition.pk, status=R.OPEN).update(status=R.CANCELLED)
-    staff_tasks_close(work_order=requisition.work_order, keys=[f"req-{requisition.pk}"], actor=actor)

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dealership.doors import transitions
 from dealership.models import Customer, Store, Vehicle, WorkOrder
 from dealership.textlimits import DESCRIPTION, length_checks
 
@@ -16,6 +17,12 @@ class Appointment(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
 
     ACTIVE = (Status.BOOKED, Status.ARRIVED)
+    TRANSITIONS = transitions({  # moved through appointments.doors.APPOINTMENT, which writes an AppointmentChange
+        Status.BOOKED: {Status.ARRIVED, Status.NO_SHOW, Status.CANCELLED},
+        Status.ARRIVED: {Status.CANCELLED},  # the order behind it cancelled at reception
+        Status.NO_SHOW: set(),
+        Status.CANCELLED: set(),
+    })
 
     store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="appointments",
                               verbose_name=_("store"))

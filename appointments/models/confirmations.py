@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dealership.doors import transitions
 from dealership.models import Store
 
 from .appointment import Appointment
@@ -25,6 +26,15 @@ class Confirmation(models.Model):
         FAILED = "failed", _("Failed")
         CALL = "call", _("Call task for staff")
         SKIPPED = "skipped", _("Not needed any more")
+
+    TRANSITIONS = transitions({
+        Status.PENDING: {Status.SENT, Status.FAILED, Status.CALL, Status.SKIPPED,
+                         Status.PENDING},  # PENDING: a claim abandoned by a dead worker taken over
+        Status.FAILED: {Status.PENDING},  # claimed again for a retry
+        Status.SENT: set(),
+        Status.CALL: set(),
+        Status.SKIPPED: set(),
+    })
 
     store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
     appointment = models.ForeignKey(Appointment, on_delete=models.PROTECT, related_name="confirmations")
@@ -60,6 +70,8 @@ class AppointmentChange(models.Model):
         OFFER_TAKEN = "offer_taken", _("New time chosen")
         OFFER_DECLINED = "offer_declined", _("New times declined")
         CALL_DUE = "call_due", _("Call task for an appointment agent")
+        ARRIVED = "arrived", _("Arrived")
+        NO_SHOW = "no_show", _("No-show")
 
     store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
     appointment = models.ForeignKey(Appointment, on_delete=models.PROTECT, related_name="changes")

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dealership.doors import transitions
 from dealership.models import Store
 
 from .appointment import Appointment
@@ -22,6 +23,12 @@ class RebookingOffer(models.Model):
         OPEN = "open", _("Waiting for the customer")
         BOOKED = "booked", _("New time booked")
         DECLINED = "declined", _("Declined")
+
+    TRANSITIONS = transitions({
+        Status.OPEN: {Status.BOOKED, Status.DECLINED},
+        Status.BOOKED: set(),
+        Status.DECLINED: set(),
+    })
 
     store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
     appointment = models.OneToOneField(Appointment, on_delete=models.PROTECT, related_name="rebooking_offer")

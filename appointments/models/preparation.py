@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dealership.doors import transitions
 from dealership.models import Part, Store, WorkOrderLine
 
 from .appointment import Appointment
@@ -15,6 +16,13 @@ class PartReservation(models.Model):
         SHORT = "short", _("Out of stock")
         RELEASED = "released", _("Released")
         ISSUED = "issued", _("Issued")
+
+    TRANSITIONS = transitions({
+        Status.RESERVED: {Status.RELEASED, Status.ISSUED},
+        Status.SHORT: {Status.RESERVED, Status.RELEASED},  # RESERVED: the part came in
+        Status.RELEASED: set(),
+        Status.ISSUED: set(),
+    })
 
     store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
     appointment = models.ForeignKey(Appointment, on_delete=models.PROTECT, related_name="reservations")

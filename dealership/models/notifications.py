@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ..doors import transitions
 from ..messages import render_message
 from .org import Role, Store
 
@@ -64,6 +65,12 @@ class OutboundMessage(models.Model):
         SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
+
+    TRANSITIONS = transitions({
+        Status.SENDING: {Status.SENT, Status.FAILED},
+        Status.FAILED: {Status.SENT, Status.FAILED},  # sent again (the gateway sees the same key)
+        Status.SENT: set(),
+    })
 
     store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
     customer = models.ForeignKey("dealership.Customer", on_delete=models.PROTECT, related_name="messages")

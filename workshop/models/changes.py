@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dealership.doors import transitions
 from dealership.models import Store, WorkOrder
 from dealership.textlimits import DESCRIPTION, length_checks
 
@@ -28,6 +29,14 @@ class Finding(models.Model):
         PRICED = "priced", _("Priced, waiting for the customer")
         DECIDED = "decided", _("Decided by the customer")
         WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    TRANSITIONS = transitions({
+        Status.REPORTED: {Status.PRICED},
+        # PRICED: items added to the offer; REPORTED: every item taken off it again
+        Status.PRICED: {Status.PRICED, Status.REPORTED, Status.DECIDED},
+        Status.DECIDED: set(),
+        Status.WITHDRAWN: set(),
+    })
 
     class Source(models.TextChoices):
         WORKSHOP = "workshop", _("Workshop")

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dealership.doors import transitions
 from dealership.models import JobType, Store, Trade, WorkOrder, WorkOrderLine
 from dealership.textlimits import NOTES, SIGNATURE, length_checks
 
@@ -60,6 +61,13 @@ class Job(models.Model):
         DONE = "done", _("Done")
 
     OPEN = (Status.WAITING, Status.ASSIGNED, Status.RUNNING, Status.PAUSED)
+    TRANSITIONS = transitions({
+        Status.WAITING: {Status.ASSIGNED},
+        Status.ASSIGNED: {Status.ASSIGNED, Status.RUNNING},  # ASSIGNED: given to another technician or bay
+        Status.RUNNING: {Status.PAUSED, Status.DONE},
+        Status.PAUSED: {Status.PAUSED, Status.RUNNING, Status.DONE},  # PAUSED: reassigned, still paused
+        Status.DONE: set(),
+    })
 
     store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
     work_order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="jobs")

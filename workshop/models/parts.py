@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from dealership.doors import transitions
 from dealership.models import Part, Store, WorkOrder, WorkOrderLine
 
 
@@ -16,6 +17,12 @@ class Requisition(models.Model):
         OPEN = "open", _("Waiting at the counter")
         ISSUED = "issued", pgettext_lazy("requisition", "Issued")
         CANCELLED = "cancelled", _("Cancelled")
+
+    TRANSITIONS = transitions({
+        Status.OPEN: {Status.ISSUED},
+        Status.ISSUED: set(),
+        Status.CANCELLED: set(),  # no page cancels a requisition (any more); older rows may be
+    })
 
     store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
     work_order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="requisitions")
