@@ -6,8 +6,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from dealership.messages import render_message
 from dealership.doors import transitions
+from dealership.messages import render_message
 from dealership.models import Channel, DealerGroup, Store, Vehicle, WorkOrder
 from dealership.textlimits import DESCRIPTION, NOTES, length_checks
 
