@@ -70,7 +70,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the lockout page
 ]
 
-ROOT_URLCONF = "dealership.urls"
+# make bench serves its baseline page from a URL conf of its own (demo/bench_urls.py), never mounted otherwise
+ROOT_URLCONF = "demo.bench_urls" if env.bool("DJANGO_BENCH", default=False) else "dealership.urls"
 WSGI_APPLICATION = "dealership.wsgi.application"
 
 TEMPLATES = [
