@@ -189,7 +189,7 @@ WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
-# Widgets render with Jinja2 (Django ships its widget templates for it): the same HTML
+# Widgets render through Django's widget templates, the commonest ones written out in Python: the same HTML
 # several times faster than the template language, which matters on form-heavy pages (issue 9).
 FORM_RENDERER = "dealership.formrenderer.WidgetRenderer"
 
