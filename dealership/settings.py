@@ -89,14 +89,6 @@ TEMPLATES = [
             ],
         },
     },
-    {
-        # the hottest list fragments only (dealership/jinja2env.py); pages stay in the template language
-        "BACKEND": "django.template.backends.jinja2.Jinja2",
-        "NAME": "jinja2",
-        "DIRS": [BASE_DIR / "jinja2"],
-        "APP_DIRS": False,
-        "OPTIONS": {"environment": "dealership.jinja2env.environment"},
-    },
 ]
 
 # --- Database -------------------------------------------------------------
