@@ -1,14 +1,22 @@
-"""Form widgets rendered by Django's Jinja2 widget templates, with the
+"""Form widgets rendered by Django's own widget templates, with the
 commonest ones (inputs, textareas, selects and their options) written out in
 Python. On the booking screen each option of a select was a template include
 of its own; the same HTML built here costs a fraction of it (issue 9).
 tests/dealership/test_formrenderer.py compares both renderings."""
 
-from django.forms.renderers import Jinja2
-from markupsafe import escape
+from html import escape as _html_escape
+
+from django.forms.renderers import DjangoTemplates
 
 W = "django/forms/widgets/"
 OPTION = W + "select_option.html"
+
+
+def escape(value) -> str:
+    """Django's conditional_escape (what the widget templates apply), without its lazy-string wrapper."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return _html_escape(str(value))
 
 
 def _attrs(attrs: dict) -> str:
@@ -39,7 +47,7 @@ def _select(w: dict) -> str | None:
             if option["template_name"] != OPTION:
                 return None
             out.append(f'\n  <option value="{escape(option["value"])}"{_attrs(option["attrs"])}>'
-                       f'{escape(option["label"])}</option>')
+                       f'{escape(option["label"])}</option>\n')  # the option template's closing newline
         if group_name:
             out.append("\n  </optgroup>")
     out.append("\n</select>")
@@ -53,7 +61,7 @@ FAST[W + "textarea.html"] = _textarea
 FAST[W + "select.html"] = _select
 
 
-class WidgetRenderer(Jinja2):
+class WidgetRenderer(DjangoTemplates):
     def render(self, template_name, context, request=None):
         fast = FAST.get(template_name)
         if fast is not None and "widget" in context:

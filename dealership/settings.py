@@ -70,7 +70,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the lockout page
 ]
 
-ROOT_URLCONF = "dealership.urls"
+# make bench serves its baseline page from a URL conf of its own (demo/bench_urls.py), never mounted otherwise
+ROOT_URLCONF = "demo.bench_urls" if env.bool("DJANGO_BENCH", default=False) else "dealership.urls"
 WSGI_APPLICATION = "dealership.wsgi.application"
 
 TEMPLATES = [
@@ -87,14 +88,6 @@ TEMPLATES = [
                 "dealership.context_processors.staff_context",
             ],
         },
-    },
-    {
-        # the hottest list fragments only (dealership/jinja2env.py); pages stay in the template language
-        "BACKEND": "django.template.backends.jinja2.Jinja2",
-        "NAME": "jinja2",
-        "DIRS": [BASE_DIR / "jinja2"],
-        "APP_DIRS": False,
-        "OPTIONS": {"environment": "dealership.jinja2env.environment"},
     },
 ]
 
@@ -188,7 +181,7 @@ WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
-# Widgets render with Jinja2 (Django ships its widget templates for it): the same HTML
+# Widgets render through Django's widget templates, the commonest ones written out in Python: the same HTML
 # several times faster than the template language, which matters on form-heavy pages (issue 9).
 FORM_RENDERER = "dealership.formrenderer.WidgetRenderer"
 

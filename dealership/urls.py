@@ -18,7 +18,6 @@ app_patterns = ([
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("bench/baseline/", views.bench_baseline, name="bench_baseline"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/logout-everywhere/", views.logout_everywhere, name="logout_everywhere"),

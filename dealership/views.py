@@ -30,13 +30,6 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "dealership/no_role.html", status=403)
 
 
-@role_required(*ALL_STAFF)
-def bench_baseline(request: HttpRequest) -> HttpResponse:
-    """The benchmark's yardstick: logged in, the same middleware, one small
-    query and a tiny template (make bench reports every page against it)."""
-    return render(request, "dealership/bench_baseline.html", {"n": request.user.staff_roles.count()})
-
-
 @login_not_required
 def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")

@@ -25,7 +25,7 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -110,7 +110,7 @@ def wrk(url: str, cookie: str, connections: int, seconds: int, script: str) -> d
 
 
 def start_gunicorn(port: int) -> subprocess.Popen:
-    env = {**os.environ, "DATABASE_CONN_MAX_AGE": "600", "DJANGO_DEBUG": "0",
+    env = {**os.environ, "DATABASE_CONN_MAX_AGE": "600", "DJANGO_DEBUG": "0", "DJANGO_BENCH": "1",
            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost"}
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "dealership.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}",
@@ -126,6 +126,7 @@ def start_gunicorn(port: int) -> subprocess.Popen:
     raise RuntimeError("gunicorn did not start")
 
 
+@override_settings(ROOT_URLCONF="demo.bench_urls")  # the baseline page, as gunicorn serves it with DJANGO_BENCH=1
 def run_bench(*, seconds: int = 5, store: Store | None = None, sweep_count: int = 20_000, only: list[str] | None = None,
               log=print) -> dict:
     if shutil.which("wrk") is None:
@@ -179,7 +180,6 @@ def time_sweeps(store: Store, *, count: int = 20_000, log=print) -> dict:
     waiting for their follow-up task: each sweep run until done, then again
     to show nothing is done twice. Messages go to the in-memory backend."""
     from django.db.models import Count
-    from django.test.utils import override_settings
 
     from appointments.confirmations import confirmations_sweep
     from appointments.models import Appointment, Confirmation

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django import forms
-from django.forms.renderers import Jinja2
+from django.forms.renderers import DjangoTemplates
 from django.utils.translation import gettext_lazy
 
 from dealership.formrenderer import WidgetRenderer
@@ -31,7 +31,7 @@ VALUES = [None, "", "a", "<b>", ["a", "g2"], 'x"><script>alert(1)</script>', Dec
 
 @pytest.mark.parametrize("widget", WIDGETS, ids=lambda w: type(w).__name__)
 def test_each_widget_renders_as_djangos_templates(widget):
-    fast, slow = WidgetRenderer(), Jinja2()
+    fast, slow = WidgetRenderer(), DjangoTemplates()
     for value in VALUES:
         try:
             expected = widget.render("f", value, attrs={"id": "id_f"}, renderer=slow)
@@ -46,7 +46,7 @@ def test_model_choices_render_as_djangos_templates(team):
         who = forms.ModelChoiceField(queryset=StaffRole.objects.filter(role=Role.SERVICE_ADVISOR))
         many = forms.ModelMultipleChoiceField(queryset=StaffRole.objects.all(), required=False)
 
-    fast, slow = Form(renderer=WidgetRenderer()), Form(renderer=Jinja2())
+    fast, slow = Form(renderer=WidgetRenderer()), Form(renderer=DjangoTemplates())
     assert str(fast["who"]) == str(slow["who"]) and str(fast["many"]) == str(slow["many"])
     assert "<option" in str(fast["many"])
 
@@ -60,7 +60,7 @@ def test_inputs_textareas_and_selects_never_reach_the_templates(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("rendered through a template")
 
-    monkeypatch.setattr(Jinja2, "render", refuse)
+    monkeypatch.setattr(DjangoTemplates, "render", refuse)
     for widget in (forms.TextInput(), forms.Textarea(), forms.Select(choices=CHOICES), forms.CheckboxInput(),
                    forms.DateInput(attrs={"type": "date"})):
         assert widget.render("f", "a", renderer=WidgetRenderer())
