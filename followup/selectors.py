@@ -1,18 +1,12 @@
 from datetime import timedelta
 
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Avg, Count, Q
 from django.utils import timezone
 
 from dealership.access import scoped
 from dealership.models import User, WorkOrder
 
 from .models import FollowUpCall, FollowUpTask
-
-
-def open_followups(*, user: User) -> QuerySet[FollowUpTask]:
-    return (scoped(FollowUpTask.objects.filter(status=FollowUpTask.Status.OPEN), user)
-            .select_related("work_order__customer", "work_order__vehicle", "work_order__advisor")
-            .order_by("due_by", "id"))
 
 
 def overview_figures(*, user: User) -> dict:

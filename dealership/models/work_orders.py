@@ -80,10 +80,6 @@ class WorkOrder(models.Model):
     def __str__(self) -> str:
         return self.number
 
-    @property
-    def is_open(self) -> bool:
-        return self.status not in {self.Status.CLOSED, self.Status.CANCELLED}
-
 
 class WorkOrderLine(models.Model):
     class Kind(models.TextChoices):
