@@ -19,6 +19,7 @@ from dealership.models import LabourOperation, Part, Role, Trade, User, WorkOrde
 from dealership.printing import pdf_response
 from dealership.selectors import car_lookup_context, open_tasks_for
 from dealership.services import OVERRIDE_ROLES, Override, customer_vehicle_get_or_create
+from dealership.views import run_form
 
 from .arrivals import (
     advisors_in_buffer,
@@ -242,14 +243,9 @@ def _appointment(request: HttpRequest, pk: int) -> Appointment:
 def prepare(request: HttpRequest, pk: int) -> HttpResponse:
     appointment = _appointment(request, pk)
     form = PreparationForm(request.POST, store=appointment.store)
-    if form.is_valid():
-        try:
-            preparation_update(appointment=appointment, actor=request.user, **form.cleaned_data)
-        except ProcessError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Preparation saved."))
-            return redirect("appointments:detail", pk=pk)
+    if run_form(form, lambda data: preparation_update(appointment=appointment, actor=request.user, **data)):
+        messages.success(request, _("Preparation saved."))
+        return redirect("appointments:detail", pk=pk)
     return _detail(request, pk, status=400, prep_form=form)
 
 
@@ -278,18 +274,13 @@ def reschedule(request: HttpRequest, pk: int) -> HttpResponse:
 def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     appointment = _appointment(request, pk)
     form = CancelAppointmentForm(request.POST)
-    if form.is_valid():
-        try:
-            appointment_cancel(appointment=appointment, actor=request.user, reason=form.cleaned_data["reason"],
-                               by_shop=form.cleaned_data["by_shop"])
-        except ProcessError as exc:
-            form.add_error(None, str(exc))
-        else:
-            if form.cleaned_data["by_shop"]:
-                messages.success(request, _("Appointment cancelled; the customer is offered new times."))
-                return redirect("appointments:detail", pk=pk)
-            messages.success(request, _("Appointment cancelled."))
-            return redirect("appointments:list")
+    if run_form(form, lambda data: appointment_cancel(appointment=appointment, actor=request.user,
+                                                      reason=data["reason"], by_shop=data["by_shop"])):
+        if form.cleaned_data["by_shop"]:
+            messages.success(request, _("Appointment cancelled; the customer is offered new times."))
+            return redirect("appointments:detail", pk=pk)
+        messages.success(request, _("Appointment cancelled."))
+        return redirect("appointments:list")
     return _detail(request, pk, status=400, cancel_form=form)
 
 
@@ -485,17 +476,10 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
     form = AnswerForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                appointment = appointment_answer(appointment=appointment, answer=form.cleaned_data["answer"],
-                                                 note=form.cleaned_data["note"])
-            except ProcessError as exc:
-                form.add_error(None, str(exc))
-                status = 400
-            else:
-                return redirect("appointments:answer", token=token)
-        else:
-            status = 400
+        if run_form(form, lambda data: appointment_answer(appointment=appointment, answer=data["answer"],
+                                                          note=data["note"])):
+            return redirect("appointments:answer", token=token)
+        status = 400
     return _answer_page(request, appointment, form=form, status=status)
 
 
@@ -534,13 +518,8 @@ def answer_no_new_time(request: HttpRequest, token: str) -> HttpResponse:
     appointment = appointment_from_token(token)
     offer = get_object_or_404(RebookingOffer, appointment=appointment)
     form = OfferDeclineForm(request.POST)
-    if form.is_valid():
-        try:
-            offer_decline(offer=offer, note=form.cleaned_data["note"], actor=None)
-        except ProcessError as exc:
-            form.add_error(None, str(exc))
-        else:
-            return redirect("appointments:answer", token=token)
+    if run_form(form, lambda data: offer_decline(offer=offer, note=data["note"], actor=None)):
+        return redirect("appointments:answer", token=token)
     return _answer_page(request, appointment, status=400, decline_form=form)
 
 

@@ -1,3 +1,8 @@
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db.models import F
@@ -6,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from .access import ADVISORS, ALL_STAFF, MANAGERS, STAFF_EXCEPT_GATE, WORKSHOP, home_url_name, role_required, scoped
+from .errors import ProcessError
 from .forms import CustomerVehicleForm, lookup_initial
 from .models import Customer, Part, Role, WorkOrder
 from .selectors import (
@@ -20,6 +26,35 @@ from .validators import normalize_mobile
 
 PAGE_SIZE = 25
 TASKS_PAGE_SIZE = 20
+
+
+@dataclass(frozen=True)
+class Ran:
+    """What `run_form` did: true when the service ran; `value` is what it returned."""
+
+    ok: bool
+    value: Any = None
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+def run_form(form: forms.Form, action: Callable[[dict], Any], *, shown: Collection[str] | None = None,
+             field: str | None = None) -> Ran:
+    """Forms validate, services save: when the form is valid, call the service
+    with its cleaned data. A refusal (ProcessError) goes on the form, next to
+    the field it names when the page shows that field (`shown`: by default
+    every field not hidden), else on `field` (default: at the top); the view then renders the form
+    again with status 400, or redirects when it ran."""
+    if not form.is_valid():
+        return Ran(False)
+    try:
+        return Ran(True, action(form.cleaned_data))
+    except ProcessError as exc:
+        if shown is None:
+            shown = {name for name, field in form.fields.items() if not field.widget.is_hidden}
+        form.add_error(exc.field if exc.field in shown else field, str(exc))
+        return Ran(False)
 
 
 @role_required(*ALL_STAFF)

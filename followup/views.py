@@ -24,6 +24,7 @@ from dealership.errors import ProcessError
 from dealership.models import DealerGroup, Role, Store, User
 from dealership.printing import pdf_response
 from dealership.selectors import open_tasks_for
+from dealership.views import run_form
 from settlement.services import amount_paid
 
 from . import services
@@ -113,28 +114,22 @@ def task(request: HttpRequest, pk: int) -> HttpResponse:
 def record_call(request: HttpRequest, pk: int) -> HttpResponse:
     followup = _task(request, pk)
     form = CallForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.followup_call_record(task=followup, agent=request.user, reached=data["reached"],
-                                          channel=data["channel"], scores=form.scores(),
-                                          customer_words=data["customer_words"], complaint=data["complaint"])
-        except ProcessError as exc:
-            form.add_error(None, str(exc))
+    if run_form(form, lambda data: services.followup_call_record(
+            task=followup, agent=request.user, reached=data["reached"], channel=data["channel"],
+            scores=form.scores(), customer_words=data["customer_words"], complaint=data["complaint"])):
+        followup.refresh_from_db()
+        if form.cleaned_data["reached"]:
+            messages.success(request, _("Call recorded."))
+        elif followup.survey_sent_at:
+            messages.info(request, _("Not reached %(n)s times: the survey link was sent by SMS; the answer "
+                                     "closes the call.") % {"n": followup.attempts})
+        elif followup.attempts >= followup.store.followup_max_attempts:
+            messages.warning(request, _("Not reached %(n)s times, and the customer does not take messages: "
+                                        "keep calling at another time of day.") % {"n": followup.attempts})
         else:
-            followup.refresh_from_db()
-            if data["reached"]:
-                messages.success(request, _("Call recorded."))
-            elif followup.survey_sent_at:
-                messages.info(request, _("Not reached %(n)s times: the survey link was sent by SMS; the answer "
-                                         "closes the call.") % {"n": followup.attempts})
-            elif followup.attempts >= followup.store.followup_max_attempts:
-                messages.warning(request, _("Not reached %(n)s times, and the customer does not take messages: "
-                                            "keep calling at another time of day.") % {"n": followup.attempts})
-            else:
-                messages.success(request, _("Not reached: the call is back in the queue at %(at)s.")
-                                 % {"at": timezone.localtime(followup.next_try_at).strftime("%m-%d %H:%M")})
-            return redirect("followup:queue")
+            messages.success(request, _("Not reached: the call is back in the queue at %(at)s.")
+                             % {"at": timezone.localtime(followup.next_try_at).strftime("%m-%d %H:%M")})
+        return redirect("followup:queue")
     return _task_page(request, followup, form, status=400)
 
 
@@ -145,16 +140,10 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
     followup = services.task_from_survey_token(token)
     form = SurveyForm(request.POST or None)
     done = followup.status == FollowUpTask.Status.DONE
-    if request.method == "POST" and not done and form.is_valid():
-        try:
-            services.survey_answer(task=followup, scores=form.scores(),
-                                   customer_words=form.cleaned_data["customer_words"],
-                                   complaint=form.cleaned_data["complaint"])
-        except ProcessError as exc:
-            form.add_error(None, str(exc))
-        else:
-            done = True
-            form = None
+    if request.method == "POST" and not done and run_form(form, lambda data: services.survey_answer(
+            task=followup, scores=form.scores(), customer_words=data["customer_words"], complaint=data["complaint"])):
+        done = True
+        form = None
     response = render(request, "followup/survey.html", {"task": followup, "order": followup.work_order,
                                                         "form": form, "done": done},
                       status=400 if form is not None and form.errors else 200)
@@ -228,14 +217,9 @@ def complaint(request: HttpRequest, pk: int) -> HttpResponse:
 def complaint_assign(request: HttpRequest, pk: int) -> HttpResponse:
     found = _complaint(request, pk)
     form = ComplaintAssignForm(request.POST, store_id=found.store_id)
-    if form.is_valid():
-        try:
-            services.complaint_assign(complaint=found, manager=request.user, **form.cleaned_data)
-        except ProcessError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Complaint assigned."))
-            return redirect("followup:complaint", pk=pk)
+    if run_form(form, lambda data: services.complaint_assign(complaint=found, manager=request.user, **data)):
+        messages.success(request, _("Complaint assigned."))
+        return redirect("followup:complaint", pk=pk)
     return _complaint_page(request, found, status=400, assign_form=form)
 
 
@@ -244,14 +228,10 @@ def complaint_assign(request: HttpRequest, pk: int) -> HttpResponse:
 def complaint_handle(request: HttpRequest, pk: int) -> HttpResponse:
     found = _complaint(request, pk)
     form = ComplaintHandleForm(request.POST)
-    if form.is_valid():
-        try:
-            services.complaint_handle(complaint=found, actor=request.user, handling=form.cleaned_data["handling"])
-        except ProcessError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Recorded: the follow-up agent calls the customer back."))
-            return redirect("followup:complaint", pk=pk)
+    if run_form(form, lambda data: services.complaint_handle(complaint=found, actor=request.user,
+                                                             handling=data["handling"])):
+        messages.success(request, _("Recorded: the follow-up agent calls the customer back."))
+        return redirect("followup:complaint", pk=pk)
     return _complaint_page(request, found, status=400, handle_form=form)
 
 
@@ -260,14 +240,9 @@ def complaint_handle(request: HttpRequest, pk: int) -> HttpResponse:
 def complaint_close(request: HttpRequest, pk: int) -> HttpResponse:
     found = _complaint(request, pk)
     form = ComplaintCloseForm(request.POST)
-    if form.is_valid():
-        try:
-            services.complaint_close(complaint=found, actor=request.user, **form.cleaned_data)
-        except ProcessError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Complaint closed."))
-            return redirect("followup:complaint", pk=pk)
+    if run_form(form, lambda data: services.complaint_close(complaint=found, actor=request.user, **data)):
+        messages.success(request, _("Complaint closed."))
+        return redirect("followup:complaint", pk=pk)
     return _complaint_page(request, found, status=400, close_form=form)
 
 
@@ -295,15 +270,10 @@ def _actions_page(request: HttpRequest, form: ActionForm | None, status: int = 2
 @role_required(*MANAGERS, store_required=True)
 def action_new(request: HttpRequest) -> HttpResponse:
     form = ActionForm(request.POST, store_id=request.user.store_id)
-    if form.is_valid():
-        try:
-            services.action_create(manager=request.user, complaints=list(form.cleaned_data.pop("complaints")),
-                                   **form.cleaned_data)
-        except ProcessError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Measure set."))
-            return redirect("followup:actions")
+    if run_form(form, lambda data: services.action_create(manager=request.user,
+                                                          complaints=list(data.pop("complaints")), **data)):
+        messages.success(request, _("Measure set."))
+        return redirect("followup:actions")
     return _actions_page(request, form, status=400)
 
 
