@@ -50,6 +50,7 @@ from .offers import offer_times_live, offer_times_sent
 from .preparation import parts_reserve, preparation_update, reservation_expect, reservation_retry
 from .printing import welcome_boards_pdf
 from .selectors import (
+    AppointmentDayFilter,
     appointment_for_page,
     appointments_on,
     expected_with_readiness,
@@ -74,18 +75,16 @@ BOOKERS = (Role.APPOINTMENT_AGENT, *ADVISORS, Role.AFTERSALES_MANAGER)
 
 
 def _day_param(request: HttpRequest) -> date:
-    try:
-        return date.fromisoformat(request.GET.get("day", ""))
-    except ValueError:
-        return timezone.localdate()
+    return AppointmentDayFilter(request.GET, user=request.user).shown_day
 
 
 @role_required(*BOOKERS, Role.GROUP_MANAGER)
 def appointment_list(request: HttpRequest) -> HttpResponse:
-    day = _day_param(request)
+    on_day = AppointmentDayFilter(request.GET, user=request.user)
+    day = on_day.shown_day
     return render(request, "appointments/list.html", {
         "day": day, "prev_day": day - timedelta(days=1), "next_day": day + timedelta(days=1),
-        "appointments": with_readiness(appointments_on(user=request.user, day=day)),
+        "appointments": with_readiness(on_day.qs),
         "requests": open_requests(user=request.user), "request_form": BookingRequestForm(), "now": timezone.now(),
         "overbooked": scoped(WorkshopDay.objects.filter(day=day, booked_hours__gt=F("capacity_hours")), request.user),
         "can_book": request.user.has_role(*BOOKERS) and request.user.store_id is not None,

@@ -5,21 +5,22 @@ from typing import Any
 from django import forms
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from .access import ADVISORS, ALL_STAFF, MANAGERS, STAFF_EXCEPT_GATE, WORKSHOP, home_url_name, role_required, scoped
+from .access import ADVISORS, ALL_STAFF, MANAGERS, STAFF_EXCEPT_GATE, WORKSHOP, home_url_name, role_required
 from .errors import ProcessError
 from .forms import CustomerVehicleForm, lookup_initial
-from .models import Customer, Part, Role, WorkOrder
+from .models import Customer, Role, WorkOrder
 from .selectors import (
+    SEARCH_LENGTH,
     OpenTasks,
+    PartFilter,
+    WorkOrderFilter,
     car_lookup_context,
     open_tasks_for,
     work_order_detail,
-    work_order_list,
     work_order_open_tasks,
 )
 from .validators import normalize_mobile
@@ -79,14 +80,11 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 @role_required(*STAFF_EXCEPT_GATE)
 def order_list(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "")[:50]
-    status = request.GET.get("status", "")
-    if status not in WorkOrder.Status.values:
-        status = ""
-    page = Paginator(work_order_list(user=request.user, query=query, status=status), PAGE_SIZE) \
-        .get_page(request.GET.get("page"))
+    orders = WorkOrderFilter(request.GET, user=request.user)
+    page = Paginator(orders.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "dealership/order_list.html", {
-        "page": page, "q": query, "status": status, "statuses": WorkOrder.Status.choices,
+        "page": page, "q": orders.form.cleaned_data.get("q", "")[:SEARCH_LENGTH],
+        "status": orders.form.cleaned_data.get("status", ""), "statuses": WorkOrder.Status.choices,
         "show_store": request.user.is_group_manager, "tasks": open_tasks_for(user=request.user),
     })
 
@@ -108,13 +106,10 @@ def task_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.PARTS_CLERK, *ADVISORS, *WORKSHOP, *MANAGERS)
 def part_list(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "")[:50].strip()
-    qs = scoped(Part.objects.filter(active=True), request.user).select_related("store") \
-        .annotate(free=F("on_hand") - F("reserved")).order_by("store__code", "number")
-    if query:
-        qs = qs.filter(number__istartswith=query) | qs.filter(name__icontains=query)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "dealership/part_list.html", {"page": page, "q": query,
+    parts = PartFilter(request.GET, user=request.user)
+    page = Paginator(parts.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "dealership/part_list.html", {"page": page,
+                                                         "q": parts.form.cleaned_data.get("q", "")[:SEARCH_LENGTH],
                                                          "show_store": request.user.is_group_manager,
                                                          "tasks": open_tasks_for(user=request.user)})
 

@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -41,7 +40,7 @@ from .forms import (
 )
 from .models import Complaint, CorrectiveAction, FollowUpTask, MonthlyReport
 from .report import report_pdf
-from .selectors import overview_figures
+from .selectors import ComplaintFilter, FollowUpQueueFilter, overview_figures
 
 PAGE_SIZE = 25
 COMPLAINT_ROLES = (Role.FOLLOWUP_AGENT, *MANAGERS, Role.SERVICE_ADVISOR, Role.FOREMAN, Role.PARTS_CLERK,
@@ -51,35 +50,11 @@ COMPLAINT_ROLES = (Role.FOLLOWUP_AGENT, *MANAGERS, Role.SERVICE_ADVISOR, Role.FO
 @role_required(Role.FOLLOWUP_AGENT, *MANAGERS)
 def queue(request: HttpRequest) -> HttpResponse:
     """FU-1: due today, overdue, to try again; the customers waiting for the survey answer apart."""
-    now = timezone.now()
-    base = scoped(FollowUpTask.objects.filter(status=FollowUpTask.Status.OPEN), request.user).select_related(
-        "work_order__customer", "work_order__vehicle", "work_order__advisor").only(  # what the rows show (issue 9)
-        "store_id", "status", "due_from", "due_by", "next_try_at", "survey_sent_at", "attempts",
-        "work_order__vehicle__plate", "work_order__customer__name", "work_order__customer__mobile",
-        *(f"work_order__advisor__{f}" for f in User.NAME_FIELDS))
-    section = request.GET.get("show", "due")
-    sections = {
-        "due": base.filter(Q(due_from__lte=now) | Q(due_by__lt=now), survey_sent_at__isnull=True).filter(
-            Q(next_try_at__isnull=True) | Q(next_try_at__lte=now)).order_by("due_by", "id"),
-        "overdue": base.filter(due_by__lt=now).order_by("due_by", "id"),
-        "retry": base.filter(attempts__gt=0, survey_sent_at__isnull=True).order_by("next_try_at", "id"),
-        "survey": base.filter(survey_sent_at__isnull=False).order_by("survey_sent_at", "id"),
-        "later": base.filter(due_from__gt=now, due_by__gte=now).order_by("due_from", "id"),
-    }
-    if section not in sections:
-        section = "due"
-    counts = base.aggregate(
-        due=Count("id", filter=(Q(due_from__lte=now) | Q(due_by__lt=now)) & Q(survey_sent_at__isnull=True)
-                           & (Q(next_try_at__isnull=True) | Q(next_try_at__lte=now))),
-        overdue=Count("id", filter=Q(due_by__lt=now)),
-        retry=Count("id", filter=Q(attempts__gt=0, survey_sent_at__isnull=True)),
-        survey=Count("id", filter=Q(survey_sent_at__isnull=False)),
-        later=Count("id", filter=Q(due_from__gt=now, due_by__gte=now)))
-    page = Paginator(sections[section], PAGE_SIZE).get_page(request.GET.get("page"))
-    labels = {"due": _("To call now"), "overdue": _("Overdue"), "retry": _("Not reached yet"),
-              "survey": _("Survey sent"), "later": _("Not due yet")}
-    return render(request, "followup/queue.html", {"page": page, "now": now, "section": section, "counts": counts,
-                                                   "sections": list(labels.items()),
+    tasks = FollowUpQueueFilter(request.GET, user=request.user)
+    page = Paginator(tasks.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "followup/queue.html", {"page": page, "now": tasks.now, "section": tasks.section,
+                                                   "counts": tasks.counts(),
+                                                   "sections": list(FollowUpQueueFilter.SECTIONS.items()),
                                                    "tasks": open_tasks_for(user=request.user)})
 
 
@@ -167,17 +142,10 @@ def reminder_book(request: HttpRequest, token: str) -> HttpResponse:
 
 @role_required(*COMPLAINT_ROLES)
 def complaints(request: HttpRequest) -> HttpResponse:
-    qs = scoped(Complaint.objects.all(), request.user).select_related("work_order__vehicle", "owner")
-    mine = request.GET.get("mine") == "1"
-    if mine or not request.user.has_role(Role.FOLLOWUP_AGENT, *MANAGERS):
-        qs = qs.filter(Q(owner=request.user) | Q(status=Complaint.Status.HANDLED, owner=request.user))
-    status = request.GET.get("status", "open")
-    if status == "open":
-        qs = qs.exclude(status=Complaint.Status.CLOSED)
-    elif status in Complaint.Status.values:
-        qs = qs.filter(status=status)
-    page = Paginator(qs.order_by("status", "due_at", "-created_at"), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "followup/complaints.html", {"page": page, "status": status, "now": timezone.now(),
+    found = ComplaintFilter(request.GET, user=request.user)
+    page = Paginator(found.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "followup/complaints.html", {"page": page, "status": found.form.cleaned_data.get("status"),
+                                                        "now": timezone.now(),
                                                         "statuses": Complaint.Status.choices})
 
 

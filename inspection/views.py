@@ -9,7 +9,7 @@ from dealership.access import ADVISORS, MANAGERS, role_required, scoped
 from dealership.errors import GuardRefused, ProcessError
 from dealership.models import Role, User, WorkOrder
 from dealership.printing import pdf_response
-from dealership.selectors import open_tasks_for, work_order_detail
+from dealership.selectors import PeriodFilter, open_tasks_for, work_order_detail
 from dealership.views import run_form
 
 from . import figures, printing, selectors, services
@@ -173,6 +173,7 @@ def guarantee_card(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.QC_INSPECTOR, *MANAGERS)
 def figures_page(request: HttpRequest) -> HttpResponse:
     """QC-4 KPI: the first-time-pass rate of the store, per technician and per kind of job."""
-    period = figures.period_from(request.GET.get("month", ""))
+    month = PeriodFilter(request.GET).values().get("month")  # YYYY-MM; not valid: this month
+    period = figures.period_from(month.strftime("%Y-%m") if month else "")
     return render(request, "inspection/figures.html", {
         "period": period, "figures": figures.first_time_pass(user=request.user, period=period)})
