@@ -26,7 +26,7 @@ class ComplaintFilter(django_filters.FilterSet):
 
     OPEN = "open"
 
-    mine = django_filters.ChoiceFilter(choices=[("1", _("Mine"))], method="only_mine")
+    mine = django_filters.CharFilter(method="only_mine")
     status = django_filters.ChoiceFilter(choices=[(OPEN, _("Not closed")), *Complaint.Status.choices],
                                          method="with_status")
 
@@ -43,7 +43,7 @@ class ComplaintFilter(django_filters.FilterSet):
         return super().filter_queryset(queryset).order_by("status", "due_at", "-created_at")
 
     def only_mine(self, qs: QuerySet[Complaint], name: str, value: str) -> QuerySet[Complaint]:
-        return self._own(qs) if self.handles_all else qs  # the others see only their own anyway
+        return self._own(qs) if value == "1" and self.handles_all else qs  # the others see only their own anyway
 
     def with_status(self, qs: QuerySet[Complaint], name: str, value: str) -> QuerySet[Complaint]:
         return qs.exclude(status=Complaint.Status.CLOSED) if value == self.OPEN else qs.filter(status=value)
