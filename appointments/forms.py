@@ -54,7 +54,7 @@ class BookingForm(forms.Form):
         # every time of the store's day; which are free or buffers for the advisor, the slot list shows (htmx).
         # The empty choice first: a form sent back without a time must not show (and send on) the first slot.
         self.fields["slot"].choices = [("", _("— choose a free time —"))] + [
-            (t.strftime("%H:%M"), t.strftime("%H:%M")) for t in reception_slots(store=store, day=date.today())]
+            (t.strftime("%H:%M"), t.strftime("%H:%M")) for t in reception_slots(store=store, day=timezone.localdate())]
 
     def clean_day(self) -> date:
         day = self.cleaned_data["day"]

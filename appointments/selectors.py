@@ -1,5 +1,6 @@
 from datetime import date, datetime, time, timedelta
 
+import django_filters
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
@@ -38,11 +39,35 @@ def expected_with_readiness(*, user: User, day: date) -> list[Appointment]:
 def appointments_on(*, user: User, day: date, prepared: bool = True) -> QuerySet[Appointment]:
     """The day's appointments; `prepared` brings what the readiness checklist
     reads, otherwise only the customer, car, advisor and order."""
-    tz = timezone.get_current_timezone()
-    start = datetime.combine(day, time.min, tzinfo=tz)
-    qs = scoped(Appointment.objects.all(), user).filter(starts_at__gte=start, starts_at__lt=start + timedelta(days=1))
+    qs = _on_day(scoped(Appointment.objects.all(), user), day)
     qs = _with_preparation(qs) if prepared else qs.select_related("customer", "vehicle", "advisor", "work_order")
     return qs.order_by("starts_at", "id")
+
+
+def _on_day(qs: QuerySet[Appointment], day: date) -> QuerySet[Appointment]:
+    start = datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+    return qs.filter(starts_at__gte=start, starts_at__lt=start + timedelta(days=1))
+
+
+class AppointmentDayFilter(django_filters.FilterSet):
+    """The appointments of one day (YYYY-MM-DD, the shop's day), prepared for
+    the readiness checklist; today when the day is not given or not valid."""
+
+    day = django_filters.DateFilter(input_formats=["%Y-%m-%d"], method="on_day")
+
+    def __init__(self, data, *, user: User) -> None:
+        super().__init__(data if data is not None else {}, queryset=scoped(Appointment.objects.all(), user))
+
+    @property
+    def shown_day(self) -> date:
+        self.form.is_valid()
+        return self.form.cleaned_data.get("day") or timezone.localdate()
+
+    def filter_queryset(self, queryset: QuerySet[Appointment]) -> QuerySet[Appointment]:
+        return _with_preparation(self.on_day(queryset, "day", self.shown_day)).order_by("starts_at", "id")
+
+    def on_day(self, qs: QuerySet[Appointment], name: str, value: date) -> QuerySet[Appointment]:
+        return _on_day(qs, value)
 
 
 def with_readiness(appointments) -> list[Appointment]:

@@ -19,6 +19,7 @@ from dealership.models import LabourOperation, Part, Role, Trade, User, WorkOrde
 from dealership.printing import pdf_response
 from dealership.selectors import car_lookup_context, open_tasks_for
 from dealership.services import OVERRIDE_ROLES, Override, customer_vehicle_get_or_create
+from dealership.views import run_form
 
 from .arrivals import (
     advisors_in_buffer,
@@ -49,6 +50,7 @@ from .offers import offer_times_live, offer_times_sent
 from .preparation import parts_reserve, preparation_update, reservation_expect, reservation_retry
 from .printing import welcome_boards_pdf
 from .selectors import (
+    AppointmentDayFilter,
     appointment_for_page,
     appointments_on,
     expected_with_readiness,
@@ -73,18 +75,16 @@ BOOKERS = (Role.APPOINTMENT_AGENT, *ADVISORS, Role.AFTERSALES_MANAGER)
 
 
 def _day_param(request: HttpRequest) -> date:
-    try:
-        return date.fromisoformat(request.GET.get("day", ""))
-    except ValueError:
-        return timezone.localdate()
+    return AppointmentDayFilter(request.GET, user=request.user).shown_day
 
 
 @role_required(*BOOKERS, Role.GROUP_MANAGER)
 def appointment_list(request: HttpRequest) -> HttpResponse:
-    day = _day_param(request)
+    on_day = AppointmentDayFilter(request.GET, user=request.user)
+    day = on_day.shown_day
     return render(request, "appointments/list.html", {
         "day": day, "prev_day": day - timedelta(days=1), "next_day": day + timedelta(days=1),
-        "appointments": with_readiness(appointments_on(user=request.user, day=day)),
+        "appointments": with_readiness(on_day.qs),
         "requests": open_requests(user=request.user), "request_form": BookingRequestForm(), "now": timezone.now(),
         "overbooked": scoped(WorkshopDay.objects.filter(day=day, booked_hours__gt=F("capacity_hours")), request.user),
         "can_book": request.user.has_role(*BOOKERS) and request.user.store_id is not None,
@@ -242,14 +242,9 @@ def _appointment(request: HttpRequest, pk: int) -> Appointment:
 def prepare(request: HttpRequest, pk: int) -> HttpResponse:
     appointment = _appointment(request, pk)
     form = PreparationForm(request.POST, store=appointment.store)
-    if form.is_valid():
-        try:
-            preparation_update(appointment=appointment, actor=request.user, **form.cleaned_data)
-        except ProcessError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Preparation saved."))
-            return redirect("appointments:detail", pk=pk)
+    if run_form(form, lambda data: preparation_update(appointment=appointment, actor=request.user, **data)):
+        messages.success(request, _("Preparation saved."))
+        return redirect("appointments:detail", pk=pk)
     return _detail(request, pk, status=400, prep_form=form)
 
 
@@ -278,18 +273,13 @@ def reschedule(request: HttpRequest, pk: int) -> HttpResponse:
 def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     appointment = _appointment(request, pk)
     form = CancelAppointmentForm(request.POST)
-    if form.is_valid():
-        try:
-            appointment_cancel(appointment=appointment, actor=request.user, reason=form.cleaned_data["reason"],
-                               by_shop=form.cleaned_data["by_shop"])
-        except ProcessError as exc:
-            form.add_error(None, str(exc))
-        else:
-            if form.cleaned_data["by_shop"]:
-                messages.success(request, _("Appointment cancelled; the customer is offered new times."))
-                return redirect("appointments:detail", pk=pk)
-            messages.success(request, _("Appointment cancelled."))
-            return redirect("appointments:list")
+    if run_form(form, lambda data: appointment_cancel(appointment=appointment, actor=request.user,
+                                                      reason=data["reason"], by_shop=data["by_shop"])):
+        if form.cleaned_data["by_shop"]:
+            messages.success(request, _("Appointment cancelled; the customer is offered new times."))
+            return redirect("appointments:detail", pk=pk)
+        messages.success(request, _("Appointment cancelled."))
+        return redirect("appointments:list")
     return _detail(request, pk, status=400, cancel_form=form)
 
 
@@ -485,17 +475,10 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
     form = AnswerForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                appointment = appointment_answer(appointment=appointment, answer=form.cleaned_data["answer"],
-                                                 note=form.cleaned_data["note"])
-            except ProcessError as exc:
-                form.add_error(None, str(exc))
-                status = 400
-            else:
-                return redirect("appointments:answer", token=token)
-        else:
-            status = 400
+        if run_form(form, lambda data: appointment_answer(appointment=appointment, answer=data["answer"],
+                                                          note=data["note"])):
+            return redirect("appointments:answer", token=token)
+        status = 400
     return _answer_page(request, appointment, form=form, status=status)
 
 
@@ -534,13 +517,8 @@ def answer_no_new_time(request: HttpRequest, token: str) -> HttpResponse:
     appointment = appointment_from_token(token)
     offer = get_object_or_404(RebookingOffer, appointment=appointment)
     form = OfferDeclineForm(request.POST)
-    if form.is_valid():
-        try:
-            offer_decline(offer=offer, note=form.cleaned_data["note"], actor=None)
-        except ProcessError as exc:
-            form.add_error(None, str(exc))
-        else:
-            return redirect("appointments:answer", token=token)
+    if run_form(form, lambda data: offer_decline(offer=offer, note=data["note"], actor=None)):
+        return redirect("appointments:answer", token=token)
     return _answer_page(request, appointment, status=400, decline_form=form)
 
 

@@ -1,40 +1,111 @@
 """Reads shared by the stages: work order lists and the order page."""
 
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 
+import django_filters
+from django import forms
 from django.db import connection
-from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import F, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from .access import scoped
 from .forms import lookup_initial
-from .models import Customer, StaffTask, User, Vehicle, WorkOrder, WorkOrderEvent, WorkOrderLine
+from .models import Customer, Part, StaffTask, User, Vehicle, WorkOrder, WorkOrderEvent, WorkOrderLine
 from .validators import normalize_plate
 
 SEARCH_LIMIT = 500  # customers whose name starts with what was typed
+SEARCH_LENGTH = 50  # what a search reads of what was typed
 
 
-def work_order_list(*, user: User, query: str = "", status: str = "") -> QuerySet[WorkOrder]:
-    """Orders of the user's store, newest first; search by number, plate,
-    customer name or mobile."""
-    qs = scoped(WorkOrder.objects.all(), user).select_related(
-        "store", "customer", "vehicle", "advisor")
-    query = query.strip()
-    if query:
+class WorkOrderFilter(django_filters.FilterSet):
+    """The work order list: orders of the user's store, newest first; search
+    by number, plate, VIN, customer name or mobile, and a status. A value that
+    does not fit (an unknown status) is ignored, as if it were not given."""
+
+    q = django_filters.CharFilter(method="search")
+    status = django_filters.ChoiceFilter(choices=WorkOrder.Status.choices)
+
+    def __init__(self, data, *, user: User) -> None:
+        self.user = user
+        super().__init__(data if data is not None else {}, queryset=scoped(WorkOrder.objects.all(), user)
+                         .select_related("store", "customer", "vehicle", "advisor"))
+
+    def search(self, qs: QuerySet[WorkOrder], name: str, value: str) -> QuerySet[WorkOrder]:
+        query = value[:SEARCH_LENGTH].strip()
+        if not query:
+            return qs
         # each branch is an indexed lookup (number, plate, VIN, mobile, name prefix), so the search
         # stays fast at a dealer group's size instead of scanning the joined orders
         plate = normalize_plate(query)
         # the ids first (two small indexed queries), so the orders are found through their own indexes
         # (number, vehicle, customer) rather than by filtering every order of the store
-        vehicles = list(scoped(Vehicle.objects.filter(Q(plate=plate) | Q(vin=query.upper())), user)
+        vehicles = list(scoped(Vehicle.objects.filter(Q(plate=plate) | Q(vin=query.upper())), self.user)
                         .values_list("id", flat=True)[:SEARCH_LIMIT])
-        customers = list(scoped(Customer.objects.filter(Q(mobile=query) | Q(name__startswith=query)), user)
+        customers = list(scoped(Customer.objects.filter(Q(mobile=query) | Q(name__startswith=query)), self.user)
                          .values_list("id", flat=True)[:SEARCH_LIMIT])
-        qs = qs.filter(Q(number=query.upper()) | Q(vehicle_id__in=vehicles) | Q(customer_id__in=customers))
-    if status:
-        qs = qs.filter(status=status)
-    return qs.order_by("-created_at", "-id")
+        return qs.filter(Q(number=query.upper()) | Q(vehicle_id__in=vehicles) | Q(customer_id__in=customers))
+
+    def filter_queryset(self, queryset: QuerySet[WorkOrder]) -> QuerySet[WorkOrder]:
+        return super().filter_queryset(queryset).order_by("-created_at", "-id")
+
+
+class PartFilter(django_filters.FilterSet):
+    """The parts list: active parts with what is free, by store and number;
+    search by the start of the number or a word of the name."""
+
+    q = django_filters.CharFilter(method="search")
+
+    def __init__(self, data, *, user: User) -> None:
+        super().__init__(data if data is not None else {}, queryset=scoped(Part.objects.filter(active=True), user)
+                         .select_related("store").annotate(free=F("on_hand") - F("reserved"))
+                         .order_by("store__code", "number"))
+
+    def search(self, qs: QuerySet[Part], name: str, value: str) -> QuerySet[Part]:
+        query = value[:SEARCH_LENGTH].strip()
+        return (qs.filter(number__istartswith=query) | qs.filter(name__icontains=query)) if query else qs
+
+
+class IdField(forms.IntegerField):
+    """Plain ASCII digits only (int() would also read other scripts' digits)."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not str(value).strip().isascii():
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
+class IdFilter(django_filters.Filter):
+    """A record id: a whole number that fits the database's id column."""
+
+    field_class = IdField
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, min_value=1, max_value=2**63 - 1, **kwargs)
+
+
+class PeriodFilter(django_filters.FilterSet):
+    """A calendar month, as YYYY-MM (not valid: as if not given). The figures
+    pages read many tables, each along its own path to the period, so they
+    take the cleaned values (`values`) rather than one filtered queryset."""
+
+    month = django_filters.DateFilter(field_name="created_at", input_formats=["%Y-%m"], method="in_month")
+
+    class Meta:
+        model = WorkOrder  # the orders created in the month, when it filters a queryset of its own
+        fields: list[str] = []
+
+    def in_month(self, qs: QuerySet, name: str, value: date) -> QuerySet:
+        zone = timezone.get_current_timezone()
+        first = value.replace(day=1)
+        following = (first + timedelta(days=32)).replace(day=1)
+        return qs.filter(**{f"{name}__gte": datetime.combine(first, time.min, zone),
+                            f"{name}__lt": datetime.combine(following, time.min, zone)})
+
+    def values(self) -> dict:
+        """What was asked for and fits; a value that does not fit is left out."""
+        self.form.is_valid()
+        return self.form.cleaned_data
 
 
 def work_order_detail(*, user: User, pk: int) -> WorkOrder:

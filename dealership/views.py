@@ -1,25 +1,61 @@
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from .access import ADVISORS, ALL_STAFF, MANAGERS, STAFF_EXCEPT_GATE, WORKSHOP, home_url_name, role_required, scoped
+from .access import ADVISORS, ALL_STAFF, MANAGERS, STAFF_EXCEPT_GATE, WORKSHOP, home_url_name, role_required
+from .errors import ProcessError
 from .forms import CustomerVehicleForm, lookup_initial
-from .models import Customer, Part, Role, WorkOrder
+from .models import Customer, Role, WorkOrder
 from .selectors import (
+    SEARCH_LENGTH,
     OpenTasks,
+    PartFilter,
+    WorkOrderFilter,
     car_lookup_context,
     open_tasks_for,
     work_order_detail,
-    work_order_list,
     work_order_open_tasks,
 )
 from .validators import normalize_mobile
 
 PAGE_SIZE = 25
 TASKS_PAGE_SIZE = 20
+
+
+@dataclass(frozen=True)
+class Ran:
+    """What `run_form` did: true when the service ran; `value` is what it returned."""
+
+    ok: bool
+    value: Any = None
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+def run_form(form: forms.Form, action: Callable[[dict], Any], *, shown: Collection[str] | None = None,
+             field: str | None = None) -> Ran:
+    """Forms validate, services save: when the form is valid, call the service
+    with its cleaned data. A refusal (ProcessError) goes on the form, next to
+    the field it names when the page shows that field (`shown`: by default
+    every field not hidden), else on `field` (default: at the top); the view then renders the form
+    again with status 400, or redirects when it ran."""
+    if not form.is_valid():
+        return Ran(False)
+    try:
+        return Ran(True, action(form.cleaned_data))
+    except ProcessError as exc:
+        if shown is None:
+            shown = {name for name, field in form.fields.items() if not field.widget.is_hidden}
+        form.add_error(exc.field if exc.field in shown else field, str(exc))
+        return Ran(False)
 
 
 @role_required(*ALL_STAFF)
@@ -37,14 +73,11 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 @role_required(*STAFF_EXCEPT_GATE)
 def order_list(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "")[:50]
-    status = request.GET.get("status", "")
-    if status not in WorkOrder.Status.values:
-        status = ""
-    page = Paginator(work_order_list(user=request.user, query=query, status=status), PAGE_SIZE) \
-        .get_page(request.GET.get("page"))
+    orders = WorkOrderFilter(request.GET, user=request.user)
+    page = Paginator(orders.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "dealership/order_list.html", {
-        "page": page, "q": query, "status": status, "statuses": WorkOrder.Status.choices,
+        "page": page, "q": orders.form.cleaned_data.get("q", "")[:SEARCH_LENGTH],
+        "status": orders.form.cleaned_data.get("status", ""), "statuses": WorkOrder.Status.choices,
         "show_store": request.user.is_group_manager, "tasks": open_tasks_for(user=request.user),
     })
 
@@ -66,13 +99,10 @@ def task_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.PARTS_CLERK, *ADVISORS, *WORKSHOP, *MANAGERS)
 def part_list(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "")[:50].strip()
-    qs = scoped(Part.objects.filter(active=True), request.user).select_related("store") \
-        .annotate(free=F("on_hand") - F("reserved")).order_by("store__code", "number")
-    if query:
-        qs = qs.filter(number__istartswith=query) | qs.filter(name__icontains=query)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "dealership/part_list.html", {"page": page, "q": query,
+    parts = PartFilter(request.GET, user=request.user)
+    page = Paginator(parts.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "dealership/part_list.html", {"page": page,
+                                                         "q": parts.form.cleaned_data.get("q", "")[:SEARCH_LENGTH],
                                                          "show_store": request.user.is_group_manager,
                                                          "tasks": open_tasks_for(user=request.user)})
 

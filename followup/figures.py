@@ -23,6 +23,7 @@ from settlement.models import GatePass, Payment, Statement
 from workshop.models import Job
 
 from .models import Complaint, Dimension, FollowUpCall, FollowUpTask
+from .selectors import FiguresFilter
 
 S = WorkOrder.Status
 L = WorkOrderLine
@@ -38,24 +39,16 @@ class Filters:
 
 
 def filters_from(params, today: date | None = None, user: User | None = None) -> Filters:
-    """The month (YYYY-MM, this month by default), a store and an advisor from the query string. A
-    store's own manager always sees their store; a group manager may pick one."""
-    today = today or timezone.localdate()
-    try:
-        year, mon = (int(x) for x in (params.get("month") or "").split("-"))
-        first = date(year, mon, 1)
-    except (ValueError, TypeError):
-        first = today.replace(day=1)
+    """The month (YYYY-MM, this month by default), a store and an advisor from the query string
+    (FiguresFilter: a value that does not fit counts as not given). A store's own manager always
+    sees their store; a group manager may pick one."""
+    asked = FiguresFilter(params).values()
+    first = (asked.get("month") or today or timezone.localdate()).replace(day=1)
     following = (first + timedelta(days=32)).replace(day=1)
     zone = timezone.get_current_timezone()
-
-    def number(name):
-        value = params.get(name) or ""
-        return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None  # fits a bigint
-
-    store_id = number("store") if user is None or user.is_group_manager else user.store_id
+    store_id = asked.get("store") if user is None or user.is_group_manager else user.store_id
     return Filters(datetime.combine(first, time.min, zone), datetime.combine(following, time.min, zone),
-                   first.strftime("%Y-%m"), store_id, number("advisor"))
+                   first.strftime("%Y-%m"), store_id, asked.get("advisor"))
 
 
 def pct(part: int | None, whole: int | None) -> float | None:

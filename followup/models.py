@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from dealership.doors import transitions
 from dealership.messages import render_message
 from dealership.models import Channel, DealerGroup, Store, Vehicle, WorkOrder
+from dealership.models.base import CreatedBy, StoreOwned
 from dealership.textlimits import DESCRIPTION, NOTES, length_checks
 
 SCORE = [MinValueValidator(1), MaxValueValidator(5)]
@@ -27,7 +28,7 @@ class Dimension(models.TextChoices):
     OVERALL = "overall", _("Overall")
 
 
-class FollowUpTask(models.Model):
+class FollowUpTask(StoreOwned):
     """One per delivered order (FU-1), created by the sweep; the one-to-one
     key is what makes the sweep safe to run twice."""
 
@@ -40,7 +41,6 @@ class FollowUpTask(models.Model):
         Status.DONE: set(),
     })
 
-    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
     work_order = models.OneToOneField(WorkOrder, on_delete=models.PROTECT, related_name="followup_task")
     due_from = models.DateTimeField(_("call from"))
     due_by = models.DateTimeField(_("call by"))
@@ -61,11 +61,10 @@ class FollowUpTask(models.Model):
         return f"follow-up {self.work_order_id}"
 
 
-class FollowUpCall(models.Model):
+class FollowUpCall(StoreOwned):
     """What the customer said, fully, satisfied or not (FU-2), with the
     scores on each dimension; an answer through the survey link is a row too."""
 
-    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
     task = models.ForeignKey(FollowUpTask, on_delete=models.PROTECT, related_name="calls")
     agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True,
                               blank=True, verbose_name=_("agent"))  # empty: the customer answered the link
@@ -102,7 +101,7 @@ class FollowUpCall(models.Model):
         return self.satisfaction if dimension == Dimension.OVERALL else getattr(self, dimension)
 
 
-class Complaint(models.Model):
+class Complaint(StoreOwned):
     """A complaint, classified and handed to the people responsible, handled
     until the customer is called back and it is closed (FU-7)."""
 
@@ -144,7 +143,6 @@ class Complaint(models.Model):
         Status.CLOSED: set(),
     })
 
-    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
     work_order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="complaints")
     call = models.ForeignKey(FollowUpCall, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     description = models.TextField(_("the complaint, in the customer's words"), max_length=NOTES)
@@ -177,10 +175,9 @@ class Complaint(models.Model):
         return self.description[:40]
 
 
-class ComplaintEvent(models.Model):
+class ComplaintEvent(StoreOwned):
     """The complaint's own timeline: who did what, when."""
 
-    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
     complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="events")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                               related_name="+")
@@ -201,7 +198,7 @@ class ComplaintEvent(models.Model):
         return render_message(self.message, self.params)
 
 
-class CorrectiveAction(models.Model):
+class CorrectiveAction(StoreOwned, CreatedBy):
     """A corrective or preventive measure set by the after-sales manager
     (FU-6), tied to complaints or to a trend, checked off with evidence."""
 
@@ -209,7 +206,6 @@ class CorrectiveAction(models.Model):
         CORRECTIVE = "corrective", _("Corrective")
         PREVENTIVE = "preventive", _("Preventive")
 
-    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.CORRECTIVE)
     title = models.CharField(_("measure"), max_length=200)
     trend = models.CharField(_("trend it answers"), max_length=200, blank=True)
@@ -219,8 +215,6 @@ class CorrectiveAction(models.Model):
     due_on = models.DateField(_("due"))
     evidence = models.TextField(_("evidence it was done"), blank=True, max_length=DESCRIPTION)
     done_at = models.DateTimeField(null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("corrective action")
@@ -233,7 +227,7 @@ class CorrectiveAction(models.Model):
         return self.title
 
 
-class ServiceReminder(models.Model):
+class ServiceReminder(StoreOwned):
     """A reminder sent before the next service or for deferred work coming
     due (FU-9): once per key, through the notification backend."""
 
@@ -241,7 +235,6 @@ class ServiceReminder(models.Model):
         NEXT_SERVICE = "next_service", _("Next service")
         DEFERRED = "deferred", _("Deferred work")
 
-    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
     vehicle = models.ForeignKey(Vehicle, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=12, choices=Kind.choices)
     key = models.CharField(max_length=80)

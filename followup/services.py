@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from appointments.models import BookingRequest
 from dealership.doors import Door
 from dealership.errors import ProcessError
-from dealership.links import make_token, public_url, read_token
+from dealership.links import public_url, record_from_token, record_token
 from dealership.messages import N_, message_params
 from dealership.models import Channel, Role, StaffTask, User, Vehicle, WorkOrder
 from dealership.notify import customer_message_send
@@ -142,18 +142,12 @@ def followup_call_record(*, task: FollowUpTask, agent: User, reached: bool, chan
 # --- the survey link (FU-9) ---------------------------------------------------------------
 
 def survey_token(task: FollowUpTask) -> str:
-    return make_token(salt=SURVEY_SALT, t=task.pk, s=task.store_id)
+    return record_token(task, salt=SURVEY_SALT, key="t")
 
 
 def task_from_survey_token(token: str) -> FollowUpTask:
-    from django.http import Http404
-
-    data = read_token(token, salt=SURVEY_SALT, max_age=LINK_MAX_AGE)
-    try:
-        return FollowUpTask.objects.select_related("work_order__store", "work_order__vehicle",
-                                                   "work_order__customer").get(pk=int(data["t"]), store_id=int(data["s"]))
-    except (KeyError, TypeError, ValueError, FollowUpTask.DoesNotExist):
-        raise Http404 from None
+    return record_from_token(token, salt=SURVEY_SALT, max_age=LINK_MAX_AGE, key="t", queryset=(
+        FollowUpTask.objects.select_related("work_order__store", "work_order__vehicle", "work_order__customer")))
 
 
 def survey_send(*, task_id: int) -> None:
@@ -366,18 +360,12 @@ DEFERRED_DUE_DAYS = {DeferredWork.Urgency.SAFETY: 7, DeferredWork.Urgency.SOON: 
 
 
 def reminder_token(reminder: ServiceReminder) -> str:
-    return make_token(salt=REMINDER_SALT, r=reminder.pk, s=reminder.store_id)
+    return record_token(reminder, salt=REMINDER_SALT, key="r")
 
 
 def reminder_from_token(token: str) -> ServiceReminder:
-    from django.http import Http404
-
-    data = read_token(token, salt=REMINDER_SALT, max_age=LINK_MAX_AGE * 3)
-    try:
-        return ServiceReminder.objects.select_related("vehicle__customer", "store").get(
-            pk=int(data["r"]), store_id=int(data["s"]))
-    except (KeyError, TypeError, ValueError, ServiceReminder.DoesNotExist):
-        raise Http404 from None
+    return record_from_token(token, salt=REMINDER_SALT, max_age=LINK_MAX_AGE * 3, key="r",
+                             queryset=ServiceReminder.objects.select_related("vehicle__customer", "store"))
 
 
 def reminders_send_due(*, today: date | None = None, batch: int = SWEEP_BATCH) -> int:

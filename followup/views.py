@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -24,6 +23,7 @@ from dealership.errors import ProcessError
 from dealership.models import DealerGroup, Role, Store, User
 from dealership.printing import pdf_response
 from dealership.selectors import open_tasks_for
+from dealership.views import run_form
 from settlement.services import amount_paid
 
 from . import services
@@ -40,7 +40,7 @@ from .forms import (
 )
 from .models import Complaint, CorrectiveAction, FollowUpTask, MonthlyReport
 from .report import report_pdf
-from .selectors import overview_figures
+from .selectors import ComplaintFilter, FollowUpQueueFilter, overview_figures
 
 PAGE_SIZE = 25
 COMPLAINT_ROLES = (Role.FOLLOWUP_AGENT, *MANAGERS, Role.SERVICE_ADVISOR, Role.FOREMAN, Role.PARTS_CLERK,
@@ -50,35 +50,11 @@ COMPLAINT_ROLES = (Role.FOLLOWUP_AGENT, *MANAGERS, Role.SERVICE_ADVISOR, Role.FO
 @role_required(Role.FOLLOWUP_AGENT, *MANAGERS)
 def queue(request: HttpRequest) -> HttpResponse:
     """FU-1: due today, overdue, to try again; the customers waiting for the survey answer apart."""
-    now = timezone.now()
-    base = scoped(FollowUpTask.objects.filter(status=FollowUpTask.Status.OPEN), request.user).select_related(
-        "work_order__customer", "work_order__vehicle", "work_order__advisor").only(  # what the rows show (issue 9)
-        "store_id", "status", "due_from", "due_by", "next_try_at", "survey_sent_at", "attempts",
-        "work_order__vehicle__plate", "work_order__customer__name", "work_order__customer__mobile",
-        *(f"work_order__advisor__{f}" for f in User.NAME_FIELDS))
-    section = request.GET.get("show", "due")
-    sections = {
-        "due": base.filter(Q(due_from__lte=now) | Q(due_by__lt=now), survey_sent_at__isnull=True).filter(
-            Q(next_try_at__isnull=True) | Q(next_try_at__lte=now)).order_by("due_by", "id"),
-        "overdue": base.filter(due_by__lt=now).order_by("due_by", "id"),
-        "retry": base.filter(attempts__gt=0, survey_sent_at__isnull=True).order_by("next_try_at", "id"),
-        "survey": base.filter(survey_sent_at__isnull=False).order_by("survey_sent_at", "id"),
-        "later": base.filter(due_from__gt=now, due_by__gte=now).order_by("due_from", "id"),
-    }
-    if section not in sections:
-        section = "due"
-    counts = base.aggregate(
-        due=Count("id", filter=(Q(due_from__lte=now) | Q(due_by__lt=now)) & Q(survey_sent_at__isnull=True)
-                           & (Q(next_try_at__isnull=True) | Q(next_try_at__lte=now))),
-        overdue=Count("id", filter=Q(due_by__lt=now)),
-        retry=Count("id", filter=Q(attempts__gt=0, survey_sent_at__isnull=True)),
-        survey=Count("id", filter=Q(survey_sent_at__isnull=False)),
-        later=Count("id", filter=Q(due_from__gt=now, due_by__gte=now)))
-    page = Paginator(sections[section], PAGE_SIZE).get_page(request.GET.get("page"))
-    labels = {"due": _("To call now"), "overdue": _("Overdue"), "retry": _("Not reached yet"),
-              "survey": _("Survey sent"), "later": _("Not due yet")}
-    return render(request, "followup/queue.html", {"page": page, "now": now, "section": section, "counts": counts,
-                                                   "sections": list(labels.items()),
+    tasks = FollowUpQueueFilter(request.GET, user=request.user)
+    page = Paginator(tasks.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "followup/queue.html", {"page": page, "now": tasks.now, "section": tasks.section,
+                                                   "counts": tasks.counts(),
+                                                   "sections": list(FollowUpQueueFilter.SECTIONS.items()),
                                                    "tasks": open_tasks_for(user=request.user)})
 
 
@@ -113,28 +89,22 @@ def task(request: HttpRequest, pk: int) -> HttpResponse:
 def record_call(request: HttpRequest, pk: int) -> HttpResponse:
     followup = _task(request, pk)
     form = CallForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.followup_call_record(task=followup, agent=request.user, reached=data["reached"],
-                                          channel=data["channel"], scores=form.scores(),
-                                          customer_words=data["customer_words"], complaint=data["complaint"])
-        except ProcessError as exc:
-            form.add_error(None, str(exc))
+    if run_form(form, lambda data: services.followup_call_record(
+            task=followup, agent=request.user, reached=data["reached"], channel=data["channel"],
+            scores=form.scores(), customer_words=data["customer_words"], complaint=data["complaint"])):
+        followup.refresh_from_db()
+        if form.cleaned_data["reached"]:
+            messages.success(request, _("Call recorded."))
+        elif followup.survey_sent_at:
+            messages.info(request, _("Not reached %(n)s times: the survey link was sent by SMS; the answer "
+                                     "closes the call.") % {"n": followup.attempts})
+        elif followup.attempts >= followup.store.followup_max_attempts:
+            messages.warning(request, _("Not reached %(n)s times, and the customer does not take messages: "
+                                        "keep calling at another time of day.") % {"n": followup.attempts})
         else:
-            followup.refresh_from_db()
-            if data["reached"]:
-                messages.success(request, _("Call recorded."))
-            elif followup.survey_sent_at:
-                messages.info(request, _("Not reached %(n)s times: the survey link was sent by SMS; the answer "
-                                         "closes the call.") % {"n": followup.attempts})
-            elif followup.attempts >= followup.store.followup_max_attempts:
-                messages.warning(request, _("Not reached %(n)s times, and the customer does not take messages: "
-                                            "keep calling at another time of day.") % {"n": followup.attempts})
-            else:
-                messages.success(request, _("Not reached: the call is back in the queue at %(at)s.")
-                                 % {"at": timezone.localtime(followup.next_try_at).strftime("%m-%d %H:%M")})
-            return redirect("followup:queue")
+            messages.success(request, _("Not reached: the call is back in the queue at %(at)s.")
+                             % {"at": timezone.localtime(followup.next_try_at).strftime("%m-%d %H:%M")})
+        return redirect("followup:queue")
     return _task_page(request, followup, form, status=400)
 
 
@@ -145,16 +115,10 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
     followup = services.task_from_survey_token(token)
     form = SurveyForm(request.POST or None)
     done = followup.status == FollowUpTask.Status.DONE
-    if request.method == "POST" and not done and form.is_valid():
-        try:
-            services.survey_answer(task=followup, scores=form.scores(),
-                                   customer_words=form.cleaned_data["customer_words"],
-                                   complaint=form.cleaned_data["complaint"])
-        except ProcessError as exc:
-            form.add_error(None, str(exc))
-        else:
-            done = True
-            form = None
+    if request.method == "POST" and not done and run_form(form, lambda data: services.survey_answer(
+            task=followup, scores=form.scores(), customer_words=data["customer_words"], complaint=data["complaint"])):
+        done = True
+        form = None
     response = render(request, "followup/survey.html", {"task": followup, "order": followup.work_order,
                                                         "form": form, "done": done},
                       status=400 if form is not None and form.errors else 200)
@@ -178,17 +142,10 @@ def reminder_book(request: HttpRequest, token: str) -> HttpResponse:
 
 @role_required(*COMPLAINT_ROLES)
 def complaints(request: HttpRequest) -> HttpResponse:
-    qs = scoped(Complaint.objects.all(), request.user).select_related("work_order__vehicle", "owner")
-    mine = request.GET.get("mine") == "1"
-    if mine or not request.user.has_role(Role.FOLLOWUP_AGENT, *MANAGERS):
-        qs = qs.filter(Q(owner=request.user) | Q(status=Complaint.Status.HANDLED, owner=request.user))
-    status = request.GET.get("status", "open")
-    if status == "open":
-        qs = qs.exclude(status=Complaint.Status.CLOSED)
-    elif status in Complaint.Status.values:
-        qs = qs.filter(status=status)
-    page = Paginator(qs.order_by("status", "due_at", "-created_at"), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "followup/complaints.html", {"page": page, "status": status, "now": timezone.now(),
+    found = ComplaintFilter(request.GET, user=request.user)
+    page = Paginator(found.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "followup/complaints.html", {"page": page, "status": found.form.cleaned_data.get("status"),
+                                                        "now": timezone.now(),
                                                         "statuses": Complaint.Status.choices})
 
 
@@ -228,14 +185,9 @@ def complaint(request: HttpRequest, pk: int) -> HttpResponse:
 def complaint_assign(request: HttpRequest, pk: int) -> HttpResponse:
     found = _complaint(request, pk)
     form = ComplaintAssignForm(request.POST, store_id=found.store_id)
-    if form.is_valid():
-        try:
-            services.complaint_assign(complaint=found, manager=request.user, **form.cleaned_data)
-        except ProcessError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Complaint assigned."))
-            return redirect("followup:complaint", pk=pk)
+    if run_form(form, lambda data: services.complaint_assign(complaint=found, manager=request.user, **data)):
+        messages.success(request, _("Complaint assigned."))
+        return redirect("followup:complaint", pk=pk)
     return _complaint_page(request, found, status=400, assign_form=form)
 
 
@@ -244,14 +196,10 @@ def complaint_assign(request: HttpRequest, pk: int) -> HttpResponse:
 def complaint_handle(request: HttpRequest, pk: int) -> HttpResponse:
     found = _complaint(request, pk)
     form = ComplaintHandleForm(request.POST)
-    if form.is_valid():
-        try:
-            services.complaint_handle(complaint=found, actor=request.user, handling=form.cleaned_data["handling"])
-        except ProcessError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Recorded: the follow-up agent calls the customer back."))
-            return redirect("followup:complaint", pk=pk)
+    if run_form(form, lambda data: services.complaint_handle(complaint=found, actor=request.user,
+                                                             handling=data["handling"])):
+        messages.success(request, _("Recorded: the follow-up agent calls the customer back."))
+        return redirect("followup:complaint", pk=pk)
     return _complaint_page(request, found, status=400, handle_form=form)
 
 
@@ -260,14 +208,9 @@ def complaint_handle(request: HttpRequest, pk: int) -> HttpResponse:
 def complaint_close(request: HttpRequest, pk: int) -> HttpResponse:
     found = _complaint(request, pk)
     form = ComplaintCloseForm(request.POST)
-    if form.is_valid():
-        try:
-            services.complaint_close(complaint=found, actor=request.user, **form.cleaned_data)
-        except ProcessError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Complaint closed."))
-            return redirect("followup:complaint", pk=pk)
+    if run_form(form, lambda data: services.complaint_close(complaint=found, actor=request.user, **data)):
+        messages.success(request, _("Complaint closed."))
+        return redirect("followup:complaint", pk=pk)
     return _complaint_page(request, found, status=400, close_form=form)
 
 
@@ -295,15 +238,10 @@ def _actions_page(request: HttpRequest, form: ActionForm | None, status: int = 2
 @role_required(*MANAGERS, store_required=True)
 def action_new(request: HttpRequest) -> HttpResponse:
     form = ActionForm(request.POST, store_id=request.user.store_id)
-    if form.is_valid():
-        try:
-            services.action_create(manager=request.user, complaints=list(form.cleaned_data.pop("complaints")),
-                                   **form.cleaned_data)
-        except ProcessError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Measure set."))
-            return redirect("followup:actions")
+    if run_form(form, lambda data: services.action_create(manager=request.user,
+                                                          complaints=list(data.pop("complaints")), **data)):
+        messages.success(request, _("Measure set."))
+        return redirect("followup:actions")
     return _actions_page(request, form, status=400)
 
 

@@ -7,15 +7,15 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from dealership.models import JobType, Store, Vehicle, WorkOrder
+from dealership.models import JobType, Vehicle, WorkOrder
+from dealership.models.base import StoreOwned
 from dealership.textlimits import DESCRIPTION, length_checks
 
 
-class QcCheckItem(models.Model):
+class QcCheckItem(StoreOwned):
     """A line of the inspector's documented checklist for a kind of job
     (QC-2), a store setting with a default set."""
 
-    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
     job_type = models.CharField(_("job type"), max_length=20, choices=JobType.choices)
     label = models.CharField(_("check"), max_length=100)
     position = models.PositiveSmallIntegerField(default=0)
@@ -30,11 +30,10 @@ class QcCheckItem(models.Model):
         return self.label
 
 
-class QcStandard(models.Model):
+class QcStandard(StoreOwned):
     """Per store and kind of job: whether a road test is required (QC-3) and
     the guarantee printed on the quality guarantee card (QC-7)."""
 
-    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
     job_type = models.CharField(_("job type"), max_length=20, choices=JobType.choices)
     road_test_required = models.BooleanField(_("road test required"), default=False)
     guarantee_months = models.PositiveSmallIntegerField(_("guarantee (months)"), default=3)
@@ -51,11 +50,10 @@ class QcStandard(models.Model):
         return f"{self.store_id} {self.job_type}"
 
 
-class Inspection(models.Model):
+class Inspection(StoreOwned):
     """One QC of a car: the checklist, the road test, the result. A car that
     failed comes back for another round."""
 
-    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
     work_order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="inspections")
     inspector = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                   verbose_name=_("inspector"))
@@ -105,7 +103,7 @@ class InspectionItem(models.Model):
         return f"{self.label}: {self.result}"
 
 
-class WearReading(models.Model):
+class WearReading(StoreOwned):
     """Remaining life of a wear part measured at QC (QC-11): printed on the
     statement and remembered for the car's next visit."""
 
@@ -118,7 +116,6 @@ class WearReading(models.Model):
         PADS_REAR = "pads_rear", _("Brake pads, rear")
         BATTERY = "battery", _("Battery health")
 
-    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
     work_order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="wear_readings")
     vehicle = models.ForeignKey(Vehicle, on_delete=models.PROTECT, related_name="wear_readings")
     inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, null=True, blank=True, related_name="wear")
@@ -147,7 +144,7 @@ class WearReading(models.Model):
         return "replace" if self.value <= replace else "soon" if self.value <= soon else "ok"
 
 
-class DeferredWork(models.Model):
+class DeferredWork(StoreOwned):
     """Work the car needs that was not done on this visit (QC-12): with its
     urgency, for settlement and the next visit."""
 
@@ -160,7 +157,6 @@ class DeferredWork(models.Model):
         OPEN = "open", _("Still to do")
         DONE = "done", _("Done")
 
-    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
     work_order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="deferred_work")
     vehicle = models.ForeignKey(Vehicle, on_delete=models.PROTECT, related_name="deferred_work")
     description = models.CharField(_("work needed"), max_length=200)
@@ -180,11 +176,10 @@ class DeferredWork(models.Model):
         return self.description
 
 
-class ParkingSpot(models.Model):
+class ParkingSpot(StoreOwned):
     """A place in the completed-vehicle area (QC-13); a store setting, with
     a default row of numbered spots."""
 
-    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
     name = models.CharField(_("spot"), max_length=20)
     active = models.BooleanField(default=True)
 
@@ -198,11 +193,10 @@ class ParkingSpot(models.Model):
         return self.name
 
 
-class Handover(models.Model):
+class Handover(StoreOwned):
     """After the pass: the wash (QC-8), the completed-vehicle area (QC-13)
     and the advisor taking the car over from QC (QC-9, QC-10)."""
 
-    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
     work_order = models.OneToOneField(WorkOrder, on_delete=models.PROTECT, related_name="handover")
     cleaned_by = models.CharField(_("washed by"), max_length=50, blank=True)
     cleaned_at = models.DateTimeField(null=True, blank=True)

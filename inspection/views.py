@@ -9,7 +9,8 @@ from dealership.access import ADVISORS, MANAGERS, role_required, scoped
 from dealership.errors import GuardRefused, ProcessError
 from dealership.models import Role, User, WorkOrder
 from dealership.printing import pdf_response
-from dealership.selectors import open_tasks_for, work_order_detail
+from dealership.selectors import PeriodFilter, open_tasks_for, work_order_detail
+from dealership.views import run_form
 
 from . import figures, printing, selectors, services
 from .forms import InspectionForm, ParkForm, QcFindingForm, WashForm
@@ -85,16 +86,10 @@ def inspect_record(request: HttpRequest, pk: int) -> HttpResponse:
 def qc_finding(request: HttpRequest, pk: int) -> HttpResponse:
     order = work_order_detail(user=request.user, pk=pk)
     form = QcFindingForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.qc_finding_report(work_order=order, inspector=request.user,
-                                       description=form.cleaned_data["description"],
-                                       photo=form.cleaned_data.get("photo"))
-        except ProcessError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("The advisor is told; the car passes once the customer has decided."))
-            return redirect("inspection:inspect", pk=pk)
+    if run_form(form, lambda data: services.qc_finding_report(work_order=order, inspector=request.user,
+                                                              description=data["description"], photo=data.get("photo"))):
+        messages.success(request, _("The advisor is told; the car passes once the customer has decided."))
+        return redirect("inspection:inspect", pk=pk)
     return _inspect_page(request, order, finding_form=form, status=400)
 
 
@@ -124,14 +119,10 @@ def handover(request: HttpRequest, pk: int) -> HttpResponse:
 def wash(request: HttpRequest, pk: int) -> HttpResponse:
     order = work_order_detail(user=request.user, pk=pk)
     form = WashForm(request.POST)
-    if form.is_valid():
-        try:
-            services.car_cleaned(work_order=order, actor=request.user, cleaned_by=form.cleaned_data["cleaned_by"])
-        except ProcessError as exc:
-            form.add_error("cleaned_by", str(exc))
-        else:
-            messages.success(request, _("Wash recorded."))
-            return redirect("inspection:handover", pk=pk)
+    if run_form(form, lambda data: services.car_cleaned(work_order=order, actor=request.user,
+                                                        cleaned_by=data["cleaned_by"]), field="cleaned_by"):
+        messages.success(request, _("Wash recorded."))
+        return redirect("inspection:handover", pk=pk)
     return _handover_page(request, order, status=400, wash_form=form)
 
 
@@ -182,6 +173,7 @@ def guarantee_card(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.QC_INSPECTOR, *MANAGERS)
 def figures_page(request: HttpRequest) -> HttpResponse:
     """QC-4 KPI: the first-time-pass rate of the store, per technician and per kind of job."""
-    period = figures.period_from(request.GET.get("month", ""))
+    month = PeriodFilter(request.GET).values().get("month")  # YYYY-MM; not valid: this month
+    period = figures.period_from(month.strftime("%Y-%m") if month else "")
     return render(request, "inspection/figures.html", {
         "period": period, "figures": figures.first_time_pass(user=request.user, period=period)})

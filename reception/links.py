@@ -8,7 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from dealership.errors import ProcessError
-from dealership.links import make_token, public_url, read_token
+from dealership.links import public_url, record_from_token, record_token
 from dealership.models import OutboundMessage, User, WorkOrder
 from dealership.notify import customer_message_send
 
@@ -17,7 +17,7 @@ MAX_AGE_SECONDS = 90 * 24 * 3600
 
 
 def copy_token(order: WorkOrder) -> str:
-    return make_token(salt=SALT, o=order.pk, s=order.store_id)
+    return record_token(order, salt=SALT, key="o")
 
 
 def copy_url(order: WorkOrder) -> str:
@@ -25,12 +25,8 @@ def copy_url(order: WorkOrder) -> str:
 
 
 def order_from_copy_token(token: str) -> WorkOrder:
-    data = read_token(token, salt=SALT, max_age=MAX_AGE_SECONDS)
-    try:
-        order = WorkOrder.objects.select_related("store", "customer", "vehicle", "advisor").get(
-            pk=int(data["o"]), store_id=int(data["s"]))
-    except (KeyError, TypeError, ValueError, WorkOrder.DoesNotExist):
-        raise Http404 from None
+    order = record_from_token(token, salt=SALT, max_age=MAX_AGE_SECONDS, key="o",
+                              queryset=WorkOrder.objects.select_related("store", "customer", "vehicle", "advisor"))
     if order.customer_signed_at is None:
         raise Http404
     return order

@@ -8,15 +8,15 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from dealership.models import Store, WorkOrder
+from dealership.models import WorkOrder
+from dealership.models.base import CreatedBy, StoreOwned
 from dealership.textlimits import DESCRIPTION, SIGNATURE, length_checks
 
 
-class WalkAroundCheckItem(models.Model):
+class WalkAroundCheckItem(StoreOwned):
     """A line of the store's walk-around checklist (a store setting; the
     default set is created the first time a store needs it)."""
 
-    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
     key = models.SlugField(max_length=40)
     label = models.CharField(_("item"), max_length=60)
     position = models.PositiveSmallIntegerField(default=0)
@@ -30,7 +30,7 @@ class WalkAroundCheckItem(models.Model):
         return self.label
 
 
-class WalkAround(models.Model):
+class WalkAround(StoreOwned):
     """The systematic check of the car with the customer (REC-5, REC-7,
     REC-13, REC-14)."""
 
@@ -41,7 +41,6 @@ class WalkAround(models.Model):
         THREE_QUARTERS = "75", "3/4"
         FULL = "100", _("Full")
 
-    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
     work_order = models.OneToOneField(WorkOrder, on_delete=models.PROTECT, related_name="walkaround")
     mileage = models.PositiveIntegerField(_("mileage (km)"))
     fuel_level = models.CharField(_("fuel level"), max_length=3, choices=Fuel.choices)
@@ -73,7 +72,7 @@ class WalkAround(models.Model):
         return self.seat_cover and self.wheel_cover and self.floor_mat
 
 
-class DamageMark(models.Model):
+class DamageMark(StoreOwned, CreatedBy):
     """A mark on the drawing of the car (top view), in percent of its width
     and height, with what it is (REC-7)."""
 
@@ -84,14 +83,11 @@ class DamageMark(models.Model):
         PAINT = "paint", _("Paint damage")
         OTHER = "other", _("Other")
 
-    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
     walkaround = models.ForeignKey(WalkAround, on_delete=models.PROTECT, related_name="marks")
     x = models.DecimalField(max_digits=5, decimal_places=2, validators=[MinValueValidator(0), MaxValueValidator(100)])
     y = models.DecimalField(max_digits=5, decimal_places=2, validators=[MinValueValidator(0), MaxValueValidator(100)])
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.SCRATCH)
     note = models.CharField(_("note"), max_length=200, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["id"]
@@ -105,8 +101,7 @@ def photo_path(instance: "WalkAroundPhoto", filename: str) -> str:
     return f"walkaround/{instance.store_id}/{uuid.uuid4().hex}.{instance.extension}"
 
 
-class WalkAroundPhoto(models.Model):
-    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
+class WalkAroundPhoto(StoreOwned):
     walkaround = models.ForeignKey(WalkAround, on_delete=models.PROTECT, related_name="photos")
     mark = models.ForeignKey(DamageMark, on_delete=models.PROTECT, null=True, blank=True, related_name="photos")
     image = models.ImageField(upload_to=photo_path, width_field="width", height_field="height")
@@ -127,11 +122,10 @@ class WalkAroundPhoto(models.Model):
         return {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}.get(self.content_type, "bin")
 
 
-class Reception(models.Model):
+class Reception(StoreOwned):
     """The reception conversation (REC-3, REC-4, REC-6): greeted and
     introduced, and the faults found beyond what the customer said."""
 
-    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
     work_order = models.OneToOneField(WorkOrder, on_delete=models.PROTECT, related_name="reception")
     greeted_at = models.DateTimeField(_("greeted and introduced"), null=True, blank=True)
     greeted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
@@ -147,7 +141,7 @@ class Reception(models.Model):
         return f"reception {self.work_order_id}"
 
 
-class ExpertRequest(models.Model):
+class ExpertRequest(StoreOwned):
     """A question to a technical expert, or the car sent to the pre-check bay;
     the answer comes back onto the order (REC-6, later REP-14)."""
 
@@ -155,7 +149,6 @@ class ExpertRequest(models.Model):
         EXPERT = "expert", _("Ask a technical expert")
         PRECHECK = "precheck", _("Pre-check bay")
 
-    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
     work_order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="expert_requests")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.EXPERT)
     question = models.TextField(_("question"), max_length=DESCRIPTION)
@@ -175,7 +168,7 @@ class ExpertRequest(models.Model):
         return self.question[:40]
 
 
-class Signature(models.Model):
+class Signature(StoreOwned):
     """A signature drawn on the tablet (REC-12): the image, who, when and on
     what device."""
 
@@ -183,7 +176,6 @@ class Signature(models.Model):
         CUSTOMER = "customer", _("Customer")
         ADVISOR = "advisor", _("Service advisor")
 
-    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
     work_order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="signatures")
     signer = models.CharField(max_length=10, choices=Signer.choices)
     name = models.CharField(_("name"), max_length=50)

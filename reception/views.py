@@ -20,6 +20,7 @@ from dealership.printing import pdf_response
 from dealership.selectors import car_lookup_context, open_tasks_for, work_order_detail, work_orders_in_status
 from dealership.services import customer_vehicle_get_or_create
 from dealership.templatetags.dealership_tags import late_class
+from dealership.views import run_form
 from dealership.workflow import EDITABLE_STATUSES
 
 from . import services
@@ -250,18 +251,12 @@ def order_missing(request: HttpRequest, pk: int) -> HttpResponse:
 def order_details(request: HttpRequest, pk: int) -> HttpResponse:
     order = _order_for_edit(request, pk)
     form = DetailsForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.work_order_update_details(
-                work_order=order, actor=request.user, customer_words=data["customer_words"],
-                diagnosis=data["diagnosis"], promised_at=data["promised_at"],
-                customer_waits=data["customer_waits"], expected_version=data["version"],
-                beyond_complaint=data["beyond_complaint"])
-        except ProcessError as exc:
-            form.add_error(None, str(exc))
-        else:
-            return _respond(request, pk, "details", ok=True, saved="details")
+    if run_form(form, lambda data: services.work_order_update_details(
+            work_order=order, actor=request.user, customer_words=data["customer_words"],
+            diagnosis=data["diagnosis"], promised_at=data["promised_at"],
+            customer_waits=data["customer_waits"], expected_version=data["version"],
+            beyond_complaint=data["beyond_complaint"])):
+        return _respond(request, pk, "details", ok=True, saved="details")
     return _respond(request, pk, "details", ok=False, details_form=form)
 
 
@@ -291,23 +286,17 @@ def order_walkaround(request: HttpRequest, pk: int) -> HttpResponse:
 def order_add_line(request: HttpRequest, pk: int) -> HttpResponse:
     order = _order_for_edit(request, pk)
     form = AddLineForm(request.POST, store=order.store)
-    if form.is_valid():
+    if run_form(form, lambda data: services.reception_line_add(
+            work_order=order, actor=request.user, labour_operation=data["labour_operation"], part=data["part"],
+            quantity=data["quantity"], description=data["description"], unit_price=data["unit_price"],
+            warranty=data["warranty"], kind=data["kind"] or "")):
         data = form.cleaned_data
-        try:
-            services.reception_line_add(work_order=order, actor=request.user,
-                                        labour_operation=data["labour_operation"], part=data["part"],
-                                        quantity=data["quantity"], description=data["description"],
-                                        unit_price=data["unit_price"], warranty=data["warranty"],
-                                        kind=data["kind"] or "")
-        except ProcessError as exc:
-            form.add_error(None, str(exc))
-        else:
-            part = data["part"]
-            warning = ""
-            if part is not None and data["quantity"] > part.available:
-                warning = _("Only %(free)s of %(part)s are free in stock: the parts department will have to order the rest.") % {
-                    "free": format(part.available.normalize(), "f"), "part": part.name}
-            return _respond(request, pk, "lines", ok=True, line_warning=warning)
+        part = data["part"]
+        warning = ""
+        if part is not None and data["quantity"] > part.available:
+            warning = _("Only %(free)s of %(part)s are free in stock: the parts department will have to order the rest.") % {
+                "free": format(part.available.normalize(), "f"), "part": part.name}
+        return _respond(request, pk, "lines", ok=True, line_warning=warning)
     return _respond(request, pk, "lines", ok=False, line_form=form)
 
 
@@ -363,14 +352,10 @@ def order_sign(request: HttpRequest, pk: int) -> HttpResponse:
 def order_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     order = _order_for_edit(request, pk)
     form = CancelForm(request.POST)
-    if form.is_valid():
-        try:
-            services.work_order_cancel(work_order=order, actor=request.user, reason=form.cleaned_data["reason"])
-        except ProcessError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Work order cancelled."))
-            return redirect("reception:desk")
+    if run_form(form, lambda data: services.work_order_cancel(work_order=order, actor=request.user,
+                                                              reason=data["reason"])):
+        messages.success(request, _("Work order cancelled."))
+        return redirect("reception:desk")
     return _workspace(request, order, status=400, cancel_form=form)
 
 
@@ -465,13 +450,8 @@ def photo(request: HttpRequest, pk: int) -> HttpResponse:
 def order_expert(request: HttpRequest, pk: int) -> HttpResponse:
     order = _order_for_edit(request, pk)
     form = ExpertRequestForm(request.POST)
-    if form.is_valid():
-        try:
-            expert_request_create(work_order=order, actor=request.user, **form.cleaned_data)
-        except ProcessError as exc:
-            form.add_error(None, str(exc))
-        else:
-            return _respond(request, pk, "experts", ok=True)
+    if run_form(form, lambda data: expert_request_create(work_order=order, actor=request.user, **data)):
+        return _respond(request, pk, "experts", ok=True)
     return _respond(request, pk, "experts", ok=False, expert_form=form)
 
 

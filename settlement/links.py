@@ -8,7 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from dealership.errors import ProcessError
-from dealership.links import make_token, public_url, read_token
+from dealership.links import public_url, record_from_token, record_token
 from dealership.models import OutboundMessage, User, WorkOrder
 from dealership.notify import customer_message_send
 
@@ -19,16 +19,12 @@ MAX_AGE_SECONDS = 365 * 24 * 3600
 
 
 def documents_token(order: WorkOrder) -> str:
-    return make_token(salt=SALT, o=order.pk, s=order.store_id)
+    return record_token(order, salt=SALT, key="o")
 
 
 def order_from_documents_token(token: str) -> WorkOrder:
-    data = read_token(token, salt=SALT, max_age=MAX_AGE_SECONDS)
-    try:
-        order = WorkOrder.objects.select_related("store", "customer", "vehicle", "advisor").get(
-            pk=int(data["o"]), store_id=int(data["s"]))
-    except (KeyError, TypeError, ValueError, WorkOrder.DoesNotExist):
-        raise Http404 from None
+    order = record_from_token(token, salt=SALT, max_age=MAX_AGE_SECONDS, key="o",
+                              queryset=WorkOrder.objects.select_related("store", "customer", "vehicle", "advisor"))
     if not Statement.objects.filter(work_order=order, superseded=False).exists():
         raise Http404
     return order

@@ -11,11 +11,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from dealership.doors import transitions
-from dealership.models import Store, WorkOrder, WorkOrderLine
+from dealership.models import WorkOrder, WorkOrderLine
+from dealership.models.base import StoreOwned
 from dealership.textlimits import SIGNATURE, length_checks
 
 
-class Adjustment(models.Model):
+class Adjustment(StoreOwned):
     """A difference between the statement and the signed quote plus the
     approved changes (SET-2): a discount, a goodwill gesture, a correction,
     or parts billed as actually issued. It counts only once a manager
@@ -38,7 +39,6 @@ class Adjustment(models.Model):
         Status.REJECTED: set(),
     })
 
-    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
     work_order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="adjustments")
     line = models.ForeignKey(WorkOrderLine, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
@@ -63,12 +63,11 @@ class Adjustment(models.Model):
         return f"{self.kind} {self.amount}"
 
 
-class Statement(models.Model):
+class Statement(StoreOwned):
     """The settlement statement (结算单) as issued to the customer: its
     figures are kept as printed. Issuing it again (after a correction)
     supersedes the earlier one, which stays on file."""
 
-    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
     work_order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="statements")
     number = models.CharField(_("statement number"), max_length=30)
     labour = models.DecimalField(_("labour"), max_digits=12, decimal_places=2)
@@ -101,7 +100,7 @@ class Statement(models.Model):
         return self.number
 
 
-class Payment(models.Model):
+class Payment(StoreOwned):
     """A payment is never edited: a refund or a void is a new row with a
     negative amount and a reason (SET-7)."""
 
@@ -119,7 +118,6 @@ class Payment(models.Model):
         REFUND = "refund", _("Refund")
         VOID = "void", _("Void")
 
-    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
     work_order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="payments")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.PAYMENT)
     amount = models.DecimalField(_("amount (yuan)"), max_digits=12, decimal_places=2)
@@ -147,11 +145,10 @@ class Payment(models.Model):
         return f"{self.amount} {self.method}"
 
 
-class Delivery(models.Model):
+class Delivery(StoreOwned):
     """The delivery checklist with the customer (SET-5…SET-8, SET-10,
     SET-11): filled in by the advisor at the car, then done."""
 
-    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
     work_order = models.OneToOneField(WorkOrder, on_delete=models.PROTECT, related_name="delivery")
     work_explained = models.BooleanField(_("work done explained"), default=False)
     invoice_explained = models.BooleanField(_("statement explained"), default=False)
@@ -178,10 +175,9 @@ class Delivery(models.Model):
         return f"delivery {self.work_order_id}"
 
 
-class GatePass(models.Model):
+class GatePass(StoreOwned):
     """出门证 (SET-14): issued only for a paid, delivered order; used once at the gate."""
 
-    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
     work_order = models.OneToOneField(WorkOrder, on_delete=models.PROTECT, related_name="gate_pass")
     number = models.CharField(_("gate pass number"), max_length=30)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -200,7 +196,7 @@ class GatePass(models.Model):
         return self.number
 
 
-class GateAlert(models.Model):
+class GateAlert(StoreOwned):
     """A pass refused at the gate (unknown, used twice, another car): flagged
     for the manager."""
 
@@ -209,7 +205,6 @@ class GateAlert(models.Model):
         USED = "used", _("Gate pass already used")
         OTHER_CAR = "other_car", _("Gate pass of another car")
 
-    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
     gate_pass = models.ForeignKey(GatePass, on_delete=models.PROTECT, null=True, blank=True, related_name="alerts")
     typed_number = models.CharField(max_length=40)
     typed_plate = models.CharField(max_length=12, blank=True)

@@ -16,6 +16,7 @@ from dealership.errors import GuardRefused, ProcessError
 from dealership.models import Role, WorkOrder
 from dealership.printing import pdf_response
 from dealership.selectors import open_tasks_for, work_order_detail, work_orders_in_status
+from dealership.views import run_form
 from inspection.printing import guarantee_card_pdf
 from workshop.models import OldPart
 
@@ -109,14 +110,10 @@ def _refused(request, order, exc: ProcessError, **forms) -> HttpResponse:
 def adjust(request: HttpRequest, pk: int) -> HttpResponse:
     order = work_order_detail(user=request.user, pk=pk)
     form = AdjustmentForm(request.POST)
-    if not form.is_valid():
+    ran = run_form(form, lambda data: services.adjustment_request(work_order=order, actor=request.user, **data))
+    if not ran:
         return _order_page(request, order, status=400, adjust_form=form)
-    try:
-        adj = services.adjustment_request(work_order=order, actor=request.user, **form.cleaned_data)
-    except ProcessError as exc:
-        form.add_error(None, str(exc))
-        return _order_page(request, order, status=400, adjust_form=form)
-    messages.success(request, _("Adjustment approved.") if adj.status == Adjustment.Status.APPROVED
+    messages.success(request, _("Adjustment approved.") if ran.value.status == Adjustment.Status.APPROVED
                      else _("Adjustment sent to the manager for approval."))
     return redirect("settlement:order", pk=pk)
 
@@ -182,14 +179,10 @@ def issue_statement(request: HttpRequest, pk: int) -> HttpResponse:
 def pay(request: HttpRequest, pk: int) -> HttpResponse:
     order = work_order_detail(user=request.user, pk=pk)
     form = PaymentForm(request.POST)
-    if form.is_valid():
-        try:
-            payment = services.payment_record(work_order=order, cashier=request.user, **form.cleaned_data)
-        except ProcessError as exc:
-            form.add_error("amount", str(exc))
-        else:
-            messages.success(request, _("Payment recorded: receipt %(receipt)s.") % {"receipt": payment.receipt_number})
-            return redirect("settlement:order", pk=pk)
+    if ran := run_form(form, lambda data: services.payment_record(work_order=order, cashier=request.user, **data),
+                       field="amount"):
+        messages.success(request, _("Payment recorded: receipt %(receipt)s.") % {"receipt": ran.value.receipt_number})
+        return redirect("settlement:order", pk=pk)
     return _order_page(request, order, status=400, form=form)
 
 
@@ -214,14 +207,10 @@ def void(request: HttpRequest, pk: int, payment_pk: int) -> HttpResponse:
 def refund(request: HttpRequest, pk: int) -> HttpResponse:
     order = work_order_detail(user=request.user, pk=pk)
     form = RefundForm(request.POST)
-    if form.is_valid():
-        try:
-            services.payment_refund(work_order=order, cashier=request.user, **form.cleaned_data)
-        except ProcessError as exc:
-            form.add_error("amount", str(exc))
-        else:
-            messages.success(request, _("Refund recorded."))
-            return redirect("settlement:order", pk=pk)
+    if run_form(form, lambda data: services.payment_refund(work_order=order, cashier=request.user, **data),
+                field="amount"):
+        messages.success(request, _("Refund recorded."))
+        return redirect("settlement:order", pk=pk)
     return _order_page(request, order, status=400, refund_form=form)
 
 

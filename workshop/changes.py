@@ -9,7 +9,6 @@ from decimal import Decimal
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from dealership.doors import Door
 from dealership.errors import ProcessError
-from dealership.links import make_token, public_url, read_token
+from dealership.links import public_url, record_from_token, record_token
 from dealership.messages import N_
 from dealership.models import LabourOperation, Part, Role, User, WorkOrder, WorkOrderEvent, WorkOrderLine
 from dealership.notify import customer_message_send
@@ -189,16 +188,12 @@ def finding_decide(*, finding: Finding, decisions: dict[int, bool], via: str, no
 
 
 def approval_token(finding: Finding) -> str:
-    return make_token(salt=SALT, f=finding.pk, s=finding.store_id)
+    return record_token(finding, salt=SALT, key="f")
 
 
 def finding_from_token(token: str) -> Finding:
-    data = read_token(token, salt=SALT, max_age=MAX_AGE_SECONDS)
-    try:
-        return Finding.objects.select_related("work_order__store", "work_order__vehicle", "work_order__customer",
-                                              "work_order__advisor").get(pk=int(data["f"]), store_id=int(data["s"]))
-    except (KeyError, TypeError, ValueError, Finding.DoesNotExist):
-        raise Http404 from None
+    return record_from_token(token, salt=SALT, max_age=MAX_AGE_SECONDS, key="f", queryset=Finding.objects.select_related(
+        "work_order__store", "work_order__vehicle", "work_order__customer", "work_order__advisor"))
 
 
 def finding_send_link(*, finding: Finding, actor: User):

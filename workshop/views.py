@@ -16,6 +16,7 @@ from dealership.models import Role, User, WorkOrder, WorkOrderLine
 from dealership.selectors import open_tasks_for
 from dealership.templatetags.dealership_tags import label, status_badge
 from dealership.textlimits import REASON
+from dealership.views import run_form
 from reception.experts import expert_request_create
 from reception.models import ExpertRequest, WalkAround
 
@@ -493,19 +494,13 @@ def finding(request: HttpRequest, pk: int) -> HttpResponse:
 def finding_add_item(request: HttpRequest, pk: int) -> HttpResponse:
     item = _finding(request, pk)
     form = PriceForm(request.POST, store=item.work_order.store)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            changes.finding_price(
-                finding=item, actor=request.user, new_promised_at=data["new_promised_at"],
-                labour=[(data["labour_operation"], Decimal(1))] if data["labour_operation"] else [],
-                parts=[(data["part"], data["part_quantity"] or Decimal(1))] if data["part"] else [],
-                free=[(data["description"].strip(), data["price"], data["description_kind"] or WorkOrderLine.Kind.PART)]
-                if data["description"].strip() else [])
-        except ProcessError as exc:
-            form.add_error(None, str(exc))
-        else:
-            return redirect("workshop:finding", pk=pk)
+    if run_form(form, lambda data: changes.finding_price(
+            finding=item, actor=request.user, new_promised_at=data["new_promised_at"],
+            labour=[(data["labour_operation"], Decimal(1))] if data["labour_operation"] else [],
+            parts=[(data["part"], data["part_quantity"] or Decimal(1))] if data["part"] else [],
+            free=[(data["description"].strip(), data["price"], data["description_kind"] or WorkOrderLine.Kind.PART)]
+            if data["description"].strip() else [])):
+        return redirect("workshop:finding", pk=pk)
     return _finding_page(request, item, status=400, price_form=form)
 
 

@@ -6,10 +6,11 @@ from django.utils.translation import gettext_lazy as _
 
 from dealership.doors import transitions
 from dealership.models import Customer, Store, Vehicle, WorkOrder
+from dealership.models.base import StoreOwned
 from dealership.textlimits import DESCRIPTION, length_checks
 
 
-class Appointment(models.Model):
+class Appointment(StoreOwned):
     class Status(models.TextChoices):
         BOOKED = "booked", _("Booked")
         ARRIVED = "arrived", _("Arrived")

@@ -4,17 +4,17 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from dealership.models import Store, WorkOrder
+from dealership.models import WorkOrder
+from dealership.models.base import StoreOwned
 
 from .appointment import Appointment
 
 
-class QueueTicket(models.Model):
+class QueueTicket(StoreOwned):
     """A customer at the front desk, with or without an appointment. The wait
     runs from arrival to being called; the reception clock (SCH-3) starts at
     the call."""
 
-    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
     appointment = models.OneToOneField(Appointment, on_delete=models.PROTECT, null=True, blank=True,
                                        related_name="ticket")
     plate = models.CharField(_("plate"), max_length=10, blank=True)
@@ -37,7 +37,7 @@ class QueueTicket(models.Model):
         return f"{self.plate or self.name} {self.arrived_at:%H:%M}"
 
 
-class BookingRequest(models.Model):
+class BookingRequest(StoreOwned):
     """A customer asking for an appointment (a call-back, a reschedule asked
     through a link, a reminder answered): it waits in the agents' queue until
     someone books it (APT-1: never unseen)."""
@@ -48,7 +48,6 @@ class BookingRequest(models.Model):
         LINK = "link", _("Customer link")
         REMINDER = "reminder", _("Service reminder")
 
-    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
     name = models.CharField(_("name"), max_length=50)
     mobile = models.CharField(_("mobile"), max_length=20)

@@ -5,10 +5,11 @@ from decimal import Decimal
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from dealership.models import Store, Trade
+from dealership.models import Trade
+from dealership.models.base import StoreOwned
 
 
-class WorkshopDay(models.Model):
+class WorkshopDay(StoreOwned):
     """Technician hours of one trade on one day that appointments may take.
 
     `capacity_hours` is computed when the row is first needed (technicians of
@@ -17,7 +18,6 @@ class WorkshopDay(models.Model):
     moves through a conditional UPDATE, so two bookings of the last hours
     cannot both succeed."""
 
-    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
     day = models.DateField(_("day"))
     trade = models.CharField(_("trade"), max_length=20, choices=Trade.choices)
     capacity_hours = models.DecimalField(_("hours for appointments"), max_digits=7, decimal_places=2)

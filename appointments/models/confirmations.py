@@ -6,12 +6,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from dealership.doors import transitions
-from dealership.models import Store
+from dealership.models.base import StoreOwned
 
 from .appointment import Appointment
 
 
-class Confirmation(models.Model):
+class Confirmation(StoreOwned):
     """One row per appointment and kind: the unique key is what makes the
     sweep send each at most once, whatever retries or duplicate sweeps do.
     `claim` is the token of the sweep run that owns the row right now."""
@@ -36,7 +36,6 @@ class Confirmation(models.Model):
         Status.SKIPPED: set(),
     })
 
-    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
     appointment = models.ForeignKey(Appointment, on_delete=models.PROTECT, related_name="confirmations")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     round = models.PositiveSmallIntegerField(default=0)  # the appointment's schedule_version
@@ -60,7 +59,7 @@ class Confirmation(models.Model):
         return f"{self.appointment_id} {self.kind} {self.status}"
 
 
-class AppointmentChange(models.Model):
+class AppointmentChange(StoreOwned):
     """A reschedule or cancellation, by the shop or at the customer's request,
     and what came of the new times offered after the shop cancelled (APT-10)."""
 
@@ -73,7 +72,6 @@ class AppointmentChange(models.Model):
         ARRIVED = "arrived", _("Arrived")
         NO_SHOW = "no_show", _("No-show")
 
-    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
     appointment = models.ForeignKey(Appointment, on_delete=models.PROTECT, related_name="changes")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.MOVED)
     by_shop = models.BooleanField(_("the shop could not keep it"))

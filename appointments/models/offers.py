@@ -7,12 +7,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from dealership.doors import transitions
-from dealership.models import Store
+from dealership.models.base import StoreOwned
 
 from .appointment import Appointment
 
 
-class RebookingOffer(models.Model):
+class RebookingOffer(StoreOwned):
     """One per appointment the shop cancelled. `slots` are the times sent in
     the message ({"at": ISO time, "advisor": id}); the page shows those still
     free, topped up with fresh ones. `told_at`/`message_claimed_at` and
@@ -30,7 +30,6 @@ class RebookingOffer(models.Model):
         Status.DECLINED: set(),
     })
 
-    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
     appointment = models.OneToOneField(Appointment, on_delete=models.PROTECT, related_name="rebooking_offer")
     slots = models.JSONField(_("times offered"), default=list, blank=True)
     made_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -5,12 +5,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from dealership.doors import transitions
-from dealership.models import Part, Store, WorkOrderLine
+from dealership.models import Part, WorkOrderLine
+from dealership.models.base import StoreOwned
 
 from .appointment import Appointment
 
 
-class PartReservation(models.Model):
+class PartReservation(StoreOwned):
     class Status(models.TextChoices):
         RESERVED = "reserved", _("On the appointment shelf")
         SHORT = "short", _("Out of stock")
@@ -24,7 +25,6 @@ class PartReservation(models.Model):
         Status.ISSUED: set(),
     })
 
-    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
     appointment = models.ForeignKey(Appointment, on_delete=models.PROTECT, related_name="reservations")
     line = models.OneToOneField(WorkOrderLine, on_delete=models.PROTECT, related_name="reservation")
     part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="reservations")

@@ -9,6 +9,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .base import StoreOwned
 from .org import Store, Trade
 
 
@@ -23,7 +24,7 @@ class JobType(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class LabourOperation(models.Model):
+class LabourOperation(StoreOwned):
     store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="labour_operations",
                               verbose_name=_("store"))
     code = models.CharField(_("code"), max_length=20)
@@ -51,7 +52,7 @@ class LabourOperation(models.Model):
         return f"{self.code} {self.name}"
 
 
-class Part(models.Model):
+class Part(StoreOwned):
     store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="parts",
                               verbose_name=_("store"))
     number = models.CharField(_("part number"), max_length=30)

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ..validators import validate_mobile, validate_plate, validate_vin
+from .base import StoreOwned
 from .org import Store
 
 
@@ -16,7 +17,7 @@ class Channel(models.TextChoices):
     VISIT = "visit", _("Visit in person")
 
 
-class Customer(models.Model):
+class Customer(StoreOwned):
     class Title(models.TextChoices):
         MR = "mr", _("Mr (先生)")
         MS = "ms", _("Ms (女士)")
@@ -68,7 +69,7 @@ class Customer(models.Model):
         return plate
 
 
-class Vehicle(models.Model):
+class Vehicle(StoreOwned):
     store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="vehicles",
                               verbose_name=_("store"))
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="vehicles",
@@ -97,11 +98,10 @@ class Vehicle(models.Model):
         return f"{self.plate} {self.make} {self.model}"
 
 
-class MileageReading(models.Model):
+class MileageReading(StoreOwned):
     """Every reading, so that a reading lower than the last one is visible
     with its reason (odometer replaced, typing error corrected, …)."""
 
-    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
     vehicle = models.ForeignKey(Vehicle, on_delete=models.PROTECT, related_name="mileage_readings")
     km = models.PositiveIntegerField(_("mileage (km)"))
     previous_km = models.PositiveIntegerField(_("previous mileage (km)"))

@@ -6,11 +6,11 @@ from django.utils.translation import gettext_lazy as _
 
 from ..doors import transitions
 from ..messages import render_message
-from .org import Role, Store
+from .base import StoreOwned
+from .org import Role
 
 
-class StaffTask(models.Model):
-    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
+class StaffTask(StoreOwned):
     key = models.CharField(max_length=120)
     message = models.CharField(_("task"), max_length=200)  # English message id, see dealership.messages
     params = models.JSONField(default=dict, blank=True)
@@ -55,7 +55,7 @@ class StaffTask(models.Model):
         return render_message(self.message, self.params)
 
 
-class OutboundMessage(models.Model):
+class OutboundMessage(StoreOwned):
     """Every message to a customer, under a unique key (e.g. the day-before
     confirmation of appointment 42): a message already sent is never sent
     again, and the outcome of each send is recorded (design.md, "Scheduled
@@ -72,7 +72,6 @@ class OutboundMessage(models.Model):
         Status.SENT: set(),
     })
 
-    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
     customer = models.ForeignKey("dealership.Customer", on_delete=models.PROTECT, related_name="messages")
     work_order = models.ForeignKey("dealership.WorkOrder", on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="messages")

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..messages import render_message
 from ..textlimits import DESCRIPTION, NOTES, length_checks
+from .base import StoreOwned
 from .catalogue import LabourOperation, Part
 from .customers import Customer, Vehicle
 from .org import Store
@@ -17,7 +18,7 @@ from .org import Store
 ZERO = Decimal("0.00")
 
 
-class WorkOrder(models.Model):
+class WorkOrder(StoreOwned):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SIGNED = "signed", _("Signed")
@@ -80,12 +81,8 @@ class WorkOrder(models.Model):
     def __str__(self) -> str:
         return self.number
 
-    @property
-    def is_open(self) -> bool:
-        return self.status not in {self.Status.CLOSED, self.Status.CANCELLED}
 
-
-class WorkOrderLine(models.Model):
+class WorkOrderLine(StoreOwned):
     class Kind(models.TextChoices):
         LABOUR = "labour", _("Labour")
         PART = "part", _("Part")
@@ -101,7 +98,6 @@ class WorkOrderLine(models.Model):
         PENDING = "pending", _("Waiting for the customer")
         DECLINED = "declined", _("Declined")
 
-    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
     work_order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="lines")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     labour_operation = models.ForeignKey(LabourOperation, on_delete=models.PROTECT, null=True,
@@ -141,7 +137,7 @@ class WorkOrderLine(models.Model):
         return ZERO if self.warranty else self.amount
 
 
-class WorkOrderEvent(models.Model):
+class WorkOrderEvent(StoreOwned):
     """The timeline: one row for every status move and every other fact that
     matters later (who, when, what; for an override also who allowed it and
     why)."""
@@ -153,7 +149,6 @@ class WorkOrderEvent(models.Model):
         PAYMENT = "payment", _("Payment")
         PRINT = "print", _("Printed")
 
-    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
     work_order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.STATUS)
     from_status = models.CharField(max_length=20, choices=WorkOrder.Status.choices, blank=True)

@@ -8,7 +8,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from dealership.doors import transitions
-from dealership.models import Store, WorkOrder
+from dealership.models import WorkOrder
+from dealership.models.base import StoreOwned
 from dealership.textlimits import DESCRIPTION, length_checks
 
 from .jobs import Job
@@ -19,7 +20,7 @@ def finding_photo_path(instance: "Finding", filename: str) -> str:
     return f"findings/{instance.store_id}/{uuid.uuid4().hex}.{extension}"
 
 
-class Finding(models.Model):
+class Finding(StoreOwned):
     """Something the order did not foresee: a new fault, or the order not
     matching the car (REP-3). Nothing on it may be worked on or billed until
     the customer approved it (REP-2)."""
@@ -47,7 +48,6 @@ class Finding(models.Model):
         LINK = "link", _("Through the link")
         IN_PERSON = "in_person", _("In person")
 
-    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
     work_order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="findings")
     job = models.ForeignKey(Job, on_delete=models.PROTECT, null=True, blank=True, related_name="findings")
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.WORKSHOP)
@@ -76,10 +76,9 @@ class Finding(models.Model):
         return self.description[:40]
 
 
-class FreeFix(models.Model):
+class FreeFix(StoreOwned):
     """A small fault fixed free of charge on the technician's own initiative (REP-10)."""
 
-    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
     work_order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="free_fixes")
     job = models.ForeignKey(Job, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     description = models.CharField(_("what was fixed"), max_length=200)

@@ -8,14 +8,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from dealership.doors import transitions
-from dealership.models import JobType, Store, Trade, WorkOrder, WorkOrderLine
+from dealership.models import JobType, Trade, WorkOrder, WorkOrderLine
+from dealership.models.base import StoreOwned
 from dealership.textlimits import NOTES, SIGNATURE, length_checks
 
 
-class Bay(models.Model):
+class Bay(StoreOwned):
     """A workshop bay (工位), a store setting."""
 
-    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
     name = models.CharField(_("bay"), max_length=20)
     trade = models.CharField(_("trade"), max_length=20, choices=Trade.choices, blank=True)
     active = models.BooleanField(default=True)
@@ -28,11 +28,10 @@ class Bay(models.Model):
         return self.name
 
 
-class SelfCheckItem(models.Model):
+class SelfCheckItem(StoreOwned):
     """A line of the technician's self-check for a kind of job (REP-15), a
     store setting with a default set."""
 
-    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
     job_type = models.CharField(_("job type"), max_length=20, choices=JobType.choices)
     label = models.CharField(_("check"), max_length=100)
     position = models.PositiveSmallIntegerField(default=0)
@@ -45,7 +44,7 @@ class SelfCheckItem(models.Model):
         return self.label
 
 
-class Job(models.Model):
+class Job(StoreOwned):
     """One labour line of a signed order (or a rework after QC), done by one
     technician in one bay."""
 
@@ -69,7 +68,6 @@ class Job(models.Model):
         Status.DONE: set(),
     })
 
-    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
     work_order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="jobs")
     line = models.ForeignKey(WorkOrderLine, on_delete=models.PROTECT, null=True, blank=True, related_name="jobs")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.REPAIR)
@@ -115,7 +113,7 @@ class Job(models.Model):
         return f"job {self.work_order_id} {self.description}"
 
 
-class ClockEntry(models.Model):
+class ClockEntry(StoreOwned):
     """Time on a job: work, or a pause with its reason. A technician has at
     most one open work entry (the database refuses a second)."""
 
@@ -129,7 +127,6 @@ class ClockEntry(models.Model):
         EXPERT = "expert", _("Asking an expert")
         OTHER = "other", _("Other")
 
-    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
     job = models.ForeignKey(Job, on_delete=models.PROTECT, related_name="clock")
     technician = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.WORK)

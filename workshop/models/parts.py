@@ -7,10 +7,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from dealership.doors import transitions
-from dealership.models import Part, Store, WorkOrder, WorkOrderLine
+from dealership.models import Part, WorkOrder, WorkOrderLine
+from dealership.models.base import StoreOwned
 
 
-class Requisition(models.Model):
+class Requisition(StoreOwned):
     """A technician asks for the parts of one line of the order."""
 
     class Status(models.TextChoices):
@@ -24,7 +25,6 @@ class Requisition(models.Model):
         Status.CANCELLED: set(),  # no page cancels a requisition (any more); older rows may be
     })
 
-    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
     work_order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="requisitions")
     line = models.ForeignKey(WorkOrderLine, on_delete=models.PROTECT, related_name="requisitions")
     part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="+")
@@ -45,7 +45,7 @@ class Requisition(models.Model):
         return f"{self.part} × {self.quantity}"
 
 
-class StockMove(models.Model):
+class StockMove(StoreOwned):
     """The stock ledger: every change of a part's stock, never edited."""
 
     class Kind(models.TextChoices):
@@ -54,7 +54,6 @@ class StockMove(models.Model):
         RECEIPT = "receipt", _("Received")
         ADJUST = "adjust", _("Stock count correction")
 
-    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
     part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="moves")
     quantity = models.DecimalField(_("quantity"), max_digits=10, decimal_places=2)  # + in, - out
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
@@ -73,7 +72,7 @@ class StockMove(models.Model):
         return f"{self.kind} {self.part_id} {self.quantity}"
 
 
-class OldPart(models.Model):
+class OldPart(StoreOwned):
     """A part taken off the car, and what the customer wants done with it
     (shown at settlement, SET-8)."""
 
@@ -82,7 +81,6 @@ class OldPart(models.Model):
         TAKE = "take", _("The customer takes it")
         DISPOSE = "dispose", _("The shop disposes of it")
 
-    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
     work_order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="old_parts")
     line = models.ForeignKey(WorkOrderLine, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     description = models.CharField(_("old part"), max_length=100)
