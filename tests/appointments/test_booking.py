@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from appointments.models import Appointment
 from appointments.services import appointment_book, appointment_cancel, appointment_reschedule
@@ -16,7 +17,7 @@ from dealership.models import Role, StaffTask, WorkOrder
 from ..concurrency import at_once
 from ..conftest import login
 from ..factories import LabourFactory, StoreFactory, VehicleFactory
-from ..refusals import refused_by
+from ..refusals import refused_by, refused_saying
 
 
 def at(day: date, hh: int, mm: int) -> datetime:
@@ -147,7 +148,8 @@ def test_apt4_a_booking_needs_an_item_so_the_customer_hears_an_estimate(team, ve
 
 def test_a_car_with_an_appointment_ahead_is_not_booked_twice(team, vehicle, tomorrow):
     book(team, vehicle, at(tomorrow, 9, 0))
-    with pytest.raises(ProcessError, match=vehicle.plate):
+    with refused_saying(_("%(plate)s already has an appointment on %(when)s; reschedule that one instead.")
+                        % {"plate": vehicle.plate, "when": f"{tomorrow:%m-%d} 09:00"}):
         book(team, vehicle, at(tomorrow, 14, 0))
 
 
@@ -162,7 +164,7 @@ def test_sch1_a_time_that_is_not_a_slot_or_is_past_is_refused(team, vehicle, tom
         book(team, vehicle, at(tomorrow, 9, 7))
     with refused_by("SCH-1"):
         book(team, vehicle, at(tomorrow, 23, 0))
-    with pytest.raises(ProcessError):
+    with refused_saying(_("The appointment time has already passed.")):
         book(team, vehicle, timezone.now() - timedelta(hours=1))
 
 

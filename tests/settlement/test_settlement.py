@@ -5,13 +5,13 @@ pass only after payment and delivery (SET-14)."""
 from datetime import date, timedelta
 from decimal import Decimal
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dealership.errors import GuardRefused, ProcessError
+from dealership.errors import GuardRefused
 from dealership.models import MileageReading, Part, Role, WorkOrder, WorkOrderLine
 from dealership.services import work_order_add_line
 from dealership.stilldue import still_due
@@ -42,7 +42,7 @@ from workshop.parts import old_part_record, part_return
 from ..conftest import login, new_order
 from ..factories import PartFactory
 from ..printing.test_pdf import pdf_text
-from ..refusals import refused_by
+from ..refusals import refused_by, refused_saying
 
 S = WorkOrder.Status
 ALL_TICKED = {f: True for f in DELIVERY_CHECKS}
@@ -160,7 +160,7 @@ def test_set2_an_adjustment_needs_a_reason_and_cannot_take_the_total_below_zero(
     order = order_in(S.READY)
     with refused_by("SET-2"):
         adjustment_request(work_order=order, actor=order.advisor, kind="goodwill", amount=Decimal("-10"), reason=" ")
-    with pytest.raises(ProcessError):
+    with refused_by("SET-2", match=_("The statement cannot go below zero.")):
         adjustment_request(work_order=order, actor=order.advisor, kind="goodwill",
                            amount=-(order.total + 1), reason="全免")
 
@@ -177,7 +177,8 @@ def test_set2_a_managers_goodwill_after_a_payment_supersedes_the_statement_and_i
     second = statement_issue(work_order=order, advisor=order.advisor)
     assert second.total == first.total - Decimal("50.00")
     assert amount_paid(work_order=order) - second.total == Decimal("40.00")
-    with pytest.raises(ProcessError):
+    with refused_saying(_("A refund can return at most what was paid above the statement: ¥%(over)s.")
+                        % {"over": Decimal("40.00")}):
         payment_refund(work_order=order, cashier=cashier, amount=Decimal("40.01"), method="card", reason="多付")
     payment_refund(work_order=order, cashier=cashier, amount=Decimal("40.00"), method="card", reason="多付")
     order.refresh_from_db()
@@ -375,7 +376,7 @@ def test_a_bad_adjustment_form_shows_a_message_and_saves_nothing(order_in):
 def test_a_statement_is_issued_once_until_an_approved_change_supersedes_it(order_in):
     order = order_in(S.READY)
     first = statement_issue(work_order=order, advisor=order.advisor)
-    with pytest.raises(ProcessError):
+    with refused_saying(_("Statement %(number)s is already issued.") % {"number": first.number}):
         statement_issue(work_order=order, advisor=order.advisor)  # a second click, or a colleague at once
     assert Statement.objects.filter(work_order=order).count() == 1 and current_statement(order) == first
 

@@ -9,9 +9,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from PIL import Image
 
-from dealership.errors import ProcessError
 from dealership.models import Customer, Role, StaffTask, WorkOrder, WorkOrderLine
 from dealership.notify import LocmemBackend
 from reception.models import ExpertRequest
@@ -173,7 +173,7 @@ def test_rep4_an_unchanged_delivery_time_is_no_change_even_for_a_late_car(job, t
     priced = finding_price(finding=priced, actor=team[Role.SERVICE_ADVISOR], parts=[(wiper, Decimal(1))],
                            new_promised_at=later.replace(second=0, microsecond=0))  # filled again with that time
     assert priced.new_promised_at == later
-    with pytest.raises(ProcessError):
+    with refused_by("REP-4", match=_("The new delivery time must be in the future.")):
         finding_price(finding=priced, actor=team[Role.SERVICE_ADVISOR], parts=[(wiper, Decimal(1))],
                       new_promised_at=timezone.now() - timedelta(minutes=30))
 

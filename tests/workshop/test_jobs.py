@@ -9,8 +9,9 @@ import pytest
 import time_machine
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from dealership.errors import GuardRefused, ProcessError
+from dealership.errors import GuardRefused
 from dealership.models import Role, StaffTask, Trade, WorkOrder, WorkOrderLine
 from demo.builder import drawn_signature, drive
 from workshop.jobs import clocked_hours, job_assign, job_clock_on, job_pause, jobs_sync, technician_loads
@@ -19,7 +20,7 @@ from workshop.models import ClockEntry, Job
 from ..concurrency import at_once
 from ..conftest import Team, login, new_order
 from ..factories import LabourFactory, StoreFactory, VehicleFactory, staff
-from ..refusals import refused_by
+from ..refusals import refused_by, refused_saying
 from .helpers import dispatched, finish, working
 
 S = WorkOrder.Status
@@ -38,9 +39,10 @@ def test_the_foreman_dispatches_to_a_technician_of_the_right_trade(order_in, tea
     order = order_in(S.SIGNED)
     [job] = jobs_sync(work_order=order)
     body = staff(Role.TECHNICIAN, team.store, trade=Trade.BODY)
-    with pytest.raises(ProcessError):
+    with refused_saying(_("This is %(trade)s work: choose a technician of that trade.")
+                        % {"trade": Trade(job.trade).label}):
         job_assign(job=job, technician=body, bay="2号工位", actor=team[Role.FOREMAN])
-    with pytest.raises(ProcessError):  # advisors dispatch only where the store says so
+    with refused_saying(_("Only the foreman dispatches jobs in this store.")):  # advisors, only where the store says so
         job_assign(job=job, technician=team[Role.TECHNICIAN], bay="2号工位", actor=team[Role.SERVICE_ADVISOR])
     job = job_assign(job=job, technician=team[Role.TECHNICIAN], bay="2号工位", actor=team[Role.FOREMAN])
     assert (job.status, job.bay, job.assigned_by) == (Job.Status.ASSIGNED, "2号工位", team[Role.FOREMAN])
@@ -74,7 +76,7 @@ def test_clocking_on_starts_the_repair_and_pausing_needs_a_reason(order_in, team
     job = working(order, team)
     order.refresh_from_db()
     assert order.status == S.IN_REPAIR and job.status == Job.Status.RUNNING
-    with pytest.raises(ProcessError):
+    with refused_saying(_("Say why the job is paused.")):
         job_pause(job=job, technician=job.technician, reason="coffee")
     job = job_pause(job=job, technician=job.technician, reason=ClockEntry.PauseReason.PARTS)
     assert job.status == Job.Status.PAUSED
@@ -105,7 +107,8 @@ def test_the_clock_cannot_run_twice_for_one_technician(team, catalogue, order_in
 
     sign(prepare(second_order, team[Role.SERVICE_ADVISOR]), team[Role.SERVICE_ADVISOR])
     [second] = dispatched(second_order, team)
-    with pytest.raises(ProcessError, match=first.work_order.vehicle.plate):
+    with refused_saying(_("You are still clocked on to %(job)s (%(plate)s): pause or finish it first.")
+                        % {"job": first.description, "plate": first.work_order.vehicle.plate}):
         job_clock_on(job=second, technician=second.technician)
 
 
@@ -119,7 +122,7 @@ def test_the_clock_cannot_run_twice_even_when_two_jobs_start_at_once():
 
     catalogue["part"] = PartFactory(store=team.store)
     jobs = []
-    for _ in range(3):
+    for _i in range(3):
         order = drive(new_order(team, VehicleFactory(store=team.store), catalogue), S.SIGNED)
         jobs += dispatched(order, team)
     def attempt(job):
@@ -286,7 +289,7 @@ def test_dispatch_uses_the_stores_bays_and_shows_which_are_taken(order_in, team,
     first = order_in(S.SIGNED)
     second = drive(new_order(team, VehicleFactory(store=team.store), catalogue), S.SIGNED)
     [job] = jobs_sync(work_order=first)
-    with pytest.raises(ProcessError):
+    with refused_saying(_("Choose one of the store's bays.")):
         job_assign(job=job, technician=team[Role.TECHNICIAN], bay="停车场", actor=team[Role.FOREMAN])
     job_assign(job=job, technician=team[Role.TECHNICIAN], bay="2号工位", actor=team[Role.FOREMAN])
     foreman = login(team[Role.FOREMAN], "en")
