@@ -266,3 +266,20 @@ def test_apt11_a_batch_of_confirmations_costs_the_same_statements_whatever_its_s
     assert (result.sent, result.calls, result.alerts) == (count - 1, 1, count)
     assert len(outbox) == count - 1
     assert StaffTask.objects.filter(key__endswith="-missing").count() == count
+
+
+@pytest.mark.parametrize("by_shop", [True, False])
+def test_apt6_every_message_confirming_a_time_says_who_will_receive_the_customer(
+        booked, outbox, team, by_shop, django_capture_on_commit_callbacks):
+    """APT-6 (RECORD, PROMPT): the customer hears the advisor's name with every time the shop confirms, not only
+    on the booking screen: the day before, the hour before, and a new time, whoever asked for it."""
+    advisor = str(booked.advisor)
+    with time_machine.travel(booked.starts_at - timedelta(hours=23), tick=False):
+        confirmations_sweep()
+    with time_machine.travel(booked.starts_at - timedelta(minutes=50), tick=False):
+        confirmations_sweep()
+    with django_capture_on_commit_callbacks(execute=True):
+        appointment_reschedule(appointment=booked, actor=team[Role.SERVICE_ADVISOR],
+                               starts_at=booked.starts_at + timedelta(days=1), reason="改期", by_shop=by_shop)
+    assert [m.key.split("-")[2] for m in outbox] == ["day_before", "hour_before", "moved"]
+    assert all(advisor in m.body for m in outbox), [m.body for m in outbox]
