@@ -297,8 +297,12 @@ def test_qc9_qc10_the_advisor_takes_over_the_customer_is_told_and_the_cashier_se
     with refused_by("QC-8, QC-13"):
         payment_record(work_order=order, cashier=team[Role.CASHIER], amount=order.total, method="wechat")
     wash_and_park(order, inspector)
+    # QC-10 (RECORD): the inspector's explanation is kept with who gave it, and is what the advisor reads
+    inspection = Inspection.objects.get(work_order=order)
+    assert (inspection.summary, inspection.inspector) == ("按委托书完成全部项目，检验合格。", inspector)
     page = login(advisor, "en").get(reverse("inspection:handover", args=[order.pk])).content.decode()
     assert "What was done" in page and "Remaining life of wear parts" in page and "Round 1" in page
+    assert "The inspector's explanation" in page and inspection.summary in page
     LocmemBackend.outbox = []
     with django_capture_on_commit_callbacks(execute=True):
         handover_acknowledge(work_order=order, advisor=advisor)
@@ -306,6 +310,9 @@ def test_qc9_qc10_the_advisor_takes_over_the_customer_is_told_and_the_cashier_se
     assert order.status == S.READY
     handover = Handover.objects.get(work_order=order)
     assert handover.acknowledged_by == advisor and handover.customer_told_at is not None
+    assert handover.acknowledged_at is not None  # QC-10: who took the explanation, and when
+    event = order.events.filter(to_status=S.READY).get()
+    assert (event.actor, event.from_status) == (advisor, S.QC_PASSED)
     assert len(LocmemBackend.outbox) == 1 and order.vehicle.plate in LocmemBackend.outbox[0].body
     assert "需要注意" not in LocmemBackend.outbox[0].body  # nothing worn out on this car
     assert StaffTask.objects.filter(work_order=order, role=Role.CASHIER).exists()

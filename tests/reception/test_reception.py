@@ -15,10 +15,10 @@ from PIL import Image
 
 from dealership.errors import GuardRefused
 from dealership.models import Role, StaffTask, WorkOrder
-from demo.builder import all_checks_fine, drawn_signature
+from demo.builder import all_checks_fine, drawn_signature, drive
 from reception.experts import expert_answer, expert_request_create
 from reception.links import copy_token
-from reception.models import ExpertRequest, Reception, Signature, WalkAroundCheckItem
+from reception.models import ExpertRequest, Reception, Signature, WalkAround, WalkAroundCheckItem
 from reception.scheduling import add_working_hours, suggest_promised_at
 from reception.services import reception_greet, reception_line_add, walkaround_record, work_order_update_details
 from reception.signatures import signature_check
@@ -73,6 +73,25 @@ def test_rec13_rec14_covers_and_the_key_tag_make_the_walk_around_complete(draft_
     with translation.override("en"):
         result = completeness(walkaround, checklist_items(store=draft_order.store))
         assert not result.complete and any(missing in str(m) for m in result.missing)
+
+
+def test_rec14_where_the_keys_and_documents_are_kept_is_recorded_and_shown_when_they_go_back(
+        draft_order, advisor, team):
+    """REC-14 (RECORD): the key tag and the place the keys and the car's documents are kept are taken with the
+    walk-around, with who took them, shown on the order, and in front of the advisor again at delivery."""
+    data = {"mileage": draft_order.vehicle.mileage, "fuel_level": "50", "seat_cover": "on", "wheel_cover": "on",
+            "floor_mat": "on", "key_tag": "K17", "keys_location": "前台钥匙柜 3号格",
+            **{f"check_{item.key}": "ok" for item in checklist_items(store=draft_order.store)}}
+    client = login(advisor, language="en")
+    response = client.post(reverse("reception:order_walkaround", args=[draft_order.pk]), data)
+    assert response.status_code in (200, 302), response.content.decode()[:2000]
+    walkaround = WalkAround.objects.get(work_order=draft_order)
+    assert (walkaround.key_tag, walkaround.keys_location, walkaround.completed_by) == ("K17", "前台钥匙柜 3号格", advisor)
+    page = client.get(reverse("reception:order", args=[draft_order.pk])).content.decode()
+    assert "K17" in page and "前台钥匙柜 3号格" in page
+    order = drive(draft_order, WorkOrder.Status.READY)
+    delivery = login(order.advisor, language="en").get(reverse("settlement:order", args=[order.pk])).content.decode()
+    assert 'data-testid="keys"' in delivery and "K17" in delivery and "前台钥匙柜 3号格" in delivery
 
 
 def test_rec7_a_check_that_needs_attention_needs_a_note(draft_order, advisor):
@@ -262,7 +281,9 @@ def test_rec15_whether_the_customer_waits_is_on_the_advisors_desk(draft_order, a
     assert 'data-testid="waits"' in html
 
 
-def test_rec2_the_advisors_wait_for_their_appointment_customers_is_measured(team, catalogue):
+def test_rec2_the_advisor_is_prompted_when_the_customer_arrives_and_the_wait_is_measured(team, catalogue):
+    """REC-2 (PROMPT, KPI): the booked customer's arrival is put in front of their advisor at once, as an urgent
+    task on the advisor's list until the reception starts, and the minutes the customer waited are counted."""
     import time_machine
 
     from appointments.arrivals import ticket_arrive
@@ -271,10 +292,17 @@ def test_rec2_the_advisors_wait_for_their_appointment_customers_is_measured(team
     from tests.appointments.helpers import book
 
     appointment = book(team, labour=[catalogue["labour"]])
+    advisor = team[Role.SERVICE_ADVISOR]
     with time_machine.travel(appointment.starts_at - timedelta(minutes=2), tick=False):
         ticket_arrive(appointment=appointment, actor=team[Role.APPOINTMENT_AGENT])
+        prompt = StaffTask.objects.get(key=f"apt-{appointment.pk}-arrived")
+        assert (prompt.assignee, prompt.urgent, prompt.done_at) == (advisor, True, None)
+        tasks = login(advisor, "en").get(reverse("dealership:tasks")).content.decode()
+        assert "has arrived" in tasks and appointment.vehicle.plate in tasks
     with time_machine.travel(appointment.starts_at + timedelta(minutes=4), tick=False):
-        appointment_receive(appointment=appointment, actor=team[Role.SERVICE_ADVISOR])
+        appointment_receive(appointment=appointment, actor=advisor)
+    prompt.refresh_from_db()
+    assert prompt.done_at is not None  # the advisor is there: the prompt is done
     with time_machine.travel(appointment.starts_at + timedelta(hours=2), tick=False):
         advisors = dict(appointment_figures(user=team[Role.AFTERSALES_MANAGER])["advisors"])
     row = advisors[team[Role.SERVICE_ADVISOR].display_name]

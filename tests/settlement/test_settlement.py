@@ -316,7 +316,36 @@ def test_set9_next_service_by_distance_or_months_whichever_comes_first(order_in,
     assert (vehicle.next_service_on, vehicle.next_service_km) == (statement.next_service_on, statement.next_service_km)
 
 
-def test_set9_a_car_used_little_comes_back_after_the_months():
+def test_set9_a_car_used_little_comes_back_after_the_months_printed_on_the_statement_and_reminded(order_in, team):
+    """SET-9 (RECORD, printed, drives the next reminder): a car that did 600 km in 120 days would take 1,000 days
+    to the next 5,000 km, so it comes back after the store's six months; the customer reads date and km on the
+    statement and the page, and the reminder goes before that date."""
+    from followup.models import ServiceReminder
+    from followup.services import reminders_send_due
+
+    order = order_in(S.READY)
+    vehicle = order.vehicle
+    today = timezone.localdate()
+    now_km = order.mileage_in or vehicle.mileage
+    old = MileageReading.objects.create(store=team.store, vehicle=vehicle, km=now_km - 600, previous_km=0)
+    MileageReading.objects.filter(pk=old.pk).update(recorded_at=timezone.now() - timedelta(days=120))
+    statement = statement_issue(work_order=order, advisor=order.advisor)
+    assert (statement.next_service_on, statement.next_service_km) == (add_months(today, 6), now_km + 5000)
+    vehicle.refresh_from_db()
+    assert (vehicle.next_service_on, vehicle.next_service_km) == (statement.next_service_on, statement.next_service_km)
+    printed = pdf_text(statement_pdf(order=order)).replace(" ", "").replace("\n", "")
+    assert f"{statement.next_service_on:%Y-%m-%d}" in printed and str(statement.next_service_km) in printed
+    page = login(order.advisor).get(reverse("settlement:order", args=[order.pk])).content.decode()
+    assert f"{statement.next_service_on:%Y-%m-%d}" in page and str(statement.next_service_km) in page
+    vehicle.customer.consent_to_messages = True
+    vehicle.customer.save()
+    before = statement.next_service_on - timedelta(days=team.store.reminder_days_before)
+    assert reminders_send_due(today=before - timedelta(days=1)) == 0
+    assert reminders_send_due(today=before) == 1
+    assert ServiceReminder.objects.get(vehicle=vehicle).kind == ServiceReminder.Kind.NEXT_SERVICE
+
+
+def test_set9_adding_months_keeps_to_the_end_of_a_short_month():
     assert add_months(date(2026, 8, 31), 6) == date(2027, 2, 28)
     assert add_months(date(2026, 1, 15), 6) == date(2026, 7, 15)
 
