@@ -42,7 +42,7 @@ def booked(team, catalogue):
     return appointment
 
 
-def test_apt11_the_day_before_confirmation_goes_once_with_what_to_bring(booked, outbox):
+def test_apt11_sch7_the_day_before_confirmation_goes_once_with_what_to_bring(booked, outbox):
     with time_machine.travel(booked.starts_at - timedelta(hours=23), tick=False):
         first = confirmations_sweep()
         confirmations_sweep()

@@ -50,10 +50,6 @@ def sign(order, advisor, **kw):
                            advisor_signature=kw.get("advisor_signature", drawn_signature(2)), device="test")
 
 
-def rules_refused(excinfo) -> set[str]:
-    return {rule.strip() for r in excinfo.value.refusals for rule in r.rule.split(",")}
-
-
 def test_rec5_a_work_order_cannot_be_signed_without_the_walk_around(draft_order, advisor):
     prepare(draft_order, advisor, walkaround=False)
     with refused_by("REC-5", error=GuardRefused):
