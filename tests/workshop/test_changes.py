@@ -145,8 +145,13 @@ def test_rep4_the_advisor_sends_the_link(priced, team):
 
 
 def test_rep10_a_small_fix_free_of_charge_is_recorded(job):
+    """REP-10 (RECORD): the fix, who made it and when, on the order's timeline where the advisor explains the work."""
     fix = free_fix_record(work_order=job.work_order, technician=job.technician, job=job, description="紧固松动的护板")
-    assert FreeFix.objects.get() == fix and job.work_order.events.filter(rule="REP-10").exists()
+    assert FreeFix.objects.get() == fix and (fix.technician, fix.job) == (job.technician, job)
+    event = job.work_order.events.get(rule="REP-10")
+    assert (event.actor, event.note) == (job.technician, "紧固松动的护板")
+    page = login(job.work_order.advisor).get(reverse("dealership:order", args=[job.work_order.pk])).content.decode()
+    assert "紧固松动的护板" in page
 
 
 def test_rep14_the_technician_asks_an_expert_from_the_tablet(job, team):
