@@ -70,7 +70,7 @@ def _check_scores(scores: Mapping[str, int | None]) -> dict[str, int | None]:
     for dimension in Dimension.values:
         value = scores.get(dimension)
         if value is not None and value not in (1, 2, 3, 4, 5):
-            raise ProcessError(_("Scores go from 1 to 5."))
+            raise ProcessError(_("Scores go from 1 to 5."), rule="FU-2")
         out[dimension] = value
     if out[Dimension.OVERALL] is None:
         raise ProcessError(_("Record the customer's overall satisfaction."), rule="FU-2")

@@ -73,7 +73,7 @@ def adjustment_request(*, work_order: WorkOrder, actor: User, kind: str, amount:
             raise ProcessError(_("Work order %(number)s is %(status)s: its statement can no longer change.")
                                % {"number": order.number, "status": order.get_status_display()})
         if amount < 0 and order.total + _approved_total(order) + amount < 0:
-            raise ProcessError(_("The statement cannot go below zero."))
+            raise ProcessError(_("The statement cannot go below zero."), rule="SET-2")
         if line is not None and line.work_order_id != order.pk:
             raise ProcessError(_("That item is not on this work order."))
         manager = actor.has_role(*MANAGER_ROLES)
@@ -257,7 +257,7 @@ def payment_record(*, work_order: WorkOrder, cashier: User, amount: Decimal, met
             raise ProcessError(_("Enter the amount received."))
         if amount > balance:
             raise ProcessError(_("¥%(amount)s is more than the balance of ¥%(balance)s.")
-                               % {"amount": amount, "balance": balance})
+                               % {"amount": amount, "balance": balance}, rule="SET-7")
         payment = Payment.objects.create(store_id=order.store_id, work_order=order, amount=amount,
                                          method=method, reference=reference.strip(), received_by=cashier,
                                          receipt_number=_receipt_number(order))

@@ -18,6 +18,7 @@ from dealership.printing import pdf_response
 from dealership.selectors import open_tasks_for, work_order_detail, work_orders_in_status
 from dealership.views import run_form
 from inspection.printing import guarantee_card_pdf
+from reception.models import WalkAround
 from workshop.models import OldPart
 
 from . import links, printing, services
@@ -92,6 +93,8 @@ def _order_page(request: HttpRequest, order: WorkOrder, *, status: int = 200, er
         "decision_form": forms.get("decision_form"), "decision_for": forms.get("decision_for"),
         "void_form": VoidForm(),
         "wishes": OldPart.Wish,
+        # REC-14: where the keys and the car's documents were kept since reception, to hand them back
+        "keys": WalkAround.objects.filter(work_order=order).values("key_tag", "keys_location").first(),
     }, status=status)
 
 

@@ -166,7 +166,7 @@ ARGS = {
     "workshop:clock_on": ["job"], "workshop:pause": ["job"], "workshop:request_part": ["job"],
     "workshop:report_finding": ["job"], "workshop:free_fix": ["job"], "workshop:ask_expert": ["job"],
     "workshop:old_part": ["job"], "workshop:issue": ["requisition"], "workshop:return_part": ["requisition"],
-    "workshop:finding": ["finding"], "workshop:finding_add_item": ["finding"], "workshop:finding_phone": ["finding"],
+    "workshop:delay": ["order"], "workshop:finding": ["finding"], "workshop:finding_add_item": ["finding"], "workshop:finding_phone": ["finding"],
     "workshop:finding_send": ["finding"], "workshop:finding_photo": ["finding"],
     "workshop:finding_remove_item": ["finding", "line"],
     "inspection:inspect": ["order"], "inspection:record": ["order"], "inspection:handover": ["order"],

@@ -116,7 +116,7 @@ def _new_promise(asked: datetime | None, *, current: datetime | None, offered: d
     if _same_minute(asked, current):
         return None
     if asked <= timezone.now():
-        raise ProcessError(_("The new delivery time must be in the future."))
+        raise ProcessError(_("The new delivery time must be in the future."), rule="REP-4")
     return asked
 
 

@@ -114,3 +114,13 @@ class PhoneDecisionForm(forms.Form):
     note = FreeTextField(label=_("What the customer said, who, when"), max_length=DESCRIPTION, rows=2)
     via = forms.ChoiceField(choices=[(Finding.Via.PHONE, _("By phone")), (Finding.Via.IN_PERSON, _("In person"))],
                             initial=Finding.Via.PHONE, label=_("How"))
+
+
+class DelayForm(forms.Form):
+    """REP-8: the new delivery time the customer is told, and why."""
+
+    new_promised_at = forms.DateTimeField(label=_("New delivery time"),
+                                          input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+                                          widget=forms.DateTimeInput(attrs={"type": "datetime-local"},
+                                                                     format="%Y-%m-%dT%H:%M"))
+    reason = FreeTextField(label=_("Why (for the order's timeline)"), required=False, max_length=REASON, rows=2)

@@ -149,7 +149,7 @@ def part_return(*, line: WorkOrderLine, quantity: Decimal, actor: User, note: st
         WorkOrderLine.objects.select_for_update().get(pk=line.pk)
         if quantity > issued_quantity(line):
             raise ProcessError(_("At most %(qty)s can come back: that is what was issued.")
-                               % {"qty": format(issued_quantity(line).normalize(), "f")})
+                               % {"qty": format(issued_quantity(line).normalize(), "f")}, rule="REP-9")
         Part.objects.filter(pk=line.part_id).update(on_hand=F("on_hand") + quantity)
         move = StockMove.objects.create(store_id=line.store_id, part_id=line.part_id, quantity=quantity,
                                         kind=StockMove.Kind.RETURN, work_order=line.work_order, line=line, by=actor,
@@ -179,7 +179,7 @@ def old_part_record(*, work_order: WorkOrder, actor: User, description: str, wis
     if not description.strip():
         raise ProcessError(_("Say which old part."))
     if wish not in OldPart.Wish.values:
-        raise ProcessError(_("Choose what happens to the old part."))
+        raise ProcessError(_("Choose what happens to the old part."), rule="SET-8")
     return OldPart.objects.create(store_id=work_order.store_id, work_order=work_order, line=line,
                                   description=description.strip()[:100], wish=wish, recorded_by=actor)
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("parts/", views.parts_counter, name="parts_counter"),
     path("parts/<int:pk>/issue/", views.issue, name="issue"),
     path("parts/<int:pk>/return/", views.return_part, name="return_part"),
+    path("orders/<int:pk>/delay/", views.delay, name="delay"),
     path("findings/<int:pk>/", views.finding, name="finding"),
     path("findings/<int:pk>/items/", views.finding_add_item, name="finding_add_item"),
     path("findings/<int:pk>/items/<int:line_pk>/remove/", views.finding_remove_item, name="finding_remove_item"),

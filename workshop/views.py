@@ -20,9 +20,10 @@ from dealership.views import run_form
 from reception.experts import expert_request_create
 from reception.models import ExpertRequest, WalkAround
 
-from . import changes, jobs, parts
+from . import changes, delays, jobs, parts
 from .forms import (
     AssignForm,
+    DelayForm,
     ExpertForm,
     FindingForm,
     FinishForm,
@@ -606,3 +607,22 @@ def approve(request: HttpRequest, token: str) -> HttpResponse:
 def approve_photo(request: HttpRequest, token: str) -> HttpResponse:
     return _photo_response(changes.finding_from_token(token))
 
+
+# --- a car that will be late: the customer hears the new time (REP-8) ----------------------------
+
+@role_required(*ADVISORS, *MANAGERS, store_required=True)
+def delay(request: HttpRequest, pk: int) -> HttpResponse:
+    order = get_scoped_or_404(WorkOrder.objects.select_related("vehicle", "customer", "advisor", "store"),
+                              request.user, pk=pk)
+    form = DelayForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            delays.work_order_delay_tell(work_order=order, actor=request.user, **form.cleaned_data)
+        except ProcessError as exc:
+            form.add_error(exc.field or None, str(exc))
+        else:
+            messages.success(request, _("The new delivery time is on the order and the customer is told."))
+            return redirect("dealership:order", pk=pk)
+    return render(request, "workshop/delay.html", {"order": order, "form": form,
+                                                   "can_delay": order.status in delays.DELAYABLE},
+                  status=400 if form.errors else 200)

@@ -11,6 +11,7 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from appointments.confirmations import LEASE, RETRY_AFTER, confirmations_sweep
 from appointments.models import AppointmentChange, Confirmation
@@ -20,6 +21,7 @@ from dealership import celery_app
 from dealership.models import Customer, OutboundMessage, Role, StaffTask
 from dealership.notify import LocmemBackend
 
+from ..refusals import refused_saying
 from .helpers import at, book
 
 K = Confirmation.Kind
@@ -40,7 +42,7 @@ def booked(team, catalogue):
     return appointment
 
 
-def test_apt11_the_day_before_confirmation_goes_once_with_what_to_bring(booked, outbox):
+def test_apt11_sch7_the_day_before_confirmation_goes_once_with_what_to_bring(booked, outbox):
     with time_machine.travel(booked.starts_at - timedelta(hours=23), tick=False):
         first = confirmations_sweep()
         confirmations_sweep()
@@ -240,9 +242,8 @@ def test_apt10_a_move_the_customer_asked_for_is_confirmed_without_an_apology(boo
 
 def test_a_no_show_cannot_be_marked_before_the_time(booked, team):
     from appointments.services import appointment_no_show
-    from dealership.errors import ProcessError
 
-    with pytest.raises(ProcessError):
+    with refused_saying(_("The appointment time has not come yet; a customer can only be a no-show after it.")):
         appointment_no_show(appointment=booked, actor=team[Role.SERVICE_ADVISOR])
     booked.refresh_from_db()
     assert booked.status == "booked"
@@ -265,3 +266,20 @@ def test_apt11_a_batch_of_confirmations_costs_the_same_statements_whatever_its_s
     assert (result.sent, result.calls, result.alerts) == (count - 1, 1, count)
     assert len(outbox) == count - 1
     assert StaffTask.objects.filter(key__endswith="-missing").count() == count
+
+
+@pytest.mark.parametrize("by_shop", [True, False])
+def test_apt6_every_message_confirming_a_time_says_who_will_receive_the_customer(
+        booked, outbox, team, by_shop, django_capture_on_commit_callbacks):
+    """APT-6 (RECORD, PROMPT): the customer hears the advisor's name with every time the shop confirms, not only
+    on the booking screen: the day before, the hour before, and a new time, whoever asked for it."""
+    advisor = str(booked.advisor)
+    with time_machine.travel(booked.starts_at - timedelta(hours=23), tick=False):
+        confirmations_sweep()
+    with time_machine.travel(booked.starts_at - timedelta(minutes=50), tick=False):
+        confirmations_sweep()
+    with django_capture_on_commit_callbacks(execute=True):
+        appointment_reschedule(appointment=booked, actor=team[Role.SERVICE_ADVISOR],
+                               starts_at=booked.starts_at + timedelta(days=1), reason="改期", by_shop=by_shop)
+    assert [m.key.split("-")[2] for m in outbox] == ["day_before", "hour_before", "moved"]
+    assert all(advisor in m.body for m in outbox), [m.body for m in outbox]

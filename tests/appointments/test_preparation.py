@@ -7,16 +7,17 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from appointments.models import Appointment, PartReservation
 from appointments.preparation import parts_reserve, readiness, reservation_retry
 from appointments.selectors import appointment_for_page
 from appointments.services import appointment_cancel
-from dealership.errors import ProcessError
 from dealership.models import Part, Role, StaffTask
 
 from ..conftest import Team, login
 from ..factories import LabourFactory, PartFactory, StoreFactory
+from ..refusals import refused_saying
 from .helpers import at, book, tomorrow
 
 R = PartReservation.Status
@@ -70,7 +71,7 @@ def test_apt7_the_parts_task_closes_when_everything_is_reserved(team, pads, cata
 
 def test_apt8_only_the_parts_department_reserves(team, pads, catalogue):
     appointment = book(team, labour=[catalogue["labour"]], parts=[pads])
-    with pytest.raises(ProcessError):
+    with refused_saying(_("Only the parts department reserves parts.")):
         parts_reserve(appointment=appointment, actor=team[Role.SERVICE_ADVISOR])
 
 

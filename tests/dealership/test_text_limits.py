@@ -13,6 +13,7 @@ from dealership.textlimits import DESCRIPTION, LIMITS, NOTES, REASON, SIGNATURE,
 
 from ..cases import PROJECT_APPS
 from ..conftest import login
+from ..refusals import refused_by
 
 S = WorkOrder.Status
 TEN_THOUSAND = "长" * 10_000
@@ -99,12 +100,11 @@ def test_apt2_a_booking_with_an_overlong_description_is_refused_for_its_length(t
 
     from appointments.models import Appointment
     from appointments.services import appointment_book
-    from dealership.errors import ProcessError
 
     from ..factories import VehicleFactory
 
     vehicle = VehicleFactory(store=team.store)
-    with pytest.raises(ProcessError) as refused:
+    with refused_by("APT-2") as refused:
         appointment_book(
             store=team.store, actor=team[Role.APPOINTMENT_AGENT], customer=vehicle.customer, vehicle=vehicle,
             advisor=team[Role.SERVICE_ADVISOR], customer_words="异响" * DESCRIPTION, pre_diagnosis="检查",
@@ -118,13 +118,12 @@ def test_apt2_a_booking_with_an_overlong_description_is_refused_for_its_length(t
 def test_qc4_an_inspection_with_overlong_findings_is_refused_for_its_length(order_in, team):
     """QC-4 (inspection): the same for the inspection, whose service took any
     refusal of the database for a second inspector recording the round."""
-    from dealership.errors import ProcessError
     from demo.builder import qc_fail
     from inspection.models import Inspection
     from inspection.services import inspection_record
 
     order = order_in(S.REPAIR_DONE)
-    with pytest.raises(ProcessError) as refused:
+    with refused_by("QC-4") as refused:
         inspection_record(work_order=order, inspector=team[Role.QC_INSPECTOR], passed=False,
                           data=qc_fail(order, reason="x" * (DESCRIPTION + 1)))
     assert refused.value.rule == "QC-4" and str(DESCRIPTION) in refused.value.message

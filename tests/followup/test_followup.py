@@ -5,7 +5,6 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from dealership.errors import ProcessError
 from dealership.models import WorkOrder
 from followup.models import FollowUpCall, FollowUpTask
 from followup.services import followup_call_record, followup_tasks_create_due
@@ -13,6 +12,7 @@ from followup.tasks import sweep_followup_tasks
 from settlement.models import GatePass
 
 from ..conftest import login
+from ..refusals import refused_by
 
 S = WorkOrder.Status
 
@@ -55,11 +55,10 @@ def task(order_in):
 
 def test_fu2_a_reached_customer_needs_their_words_and_a_score(task, team):
     agent = team["followup_agent"]
-    with pytest.raises(ProcessError) as exc:
+    with refused_by("FU-2"):
         followup_call_record(task=task, agent=agent, reached=True, channel="phone", satisfaction=2,
                              customer_words=" ", complaint=True)
-    assert exc.value.rule == "FU-2"
-    with pytest.raises(ProcessError):
+    with refused_by("FU-2"):
         followup_call_record(task=task, agent=agent, reached=True, channel="phone", satisfaction=None,
                              customer_words="还行", complaint=False)
 

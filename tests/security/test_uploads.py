@@ -7,15 +7,16 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from PIL import Image
 
-from dealership.errors import ProcessError
 from dealership.models import Role
 from reception.services import walkaround_record
 from reception.walkaround import photo_add
 
 from ..conftest import login
 from ..reception.test_signing import WALKAROUND
+from ..refusals import refused_saying
 
 
 def png() -> bytes:
@@ -36,7 +37,7 @@ def walkaround(draft_order, advisor):
     ("photo.svg", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'),
 ])
 def test_a_page_disguised_as_a_photo_is_refused(walkaround, advisor, name, content):
-    with pytest.raises(ProcessError):
+    with refused_saying(_("That file is not a photo (JPEG, PNG or WebP).")):
         photo_add(walkaround=walkaround, actor=advisor, upload=SimpleUploadedFile(name, content,
                                                                                    content_type="image/png"))
 

@@ -9,9 +9,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from PIL import Image
 
-from dealership.errors import ProcessError
 from dealership.models import Customer, Role, StaffTask, WorkOrder, WorkOrderLine
 from dealership.notify import LocmemBackend
 from reception.models import ExpertRequest
@@ -28,6 +28,7 @@ from workshop.parts import part_request
 
 from ..conftest import login
 from ..factories import LabourFactory, PartFactory
+from ..refusals import refused_by
 from .helpers import working
 
 S = WorkOrder.Status
@@ -72,17 +73,16 @@ def test_rep2_priced_items_wait_for_the_customer_and_are_not_billed_worked_or_is
     from workshop.jobs import jobs_sync
 
     assert not any(j.line_id in {line.pk for line in lines} for j in jobs_sync(work_order=order))  # not worked
-    with pytest.raises(ProcessError):
+    with refused_by("REP-2"):
         part_request(line=[line for line in lines if line.kind == "part"][0], quantity=1,
                      technician=team[Role.TECHNICIAN])  # not issued
 
 
 def test_rep4_a_phone_decision_needs_what_the_customer_said(priced, team):
     lines = finding_lines(priced)
-    with pytest.raises(ProcessError) as exc:
+    with refused_by("REP-4"):
         finding_decide(finding=priced, decisions={line.pk: True for line in lines}, via="phone", note=" ",
                        actor=team[Role.SERVICE_ADVISOR])
-    assert exc.value.rule == "REP-4"
 
 
 def test_rep4_approved_items_join_the_order_with_the_new_time_declined_ones_stay_declined(priced, job, team):
@@ -145,8 +145,13 @@ def test_rep4_the_advisor_sends_the_link(priced, team):
 
 
 def test_rep10_a_small_fix_free_of_charge_is_recorded(job):
+    """REP-10 (RECORD): the fix, who made it and when, on the order's timeline where the advisor explains the work."""
     fix = free_fix_record(work_order=job.work_order, technician=job.technician, job=job, description="紧固松动的护板")
-    assert FreeFix.objects.get() == fix and job.work_order.events.filter(rule="REP-10").exists()
+    assert FreeFix.objects.get() == fix and (fix.technician, fix.job) == (job.technician, job)
+    event = job.work_order.events.get(rule="REP-10")
+    assert (event.actor, event.note) == (job.technician, "紧固松动的护板")
+    page = login(job.work_order.advisor).get(reverse("dealership:order", args=[job.work_order.pk])).content.decode()
+    assert "紧固松动的护板" in page
 
 
 def test_rep14_the_technician_asks_an_expert_from_the_tablet(job, team):
@@ -173,7 +178,7 @@ def test_rep4_an_unchanged_delivery_time_is_no_change_even_for_a_late_car(job, t
     priced = finding_price(finding=priced, actor=team[Role.SERVICE_ADVISOR], parts=[(wiper, Decimal(1))],
                            new_promised_at=later.replace(second=0, microsecond=0))  # filled again with that time
     assert priced.new_promised_at == later
-    with pytest.raises(ProcessError):
+    with refused_by("REP-4", match=_("The new delivery time must be in the future.")):
         finding_price(finding=priced, actor=team[Role.SERVICE_ADVISOR], parts=[(wiper, Decimal(1))],
                       new_promised_at=timezone.now() - timedelta(minutes=30))
 

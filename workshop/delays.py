@@ -1,0 +1,74 @@
+"""REP-8: the advisor watches progress and tells the customer of a change at
+once. A car that will not be ready by the promised time gets a new time: the
+order keeps it, the timeline says who agreed it and why, and the customer
+hears the new time (a message, or a call task for the advisor when the
+customer has not agreed to messages)."""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
+
+from dealership.access import ADVISORS, MANAGERS
+from dealership.errors import ProcessError
+from dealership.models import User, WorkOrder
+from dealership.notify import Draft, customer_messages_record, customer_messages_send
+from dealership.services import staff_task_create, work_order_lock, work_order_note
+
+S = WorkOrder.Status
+# While the car is in the workshop or QC: once it is ready, the customer is told that instead.
+DELAYABLE = (S.SIGNED, S.IN_REPAIR, S.REPAIR_DONE, S.QC_FAILED, S.QC_PASSED)
+
+
+def _when(moment: datetime) -> str:
+    return timezone.localtime(moment).strftime("%m-%d %H:%M")
+
+
+def work_order_delay_tell(*, work_order: WorkOrder, actor: User, new_promised_at: datetime,
+                          reason: str = "") -> WorkOrder:
+    """REP-8: move the promised time later and tell the customer the new time.
+    The message is put in the outbox with the change, and sent after commit."""
+    if not actor.has_role(*ADVISORS, *MANAGERS):
+        raise ProcessError(_("Only an advisor tells the customer of a delay."))
+    with transaction.atomic():
+        order = work_order_lock(work_order_id=work_order.pk)
+        if order.status not in DELAYABLE:
+            raise ProcessError(_("Work order %(number)s is “%(status)s”: a new delivery time is agreed while the car "
+                                 "is in the workshop.") % {"number": order.number,
+                                                            "status": order.get_status_display()}, rule="REP-8")
+        if new_promised_at <= timezone.now():
+            raise ProcessError(_("The new delivery time must be in the future."), rule="REP-8",
+                               field="new_promised_at")
+        if order.promised_at and new_promised_at <= order.promised_at:
+            raise ProcessError(_("A delay moves the delivery later than the time promised (%(when)s).")
+                               % {"when": _when(order.promised_at)}, rule="REP-8", field="new_promised_at")
+        old = order.promised_at
+        WorkOrder.objects.filter(pk=order.pk).update(promised_at=new_promised_at, version=F("version") + 1)
+        event = work_order_note(work_order=order, actor=actor, rule="REP-8", note=reason.strip(),
+                                message=N_("New delivery time %(when)s (was %(old)s); the customer is told."),
+                                params={"when": _when(new_promised_at), "old": _when(old) if old else "—"})
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = _("%(store)s: a new time for %(plate)s") % {"store": order.store.name,
+                                                                   "plate": order.vehicle.plate}
+            body = _("Dear %(name)s, we are sorry: %(plate)s will not be ready at %(old)s as promised. The new time "
+                     "is %(when)s. %(advisor)s %(phone)s") % {
+                "name": order.customer.salutation(), "plate": order.vehicle.plate,
+                "old": _when(old) if old else "—", "when": _when(new_promised_at), "advisor": order.advisor,
+                "phone": order.store.phone}
+        drafts = customer_messages_record([Draft(order.store_id, order.customer, f"wo-{order.pk}-delay-{event.pk}",
+                                                 subject, body.strip(), order.pk)])
+        if drafts:
+            transaction.on_commit(lambda: customer_messages_send(drafts))
+        else:  # no consent to messages: the advisor calls
+            staff_task_create(store=order.store_id, assignee=order.advisor, work_order=order, urgent=True,
+                              key=f"delay-call-{event.pk}", link=reverse("dealership:order", args=[order.pk]),
+                              message=N_("Call %(name)s: %(plate)s will be ready at %(when)s, not as promised"),
+                              params={"name": order.customer.name, "plate": order.vehicle.plate,
+                                      "when": _when(new_promised_at)})
+    work_order.refresh_from_db()
+    return work_order
