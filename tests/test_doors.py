@@ -4,6 +4,7 @@ and scripts/lint_doors.py (run by `make lint`) fails on a status write outside
 a door anywhere in the apps."""
 
 import importlib.util
+import re
 import shutil
 import subprocess
 import sys
@@ -34,6 +35,7 @@ from workshop.models import Job
 
 from .appointments.helpers import at, book
 from .conftest import login
+from .refusals import refused_by, refused_saying
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts" / "lint_doors.py"
@@ -130,7 +132,7 @@ def test_a_finished_job_cannot_be_clocked_on_again(order_in):
     order = order_in(S.REPAIR_DONE)
     job = Job.objects.filter(work_order=order).first()
     assert job.status == Job.Status.DONE
-    with pytest.raises(TransitionNotAllowed, match=f"“{Job.Status.DONE.label}”"):
+    with refused_saying(re.compile(re.escape(f"“{Job.Status.DONE.label}”")), error=TransitionNotAllowed):
         JOB.move(job, to=Job.Status.RUNNING)
     job.refresh_from_db()
     assert job.status == Job.Status.DONE
@@ -143,9 +145,8 @@ def test_set2_a_decided_adjustment_cannot_be_decided_again(order_in, manager):
     adjustment = Adjustment.objects.create(store_id=order.store_id, work_order=order, kind=Adjustment.Kind.DISCOUNT,
                                            amount=Decimal("-10.00"), reason="老客户", requested_by=manager,
                                            status=Adjustment.Status.APPROVED)
-    with pytest.raises(TransitionNotAllowed) as refused:
+    with refused_by("SET-2", error=TransitionNotAllowed):
         ADJUSTMENT.move(adjustment, to=Adjustment.Status.REJECTED)
-    assert refused.value.rule == "SET-2"
     assert Adjustment.objects.get(pk=adjustment.pk).status == Adjustment.Status.APPROVED
 
 
@@ -153,10 +154,9 @@ def test_fu7_a_closed_complaint_is_not_handled_again_and_records_nothing(order_i
     order = order_in(S.DELIVERED)
     complaint = Complaint.objects.create(store_id=order.store_id, work_order=order, description="洗车不干净",
                                          status=Complaint.Status.CLOSED)
-    with pytest.raises(TransitionNotAllowed) as refused:
+    with refused_by("FU-7", error=TransitionNotAllowed):
         COMPLAINT.move(complaint, to=Complaint.Status.HANDLED, fields={"handling": "again"}, actor=manager,
                        message="Handled.")
-    assert refused.value.rule == "FU-7"
     assert not complaint.events.exists()
     assert Complaint.objects.get(pk=complaint.pk).handling == ""
 
@@ -174,7 +174,7 @@ def test_a_cancelled_appointment_cannot_arrive(team, catalogue):
     appointment = book(team, labour=[catalogue["labour"]])
     work_order_cancel(work_order=appointment.work_order, actor=team[Role.SERVICE_ADVISOR], reason="客户改主意")
     appointment.refresh_from_db()
-    with pytest.raises(TransitionNotAllowed, match=f"“{Appointment.Status.CANCELLED.label}”"):
+    with refused_saying(re.compile(re.escape(f"“{Appointment.Status.CANCELLED.label}”")), error=TransitionNotAllowed):
         APPOINTMENT.move(appointment, to=Appointment.Status.ARRIVED, actor=None)
     assert appointment.changes.count() == 1
 
