@@ -339,14 +339,17 @@ def _workshop_orders(user: User) -> list[WorkOrder]:
 JOB_STATE_CSS = {J.RUNNING: "text-success fw-bold", J.PAUSED: "text-warning-emphasis fw-bold"}
 
 
-def _board_rows(orders: list[WorkOrder]) -> list[WorkOrder]:
+def _board_rows(orders: list[WorkOrder], *, tell_delays: bool = False) -> list[WorkOrder]:
     """What the board's rows print that the template language would work out
     row by row (a hundred rows): links reversed once per page, times in the
     shop's zone (numbers only, the same in every language), labels and badges.
     The board is polled all day (issue 17)."""
     order_url, finding_url = pk_url("dealership:order"), pk_url("workshop:finding")
+    delay_url = pk_url("workshop:delay")
     for order in orders:
         order.url = order_url(order.pk)
+        # a car that will be late or is late: the advisor tells the customer the new time from here (REP-8)
+        order.delay_url = delay_url(order.pk) if tell_delays and (order.overdue or order.at_risk) else ""
         order.badge = status_badge(order)
         order.promised_text = _minute(order.promised_at)
         order.forecast_text = _minute(order.forecast)
@@ -370,7 +373,9 @@ def board(request: HttpRequest) -> HttpResponse:
     if request.user.has_role(Role.TECHNICIAN) and not request.user.has_role(Role.FOREMAN):
         return redirect("workshop:mine")
     return render(request, "workshop/board.html", {
-        "orders": _board_rows(_workshop_orders(request.user)), "now": timezone.now(),
+        "orders": _board_rows(_workshop_orders(request.user), tell_delays=request.user.store_id is not None
+                              and request.user.has_role(*ADVISORS, *MANAGERS)),
+        "now": timezone.now(),
         "tasks": open_tasks_for(user=request.user),
         "can_dispatch": request.user.store_id is not None and jobs.may_dispatch(request.user, request.user.store)})
 

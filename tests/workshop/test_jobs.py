@@ -232,6 +232,10 @@ def test_rep8_the_workshop_board_says_which_cars_will_be_late(order_in, team):
     WorkOrder.objects.filter(pk=order.pk).update(promised_at=timezone.now() - timedelta(minutes=10))
     html = advisor.get(reverse("workshop:board")).content.decode()
     assert 'class="late"' in html and "overdue" in html and order.vehicle.plate in html  # the promise has passed
+    # From the late row the advisor goes on to tell the customer the new time; the foreman does not.
+    assert reverse("workshop:delay", args=[order.pk]) in html
+    foreman = login(team[Role.FOREMAN], "en").get(reverse("workshop:board")).content.decode()
+    assert 'class="late"' in foreman and reverse("workshop:delay", args=[order.pk]) not in foreman
 
 
 def test_the_finish_form_on_the_tablet_shows_what_is_missing_in_the_card(order_in, team):
