@@ -620,14 +620,10 @@ def delay(request: HttpRequest, pk: int) -> HttpResponse:
     order = get_scoped_or_404(WorkOrder.objects.select_related("vehicle", "customer", "advisor", "store"),
                               request.user, pk=pk)
     form = DelayForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            delays.work_order_delay_tell(work_order=order, actor=request.user, **form.cleaned_data)
-        except ProcessError as exc:
-            form.add_error(exc.field or None, str(exc))
-        else:
-            messages.success(request, _("The new delivery time is on the order and the customer is told."))
-            return redirect("dealership:order", pk=pk)
+    if request.method == "POST" and run_form(
+            form, lambda data: delays.work_order_delay_tell(work_order=order, actor=request.user, **data)):
+        messages.success(request, _("The new delivery time is on the order and the customer is told."))
+        return redirect("dealership:order", pk=pk)
     return render(request, "workshop/delay.html", {"order": order, "form": form,
                                                    "can_delay": order.status in delays.DELAYABLE},
                   status=400 if form.errors else 200)
