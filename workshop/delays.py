@@ -49,8 +49,10 @@ def work_order_delay_tell(*, work_order: WorkOrder, actor: User, new_promised_at
                                % {"when": _when(order.promised_at)}, rule="REP-8", field="new_promised_at")
         old = order.promised_at
         WorkOrder.objects.filter(pk=order.pk).update(promised_at=new_promised_at, version=F("version") + 1)
+        told = order.customer.consent_to_messages  # by message; else the advisor is given the call
         event = work_order_note(work_order=order, actor=actor, rule="REP-8", note=reason.strip(),
-                                message=N_("New delivery time %(when)s (was %(old)s); the customer is told."),
+                                message=N_("New delivery time %(when)s (was %(old)s); the customer is told.") if told
+                                else N_("New delivery time %(when)s (was %(old)s); the advisor calls the customer."),
                                 params={"when": _when(new_promised_at), "old": _when(old) if old else "—"})
         with translation.override(settings.LANGUAGE_CODE):
             subject = _("%(store)s: a new time for %(plate)s") % {"store": order.store.name,

@@ -622,7 +622,9 @@ def delay(request: HttpRequest, pk: int) -> HttpResponse:
     form = DelayForm(request.POST or None)
     if request.method == "POST" and run_form(
             form, lambda data: delays.work_order_delay_tell(work_order=order, actor=request.user, **data)):
-        messages.success(request, _("The new delivery time is on the order and the customer is told."))
+        messages.success(request, _("The new delivery time is on the order and the customer is told.")
+                         if order.customer.consent_to_messages
+                         else _("The new delivery time is on the order: call the customer (it is on your task list)."))
         return redirect("dealership:order", pk=pk)
     return render(request, "workshop/delay.html", {"order": order, "form": form,
                                                    "can_delay": order.status in delays.DELAYABLE},

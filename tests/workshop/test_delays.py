@@ -54,6 +54,7 @@ def test_rep8_without_consent_the_advisor_is_given_the_call(order_in, team):
     task = StaffTask.objects.get(key__startswith="delay-call-")
     assert (task.assignee, task.urgent, task.params["when"]) == (order.advisor, True, local(new_time))
     assert not OutboundMessage.objects.filter(work_order=order, key__contains="delay").exists()
+    assert order.events.get(rule="REP-8").message.endswith("the advisor calls the customer.")  # not "is told"
 
 
 def test_rep8_a_delay_is_later_than_the_promise_in_the_future_and_while_the_car_is_in_the_workshop(order_in, team):
