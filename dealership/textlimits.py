@@ -42,9 +42,14 @@ LIMITS = (REASON, DESCRIPTION, NOTES, SIGNATURE)
 # must stay whole.
 UNBOUNDED = {
     "dealership.OutboundMessage.body": "the text of a message as it was sent to the customer",
-    "workshop.Job.qc_findings": "composed from the failed checks and the inspector's notes (each bounded)",
     "dealership.TextOverflow.text": "the whole of a text that was already too long when the limits came in",
 }
+
+
+def unbounded(label: str, why: str) -> None:
+    """A stage's TextField without a limit, on purpose, and why (declared next
+    to the model, so the core does not name the stage)."""
+    UNBOUNDED[label] = why
 
 
 def length_checks(**limits: int) -> list[models.CheckConstraint]:

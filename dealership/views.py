@@ -3,10 +3,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .access import ADVISORS, ALL_STAFF, MANAGERS, STAFF_EXCEPT_GATE, WORKSHOP, home_url_name, role_required
@@ -23,6 +27,7 @@ from .selectors import (
     work_order_detail,
     work_order_open_tasks,
 )
+from .services import sessions_end_everywhere
 from .validators import normalize_mobile
 
 PAGE_SIZE = 25
@@ -128,8 +133,6 @@ def car_lookup(request: HttpRequest) -> HttpResponse:
 
 def locked_out(request: HttpRequest, credentials: dict | None = None, *args, **kwargs) -> HttpResponse:
     """What django-axes answers to a login while the name is locked (AXES_LOCKOUT_CALLABLE)."""
-    from django.conf import settings  # noqa: PLC0415
-
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     return render(request, "registration/locked_out.html", {"cooloff_minutes": minutes}, status=429)
 
@@ -138,12 +141,6 @@ def locked_out(request: HttpRequest, credentials: dict | None = None, *args, **k
 @role_required(*ALL_STAFF)
 def logout_everywhere(request: HttpRequest) -> HttpResponse:
     """End this person's sessions on every computer and tablet, this one included."""
-    from django.contrib import messages  # noqa: PLC0415
-    from django.contrib.auth import logout  # noqa: PLC0415
-    from django.utils.translation import gettext as _  # noqa: PLC0415
-
-    from .services import sessions_end_everywhere  # noqa: PLC0415
-
     sessions_end_everywhere(user=request.user)
     logout(request)
     messages.success(request, _("You are logged out on every computer and tablet."))

@@ -33,9 +33,6 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
 # Statuses in which the order's items may still be edited freely; after the
 # signature only an approved change request adds to it (REP-2).
 EDITABLE_STATUSES = frozenset({S.DRAFT})
-# A car is physically with the shop in these statuses.
-ON_SITE_STATUSES = frozenset({S.SIGNED, S.IN_REPAIR, S.REPAIR_DONE, S.QC_FAILED, S.QC_PASSED,
-                              S.READY, S.SETTLED})
 
 
 def can_move(from_status: str, to_status: str) -> bool:

@@ -27,7 +27,6 @@ from .models import Bay, ClockEntry, Job, SelfCheckItem
 S = WorkOrder.Status
 J = Job.Status
 JOB = Door(Job)  # the table is Job.TRANSITIONS; the timeline notes are written here, next to each move
-WORKING_STATUSES = (S.SIGNED, S.IN_REPAIR, S.QC_FAILED)
 
 DEFAULT_SELF_CHECKS = {
     JobType.MAINTENANCE: ["机油油位与油品正确，无渗漏", "滤清器安装到位", "保养灯已复位", "所有紧固件按力矩拧紧"],

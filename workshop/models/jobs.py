@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from dealership.doors import transitions
 from dealership.models import JobType, Trade, WorkOrder, WorkOrderLine
 from dealership.models.base import StoreOwned
-from dealership.textlimits import NOTES, SIGNATURE, length_checks
+from dealership.textlimits import NOTES, SIGNATURE, length_checks, unbounded
 
 
 class Bay(StoreOwned):
@@ -144,3 +144,6 @@ class ClockEntry(StoreOwned):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.job_id} {self.started_at}"
+
+
+unbounded("workshop.Job.qc_findings", "composed from the failed checks and the inspector's notes (each bounded)")
