@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from . import views
+from . import customer_views, views
 
 app_patterns = ([
     path("orders/", views.order_list, name="orders"),
@@ -13,6 +13,9 @@ app_patterns = ([
     path("parts/", views.part_list, name="parts"),
     path("tasks/", views.task_list, name="tasks"),
     path("cars/lookup/", views.car_lookup, name="car_lookup"),
+    path("customers/search/", customer_views.search, name="customer_search"),
+    path("customers/<int:pk>/", customer_views.customer, name="customer"),
+    path("cars/<int:pk>/", customer_views.car, name="car"),
 ], "dealership")
 
 urlpatterns = [

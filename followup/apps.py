@@ -13,7 +13,10 @@ class FollowupConfig(AppConfig):
         from dealership.models import Role
         from dealership.navigation import NavItem, register, register_menu
 
-        from . import report  # noqa: F401  (registers the monthly report)
+        from . import (
+            customerpage,  # noqa: F401  (the follow-up, complaints and reminders on the customer's and the car's page)
+            report,  # noqa: F401  (registers the monthly report)
+        )
 
         register_menu("followup", pgettext_lazy("menu", "Follow-up"))
         register(

@@ -14,6 +14,7 @@ class SettlementConfig(AppConfig):
         from dealership.navigation import NavItem, register, register_menu
 
         from . import (
+            customerpage,  # noqa: F401  (the statement of each visit on the customer's and the car's page)
             moneycheck,  # noqa: F401  (the statements' totals in check_money)
             printing,  # noqa: F401  (registers the statement, the old-parts list and the gate pass)
             services,  # noqa: F401  (registers the guards of the moves it makes, to explain refused ones)

@@ -127,6 +127,7 @@ def build_records(team: Team, plate: str = "粤A11111", mobile: str = "139000000
         "appointment": appointment.pk, "offered": offered.pk, "task": FollowUpTask.objects.get(work_order=delivered).pk,
         "line": line.pk, "ticket": ticket.pk, "reservation": reservation.pk, "request": booking_request.pk,
         "workshop_day": workshop_day(store=team.store, day=tomorrow, trade="mechanical").pk,
+        "customer": vehicle.customer_id, "vehicle": vehicle.pk,
         "draft": draft.pk, "mark": mark.pk, "photo": picture.pk, "question": question.pk, "=damage": "damage",
         "adjustment": Adjustment.objects.create(store=team.store, work_order=delivered, kind="goodwill",
                                                 amount=-1, reason="x", requested_by=team[Role.SERVICE_ADVISOR]).pk,
@@ -146,7 +147,7 @@ def followup_records(team, delivered):
 
 # Which record each URL's arguments name.
 ARGS = {
-    "dealership:order": ["order"],
+    "dealership:order": ["order"], "dealership:customer": ["customer"], "dealership:car": ["vehicle"],
     "appointments:detail": ["appointment"], "appointments:prepare": ["appointment"],
     "appointments:reschedule": ["appointment"], "appointments:cancel": ["appointment"],
     "appointments:no_show": ["appointment"], "appointments:arrive": ["appointment"],

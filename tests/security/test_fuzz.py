@@ -30,7 +30,7 @@ PARAMS = ["q", "page", "month", "store", "advisor", "show", "day", "status", "mi
 PAGES = [
     (Role.SERVICE_ADVISOR, ["dealership:orders", "reception:desk", "appointments:list", "appointments:arrivals",
                             "appointments:slots", "appointments:new", "dealership:parts", "settlement:queue",
-                            "dealership:car_lookup", "reception:walk_in"]),
+                            "dealership:car_lookup", "reception:walk_in", "dealership:customer_search"]),
     (Role.FOREMAN, ["workshop:board", "workshop:dispatch"]),
     (Role.TECHNICIAN, ["workshop:mine", "workshop:mine_watch"]),
     (Role.QC_INSPECTOR, ["inspection:queue"]),
