@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from . import views
+from . import setup_views, views
 
 app_patterns = ([
     path("orders/", views.order_list, name="orders"),
@@ -13,6 +13,8 @@ app_patterns = ([
     path("parts/", views.part_list, name="parts"),
     path("tasks/", views.task_list, name="tasks"),
     path("cars/lookup/", views.car_lookup, name="car_lookup"),
+    path("setup/", setup_views.setup_checklist, name="setup"),
+    path("setup/confirm/", setup_views.setup_confirm, name="setup_confirm"),
 ], "dealership")
 
 urlpatterns = [
