@@ -148,8 +148,10 @@ def test_the_manager_lands_on_the_setup_checklist(new_store):
     client = manager_client(new_store)
     response = client.get(reverse("home"))
     assert response.status_code == 302 and response.url == reverse("dealership:setup")
-    page = client.get(reverse("dealership:setup")).content.decode()
-    assert 'data-testid="setup-checklist"' in page
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get(reverse("dealership:setup")).content.decode()
+    assert sum("met_advisors" in q["sql"] for q in ctx.captured_queries) == 1
+    assert 'data-testid="setup-checklist"' in page and 'data-testid="setup-notice"' not in page
     assert "There is no service advisor." in page and "These are right" in page
 
 
@@ -212,5 +214,7 @@ def test_other_roles_may_not_confirm_a_setting(new_store):
 
 
 def test_a_bad_confirmation_is_refused(new_store):
-    response = manager_client(new_store).post(reverse("dealership:setup_confirm"), {"key": "labour_operations"})
-    assert response.status_code == 400
+    client = manager_client(new_store)
+    assert client.post(reverse("dealership:setup_confirm"), {"key": "labour_operations"}).status_code == 400
+    assert client.post(reverse("dealership:setup_confirm"), {}).status_code == 400
+    assert client.get(reverse("dealership:setup_confirm")).status_code == 405
