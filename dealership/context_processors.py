@@ -1,8 +1,11 @@
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 
 from .access import home_url_name
+from .models import Role
 from .navigation import nav_for
+from .readiness import store_setup_refresh
 
 
 def staff_context(request: HttpRequest) -> dict:
@@ -10,7 +13,14 @@ def staff_context(request: HttpRequest) -> dict:
     if user is None or not user.is_authenticated:
         return {}
     home = home_url_name(user)
-    return {
+    context = {
         "home_url": reverse(home) if home else reverse("home"),
         "nav_items": nav_for(user, request.resolver_match.view_name if request.resolver_match else ""),
     }
+    # The store (read with the user, dealership.backends) says whether it is still being set up: a ready store
+    # costs nothing; one being set up, one query, only when the page shows the notice (not in htmx fragments).
+    store = user.store if user.store_id else None
+    if store is not None and store.setup_pending:
+        context["store_setup"] = SimpleLazyObject(lambda: store_setup_refresh(store=store))
+        context["sets_up_store"] = user.has_role(Role.AFTERSALES_MANAGER)
+    return context

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from . import customer_views, views
+from . import customer_views, setup_views, views
 
 app_patterns = ([
     path("orders/", views.order_list, name="orders"),
@@ -16,6 +16,8 @@ app_patterns = ([
     path("customers/search/", customer_views.search, name="customer_search"),
     path("customers/<int:pk>/", customer_views.customer, name="customer"),
     path("cars/<int:pk>/", customer_views.car, name="car"),
+    path("setup/", setup_views.setup_checklist, name="setup"),
+    path("setup/confirm/", setup_views.setup_confirm, name="setup_confirm"),
 ], "dealership")
 
 urlpatterns = [

@@ -65,7 +65,10 @@ def run_form(form: forms.Form, action: Callable[[dict], Any], *, shown: Collecti
 
 @role_required(*ALL_STAFF)
 def home(request: HttpRequest) -> HttpResponse:
-    name = home_url_name(request.user)
+    user = request.user
+    if user.store_id and user.store.setup_pending and user.has_role(Role.AFTERSALES_MANAGER):
+        return redirect("dealership:setup")  # a store being set up: its manager starts on the checklist (issue 18)
+    name = home_url_name(user)
     if name:
         return redirect(name)
     return render(request, "dealership/no_role.html", status=403)

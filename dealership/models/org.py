@@ -81,6 +81,13 @@ class Store(models.Model):
         _("follow-up earliest (days after delivery)"), default=2)
     followup_due_max_days = models.PositiveSmallIntegerField(
         _("follow-up latest (days after delivery)"), default=7)
+    # The first run (issue 18): a store made by `setup_dealership` stays "being set up" until everything the
+    # first booking needs is in place (dealership.readiness); the flag is then cleared once, so a ready store
+    # costs no query. Stores made any other way (the demo, tests, existing databases) start ready.
+    setup_pending = models.BooleanField(_("being set up"), default=False)
+    # Opening hours and the labour rate have defaults, so "set" means the manager has looked at them and said so.
+    hours_confirmed = models.BooleanField(_("opening hours confirmed"), default=False)
+    labour_rate_confirmed = models.BooleanField(_("labour rate confirmed"), default=False)
 
     class Meta:
         verbose_name = _("store")
