@@ -10,9 +10,25 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from appointments.models import Appointment, Confirmation
 from dealership.admin_base import ReadOnlyAdmin
-from dealership.models import Customer, Role, WorkOrder
+from dealership.models import (
+    Customer,
+    JobType,
+    OutboundMessage,
+    Role,
+    StaffRole,
+    TextOverflow,
+    User,
+    Vehicle,
+    WorkOrder,
+)
+from followup.models import FollowUpCall, FollowUpTask, ServiceReminder
+from inspection.models import DeferredWork, QcCheckItem, QcStandard
+from reception.models import Reception
+from settlement.models import GateAlert
 from tests.cases import PROJECT_APPS, build_records
+from workshop.models import Bay, FreeFix, SelfCheckItem
 
 from ..conftest import login, new_order
 from ..factories import CustomerFactory, UserFactory, VehicleFactory
@@ -80,14 +96,6 @@ def test_nothing_is_deleted_in_the_admin(rf, superuser):
 
 def the_rest(team, records):
     """One row of each model the process did not reach in `build_records` (test data, written directly)."""
-    from appointments.models import Appointment, Confirmation
-    from dealership.models import JobType, OutboundMessage, TextOverflow
-    from followup.models import FollowUpCall, FollowUpTask, ServiceReminder
-    from inspection.models import DeferredWork, QcCheckItem, QcStandard
-    from reception.models import Reception
-    from settlement.models import GateAlert
-    from workshop.models import Bay, FreeFix, SelfCheckItem
-
     store, order = team.store, WorkOrder.objects.get(pk=records["order"])
     job_type = JobType.values[0]
     TextOverflow.objects.create(model="dealership.customer", object_id=str(order.customer_id), field="name", text="长")
@@ -154,7 +162,7 @@ def test_the_vehicle_list_takes_the_same_queries_at_any_size(store, superuser, r
     VehicleFactory.create_batch(rows, store=store)
     client = login(superuser)
     with django_assert_max_num_queries(10):
-        assert client.get(changelist(apps.get_model("dealership.vehicle"))).status_code == 200
+        assert client.get(changelist(Vehicle)).status_code == 200
 
 
 def test_a_search_by_plate_finds_the_order(team, catalogue, superuser):
@@ -188,7 +196,7 @@ def test_a_group_manager_sees_the_groups_stores(team, group_manager):
 
 def test_store_staff_cannot_attach_a_record_to_another_stores_customer(team, other_team):
     theirs = CustomerFactory(store=other_team.store)
-    client = login(support(team.store, apps.get_model("dealership.vehicle"), actions=("add", "view")))
+    client = login(support(team.store, Vehicle, actions=("add", "view")))
     response = client.post(reverse("admin:dealership_vehicle_add"), {
         "store": team.store.pk, "customer": theirs.pk, "plate": "粤A12345", "vin": "LSVAU2180N2183294",
         "make": "大众", "model": "迈腾"})
@@ -196,9 +204,9 @@ def test_store_staff_cannot_attach_a_record_to_another_stores_customer(team, oth
 
 
 def test_store_staff_cannot_make_themselves_superuser(team):
-    user = support(team.store, apps.get_model("dealership.user"), actions=("view", "change"))
+    user = support(team.store, User, actions=("view", "change"))
     client = login(user)
-    form = client.get(change(type(user), user.pk)).context["adminform"].form
+    form = client.get(change(User, user.pk)).context["adminform"].form
     assert {"is_superuser", "is_staff", "user_permissions", "groups"}.isdisjoint(form.fields)
 
 
@@ -224,3 +232,22 @@ def test_store_staff_see_no_admin_without_is_staff(team):
     client = login(team[Role.SERVICE_ADVISOR])
     response = client.get(changelist(Customer))
     assert response.status_code == 302 and "/admin/login/" in response.url
+
+
+def test_every_record_refuses_add_change_and_delete_even_to_a_superuser(rf, superuser):
+    request = rf.get("/admin/")
+    request.user = superuser
+    for model in project_models():
+        model_admin = admin.site._registry[model]
+        if model._meta.label_lower in EDITABLE:
+            continue
+        assert model_admin.has_view_permission(request), model._meta.label
+        assert not (model_admin.has_add_permission(request) or model_admin.has_change_permission(request)
+                    or model_admin.has_delete_permission(request)), model._meta.label
+
+
+def test_rows_without_their_own_store_are_scoped_through_their_parent(team, other_team):
+    client = login(support(team.store, StaffRole))
+    listed = client.get(changelist(StaffRole)).context["cl"].result_list
+    assert {r.user.store_id for r in listed} == {team.store.pk}
+    assert StaffRole.objects.filter(user__store=other_team.store).exists()
