@@ -45,11 +45,12 @@ def declared_forms(records) -> dict[str, Form]:
     """Forms that pages show only in a state the records do not reach (a
     complaint being handled, a part short at booking, an overpaid order, a job
     clocked on, a finding with items, an appointment arriving today, new
-    times offered after the shop cancelled): the
+    times offered after the shop cancelled, a store still being set up): the
     fields are read from the form classes the views use, and the URL points
     at a real record of the kind."""
     from appointments.forms import ExpectedForm, OfferDeclineForm
     from dealership.models import WorkOrderLine
+    from dealership.setup_views import ConfirmForm
     from followup.forms import ComplaintCloseForm, ComplaintHandleForm
     from settlement.forms import BillAsIssuedForm, GateReleaseForm, RefundForm, VoidForm
     from workshop.forms import PartRequestForm, PhoneDecisionForm
@@ -64,6 +65,7 @@ def declared_forms(records) -> dict[str, Form]:
     declared = {
         "appointments:reservation_expected": fields(ExpectedForm), "appointments:reservation_retry": [],
         "appointments:reserve": ["shelf"], "followup:complaint_close": fields(ComplaintCloseForm),
+        "dealership:setup_confirm": fields(ConfirmForm),
         "appointments:offer_book": ["time"], "appointments:offer_decline": fields(OfferDeclineForm),
         "followup:complaint_handle": fields(ComplaintHandleForm), "reception:receive": [],
         "settlement:bill_as_issued": fields(BillAsIssuedForm), "settlement:gate_release": fields(GateReleaseForm),
