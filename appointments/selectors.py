@@ -49,6 +49,9 @@ def _on_day(qs: QuerySet[Appointment], day: date) -> QuerySet[Appointment]:
     return qs.filter(starts_at__gte=start, starts_at__lt=start + timedelta(days=1))
 
 
+MAX_DIARY_DAYS = 3660  # ten years either way
+
+
 class AppointmentDayFilter(django_filters.FilterSet):
     """The appointments of one day (YYYY-MM-DD, the shop's day), prepared for
     the readiness checklist; today when the day is not given or not valid."""
@@ -61,7 +64,12 @@ class AppointmentDayFilter(django_filters.FilterSet):
     @property
     def shown_day(self) -> date:
         self.form.is_valid()
-        return self.form.cleaned_data.get("day") or timezone.localdate()
+        today = timezone.localdate()
+        day = self.form.cleaned_data.get("day")
+        # a day the diary can page back and forth from: far dates (9999-12-31) are typing slips
+        if day is None or abs((day - today).days) > MAX_DIARY_DAYS:
+            return today
+        return day
 
     def filter_queryset(self, queryset: QuerySet[Appointment]) -> QuerySet[Appointment]:
         return _with_preparation(self.on_day(queryset, "day", self.shown_day)).order_by("starts_at", "id")

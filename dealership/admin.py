@@ -13,6 +13,7 @@ from .models import (
     MileageReading,
     OutboundMessage,
     Part,
+    SettingChange,
     StaffRole,
     StaffTask,
     Store,
@@ -200,3 +201,12 @@ class WorkOrderEventAdmin(ReadOnlyAdmin):
     list_select_related = ["work_order", "actor", "override_by"]
     list_filter = ["kind", "to_status", ("at", admin.DateFieldListFilter)]
     search_fields = ["work_order__number", "work_order__vehicle__plate", "rule"]
+
+
+@admin.register(SettingChange)
+class SettingChangeAdmin(ReadOnlyAdmin):
+    list_display = ["at", "store", "actor", "object_text", "field", "old", "new"]
+    list_select_related = ["store", "actor"]
+    list_filter = ["model", "field"]
+    search_fields = ["object_text", "field", "actor__username", "actor__display_name"]
+    date_hierarchy = "at"

@@ -2,9 +2,10 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import resolve_url
+from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -74,3 +75,34 @@ class RefuseNulMiddleware:
                 if "\x00" in key or any("\x00" in v for v in values):
                     return HttpResponseBadRequest(_("The request contained a character that cannot be typed."))
         return self.get_response(request)
+
+
+class ForcePasswordChangeMiddleware:
+    """After a manager set a temporary password (a new account, a reset), every page sends the person to the
+    password change page until they pick their own (issue 18). The user row is loaded for the session check
+    anyway: a flag on it costs no query."""
+
+    ALLOWED = ("password_change", "logout", "set_language")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and getattr(user, "must_change_password", False):
+            match = getattr(request, "resolver_match", None) or _resolve(request.path_info)
+            if match is not None and match.url_name not in self.ALLOWED:
+                target = resolve_url("password_change")
+                if request.headers.get("HX-Request") == "true":
+                    response = HttpResponse(status=204)
+                    response["HX-Redirect"] = target
+                    return response
+                return HttpResponseRedirect(target)
+        return self.get_response(request)
+
+
+def _resolve(path: str):
+    try:
+        return resolve(path)
+    except Resolver404:
+        return None

@@ -85,12 +85,12 @@ register(Requirement(
 register(Requirement(
     key="advisors", missing=_("There is no service advisor."),
     todo=_("Create an account for each service advisor, with the role Service advisor and the trade they receive."),
-    met=_staff_with(Role.SERVICE_ADVISOR), url_name="admin:dealership_user_changelist"))
+    met=_staff_with(Role.SERVICE_ADVISOR), url_name="dealership:staff_new"))
 register(Requirement(
     key="technicians", missing=_("There is no technician."),
     todo=_("Create an account for each technician, with the role Technician and their trade: the workshop's "
            "capacity is counted from them."),
-    met=_staff_with(Role.TECHNICIAN), url_name="admin:dealership_user_changelist"))
+    met=_staff_with(Role.TECHNICIAN), url_name="dealership:staff_new"))
 register(Requirement(
     key="labour_rate", missing=_("The labour rate is not confirmed."),
     todo=_("Check the labour rate (yuan per hour) on the store's page, then confirm it here."),

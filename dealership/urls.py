@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from . import customer_views, setup_views, views
+from . import customer_views, setup_views, staff_views, views
 
 app_patterns = ([
     path("orders/", views.order_list, name="orders"),
@@ -18,6 +18,14 @@ app_patterns = ([
     path("cars/<int:pk>/", customer_views.car, name="car"),
     path("setup/", setup_views.setup_checklist, name="setup"),
     path("setup/confirm/", setup_views.setup_confirm, name="setup_confirm"),
+    path("staff/", staff_views.staff_list, name="staff"),
+    path("staff/new/", staff_views.staff_new, name="staff_new"),
+    path("staff/<int:pk>/", staff_views.staff_detail, name="staff_detail"),
+    path("staff/<int:pk>/deactivate/", staff_views.staff_deactivate_view, name="staff_deactivate"),
+    path("staff/<int:pk>/reactivate/", staff_views.staff_reactivate_view, name="staff_reactivate"),
+    path("staff/<int:pk>/password/", staff_views.staff_password, name="staff_password"),
+    path("staff/<int:pk>/move/", staff_views.staff_move, name="staff_move"),
+    path("settings/changes/", staff_views.settings_log, name="settings_log"),
 ], "dealership")
 
 urlpatterns = [
@@ -25,6 +33,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", staff_views.password_change, name="password_change"),
     path("accounts/logout-everywhere/", views.logout_everywhere, name="logout_everywhere"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("", include(app_patterns)),

@@ -17,6 +17,7 @@ from appointments.models import BookingRequest, PartReservation
 from appointments.services import appointment_book, appointment_cancel
 from appointments.timetable import advisor_day
 from dealership.models import Role, WorkOrder
+from dealership.staff import staff_update
 from demo.builder import all_checks_fine, drive
 from followup.models import FollowUpTask, MonthlyReport
 from followup.services import action_create, complaint_record, followup_tasks_create_due
@@ -29,7 +30,7 @@ from workshop.changes import finding_report
 from workshop.models import Job, Requisition
 
 from .conftest import Team, new_order
-from .factories import LabourFactory, PartFactory, VehicleFactory
+from .factories import LabourFactory, PartFactory, VehicleFactory, staff
 
 S = WorkOrder.Status
 # The project's own apps (the models the isolation and history tests walk).
@@ -133,7 +134,17 @@ def build_records(team: Team, plate: str = "粤A11111", mobile: str = "139000000
                                                 amount=-1, reason="x", requested_by=team[Role.SERVICE_ADVISOR]).pk,
         "payment": delivered.payments.first().pk, "=statement": "statement",
         **followup_records(team, delivered),
+        "person": staff_person(team),
     }
+
+
+def staff_person(team) -> int:
+    """An account of the store for the staff pages (one of its own: a manager's POST may deactivate it), renamed
+    once on the staff page, so the settings change log has a row."""
+    person = staff(Role.PARTS_CLERK, team.store)
+    staff_update(actor=team[Role.AFTERSALES_MANAGER], user=person, display_name="备件员乙", phone="",
+                 roles=[Role.PARTS_CLERK], trade="")
+    return person.pk
 
 
 def followup_records(team, delivered):
@@ -148,6 +159,9 @@ def followup_records(team, delivered):
 # Which record each URL's arguments name.
 ARGS = {
     "dealership:order": ["order"], "dealership:customer": ["customer"], "dealership:car": ["vehicle"],
+    "dealership:staff_detail": ["person"], "dealership:staff_deactivate": ["person"],
+    "dealership:staff_reactivate": ["person"], "dealership:staff_password": ["person"],
+    "dealership:staff_move": ["person"],
     "appointments:detail": ["appointment"], "appointments:prepare": ["appointment"],
     "appointments:reschedule": ["appointment"], "appointments:cancel": ["appointment"],
     "appointments:no_show": ["appointment"], "appointments:arrive": ["appointment"],

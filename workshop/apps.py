@@ -12,8 +12,10 @@ class WorkshopConfig(AppConfig):
         from dealership.access import ADVISORS, MANAGERS, register_home
         from dealership.models import Role
         from dealership.navigation import NavItem, register, register_menu
+        from dealership.staff import register_open_work
 
         from . import receivers  # noqa: F401  (makes the jobs when reception announces a signing)
+        from .models import Job
 
         register_menu("workshop", pgettext_lazy("menu", "Workshop"))
         register(
@@ -23,6 +25,9 @@ class WorkshopConfig(AppConfig):
             NavItem("workshop:parts_counter", _("Parts counter"), (Role.PARTS_CLERK, *MANAGERS), "workshop",
                     order=320),
         )
+        # a technician holding jobs is not moved to another store (issue 18)
+        register_open_work("jobs", _("open jobs"),
+                           lambda user: Job.objects.filter(technician=user, status__in=Job.OPEN).count())
         register_home("workshop:board", Role.FOREMAN)
         register_home("workshop:mine", Role.TECHNICIAN)
         register_home("workshop:parts_counter", Role.PARTS_CLERK)

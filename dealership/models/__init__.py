@@ -3,11 +3,12 @@ from .catalogue import JobType, LabourOperation, Part
 from .customers import Channel, Customer, MileageReading, Vehicle
 from .notifications import OutboundMessage, StaffTask
 from .org import DealerGroup, Role, StaffRole, Store, StoreCounter, Trade, User
+from .settings_log import SettingChange
 from .work_orders import WorkOrder, WorkOrderEvent, WorkOrderLine
 
 __all__ = [
     "Channel", "Customer", "DealerGroup", "JobType", "LabourOperation", "MileageReading",
-    "OutboundMessage", "Part", "Role", "StaffRole", "StaffTask", "Store", "StoreCounter", "TextOverflow", "Trade", "User",
+    "OutboundMessage", "Part", "Role", "SettingChange", "StaffRole", "StaffTask", "Store", "StoreCounter", "TextOverflow", "Trade", "User",
     "Vehicle",
     "WorkOrder", "WorkOrderEvent", "WorkOrderLine",
 ]

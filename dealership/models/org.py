@@ -136,6 +136,9 @@ class User(AbstractUser):
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     # raised by "log out everywhere": every session signed in before it no longer matches
     session_epoch = models.PositiveIntegerField(default=0, editable=False)
+    # set by a manager's password reset (and for a new account): until the person picks their own password, every
+    # page sends them to the password change page (dealership.middleware.ForcePasswordChangeMiddleware)
+    must_change_password = models.BooleanField(_("must change password"), default=False)
 
     class Meta:
         verbose_name = _("staff member")

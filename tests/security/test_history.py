@@ -22,11 +22,13 @@ ROOT = Path(__file__).resolve().parents[2]
 # The only things the code ever deletes, and why each may go: a draft never
 # agreed with the customer, whose removal leaves a note on the timeline; and
 # the file of a monthly report rendered again (the row stays; the report is
-# computed from the records, which stay).
+# computed from the records, which stay); and a role taken from a person,
+# whose old roles the settings change log keeps.
 DELETES = {
     ("reception/walkaround.py", "damage_mark_remove"): "a mark tapped by mistake on an unsigned walk-around",
     ("workshop/changes.py", "finding_remove_item"): "an item on an offer the customer has not yet decided",
     ("followup/report.py", "monthly_report_generate"): "the PDF file of a report rendered again for its month",
+    ("dealership/staff.py", "_set_roles"): "a role taken from a person (the settings change log keeps the old roles)",
 }
 
 

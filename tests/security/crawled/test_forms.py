@@ -73,6 +73,8 @@ def declared_forms(records) -> dict[str, Form]:
         "workshop:finding_phone": fields(PhoneDecisionForm) + lines, "workshop:finding_remove_item": [],
         "workshop:finding_send": [], "workshop:issue": [], "workshop:pause": [f"pause{job}-reason"],
         "workshop:request_part": fields(PartRequestForm, prefix=f"part{job}"),
+        # shown only for a store being set up, for an inactive account, and to a group manager
+        "dealership:staff_reactivate": [], "dealership:staff_move": ["store"],
     }
     return {name: Form(action=url_for(name, records), method="post", fields={f: [] for f in names})
             for name, names in declared.items()}
