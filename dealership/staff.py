@@ -9,16 +9,15 @@ someone with open work (orders, jobs, tasks) is not moved to another store."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Model
+from django.db.models import F
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
+from .changelog import settings_change_record
 from .errors import ProcessError
-from .models import Role, SettingChange, StaffRole, StaffTask, Store, User, WorkOrder
-from .textlimits import NOTES
+from .models import Role, StaffRole, StaffTask, Store, User, WorkOrder
 
 S = WorkOrder.Status
 # The roles a manager hands out on the staff pages; a group manager is made by setup_dealership or the admin.
@@ -33,28 +32,6 @@ _OPEN_WORK: dict[str, tuple[str | Promise, Callable[[User], int]]] = {}
 
 def register_open_work(key: str, label: str | Promise, count: Callable[[User], int]) -> None:
     _OPEN_WORK[key] = (label, count)
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, list | tuple | set | frozenset):
-        return ", ".join(str(v) for v in value)
-    return str(value)
-
-
-def settings_change_record(*, actor: User, obj: Model, changes: dict[str, tuple[Any, Any]],
-                           store: Store | None = None) -> list[SettingChange]:
-    """One log row per changed field (unchanged ones are skipped). `store` defaults to the record's own store (a
-    store is its own); None is a change of the group."""
-    if store is None:
-        store = obj if isinstance(obj, Store) else getattr(obj, "store", None)
-    rows = [SettingChange(store=store, actor=actor, model=obj._meta.label_lower, object_id=str(obj.pk),
-                          object_text=str(obj)[:200], field=field, old=_text(old)[:NOTES],
-                          new=_text(new)[:NOTES])
-            for field, (old, new) in changes.items() if _text(old) != _text(new)]
-    SettingChange.objects.bulk_create(rows)
-    return rows
 
 
 def _role_labels(roles: Iterable[str]) -> list[str]:
