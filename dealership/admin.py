@@ -13,6 +13,7 @@ from .models import (
     MileageReading,
     OutboundMessage,
     Part,
+    PastVisit,
     SettingChange,
     StaffRole,
     StaffTask,
@@ -154,6 +155,14 @@ class MileageReadingAdmin(ReadOnlyAdmin):
     list_select_related = ["vehicle", "recorded_by", "store"]
     list_filter = [("recorded_at", admin.DateFieldListFilter)]
     search_fields = ["vehicle__plate", "vehicle__vin"]
+
+
+@admin.register(PastVisit)
+class PastVisitAdmin(ReadOnlyAdmin):
+    list_display = ["old_number", "visited_on", "vehicle", "customer", "mileage", "total", "store"]
+    list_select_related = ["vehicle", "customer", "store"]
+    list_filter = [("visited_on", admin.DateFieldListFilter), "maintenance"]
+    search_fields = ["old_number", "vehicle__plate", "vehicle__vin", "customer__mobile"]
 
 
 @admin.register(StaffTask)

@@ -16,6 +16,7 @@ from dealership.models import (
     Customer,
     JobType,
     OutboundMessage,
+    PastVisit,
     Role,
     StaffRole,
     TextOverflow,
@@ -117,6 +118,8 @@ def the_rest(team, records):
                                 agent=team[Role.FOLLOWUP_AGENT], reached=True, satisfaction=5)
     ServiceReminder.objects.create(store=store, vehicle=order.vehicle, kind=ServiceReminder.Kind.values[0], key="r",
                                    due_on=order.created_at.date())
+    PastVisit.objects.create(store=store, vehicle=order.vehicle, customer=order.customer, old_number="OLD-1",
+                             visited_on=order.created_at.date(), lines=[{"kind": "labour", "description": "保养"}])
 
 
 def test_every_list_and_change_page_opens_and_lists_take_the_same_queries_at_twice_the_rows(team, other_team,
