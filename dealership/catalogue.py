@@ -232,8 +232,7 @@ def _save(*, actor: User, store: Store, model: type[Item], key_field: str, key: 
             raise ProcessError(_("%(key)s is already in the catalogue: choose another.") % {"key": key},
                                field=key_field) from None
         settings_change_record(actor=actor, obj=item, changes={
-            "created": ("", str(item)), **{f: ("", labels.get(f, v)) for f, v in values.items()},
-            "price": ("", item.price)})
+            **{f: ("", labels.get(f, v)) for f, v in values.items()}, "price": ("", item.price)})
         return item, True
     old = {f: getattr(item, f) for f in values}
     changed = [f for f, v in values.items() if old[f] != v]

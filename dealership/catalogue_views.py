@@ -76,7 +76,7 @@ def _with_price(form_class):
 class PriceChangeForm(forms.Form):
     price = PriceField(label=gettext_lazy("New published price (yuan)"))
     effective_from = forms.DateField(label=gettext_lazy("Effective from"),
-                                     widget=forms.DateInput(attrs={"type": "date"}),
+                                     widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                                      help_text=gettext_lazy("Today or later. Orders already quoted keep their "
                                                             "price."))
     reason = forms.CharField(label=gettext_lazy("Reason"), max_length=200, required=False)
@@ -137,7 +137,8 @@ def catalogue_list(request: HttpRequest, kind: str) -> HttpResponse:
     rows = [(item, prices[item]) for item in page.object_list]
     return render(request, "dealership/catalogue_list.html", {
         "kind": k, "page": page, "rows": rows, "q": q, "status": "all" if show == "all" else "",
-        "show_store": request.user.is_group_manager})
+        "show_store": request.user.is_group_manager,
+        "columns": (8 if kind == "labour" else 5) + request.user.is_group_manager})
 
 
 @role_required(*MANAGERS)
