@@ -2,7 +2,7 @@
 
 A price change of a labour operation or a part takes effect from a date. The rows of an item are the history of its
 published price: the price of a day is the one of the latest change dated that day or before. The catalogue row's
-`price` is the price of today, moved when a change's day comes (docs/decisions.md, "Dated prices"). A work order
+`price` is the price of today, moved when a change's day comes (decisions.md, "Go-live (issue 18): the catalogue and dated prices"). A work order
 line copies the published price of the day it is written and keeps it, whatever is published later."""
 
 from datetime import date
