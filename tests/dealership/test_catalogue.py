@@ -292,3 +292,20 @@ def test_a_group_manager_adds_an_item_in_a_store_of_the_group(team, group_manage
     response = labour_post(login(group_manager, "en"), **{"in-store": second.pk})
     assert response.status_code == 302
     assert LabourOperation.objects.get(code="BJ01").store == second
+
+
+def test_set3_the_statement_page_and_paper_show_the_published_price_beside_a_hand_priced_line(team, order_in,
+                                                                                             catalogue):
+    from django.template.loader import render_to_string
+
+    from settlement.models import Statement
+
+    order = order_in("settled")
+    line = order.lines.get(part=catalogue["part"])
+    WorkOrderLine.objects.filter(pk=line.pk).update(unit_price=D("600.00"), amount=D("600.00"))
+    page = login(team[Role.CASHIER], "en").get(reverse("settlement:order", args=[order.pk])).content.decode()
+    assert f'data-testid="published-{line.pk}"' in page and "¥680.00" in page
+    paper = render_to_string("print/statement.html", {
+        "order": order, "store": order.store, "statement": Statement.objects.get(work_order=order, superseded=False),
+        "data": statement_build(order), "payments": [], "mileage": 0, "printed_at": timezone.now()})
+    assert "published price on" in paper and "¥680.00" in paper
