@@ -65,6 +65,7 @@ def test_a_manager_adds_an_operation_and_schedules_a_price_change(browser, live_
     op = LabourOperation.objects.get(store=store, code="BY10")
     assert published_price(op) == 380 and published_price(op, on=day) == 400
 
-    page.goto(f"{live_server.url}/catalogue/labour/")
+    page.click("#menu-settings")
+    page.click("nav a[href='/catalogue/labour/']")
     expect(page.locator("[data-testid=catalogue-list]")).to_contain_text("一万公里保养")
     shot(page, "catalogue-list")
