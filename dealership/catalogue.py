@@ -87,7 +87,8 @@ def published_prices(items: Iterable[Item], *, on: date | None = None) -> dict[I
     parts = {i.pk: i for i in items if isinstance(i, Part)}
     if not ops and not parts:
         return found
-    rows = (PriceChange.objects.filter(Q(labour_operation_id__in=ops) | Q(part_id__in=parts), effective_from__lte=on)
+    rows = (PriceChange.objects.filter(Q(labour_operation_id__in=list(ops)) | Q(part_id__in=list(parts)),
+                                       effective_from__lte=on)
             .order_by("-effective_from").values_list("labour_operation_id", "part_id", "price"))
     seen: set[tuple[bool, int]] = set()
     for op_id, part_id, price in rows:
