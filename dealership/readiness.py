@@ -101,7 +101,7 @@ register(Requirement(
     todo=_("Add at least one labour operation with its job type, standard hours and published price: a booking "
            "names the work it is for (APT-4)."),
     met=lambda: Exists(LabourOperation.objects.filter(store=OuterRef("pk"), active=True)),
-    url_name="admin:dealership_labouroperation_changelist"))
+    url_name="dealership:catalogue_labour"))
 
 
 def _url(requirement: Requirement, store: Store) -> str | None:

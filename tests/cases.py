@@ -16,6 +16,7 @@ from appointments.capacity import workshop_day
 from appointments.models import BookingRequest, PartReservation
 from appointments.services import appointment_book, appointment_cancel
 from appointments.timetable import advisor_day
+from dealership.catalogue import price_change_schedule
 from dealership.models import Role, WorkOrder
 from dealership.staff import staff_update
 from demo.builder import all_checks_fine, drive
@@ -135,6 +136,7 @@ def build_records(team: Team, plate: str = "粤A11111", mobile: str = "139000000
         "payment": delivered.payments.first().pk, "=statement": "statement",
         **followup_records(team, delivered),
         "person": staff_person(team),
+        **catalogue_records(team, catalogue),
     }
 
 
@@ -145,6 +147,16 @@ def staff_person(team) -> int:
     staff_update(actor=team[Role.AFTERSALES_MANAGER], user=person, display_name="备件员乙", phone="",
                  roles=[Role.PARTS_CLERK], trade="")
     return person.pk
+
+
+def catalogue_records(team, catalogue) -> dict:
+    """The catalogue pages' items (issue 18), each with a price change scheduled, so the price history and the
+    settings change log have rows."""
+    manager = team[Role.AFTERSALES_MANAGER]
+    for item in catalogue.values():
+        price_change_schedule(actor=manager, item=item, price=item.price + 10,
+                              effective_from=timezone.localdate() + timedelta(days=30), reason="调价")
+    return {"labour_operation": catalogue["labour"].pk, "catalogue_part": catalogue["part"].pk}
 
 
 def followup_records(team, delivered):
@@ -162,6 +174,10 @@ ARGS = {
     "dealership:staff_detail": ["person"], "dealership:staff_deactivate": ["person"],
     "dealership:staff_reactivate": ["person"], "dealership:staff_password": ["person"],
     "dealership:staff_move": ["person"],
+    **{f"dealership:catalogue_labour_{view}": ["labour_operation"]
+       for view in ("detail", "price", "deactivate", "reactivate")},
+    **{f"dealership:catalogue_parts_{view}": ["catalogue_part"]
+       for view in ("detail", "price", "deactivate", "reactivate")},
     "appointments:detail": ["appointment"], "appointments:prepare": ["appointment"],
     "appointments:reschedule": ["appointment"], "appointments:cancel": ["appointment"],
     "appointments:no_show": ["appointment"], "appointments:arrive": ["appointment"],

@@ -4,12 +4,13 @@ from .customers import Channel, Customer, MileageReading, Vehicle
 from .notifications import OutboundMessage, StaffTask
 from .org import DealerGroup, Role, StaffRole, Store, StoreCounter, Trade, User
 from .past import PastVisit
+from .prices import PriceChange
 from .settings_log import SettingChange
 from .work_orders import WorkOrder, WorkOrderEvent, WorkOrderLine
 
 __all__ = [
     "Channel", "Customer", "DealerGroup", "JobType", "LabourOperation", "MileageReading",
-    "OutboundMessage", "Part", "PastVisit", "Role", "SettingChange", "StaffRole", "StaffTask", "Store", "StoreCounter", "TextOverflow", "Trade", "User",
+    "OutboundMessage", "Part", "PastVisit", "PriceChange", "Role", "SettingChange", "StaffRole", "StaffTask", "Store", "StoreCounter", "TextOverflow", "Trade", "User",
     "Vehicle",
     "WorkOrder", "WorkOrderEvent", "WorkOrderLine",
 ]
