@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from . import customer_views, setup_views, staff_views, views
+from . import customer_views, setup_views, staff_views, store_settings_views, views
 
 app_patterns = ([
     path("orders/", views.order_list, name="orders"),
@@ -26,6 +26,12 @@ app_patterns = ([
     path("staff/<int:pk>/password/", staff_views.staff_password, name="staff_password"),
     path("staff/<int:pk>/move/", staff_views.staff_move, name="staff_move"),
     path("settings/changes/", staff_views.settings_log, name="settings_log"),
+    path("settings/store/", store_settings_views.store_settings_home, name="store_settings_home"),
+    path("settings/store/<int:pk>/", store_settings_views.store_settings, name="store_settings"),
+    path("settings/store/<int:pk>/hours/", store_settings_views.store_hours, name="store_hours"),
+    path("settings/store/<int:pk>/closed/", store_settings_views.store_closed_add, name="store_closed_add"),
+    path("settings/store/<int:pk>/closed/<int:day>/remove/", store_settings_views.store_closed_remove,
+         name="store_closed_remove"),
 ], "dealership")
 
 urlpatterns = [
