@@ -18,16 +18,19 @@ from appointments.services import appointment_book, appointment_cancel
 from appointments.timetable import advisor_day
 from dealership.models import Role, WorkOrder
 from dealership.staff import staff_update
+from dealership.store_places import place_add
+from dealership.store_settings import closed_day_add
 from demo.builder import all_checks_fine, drive
 from followup.models import FollowUpTask, MonthlyReport
 from followup.services import action_create, complaint_record, followup_tasks_create_due
+from inspection.models import ParkingSpot
 from reception.experts import expert_request_create
 from reception.services import walkaround_record
 from reception.walkaround import damage_mark_add, photo_add
 from settlement.models import Adjustment
 from settlement.services import statement_issue
 from workshop.changes import finding_report
-from workshop.models import Job, Requisition
+from workshop.models import Bay, Job, Requisition
 
 from .conftest import Team, new_order
 from .factories import LabourFactory, PartFactory, VehicleFactory, staff
@@ -135,7 +138,19 @@ def build_records(team: Team, plate: str = "粤A11111", mobile: str = "139000000
         "payment": delivered.payments.first().pk, "=statement": "statement",
         **followup_records(team, delivered),
         "person": staff_person(team),
+        **store_settings_records(team),
     }
+
+
+def store_settings_records(team) -> dict:
+    """The store of the settings pages, a closed day still to come (far enough not to close the days booked above),
+    a bay and a parking spot, each changed once on its page, so the settings change log has rows."""
+    manager = team[Role.AFTERSALES_MANAGER]
+    closed = closed_day_add(actor=manager, store=team.store, day=timezone.localdate() + timedelta(days=60),
+                            name="国庆节")
+    bay = place_add(actor=manager, store=team.store, model=Bay, name="设置工位", trade="mechanical")
+    spot = place_add(actor=manager, store=team.store, model=ParkingSpot, name="设置车位")
+    return {"store": team.store.pk, "closed_day": closed.pk, "bay": bay.pk, "spot": spot.pk}
 
 
 def staff_person(team) -> int:
@@ -162,6 +177,10 @@ ARGS = {
     "dealership:staff_detail": ["person"], "dealership:staff_deactivate": ["person"],
     "dealership:staff_reactivate": ["person"], "dealership:staff_password": ["person"],
     "dealership:staff_move": ["person"],
+    "dealership:store_settings": ["store"], "dealership:store_hours": ["store"],
+    "dealership:store_closed_add": ["store"], "dealership:store_closed_remove": ["store", "closed_day"],
+    "workshop:bays": ["store"], "workshop:bay_edit": ["store", "bay"],
+    "inspection:spots": ["store"], "inspection:spot_edit": ["store", "spot"],
     "appointments:detail": ["appointment"], "appointments:prepare": ["appointment"],
     "appointments:reschedule": ["appointment"], "appointments:cancel": ["appointment"],
     "appointments:no_show": ["appointment"], "appointments:arrive": ["appointment"],
