@@ -19,7 +19,7 @@ from appointments.timetable import advisor_day
 from dealership.models import Role, WorkOrder
 from dealership.staff import staff_update
 from dealership.store_places import place_add
-from dealership.store_settings import closed_day_add
+from dealership.store_settings import DayHours, closed_day_add, store_hours_set
 from demo.builder import all_checks_fine, drive
 from followup.models import FollowUpTask, MonthlyReport
 from followup.services import action_create, complaint_record, followup_tasks_create_due
@@ -144,12 +144,14 @@ def build_records(team: Team, plate: str = "粤A11111", mobile: str = "139000000
 
 def store_settings_records(team) -> dict:
     """The store of the settings pages, a closed day still to come (far enough not to close the days booked above),
-    a bay and a parking spot, each changed once on its page, so the settings change log has rows."""
+    a bay, a parking spot and the weekday hours (as they were), each set once through their page's service."""
     manager = team[Role.AFTERSALES_MANAGER]
     closed = closed_day_add(actor=manager, store=team.store, day=timezone.localdate() + timedelta(days=60),
                             name="国庆节")
     bay = place_add(actor=manager, store=team.store, model=Bay, name="设置工位", trade="mechanical")
     spot = place_add(actor=manager, store=team.store, model=ParkingSpot, name="设置车位")
+    same = DayHours(team.store.opens_at, team.store.closes_at)  # a row for each weekday, the hours unchanged
+    store_hours_set(actor=manager, store=team.store, week=dict.fromkeys(range(7), same))
     return {"store": team.store.pk, "closed_day": closed.pk, "bay": bay.pk, "spot": spot.pk}
 
 
