@@ -112,7 +112,7 @@ def _page(request: HttpRequest, store: Store, status: int = 200, **forms_) -> Ht
         "store": store,
         "form": forms_.get("form") or StoreSettingsForm(instance=store),
         "hours_form": forms_.get("hours_form") or HoursForm(week=store_week(store)),
-        "closed_form": forms_.get("closed_form") or ClosedDayForm(),
+        "closed_form": forms_.get("closed_form") or ClosedDayForm(prefix="closed"),
         "closed_days": closed_days.get_page(request.GET.get("page")),
         "sub_pages": [(name, label) for name, label in _SUB_PAGES.items()],
         "log": SettingChange.objects.filter(store=store, model__in=[
@@ -152,7 +152,7 @@ def store_hours(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*MANAGERS)
 def store_closed_add(request: HttpRequest, pk: int) -> HttpResponse:
     store = settings_store_or_404(request.user, pk)
-    form = ClosedDayForm(request.POST)
+    form = ClosedDayForm(request.POST, prefix="closed")
     if run_form(form, lambda data: closed_day_add(actor=request.user, store=store, day=data["date"],
                                                   name=data["name"])):
         messages.success(request, _("The store is closed on %(day)s.") % {"day": form.cleaned_data["date"]})

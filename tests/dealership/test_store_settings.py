@@ -162,7 +162,7 @@ def test_the_hours_and_closed_days_are_logged_and_confirm_the_checklist(team, ma
     changes = [(c.old, c.new) for c in SettingChange.objects.filter(model="dealership.storehours").order_by("id")]
     assert ("Monday 08:30–18:00", "Monday 09:00–18:00") in changes and ("Sunday 08:30–18:00", "Sunday closed") in changes
     day = tomorrow() + timedelta(days=7)
-    assert client.post(url("store_closed_add", team.store), {"date": day.isoformat(), "name": "国庆节"}).status_code == 302
+    assert client.post(url("store_closed_add", team.store), {"closed-date": day.isoformat(), "closed-name": "国庆节"}).status_code == 302
     closed = ClosedDay.objects.get(store=team.store)
     assert client.post(url("store_closed_remove", team.store, closed.pk)).status_code == 302
     assert not ClosedDay.objects.exists()
@@ -196,7 +196,7 @@ def test_a_manager_of_store_a_cannot_edit_store_b(team, other_team, manager):
     assert client.get(url("store_settings", other)).status_code == 404
     assert client.post(url("store_settings", other), settings_post(other, labour_rate="1")).status_code == 404
     assert client.post(url("store_hours", other), hours_post()).status_code == 404
-    assert client.post(url("store_closed_add", other), {"date": tomorrow().isoformat()}).status_code == 404
+    assert client.post(url("store_closed_add", other), {"closed-date": tomorrow().isoformat()}).status_code == 404
     closed = ClosedDay.objects.create(store=other, date=tomorrow())
     assert client.post(url("store_closed_remove", other, closed.pk)).status_code == 404
     assert client.post(url("store_closed_remove", team.store, closed.pk)).status_code == 404
@@ -248,11 +248,11 @@ def test_a_week_closed_every_day_and_a_past_or_doubled_closed_day_are_refused(te
     week = {d: DayHours(None, None, True) for d in range(7)}
     assert client.post(url("store_hours", team.store), hours_post(week)).status_code == 400
     past = timezone.localdate() - timedelta(days=1)
-    assert client.post(url("store_closed_add", team.store), {"date": past.isoformat()}).status_code == 400
+    assert client.post(url("store_closed_add", team.store), {"closed-date": past.isoformat()}).status_code == 400
     closed_day_add(actor=manager, store=team.store, day=tomorrow(), name="")
     with refused_saying(f"The store is already closed on {tomorrow():%Y-%m-%d}."):
         closed_day_add(actor=manager, store=team.store, day=tomorrow(), name="x")
-    response = client.post(url("store_closed_add", team.store), {"date": "not a date"})
+    response = client.post(url("store_closed_add", team.store), {"closed-date": "not a date"})
     assert response.status_code == 400 and "date" in response.context["closed_form"].errors
 
 
