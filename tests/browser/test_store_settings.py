@@ -9,6 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from dealership.models import ClosedDay, Role, SettingChange, StoreHours
+from workshop.models import Bay
 
 from ..conftest import Team
 from ..factories import StoreFactory
@@ -61,6 +62,16 @@ def test_a_manager_sets_a_weekdays_hours_and_a_holiday_and_the_slot_page_follows
     assert StoreHours.objects.get(store=store, weekday=weekday).opens_at.hour == 10
     assert ClosedDay.objects.filter(store=store, date=holiday).exists()
     assert SettingChange.objects.filter(store=store, model="dealership.storehours").count() == 1
+
+    # the bays, a sub-page of the store's settings
+    page.click("a[href$='/bays/']")
+    page.fill("#id_new-name", "A1")
+    page.select_option("#id_new-trade", "mechanical")
+    with page.expect_navigation():
+        page.click("[data-testid=place-add] button[type=submit]")
+    expect(page.locator("[data-testid=setting-changes]")).to_contain_text("A1")
+    shot(page, "store-bays")
+    assert Bay.objects.get(store=store, name="A1").active
 
     page.goto(f"{live_server.url}/appointments/new/")
     show_day(page, team[Role.SERVICE_ADVISOR], short_day)
