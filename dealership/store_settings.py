@@ -172,6 +172,9 @@ def closed_day_add(*, actor: User, store: Store, day: date, name: str) -> Closed
     booked on it stay booked; the advisors are asked to move them (appointments.capacity)."""
     if day < timezone.localdate():
         raise ProcessError(_("That day has passed."), field="date")
+    limit = ClosedDay._meta.get_field("name").max_length
+    if len(name.strip()) > limit:
+        raise ProcessError(_("The name is longer than %(n)s characters.") % {"n": limit}, field="name")
     try:
         with transaction.atomic():
             closed = ClosedDay.objects.create(store=store, date=day, name=name.strip())

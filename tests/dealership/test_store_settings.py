@@ -252,6 +252,8 @@ def test_a_week_closed_every_day_and_a_past_or_doubled_closed_day_are_refused(te
     closed_day_add(actor=manager, store=team.store, day=tomorrow(), name="")
     with refused_saying(f"The store is already closed on {tomorrow():%Y-%m-%d}."):
         closed_day_add(actor=manager, store=team.store, day=tomorrow(), name="x")
+    with refused_saying("The name is longer than 50 characters."):
+        closed_day_add(actor=manager, store=team.store, day=tomorrow() + timedelta(days=1), name="节" * 51)
     response = client.post(url("store_closed_add", team.store), {"closed-date": "not a date"})
     assert response.status_code == 400 and "date" in response.context["closed_form"].errors
 
