@@ -237,3 +237,20 @@ class SettingChangeAdmin(ReadOnlyAdmin):
     list_filter = ["model", "field"]
     search_fields = ["object_text", "field", "actor__username", "actor__display_name"]
     date_hierarchy = "at"
+
+
+# ---- opening hours and closed days (issue 18): changed on the store's settings page, which logs each change ----
+from .models.hours import ClosedDay, StoreHours  # noqa: E402
+
+
+@admin.register(StoreHours)
+class StoreHoursAdmin(ReadOnlyAdmin):
+    list_display = ["store", "weekday", "opens_at", "closes_at", "closed"]
+    list_select_related = ["store"]
+
+
+@admin.register(ClosedDay)
+class ClosedDayAdmin(ReadOnlyAdmin):
+    list_display = ["store", "date", "name"]
+    list_select_related = ["store"]
+    list_filter = [("date", admin.DateFieldListFilter)]

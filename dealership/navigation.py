@@ -55,12 +55,14 @@ def nav_items() -> list[NavItem]:
 # The core's own lists, shared by every stage.
 register(
     NavItem("dealership:orders", _("Work orders"), tuple(r for r in Role.values if r != Role.GATE_GUARD), order=700),
-    # in the managers' "Settings" menu, beside the catalogue it lists the stock of (the others see it as a link)
-    NavItem("dealership:parts", _("Parts"), (Role.PARTS_CLERK, *ADVISORS, *WORKSHOP, *MANAGERS), "settings",
+    # in the workshop's menu where a role's links are grouped (beside the parts counter): the managers' "Settings"
+    # menu took the place of "Staff", which is wider in English (issue 18, tests/browser/test_header.py)
+    NavItem("dealership:parts", _("Parts"), (Role.PARTS_CLERK, *ADVISORS, *WORKSHOP, *MANAGERS), "workshop",
             order=710),
     # the managers' settings pages (issue 18): after every link of the process, so those stay where they were
     NavItem("dealership:staff", _("Staff"), MANAGERS, "settings", order=900),
-    NavItem("dealership:catalogue_labour", _("Catalogue"), MANAGERS, "settings", order=910),
+    NavItem("dealership:store_settings_home", _("Store settings"), MANAGERS, "settings", order=910),
+    NavItem("dealership:catalogue_labour", _("Catalogue"), MANAGERS, "settings", order=920),
 )
 
 

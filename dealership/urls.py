@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from . import catalogue_views, customer_views, setup_views, staff_views, views
+from . import catalogue_views, customer_views, setup_views, staff_views, store_settings_views, views
 
 app_patterns = ([
     path("orders/", views.order_list, name="orders"),
@@ -46,6 +46,12 @@ app_patterns = ([
          name="catalogue_parts_deactivate"),
     path("catalogue/parts/<int:pk>/reactivate/", catalogue_views.catalogue_reactivate, {"kind": "parts"},
          name="catalogue_parts_reactivate"),
+    path("settings/store/", store_settings_views.store_settings_home, name="store_settings_home"),
+    path("settings/store/<int:pk>/", store_settings_views.store_settings, name="store_settings"),
+    path("settings/store/<int:pk>/hours/", store_settings_views.store_hours, name="store_hours"),
+    path("settings/store/<int:pk>/closed/", store_settings_views.store_closed_add, name="store_closed_add"),
+    path("settings/store/<int:pk>/closed/<int:day>/remove/", store_settings_views.store_closed_remove,
+         name="store_closed_remove"),
 ], "dealership")
 
 urlpatterns = [
