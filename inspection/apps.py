@@ -19,5 +19,8 @@ class InspectionConfig(AppConfig):
         )
 
         # QC has one page of its own: it sits in the workshop's menu, the stage it follows.
-        register(NavItem("inspection:queue", _("QC queue"), (Role.QC_INSPECTOR, *MANAGERS), "workshop", order=400))
+        register(NavItem("inspection:queue", _("QC queue"), (Role.QC_INSPECTOR, *MANAGERS), "workshop", order=400),
+                 # the store's QC checklists (QC-2), in the managers' settings menu (issue 18)
+                 NavItem("inspection:qc_checks_page", _("QC checklists"), (Role.AFTERSALES_MANAGER,), "settings",
+                         order=940))
         register_home("inspection:queue", Role.QC_INSPECTOR)

@@ -23,6 +23,9 @@ class ReceptionConfig(AppConfig):
             NavItem("reception:desk", _("Advisor desk"), (*ADVISORS, *MANAGERS), "reception", order=200),
             NavItem("reception:expert_queue", _("Expert questions"), (Role.TECHNICAL_EXPERT, Role.FOREMAN),
                     "reception", order=800),
+            # the store's walk-around checklist (REC-5), in the managers' settings menu (issue 18)
+            NavItem("reception:walkaround_checks_page", _("Walk-around checklist"), (Role.AFTERSALES_MANAGER,),
+                    "settings", order=920),
         )
         register_home("reception:desk", Role.SERVICE_ADVISOR, Role.SERVICE_ASSISTANT)
         register_home("reception:expert_queue", Role.TECHNICAL_EXPERT)

@@ -24,6 +24,9 @@ class WorkshopConfig(AppConfig):
                     "workshop", order=310),
             NavItem("workshop:parts_counter", _("Parts counter"), (Role.PARTS_CLERK, *MANAGERS), "workshop",
                     order=320),
+            # the store's self-check lists (REP-15), in the managers' settings menu (issue 18)
+            NavItem("workshop:self_checks_page", _("Self-check lists"), (Role.AFTERSALES_MANAGER,), "settings",
+                    order=930),
         )
         # a technician holding jobs is not moved to another store (issue 18)
         register_open_work("jobs", _("open jobs"),
