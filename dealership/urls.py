@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from . import customer_views, setup_views, staff_views, views
+from . import customer_views, messagetext_views, setup_views, staff_views, views
 
 app_patterns = ([
     path("orders/", views.order_list, name="orders"),
@@ -26,6 +26,14 @@ app_patterns = ([
     path("staff/<int:pk>/password/", staff_views.staff_password, name="staff_password"),
     path("staff/<int:pk>/move/", staff_views.staff_move, name="staff_move"),
     path("settings/changes/", staff_views.settings_log, name="settings_log"),
+    path("settings/messages/", messagetext_views.message_list, name="message_texts"),
+    path("settings/messages/<slug:name>/", messagetext_views.message_text, name="message_text"),
+    path("settings/messages/<slug:name>/<str:language>/", messagetext_views.message_text_save_view,
+         name="message_text_save"),
+    path("settings/messages/<slug:name>/<str:language>/preview/", messagetext_views.message_text_preview,
+         name="message_text_preview"),
+    path("settings/messages/<slug:name>/<str:language>/default/", messagetext_views.message_text_reset_view,
+         name="message_text_reset"),
 ], "dealership")
 
 urlpatterns = [

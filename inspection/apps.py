@@ -13,6 +13,7 @@ class InspectionConfig(AppConfig):
         from dealership.navigation import NavItem, register
 
         from . import (
+            messagetexts,  # noqa: F401  (registers its customer message, issue 18)
             printing,  # noqa: F401  (registers the quality guarantee card)
             services,  # noqa: F401  (registers the guards of the moves it makes, to explain refused ones)
             stilldue,  # noqa: F401  (deferred work and worn parts for the next visit)

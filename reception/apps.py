@@ -14,6 +14,7 @@ class ReceptionConfig(AppConfig):
         from dealership.navigation import NavItem, register, register_menu
 
         from . import (
+            links,  # noqa: F401  (registers its customer message, issue 18)
             printing,  # noqa: F401  (registers the printed work order)
             services,  # noqa: F401  (registers the guards of the moves it makes, to explain refused ones)
         )

@@ -14,7 +14,11 @@ class WorkshopConfig(AppConfig):
         from dealership.navigation import NavItem, register, register_menu
         from dealership.staff import register_open_work
 
-        from . import receivers  # noqa: F401  (makes the jobs when reception announces a signing)
+        from . import (
+            changes,  # noqa: F401  (registers its customer messages, issue 18)
+            delays,  # noqa: F401
+            receivers,  # noqa: F401  (makes the jobs when reception announces a signing)
+        )
         from .models import Job
 
         register_menu("workshop", pgettext_lazy("menu", "Workshop"))
