@@ -16,16 +16,21 @@ from appointments.capacity import workshop_day
 from appointments.models import BookingRequest, PartReservation
 from appointments.services import appointment_book, appointment_cancel
 from appointments.timetable import advisor_day
+from dealership.checklist_settings import checklist_item_add
+from dealership.messagetexts import message_text_save
 from dealership.models import Role, WorkOrder
 from dealership.staff import staff_update
 from demo.builder import all_checks_fine, drive
 from followup.models import FollowUpTask, MonthlyReport
 from followup.services import action_create, complaint_record, followup_tasks_create_due
+from inspection import checklist_views as qc_checks
+from reception import checklist_views as walkaround_checks
 from reception.experts import expert_request_create
 from reception.services import walkaround_record
 from reception.walkaround import damage_mark_add, photo_add
 from settlement.models import Adjustment
 from settlement.services import statement_issue
+from workshop import checklist_views as self_checks
 from workshop.changes import finding_report
 from workshop.models import Job, Requisition
 
@@ -135,6 +140,7 @@ def build_records(team: Team, plate: str = "粤A11111", mobile: str = "139000000
         "payment": delivered.payments.first().pk, "=statement": "statement",
         **followup_records(team, delivered),
         "person": staff_person(team),
+        **checklist_records(team),
     }
 
 
@@ -145,6 +151,20 @@ def staff_person(team) -> int:
     staff_update(actor=team[Role.AFTERSALES_MANAGER], user=person, display_name="备件员乙", phone="",
                  roles=[Role.PARTS_CLERK], trade="")
     return person.pk
+
+
+def checklist_records(team) -> dict:
+    """The store's own checklists (each made its own by adding a check) and a message text of its own, for the
+    settings pages of issue 18."""
+    manager = team[Role.AFTERSALES_MANAGER]
+    checks = {}
+    for key, spec in (("self_check", self_checks.SPEC), ("qc_check", qc_checks.SPEC),
+                      ("walkaround_check", walkaround_checks.SPEC)):
+        checks[key] = checklist_item_add(spec=spec, store=team.store, actor=manager, job_type="brakes"
+                                         if spec.by_job_type else "", label="试车确认").pk
+    message_text_save(store=team.store, actor=manager, name="survey", language="zh-hans", subject="回访",
+                      body="{{ name }}您好：{{ link }}")
+    return {**checks, "=job_type": "brakes", "=message": "survey", "=language": "zh-hans"}
 
 
 def followup_records(team, delivered):
@@ -162,6 +182,15 @@ ARGS = {
     "dealership:staff_detail": ["person"], "dealership:staff_deactivate": ["person"],
     "dealership:staff_reactivate": ["person"], "dealership:staff_password": ["person"],
     "dealership:staff_move": ["person"],
+    "dealership:message_text": ["=message"], "dealership:message_text_save": ["=message", "=language"],
+    "dealership:message_text_preview": ["=message", "=language"],
+    "dealership:message_text_reset": ["=message", "=language"],
+    **{f"{ns}:{slug}_{what}": [record] for ns, slug, record in (
+        ("workshop", "self_checks", "self_check"), ("inspection", "qc_checks", "qc_check"),
+        ("reception", "walkaround_checks", "walkaround_check"))
+       for what in ("rename", "up", "down", "deactivate", "reactivate")},
+    **{f"{ns}:{slug}_{what}": ["=job_type"] for ns, slug in (("workshop", "self_checks"), ("inspection", "qc_checks"))
+       for what in ("type", "own", "add")},
     "appointments:detail": ["appointment"], "appointments:prepare": ["appointment"],
     "appointments:reschedule": ["appointment"], "appointments:cancel": ["appointment"],
     "appointments:no_show": ["appointment"], "appointments:arrive": ["appointment"],

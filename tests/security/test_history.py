@@ -29,6 +29,9 @@ DELETES = {
     ("workshop/changes.py", "finding_remove_item"): "an item on an offer the customer has not yet decided",
     ("followup/report.py", "monthly_report_generate"): "the PDF file of a report rendered again for its month",
     ("dealership/staff.py", "_set_roles"): "a role taken from a person (the settings change log keeps the old roles)",
+    ("dealership/messagetexts.py", "message_text_reset"): "a store's own message text, back to the default (the "
+                                                         "settings change log keeps the text; what was sent is in "
+                                                         "the outbox)",
 }
 
 
