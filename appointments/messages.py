@@ -85,5 +85,5 @@ for order, (name, label, extra) in enumerate([
         name=name, label=label, stage=_("Appointments"), order=100 + order,
         variables=variables(*names, **({"offers": OFFERS_HELP} if "offers" in extra else {})),
         sample=sample(*names, **({"offers": _SAMPLE_OFFERS} if "offers" in extra else {})),
-        subject=file_template(f"appointments/messages/{name}_subject.txt"),
-        body=file_template(f"appointments/messages/{name}.txt"), preview=_preview(extra)))
+        subject=file_template(f"appointments/messages/{name}_subject.txt", names),
+        body=file_template(f"appointments/messages/{name}.txt", (*names, "offers")), preview=_preview(extra)))

@@ -13,7 +13,7 @@ not offer (`message_text_check`)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,7 +21,7 @@ from django.conf import settings
 from django.db import transaction
 from django.template import Context, Engine, TemplateSyntaxError
 from django.template.base import Node, VariableNode
-from django.template.defaulttags import DebugNode, ForNode, WithNode
+from django.template.defaulttags import DebugNode, ForNode, IfNode, WithNode
 from django.template.loader import get_template
 from django.templatetags.i18n import BlockTranslateNode
 from django.utils import translation
@@ -110,9 +110,32 @@ def customer_message(name: str) -> CustomerMessage:
     return _MESSAGES[name]
 
 
-def file_template(path: str) -> Callable[[], str]:
-    """A default kept in a template file (the same file for every language: it translates itself)."""
-    return lambda: get_template(path).template.source.strip()
+class _Placeholder:
+    """A variable rendered as itself ({{ name }}, {{ store.phone }}), to turn a file into plain text."""
+
+    def __init__(self, path: str) -> None:
+        self._path = path
+
+    def __getattr__(self, attr: str) -> _Placeholder:
+        if attr.startswith("_"):
+            raise AttributeError(attr)
+        return _Placeholder(f"{self._path}.{attr}")
+
+    def __str__(self) -> str:
+        return "{{ " + self._path + " }}"
+
+
+def file_template(path: str, variables: Iterable[str] = ()) -> Callable[[], str]:
+    """A default kept in a template file (one file for every language: it translates itself). The manager
+    starts from plain text in the active language: the file rendered with each variable as {{ itself }} —
+    except a file with a loop or a condition, whose source is shown as it is (rendering would lose a branch)."""
+    def source() -> str:
+        text = get_template(path).template.source.strip()
+        template = ENGINE.from_string(text)
+        if any(isinstance(node, ForNode | IfNode) for node in _walk(template.nodelist)):
+            return text
+        return template.render(Context({n: _Placeholder(n) for n in variables}, autoescape=False)).strip()
+    return source
 
 
 def gettext_template(msgid: str, *, rename: dict[str, str] | None = None,
