@@ -14,7 +14,10 @@ class AppointmentsConfig(AppConfig):
         from dealership.models import Role
         from dealership.navigation import NavItem, register, register_menu
 
-        from . import printing  # noqa: F401  (registers the welcome board)
+        from . import (
+            messages,  # noqa: F401  (registers its customer messages, issue 18)
+            printing,  # noqa: F401  (registers the welcome board)
+        )
         from .capacity import capacity_follow_hours
 
         register_menu("appointments", pgettext_lazy("menu", "Appointments"))

@@ -14,6 +14,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from dealership.messages import N_, message_params
+from dealership.messagetexts import message_texts_load
 from dealership.models import Role, StaffTask
 from dealership.notify import customer_messages_send
 from dealership.services import staff_tasks_create, staff_tasks_upsert
@@ -118,7 +119,9 @@ def confirmations_send(confirmations: list[Confirmation], *, token: str, result:
     for missing_keys in {tuple(v) for v in gaps_of.values()}:
         mine.filter(pk__in=[pk for pk, v in gaps_of.items() if tuple(v) == missing_keys]).update(
             attempts=F("attempts") + 1, missing=list(missing_keys))
-    drafts = [appointment_message_draft(appointment=c.appointment, name=c.kind, key=_key(c)) for c in live]
+    texts = message_texts_load(store_ids={c.appointment.store_id for c in live}, names={c.kind for c in live})
+    drafts = [appointment_message_draft(appointment=c.appointment, name=c.kind, key=_key(c), texts=texts)
+              for c in live]
     try:
         records = customer_messages_send(drafts)
     except Exception as exc:  # noqa: BLE001 - recorded and retried, never lost

@@ -1,35 +1,41 @@
 """Customer messages of stage 1, rendered from subject/text templates in the
-store's language (Chinese by default), sent once per key."""
+store's language (Chinese by default), sent once per key. The texts are the
+files under templates/appointments/messages/ until the store writes its own
+(dealership.messagetexts, issue 18)."""
 
-from django.conf import settings
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from datetime import timedelta
 
-from dealership.models import OutboundMessage
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dealership.messagetexts import CustomerMessage, file_template, message_render, register_message, sample, variables
+from dealership.models import OutboundMessage, Store
 from dealership.notify import Draft, customer_messages_send
 
 from .links import answer_url
 from .models import Appointment
 
 
-def render(name: str, context: dict) -> tuple[str, str]:
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string(f"appointments/messages/{name}_subject.txt", context).strip()
-        body = render_to_string(f"appointments/messages/{name}.txt", context).strip()
-    return subject, body
+def _when(moment) -> str:
+    return timezone.localtime(moment).strftime("%m-%d %H:%M")
 
 
-def appointment_message_draft(*, appointment: Appointment, name: str, key: str, **extra) -> Draft:
-    """Message `name` about the appointment, to be sent once under `key`."""
-    customer = appointment.customer
-    context = {
-        "store": appointment.store, "name": customer.salutation(),
+def appointment_message_context(appointment: Appointment, **extra) -> dict:
+    """What every appointment message offers (and `extra`: old, offers)."""
+    return {
+        "store": appointment.store, "name": appointment.customer.salutation(),
         "plate": appointment.vehicle.plate, "advisor": str(appointment.advisor),
-        "when": timezone.localtime(appointment.starts_at).strftime("%m-%d %H:%M"),
-        "link": answer_url(appointment), **extra,
+        "when": _when(appointment.starts_at), "link": answer_url(appointment), **extra,
     }
-    subject, body = render(name, context)
-    return Draft(appointment.store_id, customer, key, subject, body, appointment.work_order_id)
+
+
+def appointment_message_draft(*, appointment: Appointment, name: str, key: str, texts: dict | None = None,
+                              **extra) -> Draft:
+    """Message `name` about the appointment, to be sent once under `key` (`texts`: the stores' own texts,
+    preloaded for a batch by message_texts_load)."""
+    subject, body = message_render(store=appointment.store, name=name, texts=texts,
+                                   context=appointment_message_context(appointment, **extra))
+    return Draft(appointment.store_id, appointment.customer, key, subject, body, appointment.work_order_id)
 
 
 def appointment_message_send(*, appointment: Appointment, name: str, key: str, **extra) -> OutboundMessage | None:
@@ -37,3 +43,47 @@ def appointment_message_send(*, appointment: Appointment, name: str, key: str, *
     the customer has not agreed to messages (the caller makes a call task)."""
     return customer_messages_send([appointment_message_draft(appointment=appointment, name=name, key=key,
                                                              **extra)])[key]
+
+
+# --- the messages, for the message texts page (issue 18) ------------------------------------------------------
+
+class _Offer:
+    """An offered time, as the cancelled_offer message reads it (t.starts_at, t.advisor)."""
+
+    def __init__(self, starts_at, advisor) -> None:
+        self.starts_at, self.advisor = starts_at, advisor
+
+
+def _preview(extra: tuple[str, ...]):
+    def preview(store: Store) -> dict | None:
+        appointment = (Appointment.objects.filter(store=store).select_related("store", "customer", "vehicle",
+                                                                              "advisor").order_by("-id").first())
+        if appointment is None:
+            return None
+        more = {}
+        if "old" in extra:
+            more["old"] = _when(appointment.starts_at - timedelta(days=1))
+        if "offers" in extra:
+            more["offers"] = [_Offer(appointment.starts_at + timedelta(days=d), appointment.advisor) for d in (1, 2)]
+        return appointment_message_context(appointment, **more)
+    return preview
+
+
+OFFERS_HELP = _("the times offered: {% for t in offers %}{{ t.starts_at|date:\"m-d H:i\" }} {{ t.advisor }}"
+                "{% endfor %}")
+_SAMPLE_OFFERS = [_Offer(timezone.now(), "李丽")]
+
+for order, (name, label, extra) in enumerate([
+        ("day_before", _("Appointment: the day before"), ()),
+        ("hour_before", _("Appointment: the hour before"), ()),
+        ("moved", _("Appointment moved by the store"), ("old",)),
+        ("moved_on_request", _("Appointment moved as the customer asked"), ("old",)),
+        ("cancelled", _("Appointment cancelled by the store, no time to offer"), ("old",)),
+        ("cancelled_offer", _("Appointment cancelled by the store, with new times"), ("old", "offers"))]):
+    names = ("store", "name", "plate", "advisor", "when", "link", *[e for e in extra if e != "offers"])
+    register_message(CustomerMessage(
+        name=name, label=label, stage=_("Appointments"), order=100 + order,
+        variables=variables(*names, **({"offers": OFFERS_HELP} if "offers" in extra else {})),
+        sample=sample(*names, **({"offers": _SAMPLE_OFFERS} if "offers" in extra else {})),
+        subject=file_template(f"appointments/messages/{name}_subject.txt", names),
+        body=file_template(f"appointments/messages/{name}.txt", (*names, "offers")), preview=_preview(extra)))

@@ -1,15 +1,19 @@
 """The core's models in the support desk's admin (issue 18; rules in admin_base)."""
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import admin as auth_admin
 from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 
 from .admin_base import ReadOnlyAdmin, ReadOnlyInline, StoreScopedAdmin
+from .errors import ProcessError
+from .messagetexts import message_text_check
 from .models import (
     Customer,
     DealerGroup,
     LabourOperation,
+    MessageText,
     MileageReading,
     OutboundMessage,
     Part,
@@ -237,6 +241,39 @@ class SettingChangeAdmin(ReadOnlyAdmin):
     list_filter = ["model", "field"]
     search_fields = ["object_text", "field", "actor__username", "actor__display_name"]
     date_hierarchy = "at"
+
+
+class MessageTextForm(forms.ModelForm):
+    """The same check as the settings page: a text that does not compile or uses an unknown variable is refused."""
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        try:
+            message_text_check(name=data["name"], language=data["language"], subject=data["subject"],
+                               body=data["body"])
+        except KeyError:
+            self.add_error("name", _("There is no such message."))
+        except ProcessError as exc:
+            self.add_error(exc.field if exc.field in ("subject", "body") else None, str(exc))
+        return data
+
+
+@admin.register(MessageText)
+class MessageTextAdmin(StoreScopedAdmin):
+    """A store's own text of a customer message (set-up: the managers keep it on their settings page)."""
+
+    form = MessageTextForm
+    list_display = ["name", "language", "subject", "store", "updated_by", "updated_at"]
+    list_select_related = ["store", "updated_by"]
+    list_filter = ["name", "language"]
+    search_fields = ["name", "subject", "body"]
+    readonly_fields = ["updated_by", "updated_at"]
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
 
 
 # ---- opening hours and closed days (issue 18): changed on the store's settings page, which logs each change ----

@@ -63,6 +63,7 @@ register(
     NavItem("dealership:staff", _("Staff"), MANAGERS, "settings", order=900),
     NavItem("dealership:store_settings_home", _("Store settings"), MANAGERS, "settings", order=910),
     NavItem("dealership:catalogue_labour", _("Catalogue"), MANAGERS, "settings", order=920),
+    NavItem("dealership:message_texts", _("Customer messages"), (Role.AFTERSALES_MANAGER,), "settings", order=950),
 )
 
 

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from . import catalogue_views, customer_views, setup_views, staff_views, store_settings_views, views
+from . import catalogue_views, customer_views, messagetext_views, setup_views, staff_views, store_settings_views, views
 
 app_patterns = ([
     path("orders/", views.order_list, name="orders"),
@@ -52,6 +52,14 @@ app_patterns = ([
     path("settings/store/<int:pk>/closed/", store_settings_views.store_closed_add, name="store_closed_add"),
     path("settings/store/<int:pk>/closed/<int:day>/remove/", store_settings_views.store_closed_remove,
          name="store_closed_remove"),
+    path("settings/messages/", messagetext_views.message_list, name="message_texts"),
+    path("settings/messages/<slug:name>/", messagetext_views.message_text, name="message_text"),
+    path("settings/messages/<slug:name>/<str:language>/", messagetext_views.message_text_save_view,
+         name="message_text_save"),
+    path("settings/messages/<slug:name>/<str:language>/preview/", messagetext_views.message_text_preview,
+         name="message_text_preview"),
+    path("settings/messages/<slug:name>/<str:language>/default/", messagetext_views.message_text_reset_view,
+         name="message_text_reset"),
 ], "dealership")
 
 urlpatterns = [

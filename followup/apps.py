@@ -16,6 +16,7 @@ class FollowupConfig(AppConfig):
         from . import (
             customerpage,  # noqa: F401  (the follow-up, complaints and reminders on the customer's and the car's page)
             report,  # noqa: F401  (registers the monthly report)
+            services,  # noqa: F401  (registers its customer messages, issue 18)
         )
 
         register_menu("followup", pgettext_lazy("menu", "Follow-up"))

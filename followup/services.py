@@ -6,17 +6,25 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from appointments.models import BookingRequest
 from dealership.doors import Door
 from dealership.errors import ProcessError
 from dealership.links import public_url, record_from_token, record_token
 from dealership.messages import N_, message_params
-from dealership.models import Channel, Role, StaffTask, User, Vehicle, WorkOrder
+from dealership.messagetexts import (
+    CustomerMessage,
+    gettext_template,
+    message_render,
+    register_message,
+    sample,
+    variables,
+)
+from dealership.models import Channel, Role, StaffTask, Store, User, Vehicle, WorkOrder
 from dealership.notify import customer_message_send
 from dealership.services import staff_task_create, work_order_transition
 from dealership.textlimits import text_check
@@ -155,12 +163,9 @@ def survey_send(*, task_id: int) -> None:
     once (the message key), outside any transaction."""
     task = FollowUpTask.objects.select_related("work_order__customer", "work_order__vehicle", "store").get(pk=task_id)
     order = task.work_order
-    with translation.override(settings.LANGUAGE_CODE):
-        body = _("%(store)s: dear %(name)s, how was your visit with %(plate)s? Two minutes: %(link)s") % {
-            "store": task.store.name, "name": order.customer.salutation(), "plate": order.vehicle.plate,
-            "link": public_url("followup:survey", survey_token(task))}
+    subject, body = message_render(store=task.store, name="survey", context=survey_context(task))
     record = customer_message_send(store=task.store_id, customer=order.customer, key=f"survey-{task.pk}",
-                                   subject=_("How was your visit?"), body=body, work_order=order)
+                                   subject=subject, body=body, work_order=order)
     if record is not None:
         FollowUpTask.objects.filter(pk=task.pk, survey_sent_at__isnull=True).update(survey_sent_at=timezone.now())
 
@@ -399,18 +404,8 @@ def reminders_send_due(*, today: date | None = None, batch: int = SWEEP_BATCH) -
 
 
 def _reminder_deliver(reminder: ServiceReminder, vehicle: Vehicle, what: str) -> int:
-    link = public_url("followup:reminder_book", reminder_token(reminder))
-    with translation.override(settings.LANGUAGE_CODE):
-        if reminder.kind == ServiceReminder.Kind.NEXT_SERVICE:
-            body = _("%(store)s: dear %(name)s, %(plate)s is due for service by %(date)s or %(km)s km. "
-                     "Book here: %(link)s") % {"store": vehicle.store.name, "name": vehicle.customer.salutation(),
-                                               "plate": vehicle.plate, "date": reminder.due_on.isoformat(),
-                                               "km": vehicle.next_service_km or "", "link": link}
-        else:
-            body = _("%(store)s: dear %(name)s, at your last visit we found that %(plate)s needs: %(what)s. "
-                     "Book here: %(link)s") % {"store": vehicle.store.name, "name": vehicle.customer.salutation(),
-                                               "plate": vehicle.plate, "what": what, "link": link}
-        subject = _("Service reminder for %(plate)s") % {"plate": vehicle.plate}
+    name = "reminder_service" if reminder.kind == ServiceReminder.Kind.NEXT_SERVICE else "reminder_deferred"
+    subject, body = message_render(store=vehicle.store, name=name, context=reminder_context(reminder, vehicle, what))
     record = customer_message_send(store=vehicle.store_id, customer=vehicle.customer, key=f"reminder-{reminder.key}",
                                    subject=subject, body=body)
     if record is None:
@@ -437,3 +432,65 @@ def reminder_book(*, reminder: ServiceReminder, wish: str = "") -> BookingReques
         locked.booked_at = timezone.now()
         locked.save(update_fields=["booked_at"])
     return request
+
+
+# --- the customer messages of stage 6, for the message texts page (issue 18) -------------------------------
+
+def survey_context(task: FollowUpTask) -> dict:
+    order = task.work_order
+    return {"store": task.store, "name": order.customer.salutation(), "plate": order.vehicle.plate,
+            "link": public_url("followup:survey", survey_token(task))}
+
+
+def reminder_context(reminder: ServiceReminder, vehicle: Vehicle, what: str = "") -> dict:
+    return {"store": vehicle.store, "name": vehicle.customer.salutation(), "plate": vehicle.plate,
+            "date": reminder.due_on.isoformat(), "km": vehicle.next_service_km or "", "what": what,
+            "link": public_url("followup:reminder_book", reminder_token(reminder))}
+
+
+def _survey_preview(store: Store) -> dict | None:
+    task = (FollowUpTask.objects.filter(store=store).select_related(
+        "store", "work_order__customer", "work_order__vehicle").order_by("-id").first())
+    return survey_context(task) if task else None
+
+
+def _reminder_preview(kind: str):
+    def preview(store: Store) -> dict | None:
+        reminder = (ServiceReminder.objects.filter(store=store, kind=kind)
+                    .select_related("vehicle__store", "vehicle__customer").order_by("-id").first())
+        if reminder is None:
+            return None
+        what = ""
+        if kind == ServiceReminder.Kind.DEFERRED:
+            what = ", ".join(DeferredWork.objects.filter(vehicle=reminder.vehicle).order_by("-id")
+                             .values_list("description", flat=True)[:3])
+        return reminder_context(reminder, reminder.vehicle, what)
+    return preview
+
+
+_REMINDER_SUBJECT = N_("Service reminder for %(plate)s")
+register_message(CustomerMessage(
+    name="survey", label=gettext_lazy("Survey after the visit (customer not reached by phone)"),
+    stage=gettext_lazy("Follow-up"), order=600, variables=variables("store", "name", "plate", "link"),
+    sample=sample("store", "name", "plate", "link"),
+    subject=gettext_template(N_("How was your visit?")),
+    body=gettext_template(N_("%(store)s: dear %(name)s, how was your visit with %(plate)s? Two minutes: %(link)s")),
+    preview=_survey_preview))
+register_message(CustomerMessage(
+    name="reminder_service", label=gettext_lazy("Reminder: next service due"), stage=gettext_lazy("Follow-up"),
+    order=610, variables=variables("store", "name", "plate", "link", date=gettext_lazy("the date it is due"),
+                                   km=gettext_lazy("the mileage it is due at")),
+    sample=sample("store", "name", "plate", "link", date="2027-03-01", km=40000),
+    subject=gettext_template(_REMINDER_SUBJECT),
+    body=gettext_template(N_("%(store)s: dear %(name)s, %(plate)s is due for service by %(date)s or %(km)s km. "
+                             "Book here: %(link)s")),
+    preview=_reminder_preview(ServiceReminder.Kind.NEXT_SERVICE)))
+register_message(CustomerMessage(
+    name="reminder_deferred", label=gettext_lazy("Reminder: deferred work coming due"),
+    stage=gettext_lazy("Follow-up"), order=620,
+    variables=variables("store", "name", "plate", "link", what=gettext_lazy("the work the car needs")),
+    sample=sample("store", "name", "plate", "link", what="更换后刹车片"),
+    subject=gettext_template(_REMINDER_SUBJECT),
+    body=gettext_template(N_("%(store)s: dear %(name)s, at your last visit we found that %(plate)s needs: %(what)s. "
+                             "Book here: %(link)s")),
+    preview=_reminder_preview(ServiceReminder.Kind.DEFERRED)))

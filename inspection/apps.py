@@ -14,12 +14,16 @@ class InspectionConfig(AppConfig):
         from dealership.store_settings_views import register_store_page
 
         from . import (
+            messagetexts,  # noqa: F401  (registers its customer message, issue 18)
             printing,  # noqa: F401  (registers the quality guarantee card)
             services,  # noqa: F401  (registers the guards of the moves it makes, to explain refused ones)
             stilldue,  # noqa: F401  (deferred work and worn parts for the next visit)
         )
 
         # QC has one page of its own: it sits in the workshop's menu, the stage it follows.
-        register(NavItem("inspection:queue", _("QC queue"), (Role.QC_INSPECTOR, *MANAGERS), "workshop", order=400))
+        register(NavItem("inspection:queue", _("QC queue"), (Role.QC_INSPECTOR, *MANAGERS), "workshop", order=400),
+                 # the store's QC checklists (QC-2), in the managers' settings menu (issue 18)
+                 NavItem("inspection:qc_checks_page", _("QC checklists"), (Role.AFTERSALES_MANAGER,), "settings",
+                         order=940))
         register_home("inspection:queue", Role.QC_INSPECTOR)
         register_store_page("inspection:spots", _("Parking spots"))  # a link on the store's settings page (issue 18)

@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 
 from dealership.errors import ProcessError, Refusal
 from dealership.messages import N_, list_join
+from dealership.messagetexts import message_render
 from dealership.models import Role, StaffTask, User, WorkOrder, WorkOrderEvent, WorkOrderLine
 from dealership.notify import customer_message_send
 from dealership.services import staff_task_create, staff_tasks_close, work_order_note, work_order_transition
@@ -25,6 +26,7 @@ from workshop.jobs import rework_job_create
 from workshop.models import Finding, Job
 from workshop.parts import issued_by_line
 
+from .messagetexts import ready_context
 from .models import WEAR_LIMITS, DeferredWork, Handover, Inspection, InspectionItem, ParkingSpot, WearReading
 from .standards import COMMON_QC_CHECKS, qc_checklist_catalogue, qc_standards
 
@@ -416,19 +418,10 @@ def ready_notice_send(*, work_order_id: int) -> None:
     """Tell the customer the car is ready; without consent to messages, the
     advisor calls. Safe to run twice (one message per order)."""
     order = WorkOrder.objects.select_related("customer", "vehicle", "store", "advisor").get(pk=work_order_id)
-    with translation.override(settings.LANGUAGE_CODE):
-        handover = Handover.objects.filter(work_order=order).select_related("spot").first()
-        subject = _("%(store)s: your car is ready") % {"store": order.store.name}
-        body = _("Dear %(name)s, %(plate)s is repaired, has passed our quality inspection and is washed: you can "
-                 "collect it at any time. %(advisor)s %(phone)s") % {
-            "name": order.customer.salutation(), "plate": order.vehicle.plate, "advisor": order.advisor,
-            "phone": order.store.phone}
-        attention = any(r.level == "replace" for r in WearReading.objects.filter(work_order=order)) or (
-            DeferredWork.objects.filter(work_order=order, urgency=DeferredWork.Urgency.SAFETY).exists())
-        if attention:
-            body += _(" Your advisor will go through some points that need attention when you collect it.")
+    handover = Handover.objects.filter(work_order=order).select_related("spot").first()
+    subject, body = message_render(store=order.store, name="car_ready", context=ready_context(order))
     record = customer_message_send(store=order.store_id, customer=order.customer, key=f"wo-{order.pk}-ready",
-                                   subject=subject, body=body.strip(), work_order=order)
+                                   subject=subject, body=body, work_order=order)
     if record is None:
         staff_task_create(store=order.store_id, assignee=order.advisor, work_order=order, key=f"ready-call-{order.pk}",
                           link=reverse("dealership:order", args=[order.pk]),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import spot_settings, views
+from . import checklist_views, spot_settings, views
 
 app_name = "inspection"
 urlpatterns = [
@@ -16,4 +16,6 @@ urlpatterns = [
     path("orders/<int:pk>/park/", views.park, name="park"),
     path("orders/<int:pk>/acknowledge/", views.acknowledge, name="acknowledge"),
     path("orders/<int:pk>/guarantee-card.pdf", views.guarantee_card, name="guarantee_card"),
+    # the store's list, kept by the after-sales manager (issue 18)
+    *checklist_views.VIEWS.urlpatterns(checklist_views.SPEC, "settings/qc-checks/"),
 ]

@@ -14,6 +14,7 @@ class ReceptionConfig(AppConfig):
         from dealership.navigation import NavItem, register, register_menu
 
         from . import (
+            links,  # noqa: F401  (registers its customer message, issue 18)
             printing,  # noqa: F401  (registers the printed work order)
             services,  # noqa: F401  (registers the guards of the moves it makes, to explain refused ones)
         )
@@ -23,6 +24,9 @@ class ReceptionConfig(AppConfig):
             NavItem("reception:desk", _("Advisor desk"), (*ADVISORS, *MANAGERS), "reception", order=200),
             NavItem("reception:expert_queue", _("Expert questions"), (Role.TECHNICAL_EXPERT, Role.FOREMAN),
                     "reception", order=800),
+            # the store's walk-around checklist (REC-5), in the managers' settings menu (issue 18)
+            NavItem("reception:walkaround_checks_page", _("Walk-around checklist"), (Role.AFTERSALES_MANAGER,),
+                    "settings", order=920),
         )
         register_home("reception:desk", Role.SERVICE_ADVISOR, Role.SERVICE_ASSISTANT)
         register_home("reception:expert_queue", Role.TECHNICAL_EXPERT)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import checklist_views, views
 
 app_name = "reception"
 urlpatterns = [
@@ -28,4 +28,6 @@ urlpatterns = [
     path("orders/<int:pk>/send-copy/", views.order_send_copy, name="order_send_copy"),
     path("copy/<str:token>/", views.customer_copy, name="customer_copy"),
     path("figures/", views.figures, name="figures"),
+    # the store's list, kept by the after-sales manager (issue 18)
+    *checklist_views.VIEWS.urlpatterns(checklist_views.SPEC, "settings/walk-around/"),
 ]

@@ -15,6 +15,7 @@ class SettlementConfig(AppConfig):
 
         from . import (
             customerpage,  # noqa: F401  (the statement of each visit on the customer's and the car's page)
+            links,  # noqa: F401  (registers its customer message, issue 18)
             moneycheck,  # noqa: F401  (the statements' totals in check_money)
             printing,  # noqa: F401  (registers the statement, the old-parts list and the gate pass)
             services,  # noqa: F401  (registers the guards of the moves it makes, to explain refused ones)

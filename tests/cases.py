@@ -17,6 +17,8 @@ from appointments.models import BookingRequest, PartReservation
 from appointments.services import appointment_book, appointment_cancel
 from appointments.timetable import advisor_day
 from dealership.catalogue import price_change_schedule
+from dealership.checklist_settings import checklist_item_add
+from dealership.messagetexts import message_text_save
 from dealership.models import Role, WorkOrder
 from dealership.staff import staff_update
 from dealership.store_places import place_add
@@ -24,12 +26,15 @@ from dealership.store_settings import DayHours, closed_day_add, store_hours_set
 from demo.builder import all_checks_fine, drive
 from followup.models import FollowUpTask, MonthlyReport
 from followup.services import action_create, complaint_record, followup_tasks_create_due
+from inspection import checklist_views as qc_checks
 from inspection.models import ParkingSpot
+from reception import checklist_views as walkaround_checks
 from reception.experts import expert_request_create
 from reception.services import walkaround_record
 from reception.walkaround import damage_mark_add, photo_add
 from settlement.models import Adjustment
 from settlement.services import statement_issue
+from workshop import checklist_views as self_checks
 from workshop.changes import finding_report
 from workshop.models import Bay, Job, Requisition
 
@@ -141,6 +146,7 @@ def build_records(team: Team, plate: str = "粤A11111", mobile: str = "139000000
         "person": staff_person(team),
         **catalogue_records(team, catalogue),
         **store_settings_records(team),
+        **checklist_records(team),
     }
 
 
@@ -174,6 +180,18 @@ def catalogue_records(team, catalogue) -> dict:
         price_change_schedule(actor=manager, item=item, price=item.price + 10,
                               effective_from=timezone.localdate() + timedelta(days=30), reason="调价")
     return {"labour_operation": catalogue["labour"].pk, "catalogue_part": catalogue["part"].pk}
+def checklist_records(team) -> dict:
+    """The store's own checklists (each made its own by adding a check) and a message text of its own, for the
+    settings pages of issue 18."""
+    manager = team[Role.AFTERSALES_MANAGER]
+    checks = {}
+    for key, spec in (("self_check", self_checks.SPEC), ("qc_check", qc_checks.SPEC),
+                      ("walkaround_check", walkaround_checks.SPEC)):
+        checks[key] = checklist_item_add(spec=spec, store=team.store, actor=manager, job_type="brakes"
+                                         if spec.by_job_type else "", label="试车确认").pk
+    message_text_save(store=team.store, actor=manager, name="survey", language="zh-hans", subject="回访",
+                      body="{{ name }}您好：{{ link }}")
+    return {**checks, "=job_type": "brakes", "=message": "survey", "=language": "zh-hans"}
 
 
 def followup_records(team, delivered):
@@ -199,6 +217,15 @@ ARGS = {
     "dealership:store_closed_add": ["store"], "dealership:store_closed_remove": ["store", "closed_day"],
     "workshop:bays": ["store"], "workshop:bay_edit": ["store", "bay"],
     "inspection:spots": ["store"], "inspection:spot_edit": ["store", "spot"],
+    "dealership:message_text": ["=message"], "dealership:message_text_save": ["=message", "=language"],
+    "dealership:message_text_preview": ["=message", "=language"],
+    "dealership:message_text_reset": ["=message", "=language"],
+    **{f"{ns}:{slug}_{what}": [record] for ns, slug, record in (
+        ("workshop", "self_checks", "self_check"), ("inspection", "qc_checks", "qc_check"),
+        ("reception", "walkaround_checks", "walkaround_check"))
+       for what in ("rename", "up", "down", "deactivate", "reactivate")},
+    **{f"{ns}:{slug}_{what}": ["=job_type"] for ns, slug in (("workshop", "self_checks"), ("inspection", "qc_checks"))
+       for what in ("type", "own", "add")},
     "appointments:detail": ["appointment"], "appointments:prepare": ["appointment"],
     "appointments:reschedule": ["appointment"], "appointments:cancel": ["appointment"],
     "appointments:no_show": ["appointment"], "appointments:arrive": ["appointment"],

@@ -15,7 +15,11 @@ class WorkshopConfig(AppConfig):
         from dealership.staff import register_open_work
         from dealership.store_settings_views import register_store_page
 
-        from . import receivers  # noqa: F401  (makes the jobs when reception announces a signing)
+        from . import (
+            changes,  # noqa: F401  (registers its customer messages, issue 18)
+            delays,  # noqa: F401
+            receivers,  # noqa: F401  (makes the jobs when reception announces a signing)
+        )
         from .models import Job
 
         register_menu("workshop", pgettext_lazy("menu", "Workshop"))
@@ -25,6 +29,9 @@ class WorkshopConfig(AppConfig):
                     "workshop", order=310),
             NavItem("workshop:parts_counter", _("Parts counter"), (Role.PARTS_CLERK, *MANAGERS), "workshop",
                     order=320),
+            # the store's self-check lists (REP-15), in the managers' settings menu (issue 18)
+            NavItem("workshop:self_checks_page", _("Self-check lists"), (Role.AFTERSALES_MANAGER,), "settings",
+                    order=930),
         )
         # a technician holding jobs is not moved to another store (issue 18)
         register_open_work("jobs", _("open jobs"),

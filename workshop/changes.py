@@ -12,13 +12,21 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from dealership.doors import Door
 from dealership.errors import ProcessError
 from dealership.links import public_url, record_from_token, record_token
 from dealership.messages import N_
-from dealership.models import LabourOperation, Part, Role, User, WorkOrder, WorkOrderEvent, WorkOrderLine
+from dealership.messagetexts import (
+    CustomerMessage,
+    gettext_template,
+    message_render,
+    register_message,
+    sample,
+    variables,
+)
+from dealership.models import LabourOperation, Part, Role, Store, User, WorkOrder, WorkOrderEvent, WorkOrderLine
 from dealership.notify import customer_message_send
 from dealership.services import (
     staff_task_create,
@@ -202,15 +210,7 @@ def finding_send_link(*, finding: Finding, actor: User):
     if finding.status != F_.PRICED:
         raise ProcessError(_("Price the finding first."))
     order = finding.work_order
-    from django.conf import settings
-    from django.utils import translation
-
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _("%(store)s: your approval for %(plate)s") % {"store": order.store.name,
-                                                                   "plate": order.vehicle.plate}
-        body = _("Dear %(name)s, during the work on %(plate)s we found something that needs your decision: %(link)s") % {
-            "name": order.customer.salutation(), "plate": order.vehicle.plate,
-            "link": public_url("workshop:approve", approval_token(finding))}
+    subject, body = message_render(store=order.store, name="finding_ask", context=finding_ask_context(finding))
     return customer_message_send(store=order.store_id, customer=order.customer, key=f"finding-{finding.pk}-ask",
                                  subject=subject, body=body, work_order=order)
 
@@ -224,3 +224,25 @@ def free_fix_record(*, work_order: WorkOrder, technician: User, description: str
     work_order_note(work_order=work_order, actor=technician, rule="REP-10", message=N_("Fixed free of charge."),
                     note=description.strip())
     return fix
+
+
+def finding_ask_context(finding: Finding) -> dict:
+    order = finding.work_order
+    return {"store": order.store, "name": order.customer.salutation(), "plate": order.vehicle.plate,
+            "link": public_url("workshop:approve", approval_token(finding))}
+
+
+def _finding_preview(store: Store) -> dict | None:
+    finding = (Finding.objects.filter(store=store).select_related(
+        "work_order__store", "work_order__vehicle", "work_order__customer").order_by("-id").first())
+    return finding_ask_context(finding) if finding else None
+
+
+register_message(CustomerMessage(
+    name="finding_ask", label=gettext_lazy("Extra work found: the customer's approval"),
+    stage=gettext_lazy("Workshop"), order=310, variables=variables("store", "name", "plate", "link"),
+    sample=sample("store", "name", "plate", "link"),
+    subject=gettext_template(gettext_noop("%(store)s: your approval for %(plate)s")),
+    body=gettext_template(gettext_noop("Dear %(name)s, during the work on %(plate)s we found something that needs "
+                                       "your decision: %(link)s")),
+    preview=_finding_preview))

@@ -4,19 +4,28 @@ order keeps it, the timeline says who agreed it and why, and the customer
 hears the new time (a message, or a call task for the advisor when the
 customer has not agreed to messages)."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_noop as N_
 
 from dealership.access import ADVISORS, MANAGERS
 from dealership.errors import ProcessError
-from dealership.models import User, WorkOrder
+from dealership.messagetexts import (
+    CustomerMessage,
+    gettext_template,
+    message_render,
+    recent_order,
+    register_message,
+    sample,
+    variables,
+)
+from dealership.models import Store, User, WorkOrder
 from dealership.notify import Draft, customer_messages_record, customer_messages_send
 from dealership.services import staff_task_create, work_order_lock, work_order_note
 
@@ -54,16 +63,10 @@ def work_order_delay_tell(*, work_order: WorkOrder, actor: User, new_promised_at
                                 message=N_("New delivery time %(when)s (was %(old)s); the customer is told.") if told
                                 else N_("New delivery time %(when)s (was %(old)s); the advisor calls the customer."),
                                 params={"when": _when(new_promised_at), "old": _when(old) if old else "—"})
-        with translation.override(settings.LANGUAGE_CODE):
-            subject = _("%(store)s: a new time for %(plate)s") % {"store": order.store.name,
-                                                                   "plate": order.vehicle.plate}
-            body = _("Dear %(name)s, we are sorry: %(plate)s will not be ready at %(old)s as promised. The new time "
-                     "is %(when)s. %(advisor)s %(phone)s") % {
-                "name": order.customer.salutation(), "plate": order.vehicle.plate,
-                "old": _when(old) if old else "—", "when": _when(new_promised_at), "advisor": order.advisor,
-                "phone": order.store.phone}
+        subject, body = message_render(store=order.store, name="delay",
+                                       context=delay_context(order, old=old, new=new_promised_at))
         drafts = customer_messages_record([Draft(order.store_id, order.customer, f"wo-{order.pk}-delay-{event.pk}",
-                                                 subject, body.strip(), order.pk)])
+                                                 subject, body, order.pk)])
         if drafts:
             transaction.on_commit(lambda: customer_messages_send(drafts))
         else:  # no consent to messages: the advisor calls
@@ -74,3 +77,25 @@ def work_order_delay_tell(*, work_order: WorkOrder, actor: User, new_promised_at
                                       "when": _when(new_promised_at)})
     work_order.refresh_from_db()
     return work_order
+
+
+def delay_context(order: WorkOrder, *, old: datetime | None, new: datetime) -> dict:
+    return {"store": order.store, "name": order.customer.salutation(), "plate": order.vehicle.plate,
+            "old": _when(old) if old else "—", "when": _when(new), "advisor": str(order.advisor),
+            "phone": order.store.phone}
+
+
+def _delay_preview(store: Store) -> dict | None:
+    order = recent_order(store, promised_at__isnull=False)
+    return delay_context(order, old=order.promised_at, new=order.promised_at + timedelta(hours=3)) if order else None
+
+
+register_message(CustomerMessage(
+    name="delay", label=gettext_lazy("The car will be late (REP-8)"), stage=gettext_lazy("Workshop"), order=300,
+    variables=variables("store", "name", "plate", "advisor", "phone", old=gettext_lazy("the time promised before"),
+                        when=gettext_lazy("the new time")),
+    sample=sample("store", "name", "plate", "advisor", "phone", "old", "when"),
+    subject=gettext_template(N_("%(store)s: a new time for %(plate)s")),
+    body=gettext_template(N_("Dear %(name)s, we are sorry: %(plate)s will not be ready at %(old)s as promised. The "
+                             "new time is %(when)s. %(advisor)s %(phone)s")),
+    preview=_delay_preview))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import bay_settings, views
+from . import bay_settings, checklist_views, views
 
 app_name = "workshop"
 urlpatterns = [
@@ -32,4 +32,6 @@ urlpatterns = [
     path("findings/<int:pk>/photo/", views.finding_photo, name="finding_photo"),
     path("approve/<str:token>/", views.approve, name="approve"),
     path("approve/<str:token>/photo/", views.approve_photo, name="approve_photo"),
+    # the store's list, kept by the after-sales manager (issue 18)
+    *checklist_views.VIEWS.urlpatterns(checklist_views.SPEC, "settings/self-checks/"),
 ]

@@ -41,6 +41,7 @@ EDITABLE = {
     "dealership.labouroperation", "dealership.part", "dealership.customer", "dealership.vehicle",
     "reception.walkaroundcheckitem", "workshop.bay", "workshop.selfcheckitem",
     "inspection.qccheckitem", "inspection.qcstandard", "inspection.parkingspot",
+    "dealership.messagetext",  # a store's own customer message text (issue 18), checked as on its settings page
 }
 
 

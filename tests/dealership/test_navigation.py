@@ -24,6 +24,9 @@ def test_it_groups_a_managers_many_links_in_menus_by_stage():
         "menu-appointments", "menu-workshop", "menu-settlement", "menu-followup", "menu-settings"}
     followup = next(e for e in entries if e.get("id") == "menu-followup")
     assert followup["active"] and [i["active"] for i in followup["links"]] == [False, True, False]
+    # the settings pages (issue 18) share one menu; the parts list joined the workshop's to make room for it
+    workshop = next(e for e in entries if e.get("id") == "menu-workshop")
+    assert "/parts/" in [link["url"] for link in workshop["links"]]
 
 
 @pytest.mark.parametrize("role", Role.values)

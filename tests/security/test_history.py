@@ -32,6 +32,9 @@ DELETES = {
     ("dealership/staff.py", "_set_roles"): "a role taken from a person (the settings change log keeps the old roles)",
     ("dealership/store_settings.py", "closed_day_remove"): "a closed day still to come, opened again (the settings "
                                                             "change log keeps the day and its name)",
+    ("dealership/messagetexts.py", "message_text_reset"): "a store's own message text, back to the default (the "
+                                                         "settings change log keeps the text; what was sent is in "
+                                                         "the outbox)",
 }
 
 

@@ -77,6 +77,12 @@ def declared_forms(records) -> dict[str, Form]:
         "dealership:staff_reactivate": [], "dealership:staff_move": ["store"],
         # shown only for an inactive catalogue item
         "dealership:catalogue_labour_reactivate": [], "dealership:catalogue_parts_reactivate": [],
+        # issue 18: a preview is the save form's other button (formaction); "make it the store's own" shows only
+        # for a default list, "ask again" only for a deactivated check
+        "dealership:message_text_preview": ["zh-hans-subject", "zh-hans-body"],
+        **{f"{ns}:{slug}_{what}": [] for ns, slug in (("workshop", "self_checks"), ("inspection", "qc_checks"),
+                                                      ("reception", "walkaround_checks"))
+           for what in ("own", "reactivate")},
     }
     return {name: Form(action=url_for(name, records), method="post", fields={f: [] for f in names})
             for name, names in declared.items()}
