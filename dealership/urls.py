@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from . import customer_views, setup_views, staff_views, views
+from . import customer_views, import_views, setup_views, staff_views, views
 
 app_patterns = ([
     path("orders/", views.order_list, name="orders"),
@@ -26,6 +26,11 @@ app_patterns = ([
     path("staff/<int:pk>/password/", staff_views.staff_password, name="staff_password"),
     path("staff/<int:pk>/move/", staff_views.staff_move, name="staff_move"),
     path("settings/changes/", staff_views.settings_log, name="settings_log"),
+    path("imports/", import_views.import_list, name="imports"),
+    path("imports/template/<slug:kind>.xlsx", import_views.import_template, name="import_template"),
+    path("imports/<int:pk>/", import_views.import_run, name="import_run"),
+    path("imports/<int:pk>/progress/", import_views.import_progress, name="import_progress"),
+    path("imports/<int:pk>/start/", import_views.import_start_view, name="import_start"),
 ], "dealership")
 
 urlpatterns = [
