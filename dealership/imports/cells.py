@@ -1,4 +1,4 @@
-"""How one cell is read: each parser takes the cell's text (or the date openpyxl found) and returns the value, or
+"""How one cell is read: each parser takes the cell as text (a date cell of an .xlsx as 2024-03-31) and returns the value, or
 raises ValidationError with a message for the report. The project's validators say what a mobile, a plate and a
 VIN are; a date may come as text, as a date cell, or as Excel's serial number (45292 is 2024-01-01)."""
 
@@ -153,10 +153,6 @@ _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d"
 
 
 def a_date(value: Any) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
     word = str(value).strip()
     if re.fullmatch(r"\d{1,5}(\.\d+)?", word) and not re.fullmatch(r"\d{8}", word):
         # Excel's serial number (days since 1899-12-30): a date cell that lost its format, or a CSV saved so
@@ -172,12 +168,12 @@ def a_date(value: Any) -> date:
     raise ValidationError(_("Not a date: write it as 2024-03-31."))
 
 
-def clean_cell(column: Column, value: Any) -> Any:
+def clean_cell(column: Column, value: str) -> Any:
     """The value of one cell, or ValidationError."""
-    if isinstance(value, str) and value.strip().startswith("="):
+    if value.lstrip().startswith("="):
         # a formula (openpyxl gives its text) or a CSV cell that a spreadsheet would run as one (CSV injection)
         raise ValidationError(_("A formula is not imported: copy the column and paste it as values."))
-    if value is None or (isinstance(value, str) and not value.strip()):
+    if not value.strip():
         if column.required:
             raise ValidationError(_("A value is required."))
         return column.default

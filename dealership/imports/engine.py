@@ -124,7 +124,7 @@ def check(kind, store: Store, table_reader: Callable[[], Table]) -> Checked:
     raw_rows: list[tuple[int, dict[str, Any]]] = []
     for number, cells in table.rows:
         raw = {column.key: (cells[index] if index < len(cells) else "") for index, column in found.items()}
-        if all(v is None or (isinstance(v, str) and not v.strip()) for v in raw.values()):
+        if not any(v.strip() for v in raw.values()):
             continue  # an empty row (Excel keeps rows that were once used): skipped
         if len(raw_rows) >= limit:
             raise FileRefused(_("The file has more than %(n)s rows: split it into several files.")
@@ -143,7 +143,7 @@ def check(kind, store: Store, table_reader: Callable[[], Table]) -> Checked:
             try:
                 row.values[key] = clean_cell(column, value)
             except ValidationError as exc:
-                problems.add(row, key, " ".join(exc.messages), value=_shown(value))
+                problems.add(row, key, " ".join(exc.messages), value=value)
         if not problems.bad(row):
             for key, message in kind.row_check(row.values):
                 problems.add(row, key, message)
@@ -158,10 +158,6 @@ def check(kind, store: Store, table_reader: Callable[[], Table]) -> Checked:
     return Checked(rows=[row for row in rows if not problems.bad(row)], errors=errors,
                    bad_rows=len(problems.by_row), total=len(rows), seconds_read=read - started,
                    seconds_check=time.monotonic() - read)
-
-
-def _shown(value: Any) -> str:
-    return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
 def write(kind, store: Store, rows: list[Row], *, actor: User,

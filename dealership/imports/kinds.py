@@ -169,7 +169,9 @@ class Customers(Kind):
                 continue
             changed = _update(vehicle, {**v, "customer_id": owner.pk}, [*VEHICLE_FIELDS, "customer_id"])
             km = v.get("mileage")
-            if km is not None and km > vehicle.mileage:  # a reading lower than the last one is not imported
+            # a new car carries its mileage as a car entered at the desk does; a higher one on a known car is a
+            # reading (REC-7: one lower than the last needs a reason, which a file does not give: not imported)
+            if km is not None and km > vehicle.mileage:
                 readings.append(MileageReading(store=store, vehicle=vehicle, km=km, previous_km=vehicle.mileage,
                                                recorded_by=actor))
                 vehicle.mileage = km
@@ -181,8 +183,6 @@ class Customers(Kind):
         Vehicle.objects.bulk_create(new_vehicles)
         if changed_vehicles:
             Vehicle.objects.bulk_update(changed_vehicles, sorted(vehicle_fields))
-        readings += [MileageReading(store=store, vehicle=vehicle, km=vehicle.mileage, previous_km=0,
-                                    recorded_by=actor) for vehicle in new_vehicles if vehicle.mileage]
         MileageReading.objects.bulk_create(readings)
         for created, changed in outcome.values():
             counts.add(created, changed)
