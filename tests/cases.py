@@ -16,7 +16,7 @@ from appointments.capacity import workshop_day
 from appointments.models import BookingRequest, PartReservation
 from appointments.services import appointment_book, appointment_cancel
 from appointments.timetable import advisor_day
-from dealership.models import Role, WorkOrder
+from dealership.models import ImportRun, Role, WorkOrder
 from dealership.staff import staff_update
 from demo.builder import all_checks_fine, drive
 from followup.models import FollowUpTask, MonthlyReport
@@ -135,6 +135,7 @@ def build_records(team: Team, plate: str = "粤A11111", mobile: str = "139000000
         "payment": delivered.payments.first().pk, "=statement": "statement",
         **followup_records(team, delivered),
         "person": staff_person(team),
+        "import": import_run(team), "=kind": "customers",
     }
 
 
@@ -145,6 +146,13 @@ def staff_person(team) -> int:
     staff_update(actor=team[Role.AFTERSALES_MANAGER], user=person, display_name="备件员乙", phone="",
                  roles=[Role.PARTS_CLERK], trade="")
     return person.pk
+
+
+def import_run(team) -> int:
+    """A checked import of the store, waiting for its manager's "Import" (issue 18)."""
+    return ImportRun.objects.create(
+        store=team.store, kind=ImportRun.Kind.CUSTOMERS, file_name="customers.xlsx", sha256="0" * 64,
+        status=ImportRun.Status.CHECKED, rows_total=1, created_by=team[Role.AFTERSALES_MANAGER]).pk
 
 
 def followup_records(team, delivered):
@@ -162,6 +170,8 @@ ARGS = {
     "dealership:staff_detail": ["person"], "dealership:staff_deactivate": ["person"],
     "dealership:staff_reactivate": ["person"], "dealership:staff_password": ["person"],
     "dealership:staff_move": ["person"],
+    "dealership:import_run": ["import"], "dealership:import_progress": ["import"],
+    "dealership:import_start": ["import"], "dealership:import_template": ["=kind"],
     "appointments:detail": ["appointment"], "appointments:prepare": ["appointment"],
     "appointments:reschedule": ["appointment"], "appointments:cancel": ["appointment"],
     "appointments:no_show": ["appointment"], "appointments:arrive": ["appointment"],
