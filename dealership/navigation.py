@@ -57,7 +57,6 @@ register(
     NavItem("dealership:parts", _("Parts"), (Role.PARTS_CLERK, *ADVISORS, *WORKSHOP, *MANAGERS), order=710),
     # the managers' settings pages (issue 18): after every link of the process, so those stay where they were
     NavItem("dealership:staff", _("Staff"), MANAGERS, "settings", order=900),
-    NavItem("dealership:imports", _("Import data"), (Role.AFTERSALES_MANAGER,), "settings", order=950),
 )
 
 

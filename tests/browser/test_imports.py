@@ -28,7 +28,8 @@ def test_a_manager_imports_a_catalogue_after_correcting_the_row_the_dry_run_refu
     store = StoreFactory(name="天河4S店")
     manager = staff(Role.AFTERSALES_MANAGER, store, display_name="陈经理")
     page = log_in(browser, live_server, manager, DESKTOP)
-    page.goto(f"{live_server.url}/imports/")
+    page.goto(f"{live_server.url}/staff/")
+    page.click("[data-testid=imports-link]")
     expect(page.locator("[data-testid=template-parts]")).to_be_visible()
     shot(page, "imports-list-empty")
 
