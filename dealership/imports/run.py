@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 
-from django.core.files.base import ContentFile
 from django.db import DatabaseError, IntegrityError, connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,9 +40,9 @@ def _table(run: ImportRun):
         with run.file.open("rb") as handle:
             table = read_table(handle.read())
         rows = list(table.rows)
-        storage.delete(name)
-        storage.save(name, ContentFile(json.dumps({"sha256": run.sha256, "headers": table.headers, "rows": rows},
-                                                  ensure_ascii=False).encode()))
+        # written over in place (the import files' storage is a folder of this machine, import_storage)
+        Path(storage.path(name)).write_text(json.dumps({"sha256": run.sha256, "headers": table.headers,
+                                                        "rows": rows}, ensure_ascii=False), encoding="utf-8")
         return Table(headers=table.headers, rows=iter(rows))
     return reader
 

@@ -287,3 +287,12 @@ def test_the_list_shows_past_imports(client):
     imported(client, "parts", xlsx_bytes(["配件编号", "名称", "价格"], [("P-1", "机滤", "68")]), "parts.xlsx")
     page = client.get(reverse("dealership:imports")).content.decode()
     assert "parts.xlsx" in page
+
+
+def test_a_busy_run_polls_its_progress_and_shows_the_rows_written(client, team, manager):
+    run = ImportRun.objects.create(store=team.store, kind="customers", file_name="big.xlsx", sha256="1" * 64,
+                                   created_by=manager, status=S.WRITING, rows_total=100_000, rows_done=40_000)
+    page = client.get(reverse("dealership:import_run", args=[run.pk])).content.decode()
+    assert reverse("dealership:import_progress", args=[run.pk]) in page and 'data-hx-trigger="every 1s"' in page
+    fragment = client.get(reverse("dealership:import_progress", args=[run.pk]))
+    assert "HX-Refresh" not in fragment and 'aria-valuenow="40"' in fragment.content.decode()
