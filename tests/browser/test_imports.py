@@ -4,8 +4,9 @@ the dry run's report, corrects the file, imports it and sees the import reach do
 import pytest
 from playwright.sync_api import expect
 
+from dealership.imports.run import IMPORT_RUN
 from dealership.imports.workbook import xlsx_bytes
-from dealership.models import Part, Role
+from dealership.models import ImportRun, Part, Role
 
 from ..factories import StoreFactory, staff
 from .conftest import DESKTOP
@@ -61,3 +62,25 @@ def test_a_manager_imports_a_catalogue_after_correcting_the_row_the_dry_run_refu
     page.goto(f"{live_server.url}/imports/")
     expect(page.locator("[data-testid=import-list] tbody tr")).to_have_count(2)
     shot(page, "imports-list")
+
+
+def test_the_page_follows_a_running_import_and_shows_the_result_when_it_is_done(browser, live_server, shot):
+    store = StoreFactory(name="天河4S店")
+    manager = staff(Role.AFTERSALES_MANAGER, store, display_name="陈经理")
+    run = ImportRun.objects.create(store=store, kind=ImportRun.Kind.CUSTOMERS, file_name="客户.xlsx",
+                                   sha256="1" * 64, created_by=manager, status=ImportRun.Status.QUEUED,
+                                   rows_total=100_000)
+    IMPORT_RUN.claim(ImportRun.objects.filter(pk=run.pk), to=ImportRun.Status.WRITING, fields={"rows_done": 40_000})
+    page = log_in(browser, live_server, manager, DESKTOP)
+    page.goto(f"{live_server.url}/imports/{run.pk}/")
+    progress = page.locator("[data-testid=import-progress]")
+    expect(progress).to_have_attribute("data-status", "writing")
+    expect(progress.locator(".progress-bar")).to_have_text("40%")
+    shot(page, "imports-progress")
+
+    ImportRun.objects.filter(pk=run.pk).update(rows_done=80_000)
+    expect(progress.locator(".progress-bar")).to_have_text("80%")  # htmx polls the fragment every second
+    run.refresh_from_db()
+    IMPORT_RUN.move(run, to=ImportRun.Status.DONE, fields={"rows_done": 100_000, "created": 100_000})
+    expect(page.locator("[data-testid=import-result]")).to_be_visible()  # the page reloads when it is over
+    expect(progress).to_have_attribute("data-status", "done")
