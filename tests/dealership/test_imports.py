@@ -296,3 +296,14 @@ def test_a_busy_run_polls_its_progress_and_shows_the_rows_written(client, team, 
     assert reverse("dealership:import_progress", args=[run.pk]) in page and 'data-hx-trigger="every 1s"' in page
     fragment = client.get(reverse("dealership:import_progress", args=[run.pk]))
     assert "HX-Refresh" not in fragment and 'aria-valuenow="40"' in fragment.content.decode()
+
+
+def test_a_customer_with_two_cars_has_two_rows_and_a_mobile_given_to_two_names_is_refused(client):
+    second_car = ("王伟", "13800138000", "先生", "是", "粤A54321", VIN2, "丰田", "凯美瑞", 1000)
+    run = imported(client, "customers", customers_file(GOOD[0], second_car))
+    assert run.created == 2 and Customer.objects.count() == 1
+    assert set(Customer.objects.get().vehicles.values_list("vin", flat=True)) == {VIN1, VIN2}
+
+    clash = run_of(upload(client, "customers", customers_file(GOOD[0], ("王芳", *second_car[1:]))))
+    assert clash.report["errors"][0] == {"row": 3, "column": "姓名", "value": "王芳",
+                                         "message": "Row 2 gives this mobile to “王伟”."}
