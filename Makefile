@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run test setup lint bench-check bench
+.PHONY: run test setup lint bench-check bench bench-import
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -43,3 +43,11 @@ bench: $(STAMP)
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py migrate --noinput -v0
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py collectstatic --noinput -v0
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench --orders $(BENCH_ORDERS)
+
+# The import benchmark (issue 18): 100,000 customers with a car each, from an .xlsx, on PostgreSQL at
+# BENCH_DATABASE_URL; prints the seconds of the dry run and of the import (read, check, write).
+BENCH_CUSTOMERS ?= 100000
+bench-import: $(STAMP)
+	@psql "$(BENCH_DATABASE_URL)" -tAc 'SELECT 1' >/dev/null 2>&1 || createdb -h 127.0.0.1 -U postgres bench
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py migrate --noinput -v0
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_import --customers $(BENCH_CUSTOMERS) --twice

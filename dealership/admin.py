@@ -12,6 +12,7 @@ from .messagetexts import message_text_check
 from .models import (
     Customer,
     DealerGroup,
+    ImportRun,
     LabourOperation,
     MessageText,
     MileageReading,
@@ -185,6 +186,16 @@ class PastVisitAdmin(ReadOnlyAdmin):
     list_select_related = ["vehicle", "customer", "store"]
     list_filter = [("visited_on", admin.DateFieldListFilter), "maintenance"]
     search_fields = ["old_number", "vehicle__plate", "vehicle__vin", "customer__mobile"]
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "kind", "file_name", "status", "rows_total", "rows_bad", "created", "changed",
+                    "created_by", "store"]
+    list_select_related = ["created_by", "store"]
+    list_filter = ["kind", "status", ("created_at", admin.DateFieldListFilter)]
+    search_fields = ["file_name", "sha256"]
+    exclude = ["file"]  # the uploaded file holds customers' data: kept beside the database, never served
 
 
 @admin.register(StaffTask)

@@ -5,7 +5,16 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from . import catalogue_views, customer_views, messagetext_views, setup_views, staff_views, store_settings_views, views
+from . import (
+    catalogue_views,
+    customer_views,
+    import_views,
+    messagetext_views,
+    setup_views,
+    staff_views,
+    store_settings_views,
+    views,
+)
 
 app_patterns = ([
     path("orders/", views.order_list, name="orders"),
@@ -60,6 +69,11 @@ app_patterns = ([
          name="message_text_preview"),
     path("settings/messages/<slug:name>/<str:language>/default/", messagetext_views.message_text_reset_view,
          name="message_text_reset"),
+    path("imports/", import_views.import_list, name="imports"),
+    path("imports/template/<slug:kind>.xlsx", import_views.import_template, name="import_template"),
+    path("imports/<int:pk>/", import_views.import_run, name="import_run"),
+    path("imports/<int:pk>/progress/", import_views.import_progress, name="import_progress"),
+    path("imports/<int:pk>/start/", import_views.import_start_view, name="import_start"),
 ], "dealership")
 
 urlpatterns = [

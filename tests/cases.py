@@ -19,7 +19,7 @@ from appointments.timetable import advisor_day
 from dealership.catalogue import price_change_schedule
 from dealership.checklist_settings import checklist_item_add
 from dealership.messagetexts import message_text_save
-from dealership.models import Role, WorkOrder
+from dealership.models import ImportRun, Role, WorkOrder
 from dealership.staff import staff_update
 from dealership.store_places import place_add
 from dealership.store_settings import DayHours, closed_day_add, store_hours_set
@@ -147,6 +147,7 @@ def build_records(team: Team, plate: str = "粤A11111", mobile: str = "139000000
         **catalogue_records(team, catalogue),
         **store_settings_records(team),
         **checklist_records(team),
+        "import": import_run(team), "=kind": "customers",
     }
 
 
@@ -180,6 +181,8 @@ def catalogue_records(team, catalogue) -> dict:
         price_change_schedule(actor=manager, item=item, price=item.price + 10,
                               effective_from=timezone.localdate() + timedelta(days=30), reason="调价")
     return {"labour_operation": catalogue["labour"].pk, "catalogue_part": catalogue["part"].pk}
+
+
 def checklist_records(team) -> dict:
     """The store's own checklists (each made its own by adding a check) and a message text of its own, for the
     settings pages of issue 18."""
@@ -192,6 +195,11 @@ def checklist_records(team) -> dict:
     message_text_save(store=team.store, actor=manager, name="survey", language="zh-hans", subject="回访",
                       body="{{ name }}您好：{{ link }}")
     return {**checks, "=job_type": "brakes", "=message": "survey", "=language": "zh-hans"}
+def import_run(team) -> int:
+    """A checked import of the store, waiting for its manager's "Import" (issue 18)."""
+    return ImportRun.objects.create(
+        store=team.store, kind=ImportRun.Kind.CUSTOMERS, file_name="customers.xlsx", sha256="0" * 64,
+        status=ImportRun.Status.CHECKED, rows_total=1, created_by=team[Role.AFTERSALES_MANAGER]).pk
 
 
 def followup_records(team, delivered):
@@ -226,6 +234,8 @@ ARGS = {
        for what in ("rename", "up", "down", "deactivate", "reactivate")},
     **{f"{ns}:{slug}_{what}": ["=job_type"] for ns, slug in (("workshop", "self_checks"), ("inspection", "qc_checks"))
        for what in ("type", "own", "add")},
+    "dealership:import_run": ["import"], "dealership:import_progress": ["import"],
+    "dealership:import_start": ["import"], "dealership:import_template": ["=kind"],
     "appointments:detail": ["appointment"], "appointments:prepare": ["appointment"],
     "appointments:reschedule": ["appointment"], "appointments:cancel": ["appointment"],
     "appointments:no_show": ["appointment"], "appointments:arrive": ["appointment"],

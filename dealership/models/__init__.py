@@ -2,6 +2,7 @@ from .archive import TextOverflow
 from .catalogue import JobType, LabourOperation, Part
 from .customers import Channel, Customer, MileageReading, Vehicle
 from .hours import ClosedDay, StoreHours
+from .imports import ImportRun
 from .messagetexts import MessageText
 from .notifications import OutboundMessage, StaffTask
 from .org import DealerGroup, Role, StaffRole, Store, StoreCounter, Trade, User
@@ -11,9 +12,9 @@ from .settings_log import SettingChange
 from .work_orders import WorkOrder, WorkOrderEvent, WorkOrderLine
 
 __all__ = [
-    "Channel", "ClosedDay", "Customer", "DealerGroup", "JobType", "LabourOperation", "MessageText", "MileageReading",
-    "OutboundMessage", "Part", "PastVisit", "PriceChange", "Role", "SettingChange", "StaffRole", "StaffTask", "Store",
-    "StoreCounter", "StoreHours", "TextOverflow", "Trade", "User",
+    "Channel", "ClosedDay", "Customer", "DealerGroup", "ImportRun", "JobType", "LabourOperation", "MessageText",
+    "MileageReading", "OutboundMessage", "Part", "PastVisit", "PriceChange", "Role", "SettingChange", "StaffRole",
+    "StaffTask", "Store", "StoreCounter", "StoreHours", "TextOverflow", "Trade", "User",
     "Vehicle",
     "WorkOrder", "WorkOrderEvent", "WorkOrderLine",
 ]
