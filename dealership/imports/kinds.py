@@ -214,8 +214,7 @@ class Labour(Kind):
     )
 
     def write_batch(self, store, units, counts, *, actor):
-        for created, changed in catalogue.catalogue_upsert(store=store, model=self.model, key=self.key,
-                                                           fields=self.fields,
+        for created, changed in catalogue.catalogue_upsert(store=store, model=self.model, actor=actor,
                                                            rows=[unit[0].values for unit in units]):
             counts.add(created, changed)
 

@@ -307,3 +307,24 @@ def test_a_customer_with_two_cars_has_two_rows_and_a_mobile_given_to_two_names_i
     clash = run_of(upload(client, "customers", customers_file(GOOD[0], ("王芳", *second_car[1:]))))
     assert clash.report["errors"][0] == {"row": 3, "column": "姓名", "value": "王芳",
                                          "message": "Row 2 gives this mobile to “王伟”."}
+
+
+def test_an_imported_price_change_is_dated_and_logged_and_quoted_orders_keep_theirs(client, team, draft_order):
+    """SET-3, REC-8: a new price in the file is a price change from today through the catalogue's service, in the
+    settings change log; a line already quoted keeps the price it was quoted at."""
+    from dealership.models import PriceChange, SettingChange
+
+    line = draft_order.lines.filter(labour_operation__isnull=False).first()
+    operation = line.labour_operation
+    quoted = line.unit_price
+    labour = xlsx_bytes(["工时代码", "名称", "标准工时", "价格"],
+                        [(operation.code, operation.name, str(operation.standard_hours), str(quoted + 50))])
+    run = imported(client, "labour", labour)
+    assert (run.created, run.changed) == (0, 1)
+    operation.refresh_from_db()
+    assert operation.price == quoted + 50
+    assert PriceChange.objects.filter(labour_operation=operation, price=quoted + 50).exists()
+    assert SettingChange.objects.filter(model="dealership.labouroperation", object_id=str(operation.pk)).exists()
+    line.refresh_from_db()
+    assert line.unit_price == quoted
+    assert imported(client, "labour", labour).changed == 0
