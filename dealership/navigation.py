@@ -15,7 +15,8 @@ from .models import Role, User
 # More links than fit one row of a 1366 px laptop: group them by stage in menus. Eight entries fit (a manager's
 # five stage menus, the desk, the two shared lists and "Staff": tests/browser/test_header.py measures it in Chinese
 # and English; a wider "Settings" menu label in English does not fit); no role has exactly eight links, so only the
-# managers' grouped header grew by one.
+# managers' grouped header grew by one. A second settings page ("Export data") made "Staff" a "Settings" menu,
+# 28 px too wide in English: the managers' "Parts" joined that menu, which then takes its place (issue 18).
 FLAT_LIMIT = 8
 
 
@@ -54,9 +55,12 @@ def nav_items() -> list[NavItem]:
 # The core's own lists, shared by every stage.
 register(
     NavItem("dealership:orders", _("Work orders"), tuple(r for r in Role.values if r != Role.GATE_GUARD), order=700),
-    NavItem("dealership:parts", _("Parts"), (Role.PARTS_CLERK, *ADVISORS, *WORKSHOP, *MANAGERS), order=710),
+    # in the managers' Settings menu (with the catalogue and stock they keep), flat for everyone else
+    NavItem("dealership:parts", _("Parts"), (Role.PARTS_CLERK, *ADVISORS, *WORKSHOP, *MANAGERS), "settings",
+            order=710),
     # the managers' settings pages (issue 18): after every link of the process, so those stay where they were
     NavItem("dealership:staff", _("Staff"), MANAGERS, "settings", order=900),
+    NavItem("dealership:exports", _("Export data"), MANAGERS, "settings", order=990),
 )
 
 

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from . import customer_views, setup_views, staff_views, views
+from . import customer_views, export_views, setup_views, staff_views, views
 
 app_patterns = ([
     path("orders/", views.order_list, name="orders"),
@@ -26,6 +26,8 @@ app_patterns = ([
     path("staff/<int:pk>/password/", staff_views.staff_password, name="staff_password"),
     path("staff/<int:pk>/move/", staff_views.staff_move, name="staff_move"),
     path("settings/changes/", staff_views.settings_log, name="settings_log"),
+    path("exports/", export_views.export_page, name="exports"),
+    path("exports/<slug:table>.xlsx", export_views.export_download, name="export"),
 ], "dealership")
 
 urlpatterns = [

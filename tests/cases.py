@@ -4,6 +4,7 @@ isolation and form tests (tests/security/)."""
 
 import io
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -16,7 +17,7 @@ from appointments.capacity import workshop_day
 from appointments.models import BookingRequest, PartReservation
 from appointments.services import appointment_book, appointment_cancel
 from appointments.timetable import advisor_day
-from dealership.models import Role, WorkOrder
+from dealership.models import PastVisit, Role, WorkOrder
 from dealership.staff import staff_update
 from demo.builder import all_checks_fine, drive
 from followup.models import FollowUpTask, MonthlyReport
@@ -135,7 +136,17 @@ def build_records(team: Team, plate: str = "粤A11111", mobile: str = "139000000
         "payment": delivered.payments.first().pk, "=statement": "statement",
         **followup_records(team, delivered),
         "person": staff_person(team),
+        "past_visit": past_visit(vehicle), "=customers": "customers",
     }
+
+
+def past_visit(vehicle) -> int:
+    """A visit of the car brought over from the old system (issue 18): on the car's and the customer's page."""
+    return PastVisit.objects.create(
+        store=vehicle.store, vehicle=vehicle, customer=vehicle.customer, old_number=f"OLD-{vehicle.plate}",
+        visited_on=date(2025, 3, 17), mileage=20000, summary="保养", maintenance=True, total=Decimal("500.00"),
+        lines=[{"kind": "labour", "code": "BY01", "description": "保养工时", "quantity": "1", "unit_price": "500.00",
+                "amount": "500.00"}]).pk
 
 
 def staff_person(team) -> int:
@@ -162,6 +173,7 @@ ARGS = {
     "dealership:staff_detail": ["person"], "dealership:staff_deactivate": ["person"],
     "dealership:staff_reactivate": ["person"], "dealership:staff_password": ["person"],
     "dealership:staff_move": ["person"],
+    "dealership:export": ["=customers"],
     "appointments:detail": ["appointment"], "appointments:prepare": ["appointment"],
     "appointments:reschedule": ["appointment"], "appointments:cancel": ["appointment"],
     "appointments:no_show": ["appointment"], "appointments:arrive": ["appointment"],

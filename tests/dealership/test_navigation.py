@@ -21,7 +21,7 @@ def test_it_groups_a_managers_many_links_in_menus_by_stage():
     entries = nav_for(manager, "followup:complaints")
     assert len(entries) <= FLAT_LIMIT
     assert {e["id"] for e in entries if "links" in e} == {
-        "menu-appointments", "menu-workshop", "menu-settlement", "menu-followup"}
+        "menu-appointments", "menu-workshop", "menu-settlement", "menu-followup", "menu-settings"}
     followup = next(e for e in entries if e.get("id") == "menu-followup")
     assert followup["active"] and [i["active"] for i in followup["links"]] == [False, True, False]
 
