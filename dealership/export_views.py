@@ -11,12 +11,11 @@ from django.utils import timezone
 
 from .access import MANAGERS, role_required
 from .exports import TABLES, export_write
-from .models import Customer, LabourOperation, Part, PastVisit, Store, User, Vehicle
+from .models import Customer, LabourOperation, Part, PastVisit, Store, User
 
 log = logging.getLogger(__name__)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-COUNTED = {"customers": Customer, "vehicles": Vehicle, "past-visits": PastVisit, "labour": LabourOperation,
-           "parts": Part}
+COUNTED = {"customers": Customer, "past-visits": PastVisit, "labour": LabourOperation, "parts": Part, "stock": Part}
 
 
 def _stores(user: User) -> QuerySet[Store]:
@@ -29,7 +28,7 @@ def _store(request: HttpRequest, stores: QuerySet[Store], *, strict: bool) -> St
     """The store asked for (`?store=`), else the user's own, else the first they may export."""
     asked = request.GET.get("store", "")
     if asked and request.user.is_group_manager:
-        found = stores.filter(pk=int(asked)).first() if asked.isdigit() and len(asked) < 19 else None
+        found = stores.filter(pk=int(asked)).first() if asked.isascii() and asked.isdigit() and len(asked) < 19 else None
         if found is not None or strict:
             return found
     return stores.filter(pk=request.user.store_id).first() or stores.first()

@@ -1,10 +1,11 @@
-"""Export of a store's data to Excel (issue 18): customers, vehicles, past visits, labour operations and parts,
-for the manager who wants to check in Excel what the system holds.
+"""Export of a store's data to Excel (issue 18): customers with their cars, past visits, labour operations, parts
+and their stock, for the manager who wants to check in Excel what the system holds.
 
 The columns are the import templates' (dealership/imports/): the headers below are the file format both sides
 read, so they are constants in Chinese and not translated (an English-speaking manager's export is imported by a
-Chinese-speaking one); a file exported here imports again unchanged. Choice columns carry the Chinese label of the
-choice (`choice_label`; the importer reads the label or the code), yes/no columns 是/否.
+Chinese-speaking one); a file exported here imports again unchanged. Choice columns carry the first word the
+import reads for each choice (`TITLES`, `TRADES`, …), yes/no columns 是/否. A customer's cars are on the
+customer's rows, as the import reads them: the customers' file is the cars' file too.
 
 The workbook is openpyxl's write-only one: each row goes to a temporary file as it is written, and the rows come
 from the database `CHUNK` at a time (`iterator`), so a store of 100,000 customers is exported in bounded memory.
@@ -19,29 +20,26 @@ from datetime import date
 from decimal import Decimal
 from typing import IO, Any
 
-from django.db.models import TextChoices
-from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from .models import Channel, Customer, JobType, LabourOperation, Part, PastVisit, Store, Trade, Vehicle
+from .models import Customer, LabourOperation, Part, PastVisit, Store
 
 CHUNK = 2000  # rows read from the database at a time
 
-# --- the columns (the import templates have the same) ---------------------------------------------------------------
+# --- the columns: those of the import templates (dealership/imports/kinds.py), in their order --------------------
 
-MOBILE = "手机号"
 NAME = "姓名"
+MOBILE = "手机"
 TITLE = "称呼"
+EMAIL = "邮箱"
 CONSENT = "同意接收消息"
-BOARD_DISPLAY = "欢迎牌显示"
-EMAIL = "电子邮箱"
-CHANNEL = "首选联系方式"
-PLATE = "车牌号"
-VIN = "VIN"
+BOARD_DISPLAY = "欢迎屏显示"
+PLATE = "车牌"
+VIN = "车架号"
 MAKE = "品牌"
 MODEL = "车型"
 YEAR = "年款"
@@ -52,40 +50,44 @@ VISIT_DATE = "日期"
 ADVISOR = "服务顾问"
 SUMMARY = "维修内容"
 MAINTENANCE = "保养"
-TOTAL = "金额"
-LINE_KIND = "类型"
-CODE = "代码"
-ITEM = "名称"
+TOTAL = "总金额"
+LINE_KIND = "项目类型"
+LINE_CODE = "项目代码"
+LINE_DESCRIPTION = "项目名称"
 QUANTITY = "数量"
 UNIT_PRICE = "单价"
 AMOUNT = "金额"
 LABOUR_CODE = "工时代码"
+ITEM = "名称"
 TRADE = "工种"
-JOB_TYPE = "维修类别"
+JOB_TYPE = "作业类型"
 HOURS = "标准工时"
+PRICE = "价格"
+DOCUMENTATION = "维修资料"
+TOOLS = "专用工具"
 ACTIVE = "启用"
 PART_NUMBER = "配件编号"
 UNIT = "单位"
-STOCK = "库存"
+STOCK = "库存数量"
 
-CUSTOMER_COLUMNS = (MOBILE, NAME, TITLE, CONSENT, BOARD_DISPLAY, EMAIL, CHANNEL)
-VEHICLE_COLUMNS = (PLATE, VIN, MOBILE, MAKE, MODEL, YEAR, COLOUR, MILEAGE)
-PAST_VISIT_COLUMNS = (OLD_NUMBER, PLATE, VIN, MOBILE, VISIT_DATE, MILEAGE, ADVISOR, SUMMARY, MAINTENANCE, TOTAL)
-# the lines of the past visits, on a second sheet, by the old order number
-PAST_LINE_COLUMNS = (OLD_NUMBER, LINE_KIND, CODE, ITEM, QUANTITY, UNIT_PRICE, AMOUNT)
-LABOUR_COLUMNS = (LABOUR_CODE, ITEM, TRADE, JOB_TYPE, HOURS, UNIT_PRICE, ACTIVE)
-PART_COLUMNS = (PART_NUMBER, ITEM, UNIT, UNIT_PRICE, STOCK, ACTIVE)
+# a customer with their cars: a row per car (a customer without a car: one row, the car's columns empty)
+CUSTOMER_COLUMNS = (NAME, MOBILE, TITLE, EMAIL, CONSENT, BOARD_DISPLAY, PLATE, VIN, MAKE, MODEL, YEAR, COLOUR,
+                    MILEAGE)
+# a past visit: a row per line, the visit's columns repeated (a visit without lines: one row)
+PAST_VISIT_COLUMNS = (OLD_NUMBER, VISIT_DATE, VIN, PLATE, MILEAGE, ADVISOR, SUMMARY, MAINTENANCE, TOTAL, LINE_KIND,
+                      LINE_CODE, LINE_DESCRIPTION, QUANTITY, UNIT_PRICE, AMOUNT)
+LABOUR_COLUMNS = (LABOUR_CODE, ITEM, TRADE, JOB_TYPE, HOURS, PRICE, DOCUMENTATION, TOOLS, ACTIVE)
+PART_COLUMNS = (PART_NUMBER, ITEM, UNIT, PRICE, ACTIVE)
+STOCK_COLUMNS = (PART_NUMBER, STOCK)
 
-PAST_VISIT_SHEET = "历史维修"
-PAST_LINE_SHEET = "明细"
 YES, NO = "是", "否"
+# the words of the choice columns: the first word the import reads for each value
+TITLES = {"mr": "先生", "ms": "女士", "": ""}
+BOARD_DISPLAYS = {"full_name": "全名", "surname": "姓氏", "plate": "车牌"}
+TRADES = {"mechanical": "机电", "quick": "快修", "body": "车身"}
+JOB_TYPES = {"maintenance": "保养", "brakes": "制动", "electrical": "电气", "engine": "发动机", "tyres": "轮胎",
+             "body_paint": "钣喷", "aircon": "空调", "other": "其他"}
 LINE_KINDS = {"labour": "工时", "part": "配件"}  # PastVisit.lines[].kind
-
-
-def choice_label(choices: type[TextChoices], value: str) -> str:
-    """The Chinese label of a choice, whatever the language of the request ("" for a value no longer offered)."""
-    with translation.override("zh-hans"):
-        return str(choices(value).label) if value in choices.values else ""
 
 
 def yes_no(value: bool) -> str:
@@ -95,52 +97,49 @@ def yes_no(value: bool) -> str:
 # --- the rows ------------------------------------------------------------------------------------------------------
 
 def _customers(store: Store) -> Iterator[Iterable[Any]]:
-    labels = _labels(Customer.Title, Customer.BoardDisplay, Channel)
-    rows = (Customer.objects.filter(store=store).order_by("mobile", "id")
-            .values_list("mobile", "name", "title", "consent_to_messages", "board_display", "email",
-                         "preferred_channel"))
-    for mobile, name, title, consent, board, email, channel in rows.iterator(chunk_size=CHUNK):
-        yield (mobile, name, labels[Customer.Title].get(title, ""), yes_no(consent),
-               labels[Customer.BoardDisplay].get(board, ""), email, labels[Channel].get(channel, ""))
+    """One query: the customers with their cars (a LEFT JOIN), a customer's cars together."""
+    rows = (Customer.objects.filter(store=store).order_by("mobile", "id", "vehicles__plate", "vehicles__id")
+            .values_list("name", "mobile", "title", "email", "consent_to_messages", "board_display",
+                         "vehicles__plate", "vehicles__vin", "vehicles__make", "vehicles__model", "vehicles__year",
+                         "vehicles__colour", "vehicles__mileage"))
+    for name, mobile, title, email, consent, board, *car in rows.iterator(chunk_size=CHUNK):
+        yield (name, mobile, TITLES.get(title, ""), email, yes_no(consent), BOARD_DISPLAYS.get(board, ""), *car)
 
 
-def _vehicles(store: Store) -> Iterator[Iterable[Any]]:
-    rows = (Vehicle.objects.filter(store=store).order_by("plate", "id")
-            .values_list("plate", "vin", "customer__mobile", "make", "model", "year", "colour", "mileage"))
-    return rows.iterator(chunk_size=CHUNK)
+def _past_visits(store: Store) -> Iterator[Iterable[Any]]:
+    rows = (PastVisit.objects.filter(store=store).order_by("visited_on", "old_number", "id")
+            .values_list("old_number", "visited_on", "vehicle__vin", "vehicle__plate", "mileage", "advisor_name",
+                         "summary", "maintenance", "total", "lines"))
+    for *visit, maintenance, total, lines in rows.iterator(chunk_size=CHUNK):
+        head = (*visit, yes_no(maintenance), total)
+        shown = [line for line in (lines if isinstance(lines, list) else []) if isinstance(line, dict)]
+        if not shown:
+            yield head
+        for line in shown:
+            kind = str(line.get("kind", ""))
+            yield (*head, LINE_KINDS.get(kind, kind), str(line.get("code", "")), str(line.get("description", "")),
+                   _number(line.get("quantity")), _number(line.get("unit_price")), _number(line.get("amount")))
 
 
 def _labour(store: Store) -> Iterator[Iterable[Any]]:
-    labels = _labels(Trade, JobType)
     rows = (LabourOperation.objects.filter(store=store).order_by("code", "id")
-            .values_list("code", "name", "trade", "job_type", "standard_hours", "price", "active"))
-    for code, name, trade, job_type, hours, price, active in rows.iterator(chunk_size=CHUNK):
-        yield code, name, labels[Trade].get(trade, ""), labels[JobType].get(job_type, ""), hours, price, yes_no(active)
+            .values_list("code", "name", "trade", "job_type", "standard_hours", "price", "documentation_url",
+                         "special_tools", "active"))
+    for code, name, trade, job_type, hours, price, documentation, tools, active in rows.iterator(chunk_size=CHUNK):
+        yield (code, name, TRADES.get(trade, trade), JOB_TYPES.get(job_type, job_type), hours, price, documentation,
+               tools, yes_no(active))
 
 
 def _parts(store: Store) -> Iterator[Iterable[Any]]:
-    rows = (Part.objects.filter(store=store).order_by("number", "id")
-            .values_list("number", "name", "unit", "price", "on_hand", "active"))
-    for number, name, unit, price, on_hand, active in rows.iterator(chunk_size=CHUNK):
-        yield number, name, unit, price, on_hand, yes_no(active)
+    rows = Part.objects.filter(store=store).order_by("number", "id").values_list("number", "name", "unit", "price",
+                                                                                 "active")
+    for *part, active in rows.iterator(chunk_size=CHUNK):
+        yield (*part, yes_no(active))
 
 
-def _past_visits(store: Store) -> Iterator[tuple[Iterable[Any], list[Iterable[Any]]]]:
-    """Each past visit's row, with the rows of its lines."""
-    rows = (PastVisit.objects.filter(store=store).order_by("visited_on", "old_number", "id")
-            .values_list("old_number", "vehicle__plate", "vehicle__vin", "customer__mobile", "visited_on", "mileage",
-                         "advisor_name", "summary", "maintenance", "total", "lines"))
-    for *visit, maintenance, total, lines in rows.iterator(chunk_size=CHUNK):
-        number = visit[0]
-        yield (*visit, yes_no(maintenance), total), [
-            (number, LINE_KINDS.get(str(line.get("kind", "")), str(line.get("kind", ""))),
-             str(line.get("code", "")), str(line.get("description", "")), _number(line.get("quantity")), _number(line.get("unit_price")),
-             _number(line.get("amount")))
-            for line in (lines if isinstance(lines, list) else []) if isinstance(line, dict)]
-
-
-def _labels(*choices: type[TextChoices]) -> dict[type[TextChoices], dict[str, str]]:
-    return {c: {value: choice_label(c, value) for value in c.values} for c in choices}
+def _stock(store: Store) -> Iterator[Iterable[Any]]:
+    return Part.objects.filter(store=store).order_by("number", "id").values_list("number", "on_hand").iterator(
+        chunk_size=CHUNK)
 
 
 def _number(value: Any) -> Any:
@@ -163,11 +162,11 @@ class Table:
 
 
 TABLES = {t.key: t for t in (
-    Table("customers", _("Customers"), "客户", CUSTOMER_COLUMNS, _customers),
-    Table("vehicles", _("Vehicles"), "车辆", VEHICLE_COLUMNS, _vehicles),
-    Table("past-visits", _("Service history"), PAST_VISIT_SHEET, PAST_VISIT_COLUMNS, _past_visits),
+    Table("customers", _("Customers and their cars"), "客户", CUSTOMER_COLUMNS, _customers),
+    Table("past-visits", _("Service history"), "历史维修", PAST_VISIT_COLUMNS, _past_visits),
     Table("labour", _("Labour operations"), "工时", LABOUR_COLUMNS, _labour),
-    Table("parts", _("Parts and stock"), "配件", PART_COLUMNS, _parts),
+    Table("parts", _("Parts"), "配件", PART_COLUMNS, _parts),
+    Table("stock", _("Stock per part"), "库存", STOCK_COLUMNS, _stock),
 )}
 
 
@@ -196,16 +195,8 @@ def export_write(*, table: str, store: Store) -> IO[bytes]:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(spec.sheet)
     sheet.append(spec.columns)
-    if table == "past-visits":
-        lines_sheet = workbook.create_sheet(PAST_LINE_SHEET)
-        lines_sheet.append(PAST_LINE_COLUMNS)
-        for row, lines in spec.rows(store):
-            sheet.append(_cells(sheet, row))
-            for line in lines:
-                lines_sheet.append(_cells(lines_sheet, line))
-    else:
-        for row in spec.rows(store):
-            sheet.append(_cells(sheet, row))
+    for row in spec.rows(store):
+        sheet.append(_cells(sheet, row))
     out = tempfile.TemporaryFile(suffix=".xlsx")
     workbook.save(out)
     out.seek(0)

@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from dealership.exports import PAST_VISIT_COLUMNS, PAST_VISIT_SHEET
+from dealership.exports import PAST_VISIT_COLUMNS
 from dealership.models import PastVisit, Role, WorkOrder
 from demo.builder import drive
 
@@ -62,6 +62,6 @@ def test_a_manager_opens_a_car_with_its_old_history_and_downloads_the_export(bro
     assert download.value.suggested_filename.endswith(".xlsx")
     with open(download.value.path(), "rb") as file:
         book = load_workbook(file, read_only=True)
-        header, *rows = list(book[PAST_VISIT_SHEET].iter_rows(values_only=True))
+        header, *rows = list(book.active.iter_rows(values_only=True))
     assert header == PAST_VISIT_COLUMNS
-    assert [r[0] for r in rows] == ["DMS-2025-0317"]
+    assert [(r[0], r[11]) for r in rows] == [("DMS-2025-0317", "3万公里保养工时"), ("DMS-2025-0317", "机油滤清器")]
