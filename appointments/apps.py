@@ -10,10 +10,12 @@ class AppointmentsConfig(AppConfig):
     def ready(self) -> None:
         # The core's registries import its models, which are not loaded when this module is.
         from dealership.access import ADVISORS, MANAGERS, register_home
+        from dealership.hours import register_hours_changed
         from dealership.models import Role
         from dealership.navigation import NavItem, register, register_menu
 
         from . import printing  # noqa: F401  (registers the welcome board)
+        from .capacity import capacity_follow_hours
 
         register_menu("appointments", pgettext_lazy("menu", "Appointments"))
         register(
@@ -25,3 +27,5 @@ class AppointmentsConfig(AppConfig):
                     order=120),
         )
         register_home("appointments:list", Role.APPOINTMENT_AGENT)
+        # a day closed on the store's settings page loses its hours for appointments (issue 18)
+        register_hours_changed(capacity_follow_hours)

@@ -11,6 +11,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from dealership.errors import ProcessError
+from dealership.hours import store_hours, store_hours_range
 from dealership.messages import N_
 from dealership.models import LabourOperation, Role, Store, Trade, User
 from dealership.services import money, staff_task_create
@@ -33,7 +34,11 @@ def hours_by_trade(labour_operations: Iterable[LabourOperation]) -> dict[str, De
     return {trade: money(h) for trade, h in hours.items() if h > 0}
 
 
-def capacity_hours(*, store: Store, trade: str) -> Decimal:
+def capacity_hours(*, store: Store, trade: str, day: date | None = None) -> Decimal:
+    """The hours of `trade` kept for appointments on a day; none on a day the store is closed (a holiday, a closed
+    weekday: dealership.hours)."""
+    if day is not None and store_hours(store, day) is None:
+        return Decimal("0.00")
     technicians = User.objects.filter(store=store, is_active=True, trade=trade,
                                       staff_roles__role=Role.TECHNICIAN).count()
     return money(Decimal(technicians) * store.technician_hours_per_day * store.appointment_capacity_percent / 100)
@@ -46,7 +51,7 @@ def workshop_day(*, store: Store, day: date, trade: str) -> WorkshopDay:
     try:
         with transaction.atomic():
             return WorkshopDay.objects.create(store=store, day=day, trade=trade,
-                                              capacity_hours=capacity_hours(store=store, trade=trade))
+                                              capacity_hours=capacity_hours(store=store, trade=trade, day=day))
     except IntegrityError:  # created by someone else a moment ago
         return WorkshopDay.objects.get(store=store, day=day, trade=trade)
 
@@ -59,7 +64,7 @@ def has_room_now(*, store: Store, day: date, hours: dict[str, Decimal]) -> bool:
     """has_room for a page anyone may load (the customer's link): reads the
     days, never creates them (a day without a row has nothing booked yet)."""
     rows = {row.trade: row for row in WorkshopDay.objects.filter(store=store, day=day, trade__in=list(hours))}
-    return all((rows[t].free_hours if t in rows else capacity_hours(store=store, trade=t)) >= h
+    return all((rows[t].free_hours if t in rows else capacity_hours(store=store, trade=t, day=day)) >= h
                for t, h in hours.items())
 
 
@@ -115,13 +120,17 @@ def workshop_day_set(*, store: Store, day: date, trade: str, capacity: Decimal, 
     WorkshopDay.objects.filter(pk=row.pk).update(capacity_hours=money(capacity), note=note.strip()[:200])
     row.refresh_from_db()
     if row.booked_hours > row.capacity_hours:  # APT-10: tell the customers now, not when they come
-        staff_task_create(store=store, role=Role.SERVICE_ADVISOR, link=f"/appointments/?day={day.isoformat()}",
-                          key=f"overbooked-{day.isoformat()}-{trade}-{row.capacity_hours}",
-                          message=N_("%(day)s is over-booked for %(trade)s (%(booked)s of %(capacity)s hours): "
-                                     "move appointments and tell the customers"),
-                          params={"day": day.strftime("%m-%d"), "trade": Trade(trade).label,
-                                  "booked": str(row.booked_hours), "capacity": str(row.capacity_hours)})
+        _tell_overbooked(store, day, trade, row.booked_hours, row.capacity_hours)
     return row
+
+
+def _tell_overbooked(store: Store, day: date, trade: str, booked: Decimal, capacity: Decimal) -> None:
+    staff_task_create(store=store, role=Role.SERVICE_ADVISOR, link=f"/appointments/?day={day.isoformat()}",
+                      key=f"overbooked-{day.isoformat()}-{trade}-{capacity}",
+                      message=N_("%(day)s is over-booked for %(trade)s (%(booked)s of %(capacity)s hours): "
+                                 "move appointments and tell the customers"),
+                      params={"day": day.strftime("%m-%d"), "trade": Trade(trade).label,
+                              "booked": str(booked), "capacity": str(capacity)})
 
 
 def capacity_overview(*, store: Store, start: date, days: int = 14) -> list[tuple[date, list[WorkshopDay]]]:
@@ -133,3 +142,21 @@ def capacity_overview(*, store: Store, start: date, days: int = 14) -> list[tupl
         day = start + timedelta(days=offset)
         out.append((day, [rows.get((day, t)) or workshop_day(store=store, day=day, trade=t) for t in Trade.values]))
     return out
+
+
+def capacity_follow_hours(store: Store, since: date) -> None:
+    """After the store's hours or closed days changed (dealership.hours.hours_changed, inside that transaction):
+    the workshop days already counted from `since` on follow. A day now closed has no hours for appointments; one
+    open again gets its hours back when it had none. A closed day with bookings already on it is over-booked: the
+    advisors are asked to move those appointments and tell the customers (APT-10)."""
+    rows = list(WorkshopDay.objects.filter(store=store, day__gte=since).order_by("day", "trade"))
+    if not rows:
+        return
+    open_on = dict(store_hours_range(store, rows[0].day, (rows[-1].day - rows[0].day).days + 1))
+    for row in rows:
+        if open_on[row.day] is None and row.capacity_hours != 0:
+            WorkshopDay.objects.filter(pk=row.pk).update(capacity_hours=Decimal("0.00"))
+            if row.booked_hours > 0:
+                _tell_overbooked(store, row.day, row.trade, row.booked_hours, Decimal("0.00"))
+        elif open_on[row.day] is not None and row.capacity_hours == 0:
+            WorkshopDay.objects.filter(pk=row.pk).update(capacity_hours=capacity_hours(store=store, trade=row.trade))

@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dealership.hours import store_hours_range
 from dealership.messages import N_
 from dealership.models import OutboundMessage, Role, Store, User
 from dealership.notify import Draft, customer_messages_record, customer_messages_send
@@ -169,9 +170,11 @@ def offer_answer_by(*, store: Store, start: datetime, cancelled_time: datetime) 
     remaining = timedelta(hours=store.offer_answer_hours)
     moment = timezone.localtime(start)
     deadline = moment + remaining  # a store without opening hours: plain hours
-    for _day in range(31):
-        opens = datetime.combine(moment.date(), store.opens_at, tzinfo=tz)
-        closes = datetime.combine(moment.date(), store.closes_at, tzinfo=tz)
+    for day, hours in store_hours_range(store, moment.date(), 31):
+        if hours is None:  # closed (a holiday, a closed weekday): nobody there to call
+            continue
+        opens = datetime.combine(day, hours[0], tzinfo=tz)
+        closes = datetime.combine(day, hours[1], tzinfo=tz)
         if closes <= opens:
             break
         moment = max(moment, opens)
@@ -179,17 +182,26 @@ def offer_answer_by(*, store: Store, start: datetime, cancelled_time: datetime) 
             deadline = moment + remaining
             break
         remaining -= max(closes - moment, timedelta(0))
-        moment = datetime.combine(moment.date() + timedelta(days=1), store.opens_at, tzinfo=tz)
     latest = timezone.localtime(cancelled_time - timedelta(hours=1))
     if latest < deadline:  # the customer is about to set off: call before then, while the store is open
-        opens = datetime.combine(latest.date(), store.opens_at, tzinfo=tz)
-        closes = datetime.combine(latest.date(), store.closes_at, tzinfo=tz)
-        if opens < closes and latest < opens:  # before opening: at the previous day's closing
-            latest = datetime.combine(latest.date() - timedelta(days=1), store.closes_at, tzinfo=tz)
-        elif opens < closes and latest > closes:
-            latest = closes
-        deadline = latest
+        deadline = _open_by(store, latest)
     return max(start, deadline)
+
+
+def _open_by(store: Store, moment: datetime) -> datetime:
+    """The last moment at or before `moment` when the store is open: the moment itself, or the closing time of the
+    last open day before it (unchanged for a store without opening hours)."""
+    tz = timezone.get_current_timezone()
+    for day, hours in reversed(store_hours_range(store, moment.date() - timedelta(days=14), 15)):
+        if hours is None:
+            continue
+        opens = datetime.combine(day, hours[0], tzinfo=tz)
+        closes = datetime.combine(day, hours[1], tzinfo=tz)
+        if closes <= opens or opens <= moment <= closes:
+            return moment
+        if moment > closes:
+            return closes
+    return moment
 
 
 def offer_make(*, appointment: Appointment, actor: User, now: datetime | None = None) -> RebookingOffer:

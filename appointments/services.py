@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dealership.errors import ProcessError
+from dealership.hours import store_closed_reason, store_hours
 from dealership.messages import N_
 from dealership.models import (
     Customer,
@@ -54,6 +55,22 @@ def _advisor_locked(advisor: User) -> None:
     of four). PostgreSQL: a row lock on the advisor that still lets others
     refer to them; SQLite: transactions take the write lock at BEGIN."""
     list(User.objects.select_for_update(no_key=True).filter(pk=advisor.pk).values_list("pk"))
+
+
+def _not_a_slot(store: Store, starts_at: datetime) -> None:
+    """SCH-1: refuse a time that is not a reception slot, saying why: the store is closed that day (a holiday, a
+    closed weekday: dealership.hours), or the time is outside the day's opening hours or off the slot grid."""
+    day = timezone.localtime(starts_at).date()
+    reason = store_closed_reason(store, day)
+    if reason is not None:
+        when = day.strftime("%Y-%m-%d")
+        raise ProcessError((_("The store is closed on %(day)s (%(name)s): choose another day.")
+                            % {"day": when, "name": reason}) if reason else
+                           _("The store is closed on %(day)s: choose another day.") % {"day": when},
+                           rule="SCH-1", field="slot")
+    opens, closes = store_hours(store, day)
+    raise ProcessError(_("That time is not a reception slot of this store (opening hours %(o)s–%(c)s).")
+                       % {"o": opens.strftime("%H:%M"), "c": closes.strftime("%H:%M")}, rule="SCH-1", field="slot")
 
 
 def _slot_guard(*, store: Store, advisor: User, starts_at: datetime, actor: User, use_buffer: bool,
@@ -131,9 +148,7 @@ def appointment_book(
                            % {"plate": vehicle.plate,
                               "when": timezone.localtime(other.starts_at).strftime("%m-%d %H:%M")})
     if not is_reception_time(store=store, starts_at=starts_at):
-        raise ProcessError(_("That time is not a reception slot of this store (opening hours %(o)s–%(c)s).")
-                           % {"o": store.opens_at.strftime("%H:%M"), "c": store.closes_at.strftime("%H:%M")},
-                           rule="SCH-1", field="slot")
+        _not_a_slot(store, starts_at)
     try:
         with transaction.atomic():
             slot = _slot_guard(store=store, advisor=advisor, starts_at=starts_at, actor=actor,
@@ -397,7 +412,7 @@ def appointment_reschedule(*, appointment: Appointment, actor: User, starts_at: 
     if starts_at <= timezone.now():
         raise ProcessError(_("The appointment time has already passed."))
     if not is_reception_time(store=appointment.store, starts_at=starts_at):
-        raise ProcessError(_("That time is not a free reception slot."), rule="SCH-1", field="slot")
+        _not_a_slot(appointment.store, starts_at)
     try:
         with transaction.atomic():
             locked = _locked(appointment)

@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
+from dealership.hours import store_hours
 from dealership.models import Store, User
 
 from .models import Appointment
@@ -30,12 +31,16 @@ class Slot:
 
 def reception_slots(*, store: Store, day: date) -> list[datetime]:
     """The times a reception may start on the day: every `slot_minutes` from
-    opening while a whole slot fits before closing. Which of them is a buffer
-    depends on the advisor's bookings (advisor_day)."""
+    opening while a whole slot fits before closing; none on a day the store
+    is closed (a closed weekday, a holiday: dealership.hours). Which of them
+    is a buffer depends on the advisor's bookings (advisor_day)."""
+    hours = store_hours(store, day)
+    if hours is None:
+        return []
     tz = timezone.get_current_timezone()
     step = timedelta(minutes=store.slot_minutes)
-    start = datetime.combine(day, store.opens_at, tzinfo=tz)
-    end = datetime.combine(day, store.closes_at, tzinfo=tz)
+    start = datetime.combine(day, hours[0], tzinfo=tz)
+    end = datetime.combine(day, hours[1], tzinfo=tz)
     times = []
     while start + step <= end:
         times.append(start)

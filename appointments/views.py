@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from dealership.access import ADVISORS, MANAGERS, get_scoped_or_404, role_required, scoped
 from dealership.errors import ProcessError
 from dealership.forms import CustomerVehicleForm, lookup_initial
+from dealership.hours import store_closed_reason
 from dealership.models import LabourOperation, Part, Role, Trade, User, WorkOrder
 from dealership.printing import pdf_response
 from dealership.selectors import car_lookup_context, open_tasks_for
@@ -171,6 +172,7 @@ def slot_overview(request: HttpRequest) -> HttpResponse:
     offered = [s for s in slots if not (s.taken or s.past) and (may_use_buffer or not s.is_buffer)]
     return render(request, "appointments/partials/slots.html", {
         "slots": slots, "advisor": advisor, "day": day, "offered": offered,
+        "closed": store_closed_reason(request.user.store, day) if advisor else None,
         "selected": request.GET.get("slot", ""), "may_use_buffer": may_use_buffer,
         "slot_refused": request.GET.get("slot_refused") == "1",
         "selected_offered": request.GET.get("slot", "") in {s.starts_at.strftime("%H:%M") for s in offered},

@@ -14,6 +14,7 @@ from .models import (
     OutboundMessage,
     Part,
     PastVisit,
+    PriceChange,
     SettingChange,
     StaffRole,
     StaffTask,
@@ -105,6 +106,10 @@ class LabourOperationAdmin(StoreScopedAdmin):
     list_filter = ["active", "trade", "job_type"]
     search_fields = ["code", "name"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # a price moves through a dated price change (the catalogue page), which keeps what orders were quoted at
+        return [*super().get_readonly_fields(request, obj), *(["price"] if obj else [])]
+
 
 @admin.register(Part)
 class PartAdmin(StoreScopedAdmin):
@@ -113,6 +118,19 @@ class PartAdmin(StoreScopedAdmin):
     list_filter = ["active"]
     search_fields = ["number", "name"]
     readonly_fields = ["on_hand", "reserved"]  # stock moves through the workshop's stock moves, which record it
+
+    def get_readonly_fields(self, request, obj=None):
+        # a price moves through a dated price change (the catalogue page), which keeps what orders were quoted at
+        return [*super().get_readonly_fields(request, obj), *(["price"] if obj else [])]
+
+
+@admin.register(PriceChange)
+class PriceChangeAdmin(ReadOnlyAdmin):
+    list_display = ["effective_from", "labour_operation", "part", "store", "price", "applied", "created_by",
+                    "created_at"]
+    list_select_related = ["labour_operation", "part", "store", "created_by"]
+    list_filter = ["applied", ("effective_from", admin.DateFieldListFilter)]
+    search_fields = ["labour_operation__code", "labour_operation__name", "part__number", "part__name", "reason"]
 
 
 @admin.register(Customer)
@@ -219,3 +237,20 @@ class SettingChangeAdmin(ReadOnlyAdmin):
     list_filter = ["model", "field"]
     search_fields = ["object_text", "field", "actor__username", "actor__display_name"]
     date_hierarchy = "at"
+
+
+# ---- opening hours and closed days (issue 18): changed on the store's settings page, which logs each change ----
+from .models.hours import ClosedDay, StoreHours  # noqa: E402
+
+
+@admin.register(StoreHours)
+class StoreHoursAdmin(ReadOnlyAdmin):
+    list_display = ["store", "weekday", "opens_at", "closes_at", "closed"]
+    list_select_related = ["store"]
+
+
+@admin.register(ClosedDay)
+class ClosedDayAdmin(ReadOnlyAdmin):
+    list_display = ["store", "date", "name"]
+    list_select_related = ["store"]
+    list_filter = [("date", admin.DateFieldListFilter)]

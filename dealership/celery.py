@@ -13,6 +13,9 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 app.conf.beat_schedule = {
+    # SET-3: a dated price change moves the catalogue's price of today when its day comes (shortly after
+    # midnight; the hourly runs catch up after a stopped worker). Quotes read the dated prices themselves.
+    "catalogue-price-changes": {"task": "dealership.tasks.apply_price_changes", "schedule": crontab(minute=1)},
     # APT-11: confirmations a day and an hour before, and the preparation check.
     "appointments-confirmations": {
         "task": "appointments.tasks.sweep_confirmations",

@@ -80,8 +80,8 @@ def _store_pk(store: Store) -> tuple:
 register(Requirement(
     key="hours", missing=_("The opening hours are not confirmed."),
     todo=_("Check when the store opens and closes (change them on the store's page if needed), then confirm them "
-           "here: the booking slots are counted from them."),
-    met=_flag("hours_confirmed"), url_name="admin:dealership_store_change", url_args=_store_pk, confirm=True))
+           "here: the booking slots are counted from them."),  # saving them on the store's page confirms them too
+    met=_flag("hours_confirmed"), url_name="dealership:store_settings", url_args=_store_pk, confirm=True))
 register(Requirement(
     key="advisors", missing=_("There is no service advisor."),
     todo=_("Create an account for each service advisor, with the role Service advisor and the trade they receive."),
@@ -94,14 +94,14 @@ register(Requirement(
 register(Requirement(
     key="labour_rate", missing=_("The labour rate is not confirmed."),
     todo=_("Check the labour rate (yuan per hour) on the store's page, then confirm it here."),
-    met=_flag("labour_rate_confirmed"), url_name="admin:dealership_store_change", url_args=_store_pk,
+    met=_flag("labour_rate_confirmed"), url_name="dealership:store_settings", url_args=_store_pk,
     confirm=True))
 register(Requirement(
     key="labour_operations", missing=_("The catalogue has no labour operation."),
     todo=_("Add at least one labour operation with its job type, standard hours and published price: a booking "
            "names the work it is for (APT-4)."),
     met=lambda: Exists(LabourOperation.objects.filter(store=OuterRef("pk"), active=True)),
-    url_name="admin:dealership_labouroperation_changelist"))
+    url_name="dealership:catalogue_labour"))
 
 
 def _url(requirement: Requirement, store: Store) -> str | None:

@@ -14,6 +14,7 @@ from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .catalogue import published_price
 from .errors import (
     ConflictError,
     GuardRefused,
@@ -226,7 +227,8 @@ def work_order_add_line(
     allow_after_signing: bool = False,
     kind: str = "",
 ) -> WorkOrderLine:
-    """Add a labour or part line at the published price unless a price is given.
+    """Add a labour or part line at the published price of today (the day it is quoted: SET-3) unless a price is
+    given; the line keeps that price whatever is published later (REC-8, SET-X3).
 
     A signed order is frozen (REP-2, REP-11): only the change-request flow,
     which passes allow_after_signing, adds to it."""
@@ -250,12 +252,12 @@ def work_order_add_line(
         if labour_operation is not None:
             kind = WorkOrderLine.Kind.LABOUR
             code, name = labour_operation.code, labour_operation.name
-            price = labour_operation.price if unit_price is None else unit_price
+            price = published_price(labour_operation, on=timezone.localdate()) if unit_price is None else unit_price
             line_hours = labour_operation.standard_hours * quantity if hours is None else hours
         elif part is not None:
             kind = WorkOrderLine.Kind.PART
             code, name = part.number, part.name
-            price = part.price if unit_price is None else unit_price
+            price = published_price(part, on=timezone.localdate()) if unit_price is None else unit_price
             line_hours = Decimal("0")
         else:
             if unit_price is None:

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from . import customer_views, export_views, setup_views, staff_views, views
+from . import catalogue_views, customer_views, export_views, setup_views, staff_views, store_settings_views, views
 
 app_patterns = ([
     path("orders/", views.order_list, name="orders"),
@@ -28,6 +28,32 @@ app_patterns = ([
     path("settings/changes/", staff_views.settings_log, name="settings_log"),
     path("exports/", export_views.export_page, name="exports"),
     path("exports/<slug:table>.xlsx", export_views.export_download, name="export"),
+    path("catalogue/labour/", catalogue_views.catalogue_list, {"kind": "labour"}, name="catalogue_labour"),
+    path("catalogue/labour/new/", catalogue_views.catalogue_new, {"kind": "labour"}, name="catalogue_labour_new"),
+    path("catalogue/labour/<int:pk>/", catalogue_views.catalogue_detail, {"kind": "labour"},
+         name="catalogue_labour_detail"),
+    path("catalogue/labour/<int:pk>/price/", catalogue_views.catalogue_price, {"kind": "labour"},
+         name="catalogue_labour_price"),
+    path("catalogue/labour/<int:pk>/deactivate/", catalogue_views.catalogue_deactivate, {"kind": "labour"},
+         name="catalogue_labour_deactivate"),
+    path("catalogue/labour/<int:pk>/reactivate/", catalogue_views.catalogue_reactivate, {"kind": "labour"},
+         name="catalogue_labour_reactivate"),
+    path("catalogue/parts/", catalogue_views.catalogue_list, {"kind": "parts"}, name="catalogue_parts"),
+    path("catalogue/parts/new/", catalogue_views.catalogue_new, {"kind": "parts"}, name="catalogue_parts_new"),
+    path("catalogue/parts/<int:pk>/", catalogue_views.catalogue_detail, {"kind": "parts"},
+         name="catalogue_parts_detail"),
+    path("catalogue/parts/<int:pk>/price/", catalogue_views.catalogue_price, {"kind": "parts"},
+         name="catalogue_parts_price"),
+    path("catalogue/parts/<int:pk>/deactivate/", catalogue_views.catalogue_deactivate, {"kind": "parts"},
+         name="catalogue_parts_deactivate"),
+    path("catalogue/parts/<int:pk>/reactivate/", catalogue_views.catalogue_reactivate, {"kind": "parts"},
+         name="catalogue_parts_reactivate"),
+    path("settings/store/", store_settings_views.store_settings_home, name="store_settings_home"),
+    path("settings/store/<int:pk>/", store_settings_views.store_settings, name="store_settings"),
+    path("settings/store/<int:pk>/hours/", store_settings_views.store_hours, name="store_hours"),
+    path("settings/store/<int:pk>/closed/", store_settings_views.store_closed_add, name="store_closed_add"),
+    path("settings/store/<int:pk>/closed/<int:day>/remove/", store_settings_views.store_closed_remove,
+         name="store_closed_remove"),
 ], "dealership")
 
 urlpatterns = [

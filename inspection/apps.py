@@ -11,6 +11,7 @@ class InspectionConfig(AppConfig):
         from dealership.access import MANAGERS, register_home
         from dealership.models import Role
         from dealership.navigation import NavItem, register
+        from dealership.store_settings_views import register_store_page
 
         from . import (
             printing,  # noqa: F401  (registers the quality guarantee card)
@@ -21,3 +22,4 @@ class InspectionConfig(AppConfig):
         # QC has one page of its own: it sits in the workshop's menu, the stage it follows.
         register(NavItem("inspection:queue", _("QC queue"), (Role.QC_INSPECTOR, *MANAGERS), "workshop", order=400))
         register_home("inspection:queue", Role.QC_INSPECTOR)
+        register_store_page("inspection:spots", _("Parking spots"))  # a link on the store's settings page (issue 18)

@@ -1,10 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import spot_settings, views
 
 app_name = "inspection"
 urlpatterns = [
     path("", views.queue, name="queue"),
+    path("settings/<int:store>/spots/", spot_settings.spots, name="spots"),
+    path("settings/<int:store>/spots/<int:pk>/", spot_settings.spot_edit, name="spot_edit"),
     path("figures/", views.figures_page, name="figures"),
     path("orders/<int:pk>/", views.inspect, name="inspect"),
     path("orders/<int:pk>/record/", views.inspect_record, name="record"),

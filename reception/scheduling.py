@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.db.models import Count, Sum
 from django.utils import timezone
 
+from dealership.hours import store_hours_range
 from dealership.models import Role, Store, Trade, User, WorkOrder, WorkOrderLine
 
 S = WorkOrder.Status
@@ -20,21 +21,23 @@ RECEPTION_LEFT = timedelta(minutes=15)
 
 
 def add_working_hours(store: Store, start: datetime, hours: Decimal) -> datetime:
+    """`hours` of work from `start`, counted only while the store is open (closed weekdays and holidays skipped)."""
     tz = timezone.get_current_timezone()
     moment = timezone.localtime(start)
     remaining = timedelta(hours=float(hours))
-    for _ in range(60):
-        day = moment.date()
-        opens = datetime.combine(day, store.opens_at, tzinfo=tz)
-        closes = datetime.combine(day, store.closes_at, tzinfo=tz)
+    days = store_hours_range(store, moment.date(), 60)
+    for day, open_hours in days:
+        if open_hours is None:
+            continue
+        opens = datetime.combine(day, open_hours[0], tzinfo=tz)
+        closes = datetime.combine(day, open_hours[1], tzinfo=tz)
         moment = max(moment, opens)
         if moment < closes:
             available = closes - moment
             if remaining <= available:
                 return moment + remaining
             remaining -= available
-        moment = datetime.combine(day + timedelta(days=1), store.opens_at, tzinfo=tz)
-    return moment
+    return max(moment, datetime.combine(days[-1][0] + timedelta(days=1), store.opens_at, tzinfo=tz))
 
 
 def round_up_half_hour(moment: datetime) -> datetime:

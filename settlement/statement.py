@@ -1,7 +1,9 @@
 """The settlement statement, built from the order (SET-1…SET-3, SET-10…SET-12).
 
 Every approved line is billed at the price it was quoted at (the published
-price of the day it was written, SET-3). A part line is compared with the
+price of the day it was written, SET-3); where a catalogue line's price is
+not that published price (priced by hand), the statement shows the published
+one beside it (SET-X3). A part line is compared with the
 parts actually issued against it (requisitions less returns); any mismatch,
 a part issued against an item the customer did not approve, or a
 requisition still open at the counter, is a *difference*: the statement
@@ -15,6 +17,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from dealership.catalogue import published_differences
 from dealership.messages import quantity_text
 from dealership.models import WorkOrder, WorkOrderLine
 from dealership.services import money
@@ -66,6 +69,8 @@ class StatementData:
     total: Decimal = ZERO
     vat: Decimal = ZERO
     changes: list[WorkOrderLine] = field(default_factory=list)
+    # line id -> the published price of the day the line was quoted, where the billed price differs (SET-3)
+    published: dict[int, Decimal] = field(default_factory=dict)
 
     @property
     def net(self) -> Decimal:
@@ -89,7 +94,7 @@ def vat_of(total: Decimal, rate_percent: Decimal) -> Decimal:
 
 def statement_build(order: WorkOrder) -> StatementData:
     """Read-only: the statement as it stands now, with what stops it."""
-    lines = list(order.lines.select_related("part").all())
+    lines = list(order.lines.select_related("part", "labour_operation").all())
     issued = issued_by_line(work_order_ids=[order.pk])
     adjustments = list(Adjustment.objects.filter(work_order=order).exclude(status=Adjustment.Status.REJECTED)
                        .select_related("line", "requested_by", "decided_by"))
@@ -113,6 +118,7 @@ def statement_build(order: WorkOrder) -> StatementData:
         vat_rate_percent=order.store.vat_rate_percent,
     )
     data.differences = _differences(order, lines, issued, approved)
+    data.published = published_differences(data.labour_lines + data.part_lines + data.warranty_lines)
     data.labour = money(sum((ln.amount for ln in data.labour_lines), ZERO))
     data.parts = money(sum((ln.amount for ln in data.part_lines), ZERO))
     data.warranty = money(sum((ln.amount for ln in data.warranty_lines), ZERO))

@@ -17,18 +17,22 @@ from appointments.capacity import workshop_day
 from appointments.models import BookingRequest, PartReservation
 from appointments.services import appointment_book, appointment_cancel
 from appointments.timetable import advisor_day
+from dealership.catalogue import price_change_schedule
 from dealership.models import PastVisit, Role, WorkOrder
 from dealership.staff import staff_update
+from dealership.store_places import place_add
+from dealership.store_settings import DayHours, closed_day_add, store_hours_set
 from demo.builder import all_checks_fine, drive
 from followup.models import FollowUpTask, MonthlyReport
 from followup.services import action_create, complaint_record, followup_tasks_create_due
+from inspection.models import ParkingSpot
 from reception.experts import expert_request_create
 from reception.services import walkaround_record
 from reception.walkaround import damage_mark_add, photo_add
 from settlement.models import Adjustment
 from settlement.services import statement_issue
 from workshop.changes import finding_report
-from workshop.models import Job, Requisition
+from workshop.models import Bay, Job, Requisition
 
 from .conftest import Team, new_order
 from .factories import LabourFactory, PartFactory, VehicleFactory, staff
@@ -137,6 +141,8 @@ def build_records(team: Team, plate: str = "粤A11111", mobile: str = "139000000
         **followup_records(team, delivered),
         "person": staff_person(team),
         "past_visit": past_visit(vehicle), "=customers": "customers",
+        **catalogue_records(team, catalogue),
+        **store_settings_records(team),
     }
 
 
@@ -149,6 +155,19 @@ def past_visit(vehicle) -> int:
                 "amount": "500.00"}]).pk
 
 
+def store_settings_records(team) -> dict:
+    """The store of the settings pages, a closed day still to come (far enough not to close the days booked above),
+    a bay, a parking spot and the weekday hours (as they were), each set once through their page's service."""
+    manager = team[Role.AFTERSALES_MANAGER]
+    closed = closed_day_add(actor=manager, store=team.store, day=timezone.localdate() + timedelta(days=60),
+                            name="国庆节")
+    bay = place_add(actor=manager, store=team.store, model=Bay, name="设置工位", trade="mechanical")
+    spot = place_add(actor=manager, store=team.store, model=ParkingSpot, name="设置车位")
+    same = DayHours(team.store.opens_at, team.store.closes_at)  # a row for each weekday, the hours unchanged
+    store_hours_set(actor=manager, store=team.store, week=dict.fromkeys(range(7), same))
+    return {"store": team.store.pk, "closed_day": closed.pk, "bay": bay.pk, "spot": spot.pk}
+
+
 def staff_person(team) -> int:
     """An account of the store for the staff pages (one of its own: a manager's POST may deactivate it), renamed
     once on the staff page, so the settings change log has a row."""
@@ -156,6 +175,16 @@ def staff_person(team) -> int:
     staff_update(actor=team[Role.AFTERSALES_MANAGER], user=person, display_name="备件员乙", phone="",
                  roles=[Role.PARTS_CLERK], trade="")
     return person.pk
+
+
+def catalogue_records(team, catalogue) -> dict:
+    """The catalogue pages' items (issue 18), each with a price change scheduled, so the price history and the
+    settings change log have rows."""
+    manager = team[Role.AFTERSALES_MANAGER]
+    for item in catalogue.values():
+        price_change_schedule(actor=manager, item=item, price=item.price + 10,
+                              effective_from=timezone.localdate() + timedelta(days=30), reason="调价")
+    return {"labour_operation": catalogue["labour"].pk, "catalogue_part": catalogue["part"].pk}
 
 
 def followup_records(team, delivered):
@@ -174,6 +203,14 @@ ARGS = {
     "dealership:staff_reactivate": ["person"], "dealership:staff_password": ["person"],
     "dealership:staff_move": ["person"],
     "dealership:export": ["=customers"],
+    **{f"dealership:catalogue_labour_{view}": ["labour_operation"]
+       for view in ("detail", "price", "deactivate", "reactivate")},
+    **{f"dealership:catalogue_parts_{view}": ["catalogue_part"]
+       for view in ("detail", "price", "deactivate", "reactivate")},
+    "dealership:store_settings": ["store"], "dealership:store_hours": ["store"],
+    "dealership:store_closed_add": ["store"], "dealership:store_closed_remove": ["store", "closed_day"],
+    "workshop:bays": ["store"], "workshop:bay_edit": ["store", "bay"],
+    "inspection:spots": ["store"], "inspection:spot_edit": ["store", "spot"],
     "appointments:detail": ["appointment"], "appointments:prepare": ["appointment"],
     "appointments:reschedule": ["appointment"], "appointments:cancel": ["appointment"],
     "appointments:no_show": ["appointment"], "appointments:arrive": ["appointment"],

@@ -13,6 +13,7 @@ class WorkshopConfig(AppConfig):
         from dealership.models import Role
         from dealership.navigation import NavItem, register, register_menu
         from dealership.staff import register_open_work
+        from dealership.store_settings_views import register_store_page
 
         from . import receivers  # noqa: F401  (makes the jobs when reception announces a signing)
         from .models import Job
@@ -31,3 +32,4 @@ class WorkshopConfig(AppConfig):
         register_home("workshop:board", Role.FOREMAN)
         register_home("workshop:mine", Role.TECHNICIAN)
         register_home("workshop:parts_counter", Role.PARTS_CLERK)
+        register_store_page("workshop:bays", _("Workshop bays"))  # a link on the store's settings page (issue 18)

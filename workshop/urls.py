@@ -1,10 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import bay_settings, views
 
 app_name = "workshop"
 urlpatterns = [
     path("", views.board, name="board"),
+    path("settings/<int:store>/bays/", bay_settings.bays, name="bays"),
+    path("settings/<int:store>/bays/<int:pk>/", bay_settings.bay_edit, name="bay_edit"),
     path("mine/", views.mine, name="mine"),
     path("mine/watch/", views.mine_watch, name="mine_watch"),
     path("dispatch/", views.dispatch, name="dispatch"),

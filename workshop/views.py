@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from dealership.access import ADVISORS, MANAGERS, WORKSHOP, get_scoped_or_404, role_required, scoped
 from dealership.errors import GuardRefused, ProcessError
+from dealership.hours import hours_share
 from dealership.links import pk_url
 from dealership.models import Role, User, WorkOrder, WorkOrderLine
 from dealership.selectors import open_tasks_for
@@ -308,6 +309,7 @@ def _workshop_orders(user: User) -> list[WorkOrder]:
                   .only("store__opens_at", "store__closes_at", "number", "status", "promised_at", "vehicle__plate",
                         *(f"advisor__{f}" for f in PERSON))
                   .order_by("promised_at", "id")[:BOARD_LIMIT])
+    hours_share(o.store for o in orders)  # the opening hours of the forecasts: read once per store
     ids = [o.pk for o in orders]
     by_order: dict[int, list[Job]] = {pk: [] for pk in ids}
     for job in Job.objects.filter(work_order_id__in=ids).select_related("technician").order_by("id").only(

@@ -68,6 +68,7 @@ def test_a_new_manager_adds_an_advisor_and_a_technician_and_the_checklist_shows_
     expect(page.locator("[data-key=technicians]")).to_have_count(0)
     shot(page, "staff-checklist-after")
 
+    page.click("#menu-settings")  # the managers' Settings menu: staff, the store
     page.click("nav a[href='/staff/']")
     page.click("[data-testid=staff-list] >> text=李强")
     expect(page.locator("[data-testid=setting-changes]")).to_contain_text("陈经理")

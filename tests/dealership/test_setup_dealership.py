@@ -133,9 +133,12 @@ def test_each_missing_item_says_what_to_do_and_links_where_it_is_set(new_store):
     assert all(m.todo for m in items.values())
     assert items["hours"].confirm and items["labour_rate"].confirm and not items["advisors"].confirm
     # the admin may or may not be installed: a link when it is, none (not an error) when not; staff are added on
-    # the managers' own staff page
+    # the managers' own pages: staff, the catalogue, the hours and the labour rate on the store's settings page
+    own_pages = {reverse("dealership:staff_new"), reverse("dealership:catalogue_labour"),
+                 reverse("dealership:store_settings", args=[new_store.pk])}
     for item in items.values():
-        assert item.url is None or item.url.startswith("/admin/") or item.url == reverse("dealership:staff_new")
+        assert item.url is None or item.url.startswith("/admin/") or item.url in own_pages
+    assert items["hours"].url == items["labour_rate"].url == reverse("dealership:store_settings", args=[new_store.pk])
 
 
 def manager_client(store: Store, language: str = "en") -> Client:

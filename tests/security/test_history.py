@@ -22,13 +22,16 @@ ROOT = Path(__file__).resolve().parents[2]
 # The only things the code ever deletes, and why each may go: a draft never
 # agreed with the customer, whose removal leaves a note on the timeline; and
 # the file of a monthly report rendered again (the row stays; the report is
-# computed from the records, which stay); and a role taken from a person,
-# whose old roles the settings change log keeps.
+# computed from the records, which stay); a role taken from a person,
+# whose old roles the settings change log keeps; and a closed day still to
+# come opened again, which the log keeps too.
 DELETES = {
     ("reception/walkaround.py", "damage_mark_remove"): "a mark tapped by mistake on an unsigned walk-around",
     ("workshop/changes.py", "finding_remove_item"): "an item on an offer the customer has not yet decided",
     ("followup/report.py", "monthly_report_generate"): "the PDF file of a report rendered again for its month",
     ("dealership/staff.py", "_set_roles"): "a role taken from a person (the settings change log keeps the old roles)",
+    ("dealership/store_settings.py", "closed_day_remove"): "a closed day still to come, opened again (the settings "
+                                                            "change log keeps the day and its name)",
 }
 
 

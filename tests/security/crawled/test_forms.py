@@ -75,6 +75,8 @@ def declared_forms(records) -> dict[str, Form]:
         "workshop:request_part": fields(PartRequestForm, prefix=f"part{job}"),
         # shown only for a store being set up, for an inactive account, and to a group manager
         "dealership:staff_reactivate": [], "dealership:staff_move": ["store"],
+        # shown only for an inactive catalogue item
+        "dealership:catalogue_labour_reactivate": [], "dealership:catalogue_parts_reactivate": [],
     }
     return {name: Form(action=url_for(name, records), method="post", fields={f: [] for f in names})
             for name, names in declared.items()}
