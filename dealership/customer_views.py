@@ -33,7 +33,7 @@ def customer(request: HttpRequest, pk: int) -> HttpResponse:
     due = still_due([c.pk for c in cars])
     return render(request, "dealership/customer.html", {
         "customer": person, "cars": cars, "still_due": [(c, due[c.pk]) for c in cars if due.get(c.pk)],
-        "page": visits_page(person.work_orders.all(), request.GET.get("page")),
+        "page": visits_page(person.work_orders.all(), person.past_visits.all(), request.GET.get("page")),
         "sections": sections(customer=person, vehicles=cars), "today": timezone.localdate(),
         "show_store": request.user.is_group_manager})
 
@@ -43,6 +43,7 @@ def car(request: HttpRequest, pk: int) -> HttpResponse:
     vehicle = car_find(user=request.user, pk=pk)
     return render(request, "dealership/car.html", {
         "car": vehicle, "customer": vehicle.customer, "still_due": still_due([vehicle.pk]).get(vehicle.pk, []),
-        "page": visits_page(vehicle.work_orders.all(), request.GET.get("page")),
+        "page": visits_page(vehicle.work_orders.all(), vehicle.past_visits.all(),
+                            request.GET.get("page")),
         "sections": sections(customer=vehicle.customer, vehicles=[vehicle], car=vehicle),
         "today": timezone.localdate(), "show_store": request.user.is_group_manager})

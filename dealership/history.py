@@ -10,6 +10,9 @@ filled from its AppConfig.ready(), so the core names no stage (design.md,
   the follow-up call's outcome), for one page of visits in one query each;
 - `register_section`: a block of its own on the page (complaints, reminders),
   bounded by the stage.
+
+The visits are the work orders of this system and the past visits brought
+over from the old one (`PastVisit`), in one list by date, a page at a time.
 """
 
 from __future__ import annotations
@@ -17,14 +20,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, F, Q, QuerySet, Value
+from django.db.models.functions import TruncDate
 from django.utils.functional import Promise
 
 from .access import get_scoped_or_404, scoped
-from .models import Customer, User, Vehicle, WorkOrder
+from .models import Customer, PastVisit, User, Vehicle, WorkOrder
 from .validators import PROVINCES, normalize_mobile, normalize_plate, normalize_vin
 
 VISITS_PAGE = 20      # visits shown at once; the rest a page further
@@ -158,13 +163,58 @@ def customer_search(*, user: User, query: str, page: Any = 1) -> SearchResult:
 
 # --- the pages -------------------------------------------------------------------------------------
 
-def visits_page(orders: QuerySet[WorkOrder], page: Any) -> Page:
-    """One page of visits, newest first, each with what the stages add to it."""
-    qs = orders.select_related("vehicle", "advisor").order_by("-created_at", "-id")
-    visits = Paginator(qs, VISITS_PAGE).get_page(page)
-    notes = visit_notes([o.pk for o in visits.object_list])
-    for order in visits.object_list:
-        order.notes = notes.get(order.pk, [])
+PAST_LINES_SHOWN = 50  # lines of one past visit shown when it is opened
+
+
+def _decimal(value: Any) -> Decimal | None:
+    try:
+        return Decimal(str(value)) if value not in (None, "") else None
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def past_lines(lines: Any) -> list[dict[str, Any]]:
+    """A past visit's lines as the old system had them (dealership.models.past), read defensively: a file of
+    another system's making may leave a field out or put text where an amount was."""
+    if not isinstance(lines, list):
+        return []
+    return [{"kind": str(line.get("kind", "")), "code": str(line.get("code", "")),
+             "description": str(line.get("description", "")), "quantity": _decimal(line.get("quantity")),
+             "unit_price": _decimal(line.get("unit_price")), "amount": _decimal(line.get("amount"))}
+            for line in lines[:PAST_LINES_SHOWN] if isinstance(line, dict)]
+
+
+def visits_page(orders: QuerySet[WorkOrder], past: QuerySet[PastVisit], page: Any) -> Page:
+    """One page of visits, newest first, each with what the stages add to it.
+
+    The visits brought over from the old system (`past`) come in the same list
+    by their date (a work order before a past visit of the same day): one UNION
+    query picks the page's (id, kind), then one query per kind reads the page's
+    rows, so the count stays the same however many visits there are. Each row
+    carries `kind`: "order" or "past"."""
+    keys = (orders.order_by().annotate(kind=Value("order", output_field=CharField()), day=TruncDate("created_at"))
+            .values_list("pk", "kind", "day")
+            .union(past.order_by().annotate(kind=Value("past", output_field=CharField()), day=F("visited_on"))
+                   .values_list("pk", "kind", "day"), all=True)
+            .order_by("-day", "kind", "-pk"))
+    visits = Paginator(keys, VISITS_PAGE).get_page(page)
+    picked = list(visits.object_list)
+    wanted = {kind: [pk for pk, k, _day in picked if k == kind] for kind in ("order", "past")}
+    rows: dict[tuple[str, int], Any] = {}
+    if wanted["order"]:
+        rows |= {("order", o.pk): o for o in WorkOrder.objects.filter(pk__in=wanted["order"])
+                 .select_related("vehicle", "advisor")}
+    if wanted["past"]:
+        rows |= {("past", v.pk): v for v in PastVisit.objects.filter(pk__in=wanted["past"]).select_related("vehicle")}
+    notes = visit_notes(wanted["order"])
+    visits.object_list = []
+    for pk, kind, _day in picked:
+        row = rows[(kind, pk)]
+        row.kind = kind
+        row.notes = notes.get(pk, []) if kind == "order" else []
+        if kind == "past":
+            row.shown_lines = past_lines(row.lines)
+        visits.object_list.append(row)
     return visits
 
 

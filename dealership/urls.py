@@ -8,6 +8,7 @@ from django.views.i18n import set_language
 from . import (
     catalogue_views,
     customer_views,
+    export_views,
     import_views,
     messagetext_views,
     setup_views,
@@ -35,6 +36,8 @@ app_patterns = ([
     path("staff/<int:pk>/password/", staff_views.staff_password, name="staff_password"),
     path("staff/<int:pk>/move/", staff_views.staff_move, name="staff_move"),
     path("settings/changes/", staff_views.settings_log, name="settings_log"),
+    path("exports/", export_views.export_page, name="exports"),
+    path("exports/<slug:table>.xlsx", export_views.export_download, name="export"),
     path("catalogue/labour/", catalogue_views.catalogue_list, {"kind": "labour"}, name="catalogue_labour"),
     path("catalogue/labour/new/", catalogue_views.catalogue_new, {"kind": "labour"}, name="catalogue_labour_new"),
     path("catalogue/labour/<int:pk>/", catalogue_views.catalogue_detail, {"kind": "labour"},

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -33,6 +34,7 @@ from settlement.models import GatePass
 
 from .forms import OWNER_ROLES
 from .models import Complaint, ComplaintEvent, CorrectiveAction, Dimension, FollowUpCall, FollowUpTask, ServiceReminder
+from .pastservice import counted_past_maintenance, past_maintenance_due
 
 SWEEP_BATCH = 2000
 RETRY_AFTER = timedelta(hours=4)
@@ -378,34 +380,40 @@ def reminders_send_due(*, today: date | None = None, batch: int = SWEEP_BATCH) -
     work coming due: each reminder once (its key), each through the
     notification backend with a signed link that asks for a booking."""
     today = today or timezone.localdate()
-    due: list[tuple[Vehicle, str, str, date, str]] = []
+    due: list[tuple[Vehicle, str, str, date, str, int | None]] = []
     for vehicle in (Vehicle.objects.filter(next_service_on__isnull=False, next_service_on__gte=today,
                                            next_service_on__lte=today + timedelta(days=60))
+                    .exclude(Exists(counted_past_maintenance().filter(vehicle=OuterRef("pk"))))  # a later one
                     .select_related("store", "customer").order_by("next_service_on", "id")[:batch]):
         if vehicle.next_service_on - timedelta(days=vehicle.store.reminder_days_before) <= today:
             due.append((vehicle, ServiceReminder.Kind.NEXT_SERVICE,
-                        f"next-{vehicle.pk}-{vehicle.next_service_on:%Y%m%d}", vehicle.next_service_on, ""))
+                        f"next-{vehicle.pk}-{vehicle.next_service_on:%Y%m%d}", vehicle.next_service_on, "",
+                        vehicle.next_service_km))
+    for vehicle, on, km in past_maintenance_due(today=today, batch=batch):  # issue 18: the old system's history
+        due.append((vehicle, ServiceReminder.Kind.NEXT_SERVICE, f"next-{vehicle.pk}-{on:%Y%m%d}", on, "", km))
     for item in (DeferredWork.objects.filter(status=DeferredWork.Status.OPEN, urgency__in=list(DEFERRED_DUE_DAYS),
                                              at__gte=timezone.now() - timedelta(days=365))
                  .select_related("vehicle__store", "vehicle__customer").order_by("at", "id")[:batch]):
         on = timezone.localtime(item.at).date() + timedelta(days=DEFERRED_DUE_DAYS[item.urgency])
         if on <= today:
-            due.append((item.vehicle, ServiceReminder.Kind.DEFERRED, f"deferred-{item.pk}", on, item.description))
+            due.append((item.vehicle, ServiceReminder.Kind.DEFERRED, f"deferred-{item.pk}", on, item.description,
+                        None))
     sent = 0
-    for vehicle, kind, key, on, what in due:
+    for vehicle, kind, key, on, what, km in due:
         try:
             with transaction.atomic():
                 reminder = ServiceReminder.objects.create(store_id=vehicle.store_id, vehicle=vehicle, kind=kind,
                                                           key=key, due_on=on)
         except IntegrityError:
             continue  # already reminded (another sweep got there first, or an earlier day)
-        sent += _reminder_deliver(reminder, vehicle, what)
+        sent += _reminder_deliver(reminder, vehicle, what, km)
     return sent
 
 
-def _reminder_deliver(reminder: ServiceReminder, vehicle: Vehicle, what: str) -> int:
+def _reminder_deliver(reminder: ServiceReminder, vehicle: Vehicle, what: str, km: int | None = None) -> int:
     name = "reminder_service" if reminder.kind == ServiceReminder.Kind.NEXT_SERVICE else "reminder_deferred"
-    subject, body = message_render(store=vehicle.store, name=name, context=reminder_context(reminder, vehicle, what))
+    subject, body = message_render(store=vehicle.store, name=name,
+                                   context=reminder_context(reminder, vehicle, what, km))
     record = customer_message_send(store=vehicle.store_id, customer=vehicle.customer, key=f"reminder-{reminder.key}",
                                    subject=subject, body=body)
     if record is None:
@@ -442,9 +450,10 @@ def survey_context(task: FollowUpTask) -> dict:
             "link": public_url("followup:survey", survey_token(task))}
 
 
-def reminder_context(reminder: ServiceReminder, vehicle: Vehicle, what: str = "") -> dict:
+def reminder_context(reminder: ServiceReminder, vehicle: Vehicle, what: str = "", km: int | None = None) -> dict:
+    """`km`: the mileage the service is due at when it is not the car's own plan (a past maintenance, issue 18)."""
     return {"store": vehicle.store, "name": vehicle.customer.salutation(), "plate": vehicle.plate,
-            "date": reminder.due_on.isoformat(), "km": vehicle.next_service_km or "", "what": what,
+            "date": reminder.due_on.isoformat(), "km": km or vehicle.next_service_km or "", "what": what,
             "link": public_url("followup:reminder_book", reminder_token(reminder))}
 
 

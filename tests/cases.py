@@ -4,6 +4,7 @@ isolation and form tests (tests/security/)."""
 
 import io
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -19,7 +20,7 @@ from appointments.timetable import advisor_day
 from dealership.catalogue import price_change_schedule
 from dealership.checklist_settings import checklist_item_add
 from dealership.messagetexts import message_text_save
-from dealership.models import ImportRun, Role, WorkOrder
+from dealership.models import ImportRun, PastVisit, Role, WorkOrder
 from dealership.staff import staff_update
 from dealership.store_places import place_add
 from dealership.store_settings import DayHours, closed_day_add, store_hours_set
@@ -144,11 +145,21 @@ def build_records(team: Team, plate: str = "粤A11111", mobile: str = "139000000
         "payment": delivered.payments.first().pk, "=statement": "statement",
         **followup_records(team, delivered),
         "person": staff_person(team),
+        "past_visit": past_visit(vehicle), "=customers": "customers",
         **catalogue_records(team, catalogue),
         **store_settings_records(team),
         **checklist_records(team),
         "import": import_run(team), "=kind": "customers",
     }
+
+
+def past_visit(vehicle) -> int:
+    """A visit of the car brought over from the old system (issue 18): on the car's and the customer's page."""
+    return PastVisit.objects.create(
+        store=vehicle.store, vehicle=vehicle, customer=vehicle.customer, old_number=f"OLD-{vehicle.plate}",
+        visited_on=date(2025, 3, 17), mileage=20000, summary="保养", maintenance=True, total=Decimal("500.00"),
+        lines=[{"kind": "labour", "code": "BY01", "description": "保养工时", "quantity": "1", "unit_price": "500.00",
+                "amount": "500.00"}]).pk
 
 
 def store_settings_records(team) -> dict:
@@ -217,6 +228,7 @@ ARGS = {
     "dealership:staff_detail": ["person"], "dealership:staff_deactivate": ["person"],
     "dealership:staff_reactivate": ["person"], "dealership:staff_password": ["person"],
     "dealership:staff_move": ["person"],
+    "dealership:export": ["=customers"],
     **{f"dealership:catalogue_labour_{view}": ["labour_operation"]
        for view in ("detail", "price", "deactivate", "reactivate")},
     **{f"dealership:catalogue_parts_{view}": ["catalogue_part"]

@@ -36,7 +36,8 @@ PAGES = [
     (Role.QC_INSPECTOR, ["inspection:queue"]),
     (Role.PARTS_CLERK, ["workshop:parts_counter", "appointments:parts"]),
     (Role.FOLLOWUP_AGENT, ["followup:queue", "followup:complaints"]),
-    (Role.AFTERSALES_MANAGER, ["followup:overview", "followup:compliance", "followup:actions", "inspection:figures"]),
+    (Role.AFTERSALES_MANAGER, ["followup:overview", "followup:compliance", "followup:actions", "inspection:figures",
+                               "dealership:exports"]),
 ]
 FUZZ = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                        HealthCheck.too_slow])

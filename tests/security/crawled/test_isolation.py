@@ -24,6 +24,7 @@ import pytest
 from django.apps import apps
 from django.db.models import F, ForeignKey, ManyToManyField
 from django.urls import resolve
+from openpyxl import load_workbook
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
@@ -80,12 +81,20 @@ def markers(store) -> set[str]:
 
 def text_of(response) -> str:
     content = b"".join(response.streaming_content) if response.streaming else response.content
+    if response.get("Content-Type", "").startswith("application/vnd.openxmlformats"):
+        return xlsx_text(content)  # a zip: its text is compressed
     if response.get("Content-Type", "").startswith("application/pdf") and content.startswith(b"%PDF"):
         try:
             return pdf_text(content)
         except PdfReadError:  # a file stored as a PDF that is not one (the test's monthly report)
             pass
     return content.decode(errors="replace")
+
+
+def xlsx_text(content: bytes) -> str:
+    book = load_workbook(io.BytesIO(content), read_only=True)
+    return "\n".join(str(value) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)
+                     for value in row if value is not None)
 
 
 @functools.lru_cache(maxsize=32)
