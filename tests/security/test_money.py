@@ -22,7 +22,8 @@ MONEY_WORDS = ("amount", "price", "total", "labour", "parts", "vat", "adjustment
                "quoted", "cost")
 
 
-NOT_MONEY = {"FollowUpCall.price"}  # the customer's 1-5 score for price and quote (FU-2), not money
+# the customer's 1-5 score for price and quote (FU-2); the number of rows in an imported file (issue 18)
+NOT_MONEY = {"FollowUpCall.price", "ImportRun.rows_total"}
 
 
 def test_no_model_stores_a_float_and_money_fields_are_decimal():
