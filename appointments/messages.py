@@ -8,7 +8,15 @@ from datetime import timedelta
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dealership.messagetexts import CustomerMessage, file_template, message_render, register_message, sample, variables
+from dealership.messagetexts import (
+    CustomerMessage,
+    file_template,
+    gettext_template,
+    message_render,
+    register_message,
+    sample,
+    variables,
+)
 from dealership.models import OutboundMessage, Store
 from dealership.notify import Draft, customer_messages_send
 
@@ -73,6 +81,22 @@ OFFERS_HELP = _("the times offered: {% for t in offers %}{{ t.starts_at|date:\"m
                 "{% endfor %}")
 _SAMPLE_OFFERS = [_Offer(timezone.now(), "李丽")]
 
+
+def cancelled_offer_body() -> str:
+    """The default of the message with new times, as the manager starts from it: the file's sentences in the
+    active language, its loop over the offered times and its condition on the store's phone kept as they are
+    (the file itself is one template for every language, unreadable in the editor)."""
+    def sentence(msgid: str, **rename: str) -> str:
+        return gettext_template(msgid, rename=rename)()
+    return (sentence("Dear %(name)s, we are sorry: we cannot keep your appointment of %(old)s for %(plate)s. "
+                     "We can offer these times instead:")
+            + "\n{% for t in offers %}· {{ t.starts_at|date:\"m-d (D) H:i\" }} "
+            + sentence("(advisor: %(advisor)s)", advisor="t.advisor")
+            + "\n{% endfor %}" + sentence("Choose one, or tell us none suits you: %(link)s")
+            + "\n{% if store.phone %}"
+            + sentence("If we do not hear from you, we will call you. Our phone: %(phone)s", phone="store.phone")
+            + "{% else %}" + sentence("If we do not hear from you, we will call you.") + "{% endif %}")
+
 for order, (name, label, extra) in enumerate([
         ("day_before", _("Appointment: the day before"), ()),
         ("hour_before", _("Appointment: the hour before"), ()),
@@ -86,4 +110,5 @@ for order, (name, label, extra) in enumerate([
         variables=variables(*names, **({"offers": OFFERS_HELP} if "offers" in extra else {})),
         sample=sample(*names, **({"offers": _SAMPLE_OFFERS} if "offers" in extra else {})),
         subject=file_template(f"appointments/messages/{name}_subject.txt", names),
-        body=file_template(f"appointments/messages/{name}.txt", (*names, "offers")), preview=_preview(extra)))
+        body=cancelled_offer_body if name == "cancelled_offer"
+        else file_template(f"appointments/messages/{name}.txt", (*names, "offers")), preview=_preview(extra)))

@@ -145,3 +145,31 @@ def test_an_unknown_message_or_language_is_a_404(manager):
     client = login(manager, "en")
     assert client.get(reverse("dealership:message_text", args=["nothing"])).status_code == 404
     assert post_text(client, "survey", "x", "{{ link }}", language="fr").status_code == 404
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize("phone", ["020-88886666", ""])
+def test_the_default_with_new_times_reads_as_text_and_sends_what_the_file_sends(db, language, phone):
+    """The message with offered times keeps its loop and its condition, but in the editor its sentences are in
+    the page's language, not template tags; rendered, it is word for word what its file renders."""
+    from datetime import datetime
+    from types import SimpleNamespace
+    from zoneinfo import ZoneInfo
+
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from appointments.messages import _Offer
+    from dealership.messagetexts import message_render
+    from tests.factories import StoreFactory
+
+    store = StoreFactory(phone=phone)
+    at = datetime(2026, 12, 9, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    context = {"name": "王先生", "old": "12-08 09:00", "plate": "粤A12345", "link": "https://x.example/a/1",
+               "store": SimpleNamespace(name=store.name, phone=phone),
+               "offers": [_Offer(at, "李丽"), _Offer(at + timedelta(days=1, hours=1), "王芳")]}
+    _subject, body = message_default("cancelled_offer", language)
+    assert "blocktranslate" not in body and "{% for t in offers %}" in body and "{% if store.phone %}" in body
+    with translation.override(language):
+        expected = render_to_string("appointments/messages/cancelled_offer.txt", context).strip()
+    assert message_render(store=store, name="cancelled_offer", context=context, language=language)[1] == expected
