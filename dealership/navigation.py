@@ -64,6 +64,7 @@ register(
     NavItem("dealership:store_settings_home", _("Store settings"), MANAGERS, "settings", order=910),
     NavItem("dealership:catalogue_labour", _("Catalogue"), MANAGERS, "settings", order=920),
     NavItem("dealership:message_texts", _("Customer messages"), (Role.AFTERSALES_MANAGER,), "settings", order=950),
+    NavItem("dealership:imports", _("Import data"), (Role.AFTERSALES_MANAGER,), "settings", order=980),
     NavItem("dealership:exports", _("Export data"), MANAGERS, "settings", order=990),
 )
 
