@@ -122,7 +122,7 @@ class PartAdmin(StoreScopedAdmin):
     list_select_related = ["store"]
     list_filter = ["active"]
     search_fields = ["number", "name"]
-    readonly_fields = ["on_hand", "reserved"]  # stock moves through the workshop's stock moves, which record it
+    readonly_fields = ["on_hand", "reserved", "stock_value"]  # stock moves only through the ledger (supply.ledger)
 
     def get_readonly_fields(self, request, obj=None):
         # a price moves through a dated price change (the catalogue page), which keeps what orders were quoted at

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "dealership",
+    "supply",  # below the stages: parts supply serves stage 1's shelf and stage 3's requisitions (issue 19)
     "appointments",
     "reception",
     "workshop",

@@ -77,6 +77,7 @@ urlpatterns = [
     path("accounts/logout-everywhere/", views.logout_everywhere, name="logout_everywhere"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("", include(app_patterns)),
+    path("supply/", include("supply.urls")),
     path("appointments/", include("appointments.urls")),
     path("reception/", include("reception.urls")),
     path("workshop/", include("workshop.urls")),

@@ -35,11 +35,14 @@ from settlement.services import (
     payment_record,
     statement_issue,
 )
+from supply.ledger import stock_move
+from supply.models import StockMove
 from workshop.jobs import job_assign, job_clock_on, job_finish, jobs_sync, self_check_items
 from workshop.models import Job, OldPart
-from workshop.parts import issued_by_line, old_part_record, part_request, requisition_issue, stock_receive
+from workshop.parts import issued_by_line, old_part_record, part_request, requisition_issue
 
 S = WorkOrder.Status
+COST_SHARE = Decimal("0.7")  # the demo buys its parts at 70 % of the published price
 PATH = [S.SIGNED, S.IN_REPAIR, S.REPAIR_DONE, S.QC_PASSED, S.READY, S.SETTLED, S.DELIVERED, S.CLOSED]
 VIN_CHARS = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789"
 
@@ -147,8 +150,9 @@ def draw_parts(order: WorkOrder, technician: User) -> None:
             requisition = part_request(line=line, quantity=missing, technician=technician)
             line.part.refresh_from_db()
             if line.part.available < missing:  # the demo's shelves are thin: an urgent order arrives
-                stock_receive(part=line.part, quantity=missing - max(line.part.available, Decimal(0)) + 2,
-                              actor=clerk, note="紧急订货到货")
+                stock_move(part_id=line.part_id, quantity=missing - max(line.part.available, Decimal(0)) + 2,
+                           kind=StockMove.Kind.RECEIPT, actor=clerk, unit_cost=(line.part.price * COST_SHARE)
+                           .quantize(Decimal("0.01")), note="紧急订货到货")
             requisition_issue(requisition=requisition, clerk=clerk)
 
 

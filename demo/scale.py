@@ -41,7 +41,8 @@ from dealership.models import (
 from followup.models import Complaint, FollowUpCall, FollowUpTask
 from inspection.models import Handover, Inspection
 from settlement.models import Delivery, GatePass, Payment, Statement
-from workshop.models import Job, Requisition, StockMove
+from supply.models import StockMove
+from workshop.models import Job, Requisition
 
 from .data import PASSWORD
 

@@ -103,9 +103,20 @@ class LabourFactory(factory.django.DjangoModelFactory):
 class PartFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Part
+        skip_postgeneration_save = True
 
     store = factory.SubFactory(StoreFactory)
     number = factory.Sequence(lambda n: f"P{n:05d}")
     name = "前刹车片(套)"
     price = Decimal("680.00")
     on_hand = Decimal("5")
+    stock_value = Decimal("2000.00")  # bought at 400.00 apiece
+
+    @factory.post_generation
+    def opening(obj, create, extracted, **kwargs):
+        """The stock it starts with is in the ledger (supply.ledger.ledger_check)."""
+        if create and obj.on_hand:
+            from supply.models import StockMove
+
+            StockMove.objects.create(store=obj.store, part=obj, quantity=obj.on_hand, value=obj.stock_value,
+                                     kind=StockMove.Kind.OPENING)

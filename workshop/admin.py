@@ -1,11 +1,12 @@
 """The workshop in the support desk's admin (issue 18; rules in dealership.admin_base):
-bays and self-check lists are set-up, jobs, clocks, findings and stock records."""
+bays and self-check lists are set-up, jobs, clocks, findings and requisitions
+(the stock ledger is supply's)."""
 
 from django.contrib import admin
 
 from dealership.admin_base import ReadOnlyAdmin, StoreScopedAdmin
 
-from .models import Bay, ClockEntry, Finding, FreeFix, Job, OldPart, Requisition, SelfCheckItem, StockMove
+from .models import Bay, ClockEntry, Finding, FreeFix, Job, OldPart, Requisition, SelfCheckItem
 
 DAY = admin.DateFieldListFilter
 ORDER_SEARCH = ["work_order__number", "work_order__vehicle__plate"]
@@ -71,14 +72,6 @@ class RequisitionAdmin(ReadOnlyAdmin):
     list_select_related = ["work_order", "part", "requested_by", "store"]
     list_filter = ["status", "from_shelf", ("requested_at", DAY)]
     search_fields = [*ORDER_SEARCH, "part__number", "part__name"]
-
-
-@admin.register(StockMove)
-class StockMoveAdmin(ReadOnlyAdmin):
-    list_display = ["part", "quantity", "kind", "work_order", "by", "at", "note", "store"]
-    list_select_related = ["part", "work_order", "by", "store"]
-    list_filter = ["kind", ("at", DAY)]
-    search_fields = ["part__number", "part__name", "work_order__number"]
 
 
 @admin.register(OldPart)

@@ -18,8 +18,10 @@ from dealership.errors import ProcessError
 from dealership.messages import N_, quantity_text
 from dealership.models import Part, Role, User, WorkOrder, WorkOrderEvent, WorkOrderLine
 from dealership.services import staff_task_create, staff_tasks_close, work_order_note
+from supply.ledger import NotEnoughStock, quantity_check, stock_move
+from supply.models import StockMove
 
-from .models import OldPart, Requisition, StockMove
+from .models import OldPart, Requisition
 
 R = Requisition.Status
 REQUISITION = Door(Requisition, rule="REP-9", noun=gettext_lazy("parts requisition"))
@@ -42,19 +44,6 @@ def issued_by_line(*, work_order_ids: list[int]) -> dict[int, Decimal]:
     return {row["line_id"]: -row["q"] for row in rows}
 
 
-def quantity_check(part: Part, quantity: Decimal) -> Decimal:
-    """A quantity that makes sense for the part: more than zero, in
-    hundredths at most, and whole for parts counted in pieces."""
-    quantity = Decimal(quantity)
-    if not quantity.is_finite() or quantity <= 0:
-        raise ProcessError(_("The quantity must be more than zero."))
-    if quantity != quantity.quantize(Decimal("0.01")):
-        raise ProcessError(_("Quantities go to two decimals at most."))
-    if part.counted and quantity != quantity.to_integral_value():
-        raise ProcessError(_("%(part)s is counted in whole %(unit)s.") % {"part": part.name, "unit": part.unit})
-    return quantity
-
-
 def part_request(*, line: WorkOrderLine, quantity: Decimal, technician: User) -> Requisition:
     """REP-9: parts are drawn against an approved part line of the order. A
     part not on the order needs a change the customer approves first."""
@@ -75,8 +64,12 @@ def part_request(*, line: WorkOrderLine, quantity: Decimal, technician: User) ->
         if issued_quantity(line) + open_requested + quantity > line.quantity:
             raise ProcessError(_("More than the order's %(qty)s: a larger quantity needs the customer's approval.")
                                % {"qty": format(line.quantity.normalize(), "f")}, rule="REP-2")
+        part = Part.objects.only("on_hand", "reserved").get(pk=line.part_id)
+        on_shelf = PartReservation.objects.filter(line=line, status=PartReservation.Status.RESERVED,
+                                                  quantity__gte=quantity).exists()
         requisition = Requisition.objects.create(store_id=order.store_id, work_order=order, line=line,
-                                                 part_id=line.part_id, quantity=quantity, requested_by=technician)
+                                                 part_id=line.part_id, quantity=quantity, requested_by=technician,
+                                                 short_when_requested=not on_shelf and part.available < quantity)
         staff_task_create(store=order.store_id, role=Role.PARTS_CLERK, work_order=order,
                           key=f"req-{requisition.pk}", link="/workshop/parts/",
                           message=N_("Issue %(part)s × %(qty)s for %(plate)s"),
@@ -101,35 +94,30 @@ def requisition_issue(*, requisition: Requisition, clerk: User) -> Requisition:
         reservation = PartReservation.objects.select_for_update().filter(
             line=locked.line, status=PartReservation.Status.RESERVED).first()
         from_shelf = reservation is not None and reservation.quantity >= quantity
-        if from_shelf:
-            moved = Part.objects.filter(pk=locked.part_id, on_hand__gte=quantity, reserved__gte=quantity).update(
-                on_hand=F("on_hand") - quantity, reserved=F("reserved") - quantity)
-            if moved and reservation.quantity == quantity:
-                PART_RESERVATION.move(reservation, to=PartReservation.Status.ISSUED)
-            elif moved:  # part of what is on the shelf
-                PartReservation.objects.filter(pk=reservation.pk).update(quantity=F("quantity") - quantity)
-        else:
-            moved = Part.objects.filter(pk=locked.part_id, on_hand__gte=F("reserved") + quantity).update(
-                on_hand=F("on_hand") - quantity)
-        if moved != 1:
-            part = locked.part
-            part.refresh_from_db()
+        try:
+            move = stock_move(part_id=locked.part_id, quantity=-quantity, kind=StockMove.Kind.ISSUE, actor=clerk,
+                              from_shelf=quantity if from_shelf else Decimal(0), work_order=locked.work_order,
+                              line=locked.line)
+        except NotEnoughStock as short:
+            part = short.part
             if part.on_hand < part.reserved:
-                # No service leaves less stock than is reserved (each move is one conditional UPDATE); only
-                # a count set outside them can (a stocktake typed into the database, an import). The shelf
-                # is then short of what it promises: the counter must count before anything is issued.
+                # No move leaves less stock than is reserved (the ledger checks each); only a count that found
+                # fewer than the shelf promised can. The shelf is then short of what it promises: the counter
+                # must count before anything is issued.
                 raise ProcessError(_("Count %(part)s: the stock says %(on_hand)s, less than the %(reserved)s "
                                      "reserved on the appointment shelf. Nothing is issued until the stock is "
                                      "corrected.") % {"part": part.name, "on_hand": quantity_text(part.on_hand),
-                                                      "reserved": quantity_text(part.reserved)}, rule="APT-8")
+                                                      "reserved": quantity_text(part.reserved)}, rule="APT-8") from None
             raise ProcessError(_("Not enough free stock of %(part)s: %(free)s free (%(reserved)s reserved for other "
-                                 "orders).") % {"part": part.name, "free": quantity_text(part.available),
-                                                "reserved": quantity_text(part.reserved)}, rule="REP-9")
-        StockMove.objects.create(store_id=locked.store_id, part_id=locked.part_id, quantity=-quantity,
-                                 kind=StockMove.Kind.ISSUE, work_order=locked.work_order, line=locked.line,
-                                 requisition=locked, by=clerk)
+                                 "orders).") % {"part": part.name, "free": quantity_text(max(part.available, 0)),
+                                                "reserved": quantity_text(part.reserved)}, rule="REP-9") from None
+        if from_shelf and reservation.quantity == quantity:
+            PART_RESERVATION.move(reservation, to=PartReservation.Status.ISSUED)
+        elif from_shelf:  # part of what is on the shelf
+            PartReservation.objects.filter(pk=reservation.pk).update(quantity=F("quantity") - quantity)
         REQUISITION.move(locked, to=R.ISSUED,
-                         fields={"issued_by": clerk, "issued_at": timezone.now(), "from_shelf": from_shelf})
+                         fields={"issued_by": clerk, "issued_at": timezone.now(), "from_shelf": from_shelf,
+                                 "issue_move": move})
         work_order_note(work_order=locked.work_order, actor=clerk, kind=WorkOrderEvent.Kind.LINE,
                         message=N_("Issued %(part)s × %(qty)s"),
                         params={"part": locked.line.description, "qty": format(quantity.normalize(), "f")})
@@ -150,26 +138,16 @@ def part_return(*, line: WorkOrderLine, quantity: Decimal, actor: User, note: st
         if quantity > issued_quantity(line):
             raise ProcessError(_("At most %(qty)s can come back: that is what was issued.")
                                % {"qty": format(issued_quantity(line).normalize(), "f")}, rule="REP-9")
-        Part.objects.filter(pk=line.part_id).update(on_hand=F("on_hand") + quantity)
-        move = StockMove.objects.create(store_id=line.store_id, part_id=line.part_id, quantity=quantity,
-                                        kind=StockMove.Kind.RETURN, work_order=line.work_order, line=line, by=actor,
-                                        note=note.strip()[:200])
+        # back at the cost it went out at (the average of its issues), so the stock's value is what it was
+        issued = StockMove.objects.filter(line=line, kind=StockMove.Kind.ISSUE).aggregate(
+            q=Sum("quantity"), v=Sum("value"))
+        cost = (issued["v"] / issued["q"]) if issued["q"] else None
+        move = stock_move(part_id=line.part_id, quantity=quantity, kind=StockMove.Kind.RETURN, actor=actor,
+                          unit_cost=cost, work_order=line.work_order, line=line, note=note)
         work_order_note(work_order=line.work_order, actor=actor, kind=WorkOrderEvent.Kind.LINE,
                         message=N_("Returned to stock %(part)s × %(qty)s"),
                         params={"part": line.description, "qty": format(quantity.normalize(), "f")})
     return move
-
-
-def stock_receive(*, part: Part, quantity: Decimal, actor: User, note: str = "") -> StockMove:
-    """Parts delivered to the counter (a purchase, an urgent order) go into
-    stock through the ledger."""
-    if not actor.has_role(Role.PARTS_CLERK):
-        raise ProcessError(_("Deliveries are taken in at the parts counter."))
-    quantity = quantity_check(part, quantity)
-    with transaction.atomic():
-        Part.objects.filter(pk=part.pk).update(on_hand=F("on_hand") + quantity)
-        return StockMove.objects.create(store_id=part.store_id, part=part, quantity=quantity,
-                                        kind=StockMove.Kind.RECEIPT, by=actor, note=note.strip()[:200])
 
 
 def old_part_record(*, work_order: WorkOrder, actor: User, description: str, wish: str,

@@ -64,6 +64,9 @@ class Part(StoreOwned):
                                   default=Decimal("0"), validators=[MinValueValidator(Decimal("0"))])
     reserved = models.DecimalField(_("reserved"), max_digits=10, decimal_places=2,
                                    default=Decimal("0"), validators=[MinValueValidator(Decimal("0"))])
+    # the stock's value at cost (moving average, issue 19): the sum of its ledger moves' values (supply.ledger)
+    stock_value = models.DecimalField(_("stock value at cost (yuan)"), max_digits=12, decimal_places=2,
+                                      default=Decimal("0"))
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:

@@ -106,6 +106,7 @@ class Role(models.TextChoices):
     FOREMAN = "foreman", _("Foreman")
     TECHNICAL_EXPERT = "technical_expert", _("Technical expert")
     PARTS_CLERK = "parts_clerk", _("Parts clerk")
+    PARTS_MANAGER = "parts_manager", _("Parts manager")
     QC_INSPECTOR = "qc_inspector", _("QC inspector")
     CASHIER = "cashier", _("Cashier")
     FOLLOWUP_AGENT = "followup_agent", _("Follow-up agent")

@@ -65,8 +65,10 @@ def test_qc1_a_pass_is_refused_while_a_job_is_unfinished_or_a_part_not_issued(wa
     with refused_by("QC-1", error=GuardRefused) as exc:
         inspection_record(work_order=waiting, inspector=inspector, passed=True, data=qc_pass(waiting))
     Job.objects.filter(work_order=waiting).update(status=Job.Status.DONE)
-    from workshop.models import StockMove
+    from supply.models import StockMove
+    from workshop.models import Requisition
 
+    Requisition.objects.filter(work_order=waiting).update(issue_move=None)
     StockMove.objects.filter(work_order=waiting).delete()  # as if the pads had never left the counter
     with refused_by("QC-1", error=GuardRefused) as exc:
         inspection_record(work_order=waiting, inspector=inspector, passed=True, data=qc_pass(waiting))

@@ -10,7 +10,7 @@ from django.db import models
 
 from dealership.models import Role, WorkOrder, WorkOrderEvent
 from settlement.models import Payment, Statement
-from workshop.models import StockMove
+from supply.models import StockMove
 
 from ..cases import PROJECT_APPS
 from ..conftest import login

@@ -36,7 +36,8 @@ from settlement.services import (
     statement_issue,
 )
 from settlement.statement import statement_build, vat_of
-from workshop.models import OldPart, StockMove
+from supply.models import StockMove
+from workshop.models import OldPart
 from workshop.parts import old_part_record, part_return
 
 from ..conftest import login, new_order

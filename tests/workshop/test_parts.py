@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from appointments.models import PartReservation
 from appointments.preparation import parts_reserve
 from dealership.models import Part, Role, WorkOrder, WorkOrderLine
-from workshop.models import OldPart, Requisition, StockMove
+from supply.models import StockMove
+from workshop.models import OldPart, Requisition
 from workshop.parts import issued_quantity, old_part_record, part_request, part_return, requisition_issue
 
 from ..concurrency import at_once
@@ -58,7 +59,7 @@ def test_rep9_issue_moves_stock_and_writes_the_ledger(in_repair, team):
                                     clerk=team[Role.PARTS_CLERK])
     assert requisition.status == Requisition.Status.ISSUED and not requisition.from_shelf
     assert Part.objects.get(pk=line.part_id).on_hand == before - 1
-    move = StockMove.objects.get(requisition=requisition)
+    move = requisition.issue_move
     assert (move.quantity, move.kind, move.line) == (Decimal("-1"), "issue", line)
     assert issued_quantity(line) == 1
     with refused_saying(_("This requisition is already %(status)s.") % {"status": Requisition.Status.ISSUED.label}):
@@ -201,11 +202,11 @@ def test_apt8_no_stock_move_leaves_less_stock_than_is_reserved(team, catalogue):
 
     from appointments.preparation import reservation_retry
     from appointments.services import appointment_cancel
+    from supply.ledger import stock_move
     from tests.appointments.helpers import at, book, tomorrow
     from tests.factories import staff
     from tests.reception.test_signing import prepare, sign
     from workshop.jobs import job_clock_on
-    from workshop.parts import stock_receive
 
     from .helpers import dispatched
 
@@ -226,7 +227,7 @@ def test_apt8_no_stock_move_leaves_less_stock_than_is_reserved(team, catalogue):
     assert Part.objects.get(pk=part.pk).reserved == 2  # the third is short
     short = PartReservation.objects.get(appointment=third)
     assert not reservation_retry(reservation=short, actor=clerk)
-    stock_receive(part=part, quantity=Decimal("1"), actor=clerk)
+    stock_move(part_id=part.pk, quantity=Decimal("1"), kind=StockMove.Kind.RECEIPT, actor=clerk, unit_cost=Decimal(10))
     holds()
     assert reservation_retry(reservation=short, actor=clerk)
     holds()

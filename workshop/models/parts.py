@@ -1,5 +1,5 @@
-"""Parts against the order (REP-9): requisitions, the stock ledger, and the
-old parts taken off the car."""
+"""Parts against the order (REP-9): requisitions and the old parts taken off
+the car (the stock ledger is supply's, issue 19)."""
 
 from django.conf import settings
 from django.db import models
@@ -9,6 +9,7 @@ from django.utils.translation import pgettext_lazy
 from dealership.doors import transitions
 from dealership.models import Part, WorkOrder, WorkOrderLine
 from dealership.models.base import StoreOwned
+from supply.models import StockMove
 
 
 class Requisition(StoreOwned):
@@ -36,6 +37,10 @@ class Requisition(StoreOwned):
                                   related_name="+")
     issued_at = models.DateTimeField(null=True, blank=True)
     from_shelf = models.BooleanField(_("from the appointment shelf"), default=False)
+    # the ledger row that issued it (the ledger lives in supply, below the stages, issue 19)
+    issue_move = models.OneToOneField(StockMove, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # no free stock when it was asked for: the counter could not issue it at once (the fill rate, issue 19)
+    short_when_requested = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["requested_at", "id"]
@@ -43,33 +48,6 @@ class Requisition(StoreOwned):
 
     def __str__(self) -> str:
         return f"{self.part} × {self.quantity}"
-
-
-class StockMove(StoreOwned):
-    """The stock ledger: every change of a part's stock, never edited."""
-
-    class Kind(models.TextChoices):
-        ISSUE = "issue", _("Issued to an order")
-        RETURN = "return", _("Returned from an order")
-        RECEIPT = "receipt", _("Received")
-        ADJUST = "adjust", _("Stock count correction")
-
-    part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="moves")
-    quantity = models.DecimalField(_("quantity"), max_digits=10, decimal_places=2)  # + in, - out
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    work_order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    line = models.ForeignKey(WorkOrderLine, on_delete=models.PROTECT, null=True, blank=True, related_name="moves")
-    requisition = models.ForeignKey(Requisition, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
-    note = models.CharField(max_length=200, blank=True)
-
-    class Meta:
-        ordering = ["at", "id"]
-        indexes = [models.Index(fields=["store", "part", "at"]), models.Index(fields=["store", "line"])]
-
-    def __str__(self) -> str:
-        return f"{self.kind} {self.part_id} {self.quantity}"
 
 
 class OldPart(StoreOwned):

@@ -1,0 +1,3 @@
+"""The counting pages of parts supply (issue 19)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""The home pages of parts supply (issue 19)."""
+
+urlpatterns: list = []

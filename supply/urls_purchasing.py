@@ -1,0 +1,3 @@
+"""The purchasing pages of parts supply (issue 19)."""
+
+urlpatterns: list = []
