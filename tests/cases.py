@@ -44,7 +44,7 @@ from .factories import LabourFactory, PartFactory, VehicleFactory, staff
 
 S = WorkOrder.Status
 # The project's own apps (the models the isolation and history tests walk).
-PROJECT_APPS = ("dealership", "appointments", "reception", "workshop", "inspection", "settlement", "followup")
+PROJECT_APPS = ("dealership", "supply", "appointments", "reception", "workshop", "inspection", "settlement", "followup")
 PUBLIC = {"login", "logout", "set_language", "healthz", "appointments:answer", "appointments:answer_new_time",
           "appointments:answer_no_new_time", "reception:customer_copy",
           "settlement:customer_documents", "settlement:customer_document", "followup:survey",
