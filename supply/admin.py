@@ -72,7 +72,7 @@ class ReceiptAdmin(ReadOnlyAdmin):
 @admin.register(ReceiptLine)
 class ReceiptLineAdmin(ReadOnlyAdmin):
     list_display = ["receipt", "part", "quantity", "unit_cost", "difference", "store"]
-    list_select_related = ["receipt", "part", "store"]
+    list_select_related = ["receipt__order", "part", "store"]
     list_filter = ["difference"]
     search_fields = ["receipt__delivery_note", "part__number", "part__name"]
 

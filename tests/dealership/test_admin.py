@@ -32,7 +32,7 @@ from tests.cases import PROJECT_APPS, build_records
 from workshop.models import Bay, FreeFix, SelfCheckItem
 
 from ..conftest import login, new_order
-from ..factories import CustomerFactory, UserFactory, VehicleFactory
+from ..factories import CustomerFactory, PartFactory, UserFactory, VehicleFactory
 
 # the models that may be changed in the admin: set-up and master data (docs/decisions.md,
 # "Go-live (issue 18): the admin"); every other model is a record, view only
@@ -42,6 +42,7 @@ EDITABLE = {
     "reception.walkaroundcheckitem", "workshop.bay", "workshop.selfcheckitem",
     "inspection.qccheckitem", "inspection.qcstandard", "inspection.parkingspot",
     "dealership.messagetext",  # a store's own customer message text (issue 18), checked as on its settings page
+    "supply.supplier", "supply.partsupply",  # parts supply's set-up (issue 19)
 }
 
 
@@ -121,6 +122,35 @@ def the_rest(team, records):
                                    due_on=order.created_at.date())
     PastVisit.objects.create(store=store, vehicle=order.vehicle, customer=order.customer, old_number="OLD-1",
                              visited_on=order.created_at.date(), lines=[{"kind": "labour", "description": "保养"}])
+    supply_rows(team)
+
+
+def supply_rows(team):
+    """Parts supply (issue 19): a supplier, a part's supply, an order received once, a count booked."""
+    from supply.models import (
+        PartSupply,
+        PurchaseOrder,
+        PurchaseOrderLine,
+        Receipt,
+        ReceiptLine,
+        StockCount,
+        StockCountLine,
+        StockMove,
+        Supplier,
+    )
+
+    store, clerk = team.store, team[Role.PARTS_CLERK]
+    part = PartFactory(store=store)
+    supplier = Supplier.objects.create(store=store, name="管理测试供应商")
+    PartSupply.objects.create(store=store, part=part, supplier=supplier, location="A-01")
+    order = PurchaseOrder.objects.create(store=store, number="PO-ADMIN-1", supplier=supplier, created_by=clerk)
+    line = PurchaseOrderLine.objects.create(store=store, order=order, part=part, quantity=1, unit_cost=10)
+    receipt = Receipt.objects.create(store=store, order=order, delivery_note="DN-ADMIN", received_by=clerk)
+    move = StockMove.objects.create(store=store, part=part, quantity=1, value=10, kind=StockMove.Kind.RECEIPT, by=clerk)
+    ReceiptLine.objects.create(store=store, receipt=receipt, order_line=line, part=part, quantity=1, unit_cost=10,
+                               move=move)
+    count = StockCount.objects.create(store=store, number="SC-ADMIN-1", created_by=clerk)
+    StockCountLine.objects.create(store=store, count=count, part=part, expected=1, counted=1)
 
 
 def test_every_list_and_change_page_opens_and_lists_take_the_same_queries_at_twice_the_rows(team, other_team,
