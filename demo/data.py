@@ -26,6 +26,7 @@ STAFF_TH = [
     ("foreman", "刘工长", ["foreman"], "mechanical"),
     ("expert", "孙专家", ["technical_expert"], "mechanical"),
     ("parts", "周备件", ["parts_clerk"], ""),
+    ("partsmgr", "陈配件", ["parts_manager", "parts_clerk"], ""),
     ("qc", "吴质检", ["qc_inspector"], ""),
     ("cashier", "郑收银", ["cashier"], ""),
     ("followup", "何回访", ["followup_agent"], ""),
@@ -44,6 +45,9 @@ STAFF_PY = [
     ("py_cashier", "宋收银", ["cashier"], ""),
     ("py_manager", "谢经理", ["aftersales_manager"], ""),
 ]
+# Where the demo's parts come from (issue 19): the maker's parts centre, two days away, and a local supplier the
+# same day at a higher price.
+SUPPLIERS = [("厂家配件中心", "maker", 2, "400-800-1234"), ("本地汽配城", "local", 0, "020-8888-6666")]
 GROUP_MANAGER = ("group", "冯总", ["group_manager"], "")
 
 LABOUR = [

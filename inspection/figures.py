@@ -3,37 +3,15 @@ per technician and per kind of job. A car passes first time when its first inspe
 job is right first time when QC sent nothing of it back to rework."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, Exists, OuterRef, Q
-from django.utils import timezone
 
 from dealership.access import scoped
 from dealership.models import JobType, User
+from dealership.periods import Period, period_from  # noqa: F401  (the figures' month, shared with other stages)
 from workshop.models import Job
 
 from .models import Inspection
-
-
-@dataclass(frozen=True)
-class Period:
-    start: datetime
-    end: datetime
-    month: str  # "2026-11"
-
-
-def period_from(month: str, today: date | None = None) -> Period:
-    """A calendar month ("YYYY-MM"), this month when not given or not valid."""
-    today = today or timezone.localdate()
-    try:
-        year, mon = (int(x) for x in month.split("-"))
-        first = date(year, mon, 1)
-    except (ValueError, TypeError):
-        first = today.replace(day=1)
-    following = (first + timedelta(days=32)).replace(day=1)
-    zone = timezone.get_current_timezone()
-    return Period(datetime.combine(first, time.min, zone), datetime.combine(following, time.min, zone),
-                  first.strftime("%Y-%m"))
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,9 @@ class WorkshopConfig(AppConfig):
                     "workshop", order=310),
             NavItem("workshop:parts_counter", _("Parts counter"), (Role.PARTS_CLERK, *MANAGERS), "workshop",
                     order=320),
+            # the fill rate, shortages, stock value and slow movers (issue 19)
+            NavItem("workshop:parts_figures", _("Parts figures"), (Role.PARTS_MANAGER, *MANAGERS), "workshop",
+                    order=330),
             # the store's self-check lists (REP-15), in the managers' settings menu (issue 18)
             NavItem("workshop:self_checks_page", _("Self-check lists"), (Role.AFTERSALES_MANAGER,), "settings",
                     order=930),

@@ -21,6 +21,7 @@ urlpatterns = [
     path("jobs/<int:pk>/expert/", views.ask_expert, name="ask_expert"),
     path("jobs/<int:pk>/old-part/", views.old_part, name="old_part"),
     path("parts/", views.parts_counter, name="parts_counter"),
+    path("parts/figures/", views.parts_figures_page, name="parts_figures"),
     path("parts/<int:pk>/issue/", views.issue, name="issue"),
     path("parts/<int:pk>/return/", views.return_part, name="return_part"),
     path("orders/<int:pk>/delay/", views.delay, name="delay"),

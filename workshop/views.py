@@ -14,7 +14,8 @@ from dealership.errors import GuardRefused, ProcessError
 from dealership.hours import hours_share
 from dealership.links import pk_url
 from dealership.models import Role, User, WorkOrder, WorkOrderLine
-from dealership.selectors import open_tasks_for
+from dealership.periods import period_from
+from dealership.selectors import PeriodFilter, open_tasks_for
 from dealership.templatetags.dealership_tags import label, status_badge
 from dealership.textlimits import REASON
 from dealership.views import run_form
@@ -38,6 +39,7 @@ from .forms import (
     ReturnForm,
 )
 from .models import ClockEntry, Finding, Job, Requisition
+from .parts_figures import SLOW_DAYS, parts_figures
 
 S = WorkOrder.Status
 J = Job.Status
@@ -631,3 +633,14 @@ def delay(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "workshop/delay.html", {"order": order, "form": form,
                                                    "can_delay": order.status in delays.DELAYABLE},
                   status=400 if form.errors else 200)
+
+
+@role_required(Role.PARTS_MANAGER, *MANAGERS)
+def parts_figures_page(request: HttpRequest) -> HttpResponse:
+    """Issue 19: the fill rate, the shortages that held up a car or moved an appointment, the stock's value and its
+    slow movers, per store and month."""
+    month = PeriodFilter(request.GET).values().get("month")  # YYYY-MM; not valid: this month
+    period = period_from(month.strftime("%Y-%m") if month else "")
+    return render(request, "workshop/parts_figures.html", {
+        "period": period, "figures": parts_figures(user=request.user, period=period),
+        "slow_days": SLOW_DAYS})

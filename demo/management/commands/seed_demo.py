@@ -4,6 +4,7 @@ orders in every status. Running it again changes nothing."""
 
 import random
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -27,7 +28,9 @@ from dealership.models import (
 )
 from dealership.services import work_order_add_line, work_order_create
 from demo import data
-from demo.builder import drive, make_plate, make_vin, staff
+from demo.builder import COST_SHARE, drive, make_plate, make_vin, staff
+from supply.ledger import stock_set
+from supply.models import PartSupply, StockMove, Supplier
 
 S = WorkOrder.Status
 GROUP_NAME = "粤通汽车服务集团"
@@ -76,9 +79,19 @@ class Command(BaseCommand):
         LabourOperation.objects.bulk_create([
             LabourOperation(store=store, code=c, name=n, trade=t, job_type=j, standard_hours=h, price=p)
             for c, n, t, j, h, p in data.LABOUR])
-        Part.objects.bulk_create([
-            Part(store=store, number=num, name=n, unit=u, price=p, on_hand=q)
-            for num, n, u, p, q in data.PARTS])
+        parts = Part.objects.bulk_create([Part(store=store, number=num, name=n, unit=u, price=p)
+                                          for num, n, u, p, _q in data.PARTS])
+        maker, _local = (Supplier.objects.create(store=store, name=name, kind=kind, lead_days=days, phone=phone)
+                         for name, kind, days, phone in data.SUPPLIERS)
+        PartSupply.objects.bulk_create([
+            PartSupply(store=store, part=part, supplier=maker, location=f"A-{i // 6 + 1:02d}-{i % 6 + 1}",
+                       min_stock=2 if part.counted else 0, order_quantity=1 if part.counted else 4,
+                       last_cost=(part.price * COST_SHARE).quantize(Decimal("0.01")))
+            for i, part in enumerate(parts)])
+        # the opening stock goes into the ledger, bought at 70 % of the published price
+        stock_set(counts={part.pk: q for part, (*_rest, q) in zip(parts, data.PARTS, strict=True)},
+                  costs={part.pk: (part.price * COST_SHARE).quantize(Decimal("0.01")) for part in parts},
+                  kind=StockMove.Kind.OPENING, actor=None, note="demo opening stock")
 
     def _customer_car(self, store: Store, rng: random.Random, i: int) -> tuple[Customer, Vehicle]:
         surname = data.SURNAMES[i % len(data.SURNAMES)]
