@@ -14,7 +14,6 @@ from dealership.errors import ProcessError
 from dealership.messages import N_
 from dealership.models import Part, Role, User, WorkOrderLine
 from dealership.services import staff_task_create, staff_tasks_close
-
 from supply.models import PurchaseOrder, PurchaseOrderLine
 
 from .doors import PART_RESERVATION

@@ -21,11 +21,11 @@ from supply.receiving import ReceiptInput, receipt_record
 from workshop.models import Requisition
 from workshop.parts import part_request
 
+from ..appointments.helpers import book, tomorrow
 from ..concurrency import at_once
 from ..conftest import Team
 from ..factories import PartFactory, StoreFactory
 from ..refusals import refused_saying
-from ..appointments.helpers import book, tomorrow
 from ..workshop.helpers import working
 
 P = PurchaseOrder.Status
