@@ -68,7 +68,7 @@ def _line_check(order: PurchaseOrder, item: ReceiptInput, last_costs: dict[int, 
     try:
         quantity = quantity_check(part, item.quantity, field=quantity_field(line))
     except ProcessError as exc:  # name the line: the page may show several
-        raise ProcessError(f"{part.number} {part.name}: {exc.message}", field=exc.field) from None
+        raise ProcessError(f"{part.number}: {exc.message}", field=exc.field) from None
     cost = item.unit_cost
     if cost is None or cost == "":
         cost = line.unit_cost if line is not None else last_costs.get(part.pk, Decimal(0))

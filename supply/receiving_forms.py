@@ -34,12 +34,15 @@ class ReceiveForm(forms.Form):
         self.lines = lines
         self.store_id = store_id
         for line in lines:
+            named = f"{line.part.number} {line.part.name}"
             self.fields[quantity_field(line)] = forms.CharField(
-                label=_("Quantity received"), max_length=20, required=False, widget=forms.TextInput(attrs=NUMBER),
+                label=_("Quantity received"), max_length=20, required=False,
+                widget=forms.TextInput(attrs={**NUMBER, "aria-label": f"{_('Quantity received')}: {named}"}),
                 initial=quantity_text(line.outstanding) if line.outstanding > 0 else "")
             self.fields[cost_field(line)] = forms.CharField(
                 label=_("Purchase price (yuan)"), max_length=20, required=False,
-                widget=forms.TextInput(attrs=NUMBER), initial=format(line.unit_cost, "f"))
+                widget=forms.TextInput(attrs={**NUMBER, "aria-label": f"{_('Purchase price (yuan)')}: {named}"}),
+                initial=format(line.unit_cost, "f"))
 
     def rows(self):
         """(line, quantity field, cost field) for the template's table."""

@@ -231,3 +231,65 @@ def test_two_clerks_receiving_the_same_delivery_note_at_once_count_it_once():
     part.refresh_from_db()
     assert part.on_hand == 5 and Receipt.objects.filter(order=order).count() == 1
     assert PurchaseOrderLine.objects.get(order=order).received == 5
+
+
+def test_the_clerk_receives_on_the_page_and_sees_where_each_part_goes(team, empty, catalogue):
+    """APT-8 on the page: the receipt says the part goes onto the appointment's shelf, the rest into stock."""
+    from django.urls import reverse
+
+    from ..conftest import login
+
+    appointment, short = short_reservation(team, empty, catalogue)
+    PartSupply.objects.create(store=team.store, part=empty, location="A-03-2")
+    order = purchase_order(team, (empty, 2, {"need_source": "appointment", "need_ref": short.pk}))
+    clerk = login(team[Role.PARTS_CLERK], "en")
+    listing = clerk.get(reverse("supply:receiving")).content.decode()
+    assert order.number in listing and "due-soon" in listing
+    line = order.lines.get()
+    form = clerk.get(reverse("supply:receive", args=[order.pk])).content.decode()
+    assert 'value="2"' in form
+    response = clerk.post(reverse("supply:receive", args=[order.pk]), {
+        "delivery_note": "DN-55", f"quantity_{line.pk}": "2", f"unit_cost_{line.pk}": "300.00"}, follow=True)
+    html = response.content.decode()
+    assert response.status_code == 200 and "Where each part goes" in html
+    assert appointment.vehicle.plate in html and "A-03-2" in html and "Appointment shelf" in html
+    assert order.number in clerk.get(reverse("supply:receipts")).content.decode()
+
+
+def test_bad_input_on_the_page_gives_a_message_and_saves_nothing(team, empty):
+    from django.urls import reverse
+
+    from ..conftest import login
+
+    order = purchase_order(team, (empty, 2))
+    line = order.lines.get()
+    clerk = login(team[Role.PARTS_CLERK], "en")
+    response = clerk.post(reverse("supply:receive", args=[order.pk]), {
+        "delivery_note": "DN-1", f"quantity_{line.pk}": "1.5", f"unit_cost_{line.pk}": "300"})
+    assert response.status_code == 400 and "is counted in whole" in response.content.decode()
+    response = clerk.post(reverse("supply:receive", args=[order.pk]), {
+        "delivery_note": "", f"quantity_{line.pk}": "1"})
+    assert response.status_code == 400 and "delivery note number" in response.content.decode()
+    assert not Receipt.objects.exists()
+
+
+def test_only_the_parts_department_may_post_a_receipt(team, empty):
+    from django.urls import reverse
+
+    from ..conftest import login
+
+    order = purchase_order(team, (empty, 2))
+    response = login(team[Role.SERVICE_ADVISOR]).post(reverse("supply:receive", args=[order.pk]), {
+        "delivery_note": "DN-1", f"quantity_{order.lines.get().pk}": "2"})
+    assert response.status_code == 403 and not Receipt.objects.exists()
+
+
+def test_a_receipt_in_another_store_is_not_found(team, other_team, empty):
+    from django.urls import reverse
+
+    from ..conftest import login
+
+    order = purchase_order(team, (empty, 2))
+    response = login(other_team[Role.PARTS_CLERK]).post(reverse("supply:receive", args=[order.pk]), {
+        "delivery_note": "DN-1", f"quantity_{order.lines.get().pk}": "2"})
+    assert response.status_code == 404 and not Receipt.objects.exists()
