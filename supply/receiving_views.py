@@ -34,7 +34,8 @@ def receiving(request: HttpRequest) -> HttpResponse:
     for order in page:
         order.overdue = order.expected_on is not None and order.expected_on < today
         order.due_today = order.expected_on == today
-    return render(request, "supply/receiving/list.html", {"page": page, "today": today})
+    return render(request, "supply/receiving/list.html", {
+        "page": page, "today": today, "may_receive": request.user.has_role(*RECEIVERS)})
 
 
 @role_required(*RECEIVERS, store_required=True)
