@@ -17,6 +17,7 @@ class AppointmentsConfig(AppConfig):
         from . import (
             messages,  # noqa: F401  (registers its customer messages, issue 18)
             printing,  # noqa: F401  (registers the welcome board)
+            supply_needs,  # noqa: F401  (the shelf's shortages are parts supply's needs, issue 19)
         )
         from .capacity import capacity_follow_hours
 

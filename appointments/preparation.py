@@ -14,6 +14,7 @@ from dealership.errors import ProcessError
 from dealership.messages import N_
 from dealership.models import Part, Role, User, WorkOrderLine
 from dealership.services import staff_task_create, staff_tasks_close
+from supply.models import PurchaseOrder, PurchaseOrderLine
 
 from .doors import PART_RESERVATION
 from .models import Appointment, PartReservation
@@ -76,18 +77,24 @@ def reservation_expect(*, reservation: PartReservation, expected_on: date, actor
     if expected_on < timezone.localdate():
         raise ProcessError(_("The expected date is in the past."))
     PartReservation.objects.filter(pk=reservation.pk, status=R.SHORT).update(expected_on=expected_on)
-    appointment = Appointment.objects.select_related("vehicle", "advisor").get(
+    appointment = Appointment.objects.select_related("vehicle", "advisor", "created_by").get(
         pk=reservation.appointment_id)
     if expected_on >= timezone.localtime(appointment.starts_at).date():
-        # APT-10: the shop will not be ready; the advisor tells the customer now, not on arrival.
-        staff_task_create(
-            store=appointment.store_id, assignee=appointment.advisor, work_order=appointment.work_order,
-            key=f"apt-{appointment.pk}-late-part-{reservation.pk}-{expected_on:%Y%m%d}",
-            link=f"/appointments/{appointment.pk}/",
-            message=N_("%(part)s for %(plate)s comes only on %(date)s, after the appointment: move it and tell the "
-                       "customer"),
-            params={"part": reservation.part.name, "plate": appointment.vehicle.plate,
-                    "date": expected_on.strftime("%m-%d")})
+        # APT-10: the shop will not be ready; the advisor and the appointment agent hear it now, the day the part
+        # is ordered, so the visit is moved and the customer told, not on arrival.
+        key = f"apt-{appointment.pk}-late-part-{reservation.pk}-{expected_on:%Y%m%d}"
+        alert = {"store": appointment.store_id, "work_order": appointment.work_order, "urgent": True,
+                 "link": f"/appointments/{appointment.pk}/",
+                 "message": N_("%(part)s for %(plate)s comes only on %(date)s, after the appointment: move it and "
+                               "tell the customer"),
+                 "params": {"part": reservation.part.name, "plate": appointment.vehicle.plate,
+                            "date": expected_on.strftime("%m-%d")}}
+        staff_task_create(assignee=appointment.advisor, key=key, **alert)
+        agent = appointment.created_by
+        if agent.has_role(Role.APPOINTMENT_AGENT) and agent.pk != appointment.advisor_id:
+            staff_task_create(assignee=agent, key=f"{key}-agent", **alert)
+        elif not agent.has_role(Role.APPOINTMENT_AGENT):  # booked by the advisor: the agents of the store hear it
+            staff_task_create(role=Role.APPOINTMENT_AGENT, key=f"{key}-agent", **alert)
 
 
 def reservations_release(*, appointment: Appointment) -> None:
@@ -116,6 +123,52 @@ class ReadinessItem:
     done: bool
     detail: str = ""
     applies: bool = True
+    late: bool = False  # a part due after the appointment (APT-10): it stands out
+
+
+SUPPLY_ATTR = "supply_lines"
+
+
+def supply_attach(appointments: list[Appointment]) -> None:
+    """The purchase order lines ordered for the short reservations of these
+    appointments (issue 19), in one query for the page: readiness() shows
+    each part's supply state from them."""
+    short = [r for a in appointments for r in a.reservations.all() if r.status == R.SHORT]
+    if not short:
+        return
+    by_reservation: dict[int, list[PurchaseOrderLine]] = {}
+    for line in (PurchaseOrderLine.objects.filter(need_source="appointment", need_ref__in=[r.pk for r in short])
+                 .exclude(order__status__in=[PurchaseOrder.Status.DRAFT, PurchaseOrder.Status.CANCELLED])
+                 .select_related("order").only("need_ref", "quantity", "received", "order__number",
+                                               "order__expected_on", "order__status").order_by("id")):
+        by_reservation.setdefault(line.need_ref, []).append(line)
+    for reservation in short:
+        setattr(reservation, SUPPLY_ATTR, by_reservation.get(reservation.pk, []))
+
+
+def _supply_state(reservation: PartReservation, day: date) -> tuple[str, bool]:
+    """A short part's state for the advisor (APT-9): ordered (which order, due
+    when), received; and whether it comes after the appointment (APT-10)."""
+    lines = getattr(reservation, SUPPLY_ATTR, None)
+    if lines is None:  # not attached (a single appointment read on its own)
+        lines = list(PurchaseOrderLine.objects.filter(need_source="appointment", need_ref=reservation.pk).exclude(
+            order__status__in=[PurchaseOrder.Status.DRAFT, PurchaseOrder.Status.CANCELLED]).select_related("order"))
+    name = reservation.part.name
+    if not lines:
+        return _("%(part)s out of stock, expected %(date)s") % {
+            "part": name, "date": reservation.expected_on.strftime("%m-%d") if reservation.expected_on else "?"}, (
+            reservation.expected_on is not None and reservation.expected_on >= day)
+    open_lines = [line for line in lines if line.received < line.quantity]
+    if not open_lines:
+        return _("%(part)s received, not yet on the shelf") % {"part": name}, False
+    line = open_lines[0]
+    due = line.order.expected_on
+    late = due is not None and due >= day
+    if due is None:
+        return _("%(part)s ordered on %(order)s") % {"part": name, "order": line.order.number}, False
+    text = (_("%(part)s ordered on %(order)s, due %(date)s: after the appointment") if late
+            else _("%(part)s ordered on %(order)s, due %(date)s"))
+    return text % {"part": name, "order": line.order.number, "date": due.strftime("%m-%d")}, late
 
 
 READINESS_LABELS = {
@@ -137,11 +190,12 @@ def readiness(appointment: Appointment) -> list[ReadinessItem]:
     reservations = {r.line_id: r for r in appointment.reservations.all() if r.status in (R.RESERVED, R.SHORT)}
     short = [r for r in reservations.values() if r.status == R.SHORT]
     unreserved = [line for line in part_lines if line.pk not in reservations]
+    parts_late = False
     if short:
-        parts_detail = "; ".join(
-            _("%(part)s out of stock, expected %(date)s") % {
-                "part": r.part.name, "date": r.expected_on.strftime("%m-%d") if r.expected_on else "?"}
-            for r in short)
+        day = timezone.localtime(appointment.starts_at).date()
+        states = [_supply_state(r, day) for r in short]
+        parts_detail = "; ".join(text for text, _late in states)
+        parts_late = any(late for _text, late in states)
     elif unreserved:
         parts_detail = _("%(n)s part(s) not yet reserved") % {"n": len(unreserved)}
     else:
@@ -150,7 +204,7 @@ def readiness(appointment: Appointment) -> list[ReadinessItem]:
         ReadinessItem("work_order", READINESS_LABELS["work_order"], bool(lines),
                       "" if lines else _("no items on the order")),
         ReadinessItem("parts", READINESS_LABELS["parts"], not short and not unreserved, parts_detail,
-                      applies=bool(part_lines)),
+                      applies=bool(part_lines), late=parts_late),
         ReadinessItem("expert", READINESS_LABELS["expert"], appointment.expert_id is not None,
                       "" if appointment.expert_id else _("not yet asked"), applies=appointment.needs_expert),
         ReadinessItem("technician", READINESS_LABELS["technician"],

@@ -8,7 +8,7 @@ from dealership.access import scoped
 from dealership.models import User, WorkOrderLine
 
 from .models import Appointment, BookingRequest, PartReservation
-from .preparation import readiness
+from .preparation import readiness, supply_attach
 
 
 def _with_preparation(qs: QuerySet[Appointment]) -> QuerySet[Appointment]:
@@ -81,6 +81,7 @@ class AppointmentDayFilter(django_filters.FilterSet):
 def with_readiness(appointments) -> list[Appointment]:
     """Attach the readiness checklist (APT-9) to each appointment."""
     out = list(appointments)
+    supply_attach(out)  # the short parts' purchase orders, one query for the page (issue 19)
     for appointment in out:
         items = readiness(appointment)
         appointment.ready_items = items

@@ -150,7 +150,27 @@ def build_records(team: Team, plate: str = "粤A11111", mobile: str = "139000000
         **store_settings_records(team),
         **checklist_records(team),
         "import": import_run(team), "=kind": "customers",
+        **receiving_records(team, catalogue),
     }
+
+
+def receiving_records(team, catalogue) -> dict:
+    """A sent purchase order still to receive, and a delivery received on another (issue 19)."""
+    from supply.models import PurchaseOrder, PurchaseOrderLine, Supplier
+    from supply.receiving import ReceiptInput, receipt_record
+
+    supplier, _made = Supplier.objects.get_or_create(store=team.store, name="收货供应商")
+    orders = []
+    for number in ("PO-R1", "PO-R2"):
+        order = PurchaseOrder.objects.create(store=team.store, number=number, supplier=supplier,
+                                             status=PurchaseOrder.Status.SENT, expected_on=timezone.localdate(),
+                                             created_by=team[Role.PARTS_CLERK])
+        PurchaseOrderLine.objects.create(store=team.store, order=order, part=catalogue["part"], quantity=2,
+                                         unit_cost=Decimal("300.00"))
+        orders.append(order)
+    receipt = receipt_record(actor=team[Role.PARTS_CLERK], order=orders[1], delivery_note="DN-R2",
+                             lines=[ReceiptInput(orders[1].lines.get(), 1)])
+    return {"receiving_order": orders[0].pk, "receipt": receipt.pk}
 
 
 def past_visit(vehicle) -> int:
@@ -283,6 +303,7 @@ ARGS = {
     "followup:complaint_handle": ["complaint"], "followup:complaint_close": ["complaint"],
     "followup:action_done": ["action"], "followup:compliance_cases": ["=code"],
     "followup:report_download": ["report"], "followup:export": ["=process"],
+    "supply:receive": ["receiving_order"], "supply:receipt": ["receipt"],
 }
 
 

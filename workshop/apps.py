@@ -19,6 +19,7 @@ class WorkshopConfig(AppConfig):
             changes,  # noqa: F401  (registers its customer messages, issue 18)
             delays,  # noqa: F401
             receivers,  # noqa: F401  (makes the jobs when reception announces a signing)
+            supply_needs,  # noqa: F401  (requisitions waiting for stock are parts supply's needs, issue 19)
         )
         from .models import Job
 

@@ -1,0 +1,7 @@
+"""The doors of parts supply's stateful models (dealership.doors)."""
+
+from dealership.doors import Door
+
+from .models import PurchaseOrder
+
+PURCHASE_ORDER = Door(PurchaseOrder)
