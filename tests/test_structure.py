@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ["dealership", "appointments", "reception", "workshop", "inspection", "settlement", "followup",
+PACKAGES = ["dealership", "supply", "appointments", "reception", "workshop", "inspection", "settlement", "followup",
             "demo", "tests"]
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 
@@ -85,6 +85,17 @@ def test_a_stage_importing_the_demo_data_breaks_the_product_contract(copy):
     result = planted(copy, "reception/services.py", "from demo.builder import drive  # noqa")
     assert result.returncode != 0
     assert verdict(result, PRODUCT) == "BROKEN"
+
+
+def test_parts_supply_sits_below_the_stages(copy):
+    """Issue 19: supply imports only the core (stage 1's shelf and stage 3's requisitions both need it); a stage
+    may import it, and the core may not."""
+    allowed = planted(copy, "workshop/parts.py", "import supply.receiving  # noqa")
+    assert allowed.returncode == 0, allowed.stdout
+    refused = planted(copy, "supply/ledger.py", "import appointments.models  # noqa")
+    assert refused.returncode != 0 and verdict(refused, STAGES) == "BROKEN"
+    core = planted(copy, "dealership/views.py", "import supply.ledger  # noqa")
+    assert core.returncode != 0 and verdict(core, CORE) == "BROKEN"
 
 
 def test_only_the_configuration_modules_may_name_a_stage(copy):
