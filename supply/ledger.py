@@ -17,7 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
 from django.db.models import DecimalField, F, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Round
 from django.utils.translation import gettext as _
 
 from dealership.errors import ProcessError
@@ -121,8 +121,9 @@ def ledger_check(result: MoneyCheck, store_ids: list[int] | None) -> None:
     zero_q = Value(Decimal(0), output_field=DecimalField(max_digits=12, decimal_places=2))
     moves = StockMove.objects.filter(part_id=OuterRef("pk")).order_by().values("part_id")
     sums = parts.annotate(
-        ledger_quantity=Coalesce(Subquery(moves.annotate(s=Sum("quantity")).values("s")), zero_q),
-        ledger_value=Coalesce(Subquery(moves.annotate(s=Sum("value")).values("s")), zero_q))
+        # rounded to the cent: SQLite sums decimals as floats (0.1 + 0.2), PostgreSQL exactly (a no-op there)
+        ledger_quantity=Coalesce(Subquery(moves.annotate(s=Round(Sum("quantity"), 2)).values("s")), zero_q),
+        ledger_value=Coalesce(Subquery(moves.annotate(s=Round(Sum("value"), 2)).values("s")), zero_q))
     bad = sums.filter(~Q(on_hand=F("ledger_quantity")) | ~Q(stock_value=F("ledger_value")))
     result.checked["parts in stock"] = parts.count()
     result.counts["parts in stock"] = bad.count()
