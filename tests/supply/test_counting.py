@@ -77,11 +77,11 @@ def test_an_empty_range_a_part_in_another_open_count_and_a_huge_range_are_refuse
     with refused_saying(_("Nothing to count: no active part in this range.")):
         count_start(actor=clerk, store=team.store, location_prefix="Z-")
     count_start(actor=clerk, store=team.store, location_prefix="A-01")
-    with refused_saying(re.compile(re.escape(_("Already in an open count")))):
+    with refused_saying(re.compile(re.escape("Already in an open count"))):
         count_start(actor=clerk, store=team.store, number_from="A-100", number_to="A-100")
     Part.objects.bulk_create([Part(store=team.store, number=f"Z{n:05d}", name="螺丝", price=1)
                               for n in range(MAX_LINES + 1)])
-    with refused_saying(re.compile(re.escape(_("count a narrower range")))):
+    with refused_saying(re.compile(re.escape("count a narrower range"))):
         count_start(actor=clerk, store=team.store, number_from="Z")
 
 
@@ -145,7 +145,7 @@ def test_a_count_on_a_part_being_issued_is_not_booked_blindly_and_goes_back_to_b
     pads = Part.objects.get(number="A-100")
     stock_move(part_id=pads.pk, quantity=Decimal(-2), kind=K.ISSUE, actor=clerk)  # issued while being counted
     count_submit(actor=clerk, count=count)
-    with refused_saying(re.compile(re.escape(_("These parts moved since the count began")))) as refused:
+    with refused_saying(re.compile(re.escape("These parts moved since the count began"))) as refused:
         count_approve(manager=boss, count=count, reason="盘点")
     assert "A-100" in str(refused.value) and "A-200" not in str(refused.value)
     assert Part.objects.get(number="A-200").on_hand == 10  # nothing booked
@@ -156,8 +156,8 @@ def test_a_count_on_a_part_being_issued_is_not_booked_blindly_and_goes_back_to_b
     line = count.lines.get(part=pads)
     assert (line.expected, line.counted) == (3, None)
     assert count.lines.get(part__number="A-200").counted == 9  # the rest stays as counted
-    with refused_saying(_("1 parts are not counted yet: count every line (0 when the shelf is empty) before "
-                          "submitting.")):
+    with refused_saying(_("%(n)s parts are not counted yet: count every line (0 when the shelf is empty) before "
+                          "submitting.") % {"n": 1}):
         count_submit(actor=clerk, count=count)
     count_record(actor=clerk, line=line, counted=3)
     count_submit(actor=clerk, count=count)
@@ -265,3 +265,61 @@ def test_apt8_write_offs_never_take_the_appointment_shelf(team, clerk, shelf, su
     stock_scrap(actor=clerk, part=pads, quantity=1, reason="破损")
     pads.refresh_from_db()
     assert (pads.on_hand, pads.reserved) == (4, 4)
+
+
+# The pages
+
+
+def test_the_pages_run_a_count_blind_for_the_counter_and_with_differences_for_the_manager(team, clerk, boss, shelf):
+    from django.urls import reverse
+
+    from ..conftest import login
+
+    counter = login(clerk, "en")
+    response = counter.post(reverse("supply:counts"), {"location": "A-01"})
+    count = StockCount.objects.get()
+    assert response.status_code == 302 and response.url == reverse("supply:count", args=[count.pk])
+    page = counter.get(response.url)
+    assert page.status_code == 200 and "A-100" in page.text
+    assert "In the system" not in page.text  # counted blind
+    lines = {line.part.number: line for line in count.lines.select_related("part")}
+    row = counter.post(reverse("supply:count_line", args=[count.pk, lines["A-100"].pk]), {"counted": "1.5"},
+                       headers={"HX-Request": "true"})
+    assert row.status_code == 422 and "counted in whole" in row.text
+    row = counter.post(reverse("supply:count_line", args=[count.pk, lines["A-100"].pk]), {"counted": "3"},
+                       headers={"HX-Request": "true"})
+    assert row.status_code == 200 and 'value="3"' in row.text
+    refused = counter.post(reverse("supply:count_submit", args=[count.pk]))
+    assert refused.status_code == 400 and "not counted yet" in refused.text
+    counter.post(reverse("supply:count_line", args=[count.pk, lines["A-200"].pk]), {"counted": "10"})
+    assert counter.post(reverse("supply:count_submit", args=[count.pk])).status_code == 302
+    assert "In the system" not in counter.get(reverse("supply:count", args=[count.pk])).text
+    assert counter.post(reverse("supply:count_approve", args=[count.pk]), {"reason": "x"}).status_code == 403
+
+    manager = login(boss, "en")
+    review = manager.get(reverse("supply:count", args=[count.pk]))
+    assert "In the system" in review.text and "-¥800.00" in review.text
+    missing = manager.post(reverse("supply:count_approve", args=[count.pk]), {"reason": ""})
+    assert missing.status_code == 400 and "Give the reason for the differences" in missing.text
+    assert manager.post(reverse("supply:count_approve", args=[count.pk]), {"reason": "破损"}).status_code == 302
+    assert Part.objects.get(number="A-100").on_hand == 3
+
+
+def test_the_write_off_page_refuses_bad_input_on_the_form_and_books_a_scrap(team, clerk, shelf):
+    from django.urls import reverse
+
+    from ..conftest import login
+
+    client = login(clerk, "en")
+    url = reverse("supply:writeoffs")
+    for data, said in (({"kind": K.SCRAP, "part": "NOPE", "quantity": "1", "reason": "破损"}, "No part NOPE"),
+                       ({"kind": K.SCRAP, "part": "A-100", "quantity": "0.5", "reason": "破损"}, "whole"),
+                       ({"kind": K.SCRAP, "part": "A-100", "quantity": "-2", "reason": "破损"}, "more than zero"),
+                       ({"kind": K.SUPPLIER_RETURN, "part": "A-100", "quantity": "1", "reason": "退"},
+                        "Choose the supplier")):
+        response = client.post(url, data)
+        assert response.status_code == 400 and said in response.text, said
+    assert client.post(url, {"kind": K.SCRAP, "part": "A-100", "quantity": "2", "reason": "破损"}).status_code == 302
+    page = client.get(url)
+    assert "破损" in page.text and "-¥800.00" in page.text
+    assert login(team[Role.SERVICE_ADVISOR]).post(url, {}).status_code == 403
