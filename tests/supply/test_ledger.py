@@ -159,3 +159,29 @@ def test_rep9_several_issues_of_the_last_pieces_at_once_never_go_below_zero():
     part.refresh_from_db()
     assert (part.on_hand, part.stock_value) == (0, 0)
     assert check_money(store_ids=[team.store.pk]).ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_count_approved_while_the_part_is_issued_is_booked_before_or_refused_never_both():
+    """The approval locks the counted parts: an issue at the same moment either waits for the booking (and is
+    taken from the corrected stock) or comes first, and then the approval names the part to recount."""
+    team = Team(StoreFactory())
+    part = PartFactory(store=team.store, number="RC-1", on_hand=Decimal("5"), stock_value=Decimal("50.00"))
+    count = count_start(actor=team[Role.PARTS_CLERK], store=team.store, number_from="RC-1", number_to="RC-1")
+    count_record(actor=team[Role.PARTS_CLERK], line=count.lines.get(), counted=4)
+    count_submit(actor=team[Role.PARTS_CLERK], count=count)
+
+    def attempt(what):
+        if what == "approve":
+            count_approve(manager=team[Role.PARTS_MANAGER], count=count, reason="少一个")
+        else:
+            issue(part, 1, team[Role.PARTS_CLERK])
+
+    results = at_once(attempt, ["approve", "issue"])
+    part.refresh_from_db()
+    count.refresh_from_db()
+    if count.status == "booked":
+        assert sorted(results) == ["ok", "ok"] and part.on_hand == 3
+    else:
+        assert sorted(results) == ["ok", "refused"] and part.on_hand == 4
+    assert check_money(store_ids=[team.store.pk]).ok
