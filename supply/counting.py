@@ -26,7 +26,7 @@ from dealership.messages import list_join, quantity_text
 from dealership.models import Part, Role, Store, User
 
 from .doors import STOCK_COUNT
-from .ledger import average_cost, money, quantity_check, stock_set
+from .ledger import money, quantity_check, stock_set
 from .models import PartSupply, StockCount, StockCountLine, StockMove
 
 C = StockCount.Status
@@ -251,13 +251,21 @@ def count_cancel(*, actor: User, count: StockCount) -> StockCount:
 
 
 def count_differences(count: StockCount) -> tuple[list[tuple[StockCountLine, Decimal]], Decimal]:
-    """The counted lines that differ from the system, each with its value at the part's average cost now, and
-    the total (the manager's review)."""
+    """The counted lines that differ from the system, each with its value at the part's average cost now (the
+    last purchase price when none is in stock), or, once booked, the value its move carried; and the total (the
+    manager's review)."""
+    lines = [line for line in count.lines.select_related("part", "counted_by", "move").filter(
+        ~Q(counted=None)).order_by("location", "part__number") if line.counted != line.expected]
+    last_costs = dict(PartSupply.objects.filter(part_id__in=[line.part_id for line in lines]).values_list(
+        "part_id", "last_cost"))
     rows, total = [], Decimal(0)
-    for line in count.lines.select_related("part", "counted_by", "move").filter(
-            ~Q(counted=None)).order_by("location", "part__number"):
-        if line.counted != line.expected:
-            value = money(line.difference * average_cost(line.part)) if line.move is None else line.move.value
-            rows.append((line, value))
-            total += value
+    for line in lines:
+        if line.move is not None:
+            value = line.move.value
+        else:
+            part = line.part
+            cost = part.stock_value / part.on_hand if part.on_hand > 0 else last_costs.get(part.pk, Decimal(0))
+            value = money(line.difference * cost)
+        rows.append((line, value))
+        total += value
     return rows, total
