@@ -185,7 +185,7 @@ def count_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*APPROVERS, store_required=True)
 def count_send_back_view(request: HttpRequest, pk: int) -> HttpResponse:
     the_count = _count(request, pk)
-    recount = [int(v) for v in request.POST.getlist("recount") if v.isdigit()]
+    recount = [int(v) for v in request.POST.getlist("recount") if v.isdigit() and len(v) < 10]
     return _act(request, the_count, lambda: count_send_back(manager=request.user, count=the_count, recount=recount),
                 _("Count %(number)s went back to the counters.") % {"number": the_count.number})
 
