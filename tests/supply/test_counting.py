@@ -332,3 +332,26 @@ def test_the_write_off_page_refuses_bad_input_on_the_form_and_books_a_scrap(team
     page = client.get(url)
     assert "破损" in page.text and "-¥800.00" in page.text
     assert login(team[Role.SERVICE_ADVISOR]).post(url, {}).status_code == 403
+
+
+def test_the_review_names_a_part_issued_while_counted_and_the_page_sends_it_back(team, clerk, boss, shelf):
+    from django.urls import reverse
+
+    from ..conftest import login
+
+    count = count_start(actor=clerk, store=team.store, location_prefix="A-01")
+    counted(count, clerk, {"A-100": 5})
+    stock_move(part_id=shelf[0].pk, quantity=Decimal(-1), kind=K.ISSUE, actor=clerk)
+    count_submit(actor=clerk, count=count)
+    manager = login(boss, "en")
+    review = manager.get(reverse("supply:count", args=[count.pk]))
+    assert 'data-testid="moved"' in review.text and "5 when the count began, 4 now" in review.text
+    refused = manager.post(reverse("supply:count_approve", args=[count.pk]), {"reason": "盘点"})
+    assert refused.status_code == 400 and "These parts moved since the count began" in refused.text
+    other = count.lines.get(part__number="A-200")
+    sent = manager.post(reverse("supply:count_send_back", args=[count.pk]), {"recount": [str(other.pk), "9" * 40]})
+    assert sent.status_code == 302
+    count.refresh_from_db()
+    assert count.status == C.COUNTING
+    assert set(count.lines.filter(counted=None).values_list("part__number", flat=True)) == {"A-100", "A-200"}
+    assert count.lines.get(part__number="A-100").expected == 4
