@@ -121,9 +121,9 @@ def ledger_check(result: MoneyCheck, store_ids: list[int] | None) -> None:
     zero_q = Value(Decimal(0), output_field=DecimalField(max_digits=12, decimal_places=2))
     moves = StockMove.objects.filter(part_id=OuterRef("pk")).order_by().values("part_id")
     sums = parts.annotate(
-        # rounded to the cent: SQLite sums decimals as floats (PostgreSQL's numeric sums are exact either way)
-        ledger_quantity=Round(Coalesce(Subquery(moves.annotate(s=Sum("quantity")).values("s")), zero_q), 2),
-        ledger_value=Round(Coalesce(Subquery(moves.annotate(s=Sum("value")).values("s")), zero_q), 2))
+        # rounded to the cent: SQLite sums decimals as floats (0.1 + 0.2), PostgreSQL exactly (a no-op there)
+        ledger_quantity=Coalesce(Subquery(moves.annotate(s=Round(Sum("quantity"), 2)).values("s")), zero_q),
+        ledger_value=Coalesce(Subquery(moves.annotate(s=Round(Sum("value"), 2)).values("s")), zero_q))
     bad = sums.filter(~Q(on_hand=F("ledger_quantity")) | ~Q(stock_value=F("ledger_value")))
     result.checked["parts in stock"] = parts.count()
     result.counts["parts in stock"] = bad.count()

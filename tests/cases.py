@@ -35,6 +35,7 @@ from reception.services import walkaround_record
 from reception.walkaround import damage_mark_add, photo_add
 from settlement.models import Adjustment
 from settlement.services import statement_issue
+from supply.counting import count_record, count_start
 from workshop import checklist_views as self_checks
 from workshop.changes import finding_report
 from workshop.models import Bay, Job, Requisition
@@ -147,6 +148,7 @@ def build_records(team: Team, plate: str = "粤A11111", mobile: str = "139000000
         "person": staff_person(team),
         "past_visit": past_visit(vehicle), "=customers": "customers",
         **catalogue_records(team, catalogue),
+        **counting_records(team, catalogue),
         **store_settings_records(team),
         **checklist_records(team),
         "import": import_run(team), "=kind": "customers",
@@ -212,6 +214,15 @@ def catalogue_records(team, catalogue) -> dict:
         price_change_schedule(actor=manager, item=item, price=item.price + 10,
                               effective_from=timezone.localdate() + timedelta(days=30), reason="调价")
     return {"labour_operation": catalogue["labour"].pk, "catalogue_part": catalogue["part"].pk}
+
+
+def counting_records(team, catalogue) -> dict:
+    """A stock count of the catalogue's part (issue 19), started by the parts clerk, its line counted once."""
+    count = count_start(actor=team[Role.PARTS_CLERK], store=team.store, number_from=catalogue["part"].number,
+                        number_to=catalogue["part"].number)
+    line = count.lines.get()
+    count_record(actor=team[Role.PARTS_CLERK], line=line, counted=line.expected)
+    return {"stock_count": count.pk, "count_line": line.pk}
 
 
 def checklist_records(team) -> dict:
@@ -304,6 +315,8 @@ ARGS = {
     "followup:action_done": ["action"], "followup:compliance_cases": ["=code"],
     "followup:report_download": ["report"], "followup:export": ["=process"],
     "supply:receive": ["receiving_order"], "supply:receipt": ["receipt"],
+    **{f"supply:count{what}": ["stock_count"] for what in ("", "_submit", "_approve", "_send_back", "_cancel")},
+    "supply:count_line": ["stock_count", "count_line"],
 }
 
 

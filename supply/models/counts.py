@@ -18,7 +18,7 @@ class StockCount(StoreOwned):
     class Status(models.TextChoices):
         COUNTING = "counting", _("Counting")
         SUBMITTED = "submitted", _("Waiting for approval")
-        BOOKED = "booked", _("Booked")
+        BOOKED = "booked", pgettext_lazy("stock count", "Booked")
         CANCELLED = "cancelled", pgettext_lazy("stock count", "Cancelled")
 
     TRANSITIONS = transitions({

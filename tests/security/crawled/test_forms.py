@@ -80,6 +80,8 @@ def declared_forms(records) -> dict[str, Form]:
         # issue 18: a preview is the save form's other button (formaction); "make it the store's own" shows only
         # for a default list, "ask again" only for a deactivated check
         "dealership:message_text_preview": ["zh-hans-subject", "zh-hans-body"],
+        # issue 19: a stock count's review (approve with a reason, send lines back) shows once it is submitted
+        "supply:count_approve": ["reason"], "supply:count_send_back": ["recount"],
         **{f"{ns}:{slug}_{what}": [] for ns, slug in (("workshop", "self_checks"), ("inspection", "qc_checks"),
                                                       ("reception", "walkaround_checks"))
            for what in ("own", "reactivate")},
