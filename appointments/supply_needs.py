@@ -7,7 +7,7 @@ day it is ordered (APT-10)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,8 +30,10 @@ def _label(reservation: PartReservation) -> str:
 
 
 def _need(reservation: PartReservation) -> Need:
+    # needed the day before the visit: the shelf is complete for the day-before check (APT-9, APT-11), and a part
+    # due on the appointment's own day is already late for it (reservation_expect alerts the advisor, APT-10)
     return Need(KEY, reservation.pk, reservation.store_id, reservation.part_id, reservation.quantity,
-                timezone.localtime(reservation.appointment.starts_at).date(), _label(reservation),
+                timezone.localtime(reservation.appointment.starts_at).date() - timedelta(days=1), _label(reservation),
                 work_order_id=reservation.appointment.work_order_id)
 
 

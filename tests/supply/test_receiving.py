@@ -140,7 +140,8 @@ def test_apt10_a_part_ordered_to_come_after_the_appointment_alerts_the_advisor_a
         team, empty, catalogue):
     appointment, short = short_reservation(team, empty, catalogue)
     [need] = [n for n in needs_for(team.store.pk, [empty.pk]) if n.source == "appointment"]
-    assert need.needed_on == tomorrow() and appointment.vehicle.plate in need.label
+    # needed on the shelf the day before the visit (the day-before check, APT-9)
+    assert need.needed_on == tomorrow() - timedelta(days=1) and appointment.vehicle.plate in need.label
     source("appointment").ordered(need, tomorrow() + timedelta(days=2), team[Role.PARTS_CLERK])
     alerted = set(StaffTask.objects.filter(key__contains=f"late-part-{short.pk}", done_at__isnull=True)
                   .values_list("assignee", flat=True))
