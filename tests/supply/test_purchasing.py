@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from pypdf import PdfReader
 
 from appointments.preparation import parts_reserve
@@ -165,10 +166,11 @@ def test_an_urgent_order_for_a_car_in_the_workshop_comes_the_same_day(team, cler
 
 def test_an_urgent_order_needs_an_open_work_order_of_the_store(team, clerk, maker, order_in):
     part = empty_part(team)
-    with refused_saying("An urgent order is for a car in the workshop: choose its work order."):
+    with refused_saying(_("An urgent order is for a car in the workshop: choose its work order.")):
         po_create(actor=clerk, store=team.store, supplier=maker, lines=[OrderLine(part, 1)], urgent=True)
     closed = order_in("closed")
-    with refused_saying(f"Work order {closed.number} is Closed: no part is ordered for it any more."):
+    with refused_saying(_("Work order %(number)s is %(status)s: no part is ordered for it any more.") % {
+            "number": closed.number, "status": closed.get_status_display()}):
         po_create(actor=clerk, store=team.store, supplier=maker, lines=[OrderLine(part, 1)], urgent=True,
                   work_order=closed)
 
@@ -176,10 +178,11 @@ def test_an_urgent_order_needs_an_open_work_order_of_the_store(team, clerk, make
 def test_send_refusals_change_nothing(team, clerk, maker, monkeypatch):
     part = empty_part(team)
     po = po_create(actor=clerk, store=team.store, supplier=maker, lines=[OrderLine(part, 1)])
-    with refused_saying("Only the parts department of this store orders parts and keeps its suppliers."):
+    with refused_saying(_("Only the parts department of this store orders parts and keeps its suppliers.")):
         po_send(actor=team[Role.SERVICE_ADVISOR], po=po)
     po_send(actor=clerk, po=po)
-    with refused_saying(f"Order {po.number} is Sent: only a draft is sent."):
+    with refused_saying(_("Order %(number)s is %(status)s: only a draft is sent.") % {
+            "number": po.number, "status": PO.SENT.label}):
         po_send(actor=clerk, po=po)
     # a source that refuses the news: the send is refused whole
     other = po_create(actor=clerk, store=team.store, supplier=maker, lines=[
@@ -200,39 +203,41 @@ def test_send_refusals_change_nothing(team, clerk, maker, monkeypatch):
 def test_cancel_needs_a_reason_and_nothing_received(team, clerk, maker):
     part = empty_part(team)
     po = po_create(actor=clerk, store=team.store, supplier=maker, lines=[OrderLine(part, 2)])
-    with refused_saying("Give a reason for the cancellation."):
+    with refused_saying(_("Give a reason for the cancellation.")):
         po_cancel(actor=clerk, po=po, reason="  ")
     po_send(actor=clerk, po=po)
     PurchaseOrderLine.objects.filter(order=po).update(received=1)  # as a receipt would
-    with refused_saying(f"Parts of order {po.number} were already received: it cannot be cancelled."):
+    with refused_saying(_("Parts of order %(number)s were already received: it cannot be cancelled.") % {
+            "number": po.number}):
         po_cancel(actor=clerk, po=po, reason="供应商缺货")
     PurchaseOrderLine.objects.filter(order=po).update(received=0)
     cancelled = po_cancel(actor=clerk, po=po, reason="供应商缺货")
     assert cancelled.status == PO.CANCELLED and cancelled.cancel_reason == "供应商缺货"
-    with refused_saying(f"Order {po.number} is Cancelled: it cannot be cancelled."):
+    with refused_saying(_("Order %(number)s is %(status)s: it cannot be cancelled.") % {
+            "number": po.number, "status": PO.CANCELLED.label}):
         po_cancel(actor=clerk, po=po, reason="再取消")
 
 
 def test_bad_quantities_are_refused_clearly(team, clerk, maker):
     pads = empty_part(team, name="前刹车片(套)")
     oil = empty_part(team, name="机油", unit="升")
-    with refused_saying("The quantity must be more than zero."):
+    with refused_saying(_("The quantity must be more than zero.")):
         po_create(actor=clerk, store=team.store, supplier=maker, lines=[OrderLine(pads, Decimal(-1))])
-    with refused_saying("前刹车片(套) is counted in whole 个."):
+    with refused_saying(_("%(part)s is counted in whole %(unit)s.") % {"part": "前刹车片(套)", "unit": "个"}):
         po_create(actor=clerk, store=team.store, supplier=maker, lines=[OrderLine(pads, Decimal("1.5"))])
     po = po_create(actor=clerk, store=team.store, supplier=maker, lines=[OrderLine(oil, Decimal("4.5"))])
     line = po.lines.get()
-    with refused_saying("The purchase price cannot be below zero."):
+    with refused_saying(_("The purchase price cannot be below zero.")):
         po_line_set(actor=clerk, line=line, quantity=1, unit_cost=Decimal("-3"))
-    with refused_saying("The minimum stock cannot be below zero."):
+    with refused_saying(_("The minimum stock cannot be below zero.")):
         part_supply_save(actor=clerk, part=pads, supplier=maker, min_stock=-1)
-    with refused_saying("前刹车片(套) is counted in whole 个."):
+    with refused_saying(_("%(part)s is counted in whole %(unit)s.") % {"part": "前刹车片(套)", "unit": "个"}):
         part_supply_save(actor=clerk, part=pads, supplier=maker, min_stock=Decimal("0.5"))
-    with refused_saying("前刹车片(套) is counted in whole 个."):
+    with refused_saying(_("%(part)s is counted in whole %(unit)s.") % {"part": "前刹车片(套)", "unit": "个"}):
         part_supply_save(actor=clerk, part=pads, supplier=maker, order_quantity=Decimal("2.5"))
-    with refused_saying("The lead time is between 0 and 90 days."):
+    with refused_saying(_("The lead time is between 0 and %(max)s days.") % {"max": 90}):
         supplier_save(actor=clerk, store=team.store, name="远方", lead_days=91)
-    with refused_saying("There is already a supplier called 一汽大众备件中心."):
+    with refused_saying(_("There is already a supplier called %(name)s.") % {"name": "一汽大众备件中心"}):
         supplier_save(actor=clerk, store=team.store, name="一汽大众备件中心")
 
 
