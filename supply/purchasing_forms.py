@@ -73,4 +73,5 @@ class CancelForm(forms.Form):
 
 class OrderFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False,
-                               choices=[("", _("Open and drafts")), ("all", _("All")), *PurchaseOrder.Status.choices])
+                               choices=[("", _("Open and drafts")), ("all", _("All")), *PurchaseOrder.Status.choices],
+                               widget=forms.Select(attrs={"class": "form-select", "aria-label": _("Status")}))

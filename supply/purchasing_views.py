@@ -52,9 +52,9 @@ def suggestions(request: HttpRequest) -> HttpResponse:
 @require_POST
 @role_required(*PURCHASERS, store_required=True)
 def suggestions_order(request: HttpRequest) -> HttpResponse:
-    supplier = get_scoped_or_404(Supplier.objects.all(), request.user, pk=request.POST.get("supplier") or 0)
     try:
-        part_ids = [int(pk) for pk in request.POST.getlist("part")]
+        supplier = get_scoped_or_404(Supplier.objects.all(), request.user, pk=int(request.POST.get("supplier") or 0))
+        part_ids = [int(pk) for pk in request.POST.getlist("part")[:500]]
         po = purchasing.po_from_suggestions(actor=request.user, store=request.user.store, supplier_id=supplier.pk,
                                             part_ids=part_ids)
     except ValueError:
