@@ -208,14 +208,14 @@ def checklist_records(team) -> dict:
                       body="{{ name }}您好：{{ link }}")
     return {**checks, "=job_type": "brakes", "=message": "survey", "=language": "zh-hans"}
 def purchasing_records(team, catalogue) -> dict:
-    """A supplier of the store, the catalogue part's supply settings and a draft purchase order of it (issue 19),
-    each made through supply's services."""
+    """A supplier of the store, the catalogue part's supply settings (under its minimum, so the suggestions page
+    shows its order form) and a draft purchase order of it (issue 19), each made through supply's services."""
     from supply.purchasing import OrderLine, po_create
     from supply.suppliers import part_supply_save, supplier_save
 
     clerk = team[Role.PARTS_CLERK]
     supplier = supplier_save(actor=clerk, store=team.store, name="备件中心", lead_days=2)
-    part_supply_save(actor=clerk, part=catalogue["part"], supplier=supplier, location="A-01-1", min_stock=1)
+    part_supply_save(actor=clerk, part=catalogue["part"], supplier=supplier, location="A-01-1", min_stock=10)
     po = po_create(actor=clerk, store=team.store, supplier=supplier, lines=[OrderLine(catalogue["part"], 2)])
     return {"supplier": supplier.pk, "purchase_order": po.pk, "purchase_order_line": po.lines.get().pk}
 

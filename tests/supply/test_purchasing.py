@@ -263,3 +263,32 @@ def test_the_purchase_order_prints_in_chinese(team, clerk, maker):
         assert expected in text, expected
     response = login(clerk).get(reverse("supply:order_pdf", args=[po.pk]))
     assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
+
+
+def test_the_pages_answer_bad_input_with_a_message_on_the_form(team, clerk, maker):
+    """Fractional pieces, a negative minimum, a supplier's name taken: a message next to the field, nothing saved."""
+    pads = empty_part(team, name="前刹车片(套)")
+    client = login(clerk)
+    response = client.post(reverse("supply:part_supply", args=[pads.pk]), {
+        "supplier": maker.pk, "location": "A-1", "min_stock": "1.5", "order_quantity": "1"})
+    assert response.status_code == 400
+    assert (_("%(part)s is counted in whole %(unit)s.") % {"part": "前刹车片(套)", "unit": "个"}) in \
+        response.content.decode()
+    response = client.post(reverse("supply:supplier_new"), {"name": "一汽大众备件中心", "kind": "maker",
+                                                             "lead_days": "2"})
+    assert response.status_code == 400 and Supplier.objects.filter(store=team.store).count() == 1
+    response = client.post(reverse("supply:order_new"), {"supplier": maker.pk, "part_number": pads.number,
+                                                          "quantity": "-2"})
+    assert response.status_code == 400 and not PurchaseOrder.objects.exists()
+    response = client.post(reverse("supply:order_new"), {"supplier": maker.pk, "part_number": pads.number,
+                                                          "quantity": "2", "urgent": "on", "work_order": "NO-1"})
+    assert response.status_code == 400
+    assert (_("No work order numbered %(number)s in this store.") % {"number": "NO-1"}) in response.content.decode()
+
+
+def test_another_stores_order_is_not_found(team, clerk, maker, other_team):
+    po = po_create(actor=clerk, store=team.store, supplier=maker, lines=[OrderLine(empty_part(team), 1)])
+    stranger = login(other_team[Role.PARTS_CLERK])
+    assert stranger.get(reverse("supply:order", args=[po.pk])).status_code == 404
+    assert stranger.post(reverse("supply:order_send", args=[po.pk])).status_code == 404
+    assert PurchaseOrder.objects.get(pk=po.pk).status == PO.DRAFT
