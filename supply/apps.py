@@ -14,6 +14,7 @@ class SupplyConfig(AppConfig):
         from dealership import moneycheck
         from dealership.imports.kinds import register_kind
 
+        from . import printing  # noqa: F401  (registers the printed purchase order)
         from .imports import LedgerStock
         from .ledger import ledger_check
 

@@ -153,6 +153,7 @@ def build_records(team: Team, plate: str = "粤A11111", mobile: str = "139000000
         **checklist_records(team),
         "import": import_run(team), "=kind": "customers",
         **receiving_records(team, catalogue),
+        **purchasing_records(team, catalogue),
     }
 
 
@@ -237,6 +238,19 @@ def checklist_records(team) -> dict:
     message_text_save(store=team.store, actor=manager, name="survey", language="zh-hans", subject="回访",
                       body="{{ name }}您好：{{ link }}")
     return {**checks, "=job_type": "brakes", "=message": "survey", "=language": "zh-hans"}
+def purchasing_records(team, catalogue) -> dict:
+    """A supplier of the store, the catalogue part's supply settings (under its minimum, so the suggestions page
+    shows its order form) and a draft purchase order of it (issue 19), each made through supply's services."""
+    from supply.purchasing import OrderLine, po_create
+    from supply.suppliers import part_supply_save, supplier_save
+
+    clerk = team[Role.PARTS_CLERK]
+    supplier = supplier_save(actor=clerk, store=team.store, name="备件中心", lead_days=2)
+    part_supply_save(actor=clerk, part=catalogue["part"], supplier=supplier, location="A-01-1", min_stock=10)
+    po = po_create(actor=clerk, store=team.store, supplier=supplier, lines=[OrderLine(catalogue["part"], 2)])
+    return {"supplier": supplier.pk, "purchase_order": po.pk, "purchase_order_line": po.lines.get().pk}
+
+
 def import_run(team) -> int:
     """A checked import of the store, waiting for its manager's "Import" (issue 18)."""
     return ImportRun.objects.create(
@@ -279,6 +293,10 @@ ARGS = {
        for what in ("type", "own", "add")},
     "dealership:import_run": ["import"], "dealership:import_progress": ["import"],
     "dealership:import_start": ["import"], "dealership:import_template": ["=kind"],
+    **{f"supply:order{view}": ["purchase_order"]
+       for view in ("", "_line_add", "_send", "_cancel", "_pdf", "_csv")},
+    "supply:order_line_set": ["purchase_order_line"], "supply:order_line_remove": ["purchase_order_line"],
+    "supply:supplier_edit": ["supplier"], "supply:part_supply": ["catalogue_part"],
     "appointments:detail": ["appointment"], "appointments:prepare": ["appointment"],
     "appointments:reschedule": ["appointment"], "appointments:cancel": ["appointment"],
     "appointments:no_show": ["appointment"], "appointments:arrive": ["appointment"],

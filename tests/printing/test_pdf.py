@@ -83,9 +83,21 @@ def book_tomorrow(team, catalogue):
         labour_operations=[catalogue["labour"]])
 
 
+def purchase_order(team, catalogue):
+    """A purchase order to a supplier (issue 19)."""
+    from dealership.models import Role
+    from supply.purchasing import OrderLine, po_create
+    from supply.suppliers import supplier_save
+
+    clerk = team[Role.PARTS_CLERK]
+    supplier = supplier_save(actor=clerk, store=team.store, name="一汽大众备件中心")
+    return po_create(actor=clerk, store=team.store, supplier=supplier, lines=[OrderLine(catalogue["part"], 2)])
+
+
 def test_render_samples_renders_every_document(order_in, team, catalogue, tmp_path: Path):
     order_in(S.DELIVERED)  # a passed, settled and delivered order: every paper of the visit
     book_tomorrow(team, catalogue)
+    purchase_order(team, catalogue)
     call_command("render_samples", "--out", str(tmp_path))
     files = sorted(p.name for p in tmp_path.glob("*.pdf"))
     assert len(files) == len(DOCUMENTS) >= 1
@@ -95,7 +107,8 @@ def test_render_samples_renders_every_document(order_in, team, catalogue, tmp_pa
 def test_render_samples_says_what_has_no_data(db, tmp_path: Path):
     from django.core.management.base import CommandError
 
-    with pytest.raises(CommandError, match="gate_pass, guarantee_card, monthly_report, old_parts, statement, welcome_board, work_order"):
+    with pytest.raises(CommandError, match="gate_pass, guarantee_card, monthly_report, old_parts, purchase_order, statement, welcome_board, "
+                                                 "work_order"):
         call_command("render_samples", "--out", str(tmp_path))
 
 

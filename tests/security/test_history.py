@@ -35,6 +35,8 @@ DELETES = {
     ("dealership/messagetexts.py", "message_text_reset"): "a store's own message text, back to the default (the "
                                                          "settings change log keeps the text; what was sent is in "
                                                          "the outbox)",
+    ("supply/purchasing.py", "po_line_remove"): "a line taken off a purchase order still a draft (never sent, "
+                                                "nothing received)",
 }
 
 
