@@ -1,3 +1,9 @@
-"""The home pages of parts supply (issue 19)."""
+"""The parts clerk's home page (issue 19)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import home_views
+
+urlpatterns = [
+    path("", home_views.home, name="home"),
+]

@@ -42,5 +42,4 @@ class WorkshopConfig(AppConfig):
                            lambda user: Job.objects.filter(technician=user, status__in=Job.OPEN).count())
         register_home("workshop:board", Role.FOREMAN)
         register_home("workshop:mine", Role.TECHNICIAN)
-        register_home("workshop:parts_counter", Role.PARTS_CLERK)
         register_store_page("workshop:bays", _("Workshop bays"))  # a link on the store's settings page (issue 18)
