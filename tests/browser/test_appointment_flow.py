@@ -66,7 +66,7 @@ def test_book_prepare_confirm_and_receive(browser, live_server, shot):
 
         # 2. The parts clerk puts the oil on the appointment shelf.
         page = log_in(browser, live_server, team[Role.PARTS_CLERK])
-        assert "/workshop/parts/" in page.url  # the clerk lands at the counter
+        assert page.url.endswith("/supply/")  # the clerk lands on the supply page (issue 19)
         page.goto(f"{live_server.url}/appointments/parts/")
         expect(page.locator("[data-testid=my-tasks]")).to_contain_text("粤B66666")
         page.fill("input[name=shelf]", "预约架 A-03")
