@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, Sum
+from django.db.models import Count, DecimalField, Exists, F, Max, OuterRef, Q, Sum
 from django.utils import timezone
 
 from appointments.models import AppointmentChange, PartReservation
 from dealership.access import scoped
 from dealership.models import Part, User
 from dealership.periods import Period
+from supply.ledger import money
 from supply.models import StockMove
 
 from .models import Requisition
@@ -37,10 +38,20 @@ class StoreParts:
     appointments_moved: int  # appointments the shop moved or cancelled while a part was short
     stock_value: Decimal
     slow_value: Decimal
+    parts_revenue: Decimal = Decimal(0)  # the month's parts issued to orders (less returns), at the order's price
+    parts_cost: Decimal = Decimal(0)     # the same, at moving-average cost (the ledger's values)
 
     @property
     def fill_rate(self) -> float | None:
         return round(100 * self.at_once / self.requisitions, 1) if self.requisitions else None
+
+    @property
+    def parts_margin(self) -> Decimal:
+        return self.parts_revenue - self.parts_cost
+
+    @property
+    def margin_rate(self) -> float | None:
+        return round(float(100 * self.parts_margin / self.parts_revenue), 1) if self.parts_revenue else None
 
 
 @dataclass(frozen=True)
@@ -96,13 +107,21 @@ def parts_figures(*, user: User, period: Period) -> PartsFigures:
                       .values_list("store__name", "v").order_by())
     slow = (slow_parts.annotate(last_out=Max("moves__at", filter=Q(moves__kind__in=out_kinds)))
             .select_related("store").order_by(F("stock_value").desc(), "number")[:SLOW_SHOWN])
-    names = sorted(set(per_store) | set(moved) | set(value))
+    # the parts margin: what the month's issues (less returns) bring at the order's price against their cost
+    sold = {r["store__name"]: r for r in scoped(StockMove.objects.filter(
+        at__gte=period.start, at__lt=period.end, kind__in=[StockMove.Kind.ISSUE, StockMove.Kind.RETURN],
+        line__isnull=False), user).values("store__name").annotate(
+        revenue=Sum(-F("quantity") * F("line__unit_price"), output_field=DecimalField(max_digits=14, decimal_places=2)),
+        cost=Sum(-F("value"))).order_by()}
+    names = sorted(set(per_store) | set(moved) | set(value) | set(sold))
     stores = []
     for name in names:
         row = per_store.get(name, {"total": 0, "short": 0, "held": 0})
         stores.append(StoreParts(
             store=name, requisitions=row["total"], at_once=row["total"] - row["short"], short=row["short"],
             cars_held=row["held"], wait_minutes=_median(waits.get(name, [])), appointments_moved=moved.get(name, 0),
-            stock_value=value.get(name) or Decimal(0), slow_value=slow_value.get(name) or Decimal(0)))
+            stock_value=value.get(name) or Decimal(0), slow_value=slow_value.get(name) or Decimal(0),
+            parts_revenue=money(sold.get(name, {}).get("revenue") or 0),
+            parts_cost=money(sold.get(name, {}).get("cost") or 0)))
     return PartsFigures(stores=stores, slow=[
         SlowMover(p.store.name, p.number, p.name, p.on_hand, p.stock_value, p.last_out) for p in slow])

@@ -48,6 +48,11 @@ def test_rep9_the_fill_rate_counts_requisitions_the_counter_could_not_issue_at_o
     store = figures.stores[0]
     assert (store.requisitions, store.at_once, store.short, store.cars_held, store.fill_rate) == (2, 1, 1, 1, 50.0)
     assert store.stock_value == sum(p.stock_value for p in Part.objects.filter(store=team.store, on_hand__gt=0))
+    # the margin: two issued, one returned, at the line's price, against the ledger's cost of the same moves
+    moves = StockMove.objects.filter(line=line)
+    assert store.parts_cost == -sum(m.value for m in moves)
+    assert store.parts_revenue == -sum(m.quantity for m in moves) * line.unit_price
+    assert store.parts_margin == store.parts_revenue - store.parts_cost
 
 
 def test_a_part_nothing_took_for_ninety_days_is_a_slow_mover(team):
