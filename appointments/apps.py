@@ -27,7 +27,8 @@ class AppointmentsConfig(AppConfig):
                     "appointments", order=100),
             NavItem("appointments:arrivals", _("Arrivals"), (Role.APPOINTMENT_AGENT, *ADVISORS, *MANAGERS),
                     "appointments", order=110),
-            NavItem("appointments:parts", _("Appointment shelf"), (Role.PARTS_CLERK, *MANAGERS), "appointments",
+            NavItem("appointments:parts", _("Appointment shelf"), (Role.PARTS_CLERK, Role.PARTS_MANAGER, *MANAGERS),
+                    "appointments",
                     order=120),
         )
         register_home("appointments:list", Role.APPOINTMENT_AGENT)

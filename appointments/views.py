@@ -403,7 +403,7 @@ def left(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- parts on the appointment shelf (APT-8) -------------------------------------------
 
-@role_required(Role.PARTS_CLERK, *ADVISORS, *MANAGERS)
+@role_required(Role.PARTS_CLERK, Role.PARTS_MANAGER, *ADVISORS, *MANAGERS)
 def parts_queue(request: HttpRequest) -> HttpResponse:
     return render(request, "appointments/parts_queue.html", {
         "appointments": upcoming_with_parts(user=request.user), "expected_form": ExpectedForm(),

@@ -73,7 +73,7 @@ class WriteOffForm(forms.Form):
 
     def clean_part(self):
         number = self.cleaned_data["part"].strip()
-        part = Part.objects.filter(store=self.store, number=number).first()
+        part = Part.objects.filter(store=self.store, number__iexact=number.strip()).first()
         if part is None:
             raise forms.ValidationError(_("No part %(number)s in this store.") % {"number": number})
         return part

@@ -5,6 +5,7 @@ query (the stages' needs through supply.demand)."""
 
 from datetime import timedelta
 
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -34,9 +35,9 @@ def home(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     to_order = suggestions(store)
     lines = [line for group in to_order for line in group.lines]
-    deliveries = list(PurchaseOrder.objects.filter(store=store, status__in=PurchaseOrder.OPEN,
-                                                   expected_on__lte=today + timedelta(days=1))
-                      .select_related("supplier").order_by("expected_on", "id")[:SHOWN])
+    # every open order, the overdue first: a partly received order stays here until the rest comes
+    deliveries = list(PurchaseOrder.objects.filter(store=store, status__in=PurchaseOrder.OPEN)
+                      .select_related("supplier").order_by(F("expected_on").asc(nulls_last=True), "id")[:SHOWN])
     arrived = list(ReceiptLine.objects.filter(store=store, receipt__received_at__gte=timezone.now()
                                               - timedelta(days=ARRIVED_DAYS))
                    .select_related("receipt__order", "part").order_by("-receipt__received_at", "-id")[:SHOWN])

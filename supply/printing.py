@@ -37,7 +37,7 @@ def purchase_order_csv(*, po: PurchaseOrder) -> bytes:
     """The order as rows for a spreadsheet (UTF-8 with a BOM, so Excel reads the Chinese)."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([_("Order"), po.number, _("Supplier"), po.supplier.name,
+    writer.writerow([_("Purchase order"), po.number, _("Supplier"), po.supplier.name,
                      _("Expected on"), po.expected_on.isoformat() if po.expected_on else ""])
     writer.writerow([_("Part number"), _("Part"), _("Unit"), _("Quantity"), _("Purchase price (yuan)"),
                      _("Amount (yuan)"), _("Needed on"), _("For")])

@@ -111,7 +111,7 @@ def order(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _part_by_number(request: HttpRequest, number: str) -> Part:
-    part = Part.objects.filter(store_id=request.user.store_id, number=number.strip()).first()
+    part = Part.objects.filter(store_id=request.user.store_id, number__iexact=number.strip()).first()
     if part is None:
         raise ProcessError(_("No part numbered %(number)s in this store.") % {"number": number.strip()},
                            field="part_number")

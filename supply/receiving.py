@@ -169,7 +169,8 @@ def receipt_record(*, actor: User, order: PurchaseOrder, delivery_note: str,
         raise ProcessError(_("Only the parts department receives deliveries."))
     if actor.store_id != order.store_id:
         raise ProcessError(_("Deliveries are received in your own store."))
-    delivery_note = (delivery_note or "").strip()
+    # one note, however it is typed: "dn-010 " is DN-010 (two clerks at one delivery count it once)
+    delivery_note = "".join((delivery_note or "").split()).upper()
     if not delivery_note:
         raise ProcessError(_("Enter the supplier's delivery note number."), field="delivery_note")
     if len(delivery_note) > Receipt._meta.get_field("delivery_note").max_length:

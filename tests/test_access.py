@@ -117,7 +117,7 @@ def test_each_role_lands_on_its_own_home_page(team):
         Role.SERVICE_ADVISOR: "reception:desk", Role.TECHNICIAN: "workshop:mine", Role.QC_INSPECTOR: "inspection:queue",
         Role.CASHIER: "settlement:queue", Role.FOLLOWUP_AGENT: "followup:queue",
         Role.AFTERSALES_MANAGER: "followup:overview", Role.APPOINTMENT_AGENT: "appointments:list",
-        Role.GATE_GUARD: "settlement:gate", Role.PARTS_CLERK: "workshop:parts_counter",
+        Role.GATE_GUARD: "settlement:gate", Role.PARTS_CLERK: "supply:home", Role.PARTS_MANAGER: "supply:home",
     }
     for role, url_name in expected.items():
         response = login(team[role]).get(reverse("home"))

@@ -28,7 +28,7 @@ class WorkshopConfig(AppConfig):
             NavItem("workshop:mine", _("My jobs"), (Role.TECHNICIAN,), "workshop", order=300),
             NavItem("workshop:board", _("Workshop"), (Role.FOREMAN, Role.TECHNICAL_EXPERT, *ADVISORS, *MANAGERS),
                     "workshop", order=310),
-            NavItem("workshop:parts_counter", _("Parts counter"), (Role.PARTS_CLERK, *MANAGERS), "workshop",
+            NavItem("workshop:parts_counter", _("Parts counter"), (Role.PARTS_CLERK, Role.PARTS_MANAGER, *MANAGERS), "workshop",
                     order=320),
             # the fill rate, shortages, stock value and slow movers (issue 19)
             NavItem("workshop:parts_figures", _("Parts figures"), (Role.PARTS_MANAGER, *MANAGERS), "workshop",

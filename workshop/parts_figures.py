@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Exists, F, Max, OuterRef, Q, Sum
+from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
 from appointments.models import AppointmentChange, PartReservation
@@ -102,10 +102,14 @@ def parts_figures(*, user: User, period: Period) -> PartsFigures:
     since = timezone.now() - timedelta(days=SLOW_DAYS)
     out_kinds = [StockMove.Kind.ISSUE, StockMove.Kind.SUPPLIER_RETURN, StockMove.Kind.SCRAP]
     recent_out = StockMove.objects.filter(part=OuterRef("pk"), kind__in=out_kinds, at__gte=since)
-    slow_parts = parts.exclude(Exists(recent_out)).filter(moves__at__lt=since)
-    slow_value = dict(parts.exclude(Exists(recent_out)).values("store__name").annotate(v=Sum("stock_value"))
+    # in stock since before the window (a move older than it), and nothing taken out within it: the list and its
+    # total are the same parts
+    older = StockMove.objects.filter(part=OuterRef("pk"), at__lt=since)
+    slow_parts = parts.exclude(Exists(recent_out)).filter(Exists(older))
+    slow_value = dict(slow_parts.values("store__name").annotate(v=Sum("stock_value"))
                       .values_list("store__name", "v").order_by())
-    slow = (slow_parts.annotate(last_out=Max("moves__at", filter=Q(moves__kind__in=out_kinds)))
+    last_out = StockMove.objects.filter(part=OuterRef("pk"), kind__in=out_kinds).order_by("-at").values("at")[:1]
+    slow = (slow_parts.annotate(last_out=Subquery(last_out))
             .select_related("store").order_by(F("stock_value").desc(), "number")[:SLOW_SHOWN])
     # the parts margin: what the month's issues (less returns) bring at the order's price against their cost
     sold = {r["store__name"]: r for r in scoped(StockMove.objects.filter(

@@ -422,7 +422,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- the parts counter (REP-9) ---------------------------------------------------------------
 
-@role_required(Role.PARTS_CLERK, *MANAGERS)
+@role_required(Role.PARTS_CLERK, Role.PARTS_MANAGER, *MANAGERS)
 def parts_counter(request: HttpRequest) -> HttpResponse:
     open_requests = (scoped(Requisition.objects.filter(status=Requisition.Status.OPEN), request.user)
                      .select_related("work_order__vehicle", "part", "line", "requested_by").order_by("requested_at")[:100])

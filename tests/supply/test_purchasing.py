@@ -63,13 +63,14 @@ def short_booking(team, monkeypatch, part, hour=9):
 
 def test_apt8_aptx7_a_part_short_for_an_appointment_is_suggested_with_the_day_it_is_needed(team, maker, monkeypatch):
     """APT-8, APT-X7: the shelf of tomorrow's appointment is short: the part is suggested from the maker's
-    parts centre (no usual supplier yet), for tomorrow, and a lead time of 0 days makes it."""
+    parts centre (no usual supplier yet), needed today (on the shelf the day before the visit, for the day-before
+    check), and a lead time of 0 days makes it."""
     pads = empty_part(team, name="前刹车片(套)")
     short_booking(team, monkeypatch, pads)
     groups = suggestions(team.store)
     line = line_for(groups, pads)
     assert group_of(groups, pads).supplier == maker
-    assert line.quantity == 1 and line.needed_on == tomorrow() and line.in_time
+    assert line.quantity == 1 and line.needed_on == tomorrow() - timedelta(days=1) and line.in_time
     assert [share.short for share in line.needs] == [1]
 
 
@@ -133,7 +134,7 @@ def test_an_order_from_the_suggestions_keeps_what_each_line_is_for(team, clerk, 
     lines = list(po.lines.order_by("id"))
     assert po.status == PO.DRAFT and po.number.startswith("PO" + timezone.localdate().strftime("%Y%m%d") + "-")
     assert [(ln.quantity, ln.needed_on, bool(ln.need_source)) for ln in lines] == [
-        (1, tomorrow(), True), (1, None, False)]
+        (1, tomorrow() - timedelta(days=1), True), (1, None, False)]
     assert lines[0].need_ref == appointment.reservations.get().pk or lines[0].need_source != "test-appointment"
     assert all(ln.unit_cost == Decimal("380.00") for ln in lines)
     # what is on the draft is on order: nothing more is suggested

@@ -63,5 +63,6 @@ def test_a_part_nothing_took_for_ninety_days_is_a_slow_mover(team):
     figures = parts_figures(user=team[Role.AFTERSALES_MANAGER], period=period_from(""))
     assert [p.number for p in figures.slow] == ["SLOW-1"]
     assert figures.slow[0].value == slow.stock_value
+    assert figures.stores[0].slow_value == slow.stock_value  # the total is the list's
     page = login(team[Role.AFTERSALES_MANAGER]).get(reverse("workshop:parts_figures")).content.decode()
     assert "SLOW-1" in page and "MOVE-1" not in page.split('data-testid="slow-movers"')[1]

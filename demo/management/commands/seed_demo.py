@@ -31,6 +31,8 @@ from demo import data
 from demo.builder import COST_SHARE, drive, make_plate, make_vin, staff
 from supply.ledger import stock_set
 from supply.models import PartSupply, StockMove, Supplier
+from supply.purchasing import OrderLine, po_create, po_send
+from supply.receiving import ReceiptInput, receipt_record
 
 S = WorkOrder.Status
 GROUP_NAME = "粤通汽车服务集团"
@@ -63,6 +65,7 @@ class Command(BaseCommand):
             self._order(customer, vehicle, status, rng)
         self._appointments(stores[0], cars[len(STATUS_PLAN):26], rng)
         self._front_desk(stores[0])
+        self._supply(stores[0])
         self.stdout.write(self.style.SUCCESS(
             f"Demo data loaded: {WorkOrder.objects.count()} work orders, "
             f"{Appointment.objects.count()} appointments, {Customer.objects.count()} customers."))
@@ -92,6 +95,19 @@ class Command(BaseCommand):
         stock_set(counts={part.pk: q for part, (*_rest, q) in zip(parts, data.PARTS, strict=True)},
                   costs={part.pk: (part.price * COST_SHARE).quantize(Decimal("0.01")) for part in parts},
                   kind=StockMove.Kind.OPENING, actor=None, note="demo opening stock")
+
+    def _supply(self, store: Store) -> None:
+        """Parts supply (issue 19): an order from the maker's parts centre received yesterday's way (sent, then
+        taken in against its delivery note), and one sent today, due in two days."""
+        clerk = staff(store, Role.PARTS_CLERK)
+        maker = Supplier.objects.filter(store=store, kind=Supplier.Kind.MAKER).first()
+        parts = list(Part.objects.filter(store=store).order_by("number")[:4])
+        received = po_send(actor=clerk, po=po_create(actor=clerk, store=store, supplier=maker, lines=[
+            OrderLine(part=part, quantity=Decimal(4 if part.counted else 8)) for part in parts[:2]]))
+        receipt_record(actor=clerk, order=received, delivery_note="SH-0001", lines=[
+            ReceiptInput(order_line=line, quantity=line.quantity) for line in received.lines.all()])
+        po_send(actor=clerk, po=po_create(actor=clerk, store=store, supplier=maker, lines=[
+            OrderLine(part=part, quantity=Decimal(2 if part.counted else 4)) for part in parts[2:]]))
 
     def _customer_car(self, store: Store, rng: random.Random, i: int) -> tuple[Customer, Vehicle]:
         surname = data.SURNAMES[i % len(data.SURNAMES)]
