@@ -3,6 +3,8 @@ what is still to come, the delivery note, and one optional extra row for a
 part that came but is not on the order. Quantities and prices are checked by
 the service (supply.receiving), which names the line it refuses."""
 
+from decimal import Decimal, InvalidOperation
+
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,6 +30,9 @@ class ReceiveForm(forms.Form):
     extra_unit_cost = forms.CharField(label=gettext_lazy("Purchase price (yuan)"), max_length=20, required=False,
                                       widget=forms.TextInput(attrs=NUMBER))
     note = forms.CharField(label=gettext_lazy("Note"), max_length=200, required=False)
+    # a quantity above what is still to come is received only when the clerk says so: 10 typed for 1 is a typo
+    # more often than a generous supplier (the difference is recorded either way)
+    more = forms.BooleanField(label=gettext_lazy("More than ordered came: receive it"), required=False)
 
     def __init__(self, *args, lines: list[PurchaseOrderLine], store_id: int, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -61,6 +66,16 @@ class ReceiveForm(forms.Form):
         data = super().clean()
         if data.get("extra_part") is None and (data.get("extra_quantity") or "").strip():
             self.add_error("extra_part", _("Say which part came."))
+        if not data.get("more"):
+            for line in self.lines:
+                try:
+                    quantity = Decimal((data.get(quantity_field(line)) or "").strip() or "0")
+                except InvalidOperation:
+                    continue  # the service names what is wrong with it
+                if quantity.is_finite() and quantity > line.outstanding:
+                    self.add_error(quantity_field(line), _(
+                        "More than the %(left)s still to come: tick “More than ordered came” to receive it.")
+                        % {"left": quantity_text(line.outstanding)})
         return data
 
     def inputs(self) -> list[ReceiptInput]:

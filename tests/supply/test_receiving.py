@@ -273,7 +273,15 @@ def test_bad_input_on_the_page_gives_a_message_and_saves_nothing(team, empty):
     response = clerk.post(reverse("supply:receive", args=[order.pk]), {
         "delivery_note": "", f"quantity_{line.pk}": "1"})
     assert response.status_code == 400 and "delivery note number" in response.content.decode()
+    # 10 typed for the 2 ordered: asked, not booked, until the clerk says more came
+    response = clerk.post(reverse("supply:receive", args=[order.pk]), {
+        "delivery_note": "DN-1", f"quantity_{line.pk}": "10", f"unit_cost_{line.pk}": "300"})
+    assert response.status_code == 400 and "More than the 2 still to come" in response.content.decode()
     assert not Receipt.objects.exists()
+    response = clerk.post(reverse("supply:receive", args=[order.pk]), {
+        "delivery_note": "DN-1", f"quantity_{line.pk}": "3", f"unit_cost_{line.pk}": "300", "more": "on"})
+    assert response.status_code == 302
+    assert Receipt.objects.get().lines.get().difference == ReceiptLine.Difference.MORE
 
 
 def test_only_the_parts_department_may_post_a_receipt(team, empty):
