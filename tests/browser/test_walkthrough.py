@@ -156,6 +156,7 @@ def test_one_car_through_all_six_stages(browser, live_server, morning, shot):
     order.refresh_from_db()
     assert order.status == WorkOrder.Status.REPAIR_DONE
     clerk = log_in(browser, live_server, team[Role.PARTS_CLERK])
+    clerk.goto(f"{live_server.url}/workshop/parts/")  # the clerk lands on the supply page (issue 19)
     for _ in range(2):
         clerk.locator("[data-testid=requisitions] form button").first.click()
     expect(clerk.locator("[data-testid=requisitions] form")).to_have_count(0)

@@ -63,6 +63,7 @@ def test_technician_finding_approved_by_the_customer_then_finished(browser, live
     shot(page, "w0-tablet-finish-refused")
 
     clerk = log_in(browser, live_server, team[Role.PARTS_CLERK])
+    clerk.goto(f"{live_server.url}/workshop/parts/")  # the clerk lands on the supply page (issue 19)
     clerk.locator("[data-testid=requisitions] form button").click()
     expect(clerk.locator("[data-testid=requisitions]")).not_to_contain_text(order.vehicle.plate)
     assert Requisition.objects.get().status == Requisition.Status.ISSUED
