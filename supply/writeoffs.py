@@ -11,7 +11,7 @@ from dealership.messages import quantity_text
 from dealership.models import Part, Role, User
 
 from .ledger import NotEnoughStock, quantity_check, stock_move
-from .models import StockMove, Supplier
+from .models import PartSupply, ReceiptLine, StockMove, Supplier
 
 K = StockMove.Kind
 WRITERS = (Role.PARTS_CLERK, Role.PARTS_MANAGER, Role.AFTERSALES_MANAGER)
@@ -38,6 +38,13 @@ def stock_return_to_supplier(*, actor: User, part: Part, quantity, supplier: Sup
     move at the moving average cost, from free stock."""
     if supplier.store_id != part.store_id:
         raise ProcessError(_("Choose a supplier of the part's store."), field="supplier")
+    # a part goes back to whoever supplied it: one of its deliveries, or its usual supplier
+    delivered = ReceiptLine.objects.filter(part=part, receipt__order__supplier=supplier).exists()
+    usual = PartSupply.objects.filter(part=part, supplier=supplier).exists()
+    if not (delivered or usual):
+        raise ProcessError(_("%(supplier)s never delivered %(part)s and is not its usual supplier: return it to "
+                             "the supplier it came from.") % {"supplier": supplier.name, "part": part.name},
+                           field="supplier")
     return _write_off(actor=actor, part=part, quantity=quantity, kind=K.SUPPLIER_RETURN, reason=reason,
                       note=f"{supplier.name}: {reason.strip()}")
 

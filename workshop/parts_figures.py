@@ -40,6 +40,8 @@ class StoreParts:
     slow_value: Decimal
     parts_revenue: Decimal = Decimal(0)  # the month's parts issued to orders (less returns), at the order's price
     parts_cost: Decimal = Decimal(0)     # the same, at moving-average cost (the ledger's values)
+    written_off: Decimal = Decimal(0)    # scrapped and returned to suppliers in the month, at cost
+    count_corrections: Decimal = Decimal(0)  # what the month's stock counts booked, at cost (- a loss)
 
     @property
     def fill_rate(self) -> float | None:
@@ -117,7 +119,14 @@ def parts_figures(*, user: User, period: Period) -> PartsFigures:
         line__isnull=False), user).values("store__name").annotate(
         revenue=Sum(-F("quantity") * F("line__unit_price"), output_field=DecimalField(max_digits=14, decimal_places=2)),
         cost=Sum(-F("value"))).order_by()}
-    names = sorted(set(per_store) | set(moved) | set(value) | set(sold))
+    # what left the stock without going to an order, and what the counts found, at cost
+    losses = {r["store__name"]: r for r in scoped(StockMove.objects.filter(
+        at__gte=period.start, at__lt=period.end,
+        kind__in=[StockMove.Kind.SCRAP, StockMove.Kind.SUPPLIER_RETURN, StockMove.Kind.ADJUST]), user)
+        .values("store__name").annotate(
+            off=Sum(-F("value"), filter=Q(kind__in=[StockMove.Kind.SCRAP, StockMove.Kind.SUPPLIER_RETURN])),
+            counted=Sum("value", filter=Q(kind=StockMove.Kind.ADJUST))).order_by()}
+    names = sorted(set(per_store) | set(moved) | set(value) | set(sold) | set(losses))
     stores = []
     for name in names:
         row = per_store.get(name, {"total": 0, "short": 0, "held": 0})
@@ -126,6 +135,8 @@ def parts_figures(*, user: User, period: Period) -> PartsFigures:
             cars_held=row["held"], wait_minutes=_median(waits.get(name, [])), appointments_moved=moved.get(name, 0),
             stock_value=value.get(name) or Decimal(0), slow_value=slow_value.get(name) or Decimal(0),
             parts_revenue=money(sold.get(name, {}).get("revenue") or 0),
-            parts_cost=money(sold.get(name, {}).get("cost") or 0)))
+            parts_cost=money(sold.get(name, {}).get("cost") or 0),
+            written_off=money(losses.get(name, {}).get("off") or 0),
+            count_corrections=money(losses.get(name, {}).get("counted") or 0)))
     return PartsFigures(stores=stores, slow=[
         SlowMover(p.store.name, p.number, p.name, p.on_hand, p.stock_value, p.last_out) for p in slow])

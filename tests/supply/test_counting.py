@@ -237,13 +237,19 @@ def test_others_do_not_count(team, shelf):
 
 
 @pytest.fixture
-def supplier(team):
-    return Supplier.objects.create(store=team.store, name="广州配件中心")
+def supplier(team, shelf):
+    """The shelf parts' usual supplier."""
+    found = Supplier.objects.create(store=team.store, name="广州配件中心")
+    PartSupply.objects.filter(part__in=shelf).update(supplier=found)
+    return found
 
 
 def test_a_return_to_the_supplier_is_one_ledger_move_at_average_cost_with_its_reason(team, clerk, shelf,
                                                                                        supplier):
     pads = shelf[0]
+    stranger = Supplier.objects.create(store=team.store, name="本地汽配城")
+    with refused_saying(re.compile("本地汽配城")):  # it never delivered the pads: they go back where they came from
+        stock_return_to_supplier(actor=clerk, part=pads, quantity=2, supplier=stranger, reason="型号发错")
     move = stock_return_to_supplier(actor=clerk, part=pads, quantity=2, supplier=supplier, reason="型号发错")
     assert (move.kind, move.quantity, move.value) == (K.SUPPLIER_RETURN, -2, Decimal("-800.00"))
     assert supplier.name in move.note and "型号发错" in move.note

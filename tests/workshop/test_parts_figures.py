@@ -62,6 +62,8 @@ def test_a_part_nothing_took_for_ninety_days_is_a_slow_mover(team):
     stock_move(part_id=moving.pk, quantity=Decimal(-1), kind=StockMove.Kind.SCRAP, actor=team[Role.PARTS_CLERK])
     figures = parts_figures(user=team[Role.AFTERSALES_MANAGER], period=period_from(""))
     assert [p.number for p in figures.slow] == ["SLOW-1"]
+    scrapped = StockMove.objects.get(part=moving, kind=StockMove.Kind.SCRAP)
+    assert figures.stores[0].written_off == -scrapped.value  # what left without an order, at cost
     assert figures.slow[0].value == slow.stock_value
     assert figures.stores[0].slow_value == slow.stock_value  # the total is the list's
     page = login(team[Role.AFTERSALES_MANAGER]).get(reverse("workshop:parts_figures")).content.decode()
