@@ -24,16 +24,12 @@ ARRIVED_DAYS = 2
 AHEAD_DAYS = 3  # appointments this close with a part still short are shown
 
 
-def _needs(key: str, store_id: int) -> list[demand.Need]:
-    source = demand.source(key)
-    return source.needs(store_id, None)[:SHOWN] if source else []
-
-
 @role_required(*SUPPLY_ROLES, store_required=True)
 def home(request: HttpRequest) -> HttpResponse:
     store = request.user.store
     today = timezone.localdate()
-    to_order = suggestions(store)
+    needs = demand.needs_for(store.pk)  # read once: the suggestions and the waiting lists share them
+    to_order = suggestions(store, needs)
     lines = [line for group in to_order for line in group.lines]
     # every open order, the overdue first: a partly received order stays here until the rest comes
     deliveries = list(PurchaseOrder.objects.filter(store=store, status__in=PurchaseOrder.OPEN)
@@ -41,9 +37,10 @@ def home(request: HttpRequest) -> HttpResponse:
     arrived = list(ReceiptLine.objects.filter(store=store, receipt__received_at__gte=timezone.now()
                                               - timedelta(days=ARRIVED_DAYS))
                    .select_related("receipt__order", "part").order_by("-receipt__received_at", "-id")[:SHOWN])
-    appointments = [n for n in _needs("appointment", store.pk)
-                    if n.needed_on and n.needed_on <= today + timedelta(days=AHEAD_DAYS)]
-    waiting = _needs("requisition", store.pk) + appointments
+    requisitions = [n for n in needs if n.source == "requisition"][:SHOWN]
+    appointments = [n for n in needs if n.source == "appointment"
+                    and n.needed_on and n.needed_on <= today + timedelta(days=AHEAD_DAYS)][:SHOWN]
+    waiting = requisitions + appointments
     parts = Part.objects.in_bulk({n.part_id for n in waiting})
     return render(request, "supply/home.html", {
         "today": today, "to_order": lines[:SHOWN], "to_order_count": len(lines),

@@ -138,12 +138,13 @@ def _suggestion_line(part: Part, needs: list[Need], min_stock: Decimal, on_order
         needed_on=needed_on, in_time=needed_on is None or arrives_on <= needed_on, min_stock=min_stock)
 
 
-def suggestions(store: Store) -> list[SupplierSuggestion]:
+def suggestions(store: Store, needs: list[Need] | None = None) -> list[SupplierSuggestion]:
     """What to order today, by supplier: each part's needs netted against its
     free stock and what is already on order, rounded up to its order
     quantity, with the earliest date it is needed and whether the supplier's
-    lead time makes it. A handful of queries for the whole store."""
-    needs = demand.needs_for(store.pk)
+    lead time makes it. A handful of queries for the whole store. `needs`:
+    the store's open needs when the caller has read them already."""
+    needs = demand.needs_for(store.pk) if needs is None else needs
     by_part: dict[int, list[Need]] = defaultdict(list)
     for need in needs:
         by_part[need.part_id].append(need)
