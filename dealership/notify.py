@@ -16,6 +16,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -184,3 +185,25 @@ def customer_messages_send(drafts: list[Draft]) -> dict[str, OutboundMessage | N
                               fields={"attempts": F("attempts") + 1, "result": result.detail[:300],
                                       "sent_at": timezone.now() if result.ok else None})
     return out
+
+
+def number_message_send(*, store: Store | int, to: str, key: str, subject: str, body: str) -> OutboundMessage:
+    """A message to a mobile number that need not be a customer's (a one-time
+    code proving the number on the public booking page), once per key, by SMS
+    whatever the customers' channel. Recorded now; sent after commit."""
+    store_id = store if isinstance(store, int) else store.pk
+    backend = get_backend()
+    record, _created = OutboundMessage.objects.get_or_create(
+        store_id=store_id, key=key, defaults={"channel": "sms", "to": to, "subject": subject, "body": body})
+
+    def deliver() -> None:
+        fresh = OutboundMessage.objects.get(pk=record.pk)
+        if fresh.status == OutboundMessage.Status.SENT:
+            return
+        result = backend.send(Message(fresh.channel, fresh.to, fresh.subject, fresh.body, fresh.key))
+        OUTBOUND_MESSAGE.move(fresh, to=OutboundMessage.Status.SENT if result.ok else OutboundMessage.Status.FAILED,
+                              fields={"attempts": F("attempts") + 1, "result": result.detail[:300],
+                                      "sent_at": timezone.now() if result.ok else None})
+
+    transaction.on_commit(deliver)
+    return record

@@ -72,7 +72,9 @@ class OutboundMessage(StoreOwned):
         Status.SENT: set(),
     })
 
-    customer = models.ForeignKey("dealership.Customer", on_delete=models.PROTECT, related_name="messages")
+    # None for a message to a number that is not (yet) a customer's: a one-time code on the booking page
+    customer = models.ForeignKey("dealership.Customer", on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="messages")
     work_order = models.ForeignKey("dealership.WorkOrder", on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="messages")
     key = models.CharField(max_length=120)
