@@ -15,8 +15,11 @@ class AppointmentsConfig(AppConfig):
         from dealership.navigation import NavItem, register, register_menu
 
         from . import (
+            confirmations,  # noqa: F401  (the outbox tells it how its messages went, issue 20)
             messages,  # noqa: F401  (registers its customer messages, issue 18)
+            offers,  # noqa: F401  (the outbox tells it how its messages went, issue 20)
             printing,  # noqa: F401  (registers the welcome board)
+            services,  # noqa: F401  (the outbox tells it how its messages went, issue 20)
             supply_needs,  # noqa: F401  (the shelf's shortages are parts supply's needs, issue 19)
         )
         from .capacity import capacity_follow_hours

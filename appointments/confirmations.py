@@ -3,7 +3,13 @@ sweep. Each appointment, kind and schedule round has one Confirmation row;
 creating it is the claim, so duplicated sweeps, retried tasks and a worker
 that dies half-way never send a confirmation twice (the database is the
 record, the broker only wakes the sweep). A claim left pending by a dead
-worker is taken over after LEASE and sent with the same message key."""
+worker is taken over after LEASE and sent with the same message key.
+
+The sweep records the messages in the outbox (issue 20); the outbox's
+delivery sends them, retries them with backoff, and tells the confirmation
+how it went (_confirmation_outcome): SENT when the message went, FAILED when
+it was given up. Meanwhile the confirmation stays PENDING and is not taken
+over (its message is in the outbox's hands)."""
 
 import logging
 import uuid
@@ -15,8 +21,8 @@ from django.utils import timezone
 
 from dealership.messages import N_, message_params
 from dealership.messagetexts import message_texts_load
-from dealership.models import Role, StaffTask
-from dealership.notify import customer_messages_send
+from dealership.models import OutboundMessage, Role, StaffTask
+from dealership.notify import customer_messages_send, outcome_hook, with_purpose
 from dealership.services import staff_tasks_create, staff_tasks_upsert
 
 from .doors import CONFIRMATION
@@ -34,10 +40,14 @@ MAX_ATTEMPTS = 3
 BATCH = 500
 
 
+PURPOSE = "confirmation"
+
+
 @dataclass
 class SweepResult:
     claimed: int = 0
-    sent: int = 0
+    queued: int = 0  # handed to the outbox: the delivery sends them and marks the confirmations
+    sent: int = 0  # found already sent (a retry after a crash between the send and its record)
     calls: int = 0
     failed: int = 0
     skipped: int = 0
@@ -67,8 +77,10 @@ def confirmations_claim(*, kind: str, now: datetime, token: str) -> list[Confirm
          for pk, store_id, version in due],
         ignore_conflicts=True)
     # take over claims abandoned by a worker that died, and failed sends due for a retry
+    in_outbox = OutboundMessage.objects.filter(purpose=PURPOSE, ref=OuterRef("pk"), status__in=OutboundMessage.WAITING)
     stale = Confirmation.objects.filter(kind=kind, attempts__lt=MAX_ATTEMPTS).filter(
-        Q(status=C.PENDING, claimed_at__lt=now - LEASE) | Q(status=C.FAILED, claimed_at__lt=now - RETRY_AFTER))
+        Q(status=C.PENDING, claimed_at__lt=now - LEASE) | Q(status=C.FAILED, claimed_at__lt=now - RETRY_AFTER)).exclude(
+        Exists(in_outbox))
     for pk, old in stale.values_list("pk", "claim")[:BATCH]:
         CONFIRMATION.claim(Confirmation.objects.filter(pk=pk, claim=old), to=C.PENDING,
                            fields={"claim": token, "claimed_at": now})
@@ -79,10 +91,10 @@ def confirmations_claim(*, kind: str, now: datetime, token: str) -> list[Confirm
 
 
 def confirmations_send(confirmations: list[Confirmation], *, token: str, result: SweepResult) -> None:
-    """Send a batch of claimed confirmations and record the outcomes; check the
+    """Put a batch of claimed confirmations' messages in the outbox (sent after
+    commit by its delivery, which marks each confirmation); check the
     preparation and alert the advisor to what is still missing. The writes are
-    per batch (a few statements for 500 confirmations), the sends one by one,
-    each recorded in the outbox as it returns (dealership.notify)."""
+    per batch (a few statements for 500 confirmations)."""
     mine = Confirmation.objects.filter(claim=token)
     changed = [c for c in confirmations if c.appointment.status != Appointment.Status.BOOKED
                or c.appointment.schedule_version != c.round]
@@ -120,7 +132,8 @@ def confirmations_send(confirmations: list[Confirmation], *, token: str, result:
         mine.filter(pk__in=[pk for pk, v in gaps_of.items() if tuple(v) == missing_keys]).update(
             attempts=F("attempts") + 1, missing=list(missing_keys))
     texts = message_texts_load(store_ids={c.appointment.store_id for c in live}, names={c.kind for c in live})
-    drafts = [appointment_message_draft(appointment=c.appointment, name=c.kind, key=_key(c), texts=texts)
+    drafts = [with_purpose(appointment_message_draft(appointment=c.appointment, name=c.kind, key=_key(c), texts=texts),
+                           PURPOSE, c.pk)
               for c in live]
     try:
         records = customer_messages_send(drafts)
@@ -142,18 +155,31 @@ def confirmations_send(confirmations: list[Confirmation], *, token: str, result:
                                       plate=appointment.vehicle.plate)))
             outcome = (C.CALL, "phone", "call task")
             result.calls += 1
-        elif record.status == record.Status.SENT:
+        elif record.status == record.Status.SENT:  # sent before the worker that sent it could mark it
             outcome = (C.SENT, record.channel, record.result)
             result.sent += 1
-        else:
+        elif record.status == record.Status.FAILED:  # given up before
             outcome = (C.FAILED, record.channel, record.result)
             result.failed += 1
+        else:  # in the outbox: its delivery marks the confirmation
+            result.queued += 1
+            continue
         outcomes.setdefault(outcome, []).append(c.pk)
     staff_tasks_create(calls)
     now = timezone.now()
     for (status, channel, detail), pks in outcomes.items():
         CONFIRMATION.claim(mine.filter(pk__in=pks), to=status,
                            fields={"channel": channel, "result": detail, "sent_at": now if status != C.FAILED else None})
+
+
+@outcome_hook(PURPOSE)
+def _confirmation_outcome(message: OutboundMessage) -> None:
+    """The outbox's delivery sent the confirmation's message, or gave it up."""
+    if message.status == OutboundMessage.Status.RETRYING:
+        return  # still trying: the confirmation stays pending
+    to = C.SENT if message.status == OutboundMessage.Status.SENT else C.FAILED
+    CONFIRMATION.claim(Confirmation.objects.filter(pk=message.ref, status=C.PENDING), to=to,
+                       fields={"channel": message.channel, "result": message.result, "sent_at": message.sent_at})
 
 
 def _key(confirmation: Confirmation) -> str:

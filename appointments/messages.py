@@ -18,7 +18,7 @@ from dealership.messagetexts import (
     variables,
 )
 from dealership.models import OutboundMessage, Store
-from dealership.notify import Draft, customer_messages_send
+from dealership.notify import Draft, customer_messages_send, with_purpose
 
 from .links import answer_url
 from .models import Appointment
@@ -46,11 +46,14 @@ def appointment_message_draft(*, appointment: Appointment, name: str, key: str, 
     return Draft(appointment.store_id, appointment.customer, key, subject, body, appointment.work_order_id)
 
 
-def appointment_message_send(*, appointment: Appointment, name: str, key: str, **extra) -> OutboundMessage | None:
-    """Send message `name` about the appointment once under `key`; None when
-    the customer has not agreed to messages (the caller makes a call task)."""
-    return customer_messages_send([appointment_message_draft(appointment=appointment, name=name, key=key,
-                                                             **extra)])[key]
+def appointment_message_send(*, appointment: Appointment, name: str, key: str, purpose: str = "",
+                             ref: int | None = None, **extra) -> OutboundMessage | None:
+    """Record message `name` about the appointment once under `key` and have it
+    sent after commit (`purpose`, `ref`: the outcome hooks told how it went);
+    None when the customer has not agreed to messages (the caller makes a call
+    task)."""
+    draft = appointment_message_draft(appointment=appointment, name=name, key=key, **extra)
+    return customer_messages_send([with_purpose(draft, purpose, ref)])[key]
 
 
 # --- the messages, for the message texts page (issue 18) ------------------------------------------------------

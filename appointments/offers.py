@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from dealership.hours import store_hours_range
 from dealership.messages import N_
 from dealership.models import OutboundMessage, Role, Store, User
-from dealership.notify import Draft, customer_messages_record, customer_messages_send
+from dealership.notify import Draft, customer_messages_record, customer_messages_send, outcome_hook, with_purpose
 from dealership.services import staff_task_create
 
 from .capacity import HORIZON_DAYS, has_room_now
@@ -216,9 +216,9 @@ def offer_make(*, appointment: Appointment, actor: User, now: datetime | None = 
     offer = RebookingOffer.objects.create(store_id=appointment.store_id, appointment=appointment, made_by=actor,
                                           slots=[t.as_json() for t in times], answer_by=answer_by, message_key=key)
     if key:
-        customer_messages_record([appointment_message_draft(
+        customer_messages_record([with_purpose(appointment_message_draft(
             appointment=appointment, name="cancelled_offer" if times else "cancelled", key=key,
-            old=_when(appointment.starts_at), offers=times)])
+            old=_when(appointment.starts_at), offers=times), "offer", offer.pk)])
     if not key:
         offer_call(offer=offer, now=now, reason=_("The customer takes no messages."))
     elif not times:
@@ -258,9 +258,11 @@ def _claimable(now: datetime) -> Q:
 
 
 def offer_message_deliver(*, offer_id: int, now: datetime | None = None) -> bool:
-    """Send the recorded message of an offer (after commit, from a task or
-    the sweep). Claimed first, so only one worker sends it; a failed send
-    asks an agent to call at once. True when it was sent."""
+    """Hand the recorded message of an offer to the outbox's delivery (after
+    commit, from a task or the sweep). Claimed first, so only one worker
+    queues it; the delivery tells the offer how it went (_offer_message_outcome):
+    sent, the customer was told; a failed attempt asks an agent to call at once.
+    True when it was queued."""
     now = now or timezone.now()
     claimed = RebookingOffer.objects.filter(_claimable(now), pk=offer_id, status=RebookingOffer.Status.OPEN,
                                             told_at__isnull=True).exclude(message_key="").update(
@@ -269,19 +271,28 @@ def offer_message_deliver(*, offer_id: int, now: datetime | None = None) -> bool
         return False
     offer = RebookingOffer.objects.select_related("appointment__customer").get(pk=offer_id)
     record = OutboundMessage.objects.get(store_id=offer.store_id, key=offer.message_key)
-    try:
-        sent = customer_messages_send([Draft(record.store_id, offer.appointment.customer, record.key,
-                                             record.subject, record.body, record.work_order_id)])[record.key]
-    except Exception:  # noqa: BLE001 - recorded; a person calls instead
-        log.exception("offer message %s failed", record.key)
-        sent = None
-    if sent is not None and sent.status == OutboundMessage.Status.SENT:
-        RebookingOffer.objects.filter(pk=offer_id).update(told_at=sent.sent_at)
+    queued = customer_messages_send([Draft(record.store_id, offer.appointment.customer, record.key, record.subject,
+                                           record.body, record.work_order_id, "offer", offer.pk)])[record.key]
+    if queued is None:  # the customer withdrew consent since: a person calls
+        offer_call(offer=offer, now=now, reason=_("The customer takes no messages."))
+        return False
+    return True
+
+
+@outcome_hook("offer")
+def _offer_message_outcome(message: OutboundMessage) -> None:
+    """The delivery's word on an offer's message: sent, the customer was told
+    (the offer and the cancellation); a failed attempt, an agent calls at once
+    (the outbox still retries: whichever reaches the customer first)."""
+    offer = RebookingOffer.objects.filter(pk=message.ref).first()
+    if offer is None:
+        return
+    if message.status == OutboundMessage.Status.SENT:
+        RebookingOffer.objects.filter(pk=offer.pk, told_at__isnull=True).update(told_at=message.sent_at)
         AppointmentChange.objects.filter(appointment_id=offer.appointment_id, kind=AppointmentChange.Kind.CANCELLED,
-                                         customer_told_at__isnull=True).update(customer_told_at=sent.sent_at)
-        return True
-    offer_call(offer=offer, now=now, reason=_("The message could not be sent."))
-    return False
+                                         customer_told_at__isnull=True).update(customer_told_at=message.sent_at)
+    else:
+        offer_call(offer=offer, now=timezone.now(), reason=_("The message could not be sent."))
 
 
 @dataclass

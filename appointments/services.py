@@ -16,6 +16,7 @@ from dealership.messages import N_
 from dealership.models import (
     Customer,
     LabourOperation,
+    OutboundMessage,
     Part,
     Role,
     StaffTask,
@@ -25,6 +26,7 @@ from dealership.models import (
     WorkOrder,
     WorkOrderLine,
 )
+from dealership.notify import outcome_hook
 from dealership.services import (
     OVERRIDE_ROLES,
     Override,
@@ -252,8 +254,10 @@ def _locked(appointment: Appointment) -> Appointment:
 
 def _tell_customer(appointment: Appointment, *, name: str, key: str, change: AppointmentChange, **extra) -> None:
     """APT-10: tell the customer at once; without consent to messages, an
-    agent calls. Runs after commit."""
-    record = appointment_message_send(appointment=appointment, name=name, key=key, **extra)
+    agent calls. The message is recorded in the caller's transaction and sent
+    after commit; the change records when it went (_change_told)."""
+    record = appointment_message_send(appointment=appointment, name=name, key=key, purpose=CHANGE_TOLD,
+                                      ref=change.pk, **extra)
     if record is None:
         staff_task_create(
             store=appointment.store_id, role=Role.APPOINTMENT_AGENT, work_order=appointment.work_order,
@@ -261,8 +265,16 @@ def _tell_customer(appointment: Appointment, *, name: str, key: str, change: App
             message=N_("Call %(name)s: the appointment of %(old)s cannot be kept (%(plate)s)"),
             params={"name": appointment.customer.name, "plate": appointment.vehicle.plate,
                     "old": timezone.localtime(change.old_starts_at).strftime("%m-%d %H:%M")})
-    elif record.status == record.Status.SENT:
-        AppointmentChange.objects.filter(pk=change.pk).update(customer_told_at=record.sent_at)
+
+
+CHANGE_TOLD = "appointment_change"
+
+
+@outcome_hook(CHANGE_TOLD)
+def _change_told(message: OutboundMessage) -> None:
+    if message.status == OutboundMessage.Status.SENT:
+        AppointmentChange.objects.filter(pk=message.ref, customer_told_at__isnull=True).update(
+            customer_told_at=message.sent_at)
 
 
 def appointment_cancel(*, appointment: Appointment, actor: User | None, reason: str, by_shop: bool) -> Appointment:
@@ -437,9 +449,9 @@ def appointment_reschedule(*, appointment: Appointment, actor: User, starts_at: 
                                     "new": timezone.localtime(starts_at).strftime("%m-%d %H:%M")},
                             note=reason.strip())
             locked.refresh_from_db()
-            transaction.on_commit(lambda: _tell_customer(
+            _tell_customer(  # recorded with the move, sent after commit (issue 20)
                 locked, name="moved" if by_shop else "moved_on_request", key=f"apt-{locked.pk}-moved-{change.pk}",
-                change=change, old=timezone.localtime(old).strftime("%m-%d %H:%M")))
+                change=change, old=timezone.localtime(old).strftime("%m-%d %H:%M"))
             BookingRequest.objects.filter(appointment=locked, handled_at__isnull=True).update(
                 handled_at=timezone.now(), handled_by=actor,
                 outcome=_("Moved to %(when)s") % {"when": timezone.localtime(starts_at).strftime("%m-%d %H:%M")})

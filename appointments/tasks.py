@@ -15,7 +15,7 @@ log = logging.getLogger(__name__)
 @shared_task(name="appointments.tasks.sweep_confirmations", time_limit=300, soft_time_limit=270)
 def sweep_confirmations() -> dict:
     result = confirmations_sweep()
-    return {"claimed": result.claimed, "sent": result.sent, "calls": result.calls, "failed": result.failed,
+    return {"claimed": result.claimed, "queued": result.queued, "sent": result.sent, "calls": result.calls, "failed": result.failed,
             "skipped": result.skipped, "alerts": result.alerts}
 
 

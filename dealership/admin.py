@@ -208,8 +208,9 @@ class StaffTaskAdmin(ReadOnlyAdmin):
 
 @admin.register(OutboundMessage)
 class OutboundMessageAdmin(ReadOnlyAdmin):
-    list_display = ["key", "channel", "to", "status", "attempts", "customer", "work_order", "created_at", "sent_at",
-                    "store"]
+    # the delivery state (issue 20): attempts, the last result, when it went or is tried next
+    list_display = ["key", "channel", "to", "status", "attempts", "result", "next_attempt_at", "customer", "work_order",
+                    "created_at", "sent_at", "store"]
     list_select_related = ["customer", "work_order", "store"]
     list_filter = ["status", "channel", ("created_at", admin.DateFieldListFilter)]
     search_fields = ["to", "key", "customer__mobile", "work_order__number"]

@@ -13,6 +13,9 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 app.conf.beat_schedule = {
+    # issue 20: messages to customers whose delivery task was lost, or whose retry is due (docs/messages.md).
+    "messages-deliver-due": {"task": "dealership.tasks.deliver_due_messages",
+                             "schedule": float(os.environ.get("MESSAGE_SWEEP_SECONDS", "60"))},
     # SET-3: a dated price change moves the catalogue's price of today when its day comes (shortly after
     # midnight; the hourly runs catch up after a stopped worker). Quotes read the dated prices themselves.
     "catalogue-price-changes": {"task": "dealership.tasks.apply_price_changes", "schedule": crontab(minute=1)},

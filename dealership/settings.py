@@ -215,6 +215,8 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+# the queue tasks go to unless they say otherwise (a worker test gives its worker a queue of its own)
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # The beat schedule lives in dealership/celery.py, in code.
 
@@ -227,8 +229,17 @@ NOTIFICATION_BACKEND = env.str(
 NOTIFICATION_FILE_DIR = env.str("NOTIFICATION_FILE_DIR", default=str(VAR_DIR / "outbox"))
 SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
 SMS_GATEWAY_TOKEN = env.str("SMS_GATEWAY_TOKEN", default="")
+# seconds a send waits for the gateway; a slow one is a failed attempt, retried later (docs/messages.md)
+SMS_GATEWAY_TIMEOUT = env.float("SMS_GATEWAY_TIMEOUT", default=5.0)
+# what sends texts to a number (one-time codes) when customers' messages go another way (e-mail, WeChat)
+SMS_BACKEND = env.str("SMS_BACKEND", default="dealership.notify.SmsGatewayBackend")
 EMAIL_BACKEND = env.str("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env.str("DJANGO_EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("DJANGO_EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("DJANGO_EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("DJANGO_EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("DJANGO_EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = env.int("DJANGO_EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="aftersales@localhost")
 # Public links sent to customers (booking answers, documents, surveys, the gate pass QR code) start with this,
 # written by the web app and the Celery worker alike. In production there is no sensible default: a worker without

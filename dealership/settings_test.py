@@ -8,3 +8,4 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 NOTIFICATION_BACKEND = "dealership.notify.LocmemBackend"
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+SMS_BACKEND = "dealership.notify.LocmemBackend"

@@ -79,6 +79,8 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
+ORDER_MESSAGES = 20  # the order page lists the latest messages; the admin has them all
+
 @role_required(*STAFF_EXCEPT_GATE)
 def order_list(request: HttpRequest) -> HttpResponse:
     orders = WorkOrderFilter(request.GET, user=request.user)
@@ -93,8 +95,10 @@ def order_list(request: HttpRequest) -> HttpResponse:
 @role_required(*STAFF_EXCEPT_GATE)
 def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
     order = work_order_detail(user=request.user, pk=pk)
+    # the messages to the customer about this order and how their delivery stands (issue 20), newest first
+    order_messages = list(order.messages.order_by("-created_at", "-pk")[:ORDER_MESSAGES])
     return render(request, "dealership/order_detail.html", {
-        "order": order, "order_tasks": work_order_open_tasks(work_order=order)})
+        "order": order, "order_tasks": work_order_open_tasks(work_order=order), "order_messages": order_messages})
 
 
 @role_required(*ALL_STAFF)

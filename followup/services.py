@@ -25,8 +25,8 @@ from dealership.messagetexts import (
     sample,
     variables,
 )
-from dealership.models import Channel, Role, StaffTask, Store, User, Vehicle, WorkOrder
-from dealership.notify import customer_message_send
+from dealership.models import Channel, OutboundMessage, Role, StaffTask, Store, User, Vehicle, WorkOrder
+from dealership.notify import customer_message_send, outcome_hook
 from dealership.services import staff_task_create, work_order_transition
 from dealership.textlimits import text_check
 from inspection.models import DeferredWork
@@ -143,8 +143,8 @@ def followup_call_record(*, task: FollowUpTask, agent: User, reached: bool, chan
             locked.next_try_at = timezone.now() + RETRY_AFTER
             send_survey = locked.attempts >= locked.store.followup_max_attempts and locked.survey_sent_at is None
             locked.save(update_fields=["attempts", "next_try_at"])
-    if send_survey:
-        transaction.on_commit(lambda: survey_send(task_id=locked.pk))
+        if send_survey:
+            survey_send(task_id=locked.pk)  # recorded with the call, sent after commit (issue 20)
     task.refresh_from_db()
     return call
 
@@ -162,14 +162,19 @@ def task_from_survey_token(token: str) -> FollowUpTask:
 
 def survey_send(*, task_id: int) -> None:
     """The customer could not be reached by phone: a short survey by SMS,
-    once (the message key), outside any transaction."""
+    once (the message key), recorded in the caller's transaction and sent
+    after commit; the task records when it went (_survey_sent)."""
     task = FollowUpTask.objects.select_related("work_order__customer", "work_order__vehicle", "store").get(pk=task_id)
     order = task.work_order
     subject, body = message_render(store=task.store, name="survey", context=survey_context(task))
-    record = customer_message_send(store=task.store_id, customer=order.customer, key=f"survey-{task.pk}",
-                                   subject=subject, body=body, work_order=order)
-    if record is not None:
-        FollowUpTask.objects.filter(pk=task.pk, survey_sent_at__isnull=True).update(survey_sent_at=timezone.now())
+    customer_message_send(store=task.store_id, customer=order.customer, key=f"survey-{task.pk}",
+                          subject=subject, body=body, work_order=order, purpose="survey", ref=task.pk)
+
+
+@outcome_hook("survey")
+def _survey_sent(message: OutboundMessage) -> None:
+    if message.status == OutboundMessage.Status.SENT:
+        FollowUpTask.objects.filter(pk=message.ref, survey_sent_at__isnull=True).update(survey_sent_at=message.sent_at)
 
 
 def survey_answer(*, task: FollowUpTask, scores: Mapping[str, int | None], customer_words: str,
@@ -415,14 +420,23 @@ def _reminder_deliver(reminder: ServiceReminder, vehicle: Vehicle, what: str, km
     subject, body = message_render(store=vehicle.store, name=name,
                                    context=reminder_context(reminder, vehicle, what, km))
     record = customer_message_send(store=vehicle.store_id, customer=vehicle.customer, key=f"reminder-{reminder.key}",
-                                   subject=subject, body=body)
+                                   subject=subject, body=body, purpose="reminder", ref=reminder.pk)
     if record is None:
         ServiceReminder.objects.filter(pk=reminder.pk).update(result="no consent: call")
         staff_task_create(store=vehicle.store_id, role=Role.APPOINTMENT_AGENT, key=f"reminder-call-{reminder.pk}",
                           message=N_("Call %(plate)s to book: service reminder"), params={"plate": vehicle.plate})
         return 0
-    ServiceReminder.objects.filter(pk=reminder.pk).update(sent_at=timezone.now(), result=record.status)
+    ServiceReminder.objects.filter(pk=reminder.pk).update(result=record.status)  # queued: _reminder_outcome follows
     return 1
+
+
+@outcome_hook("reminder")
+def _reminder_outcome(message: OutboundMessage) -> None:
+    """The delivery's word on a reminder: when it went, or that it failed for good."""
+    if message.status == OutboundMessage.Status.SENT:
+        ServiceReminder.objects.filter(pk=message.ref).update(sent_at=message.sent_at, result=message.status)
+    elif message.status == OutboundMessage.Status.FAILED:
+        ServiceReminder.objects.filter(pk=message.ref).update(result=message.status)
 
 
 def reminder_book(*, reminder: ServiceReminder, wish: str = "") -> BookingRequest:

@@ -16,8 +16,8 @@ from django.utils.translation import ngettext
 from dealership.errors import ProcessError, Refusal
 from dealership.messages import N_, list_join
 from dealership.messagetexts import message_render
-from dealership.models import Role, StaffTask, User, WorkOrder, WorkOrderEvent, WorkOrderLine
-from dealership.notify import customer_message_send
+from dealership.models import OutboundMessage, Role, StaffTask, User, WorkOrder, WorkOrderEvent, WorkOrderLine
+from dealership.notify import customer_message_send, outcome_hook
 from dealership.services import staff_task_create, staff_tasks_close, work_order_note, work_order_transition
 from dealership.textlimits import text_check
 from dealership.workflow import step_guard
@@ -407,7 +407,7 @@ def handover_acknowledge(*, work_order: WorkOrder, advisor: User) -> WorkOrder:
                           key=f"settle-{order.pk}", link=reverse("settlement:order", args=[order.pk]),
                           message=N_("Settle %(number)s (%(plate)s)"),
                           params={"number": order.number, "plate": order.vehicle.plate})
-        transaction.on_commit(lambda: ready_notice_send(work_order_id=order.pk))
+        ready_notice_send(work_order_id=order.pk)  # recorded with the move; sent after commit (issue 20)
 
     return work_order_transition(work_order=work_order, to=S.READY, actor=advisor, guards=[_washed_and_parked],
                                  after=take_over,
@@ -416,16 +416,23 @@ def handover_acknowledge(*, work_order: WorkOrder, advisor: User) -> WorkOrder:
 
 def ready_notice_send(*, work_order_id: int) -> None:
     """Tell the customer the car is ready; without consent to messages, the
-    advisor calls. Safe to run twice (one message per order)."""
+    advisor calls. The message is recorded in the caller's transaction and sent
+    after commit; the handover records when it went (_ready_notice_sent). Safe
+    to run twice (one message per order)."""
     order = WorkOrder.objects.select_related("customer", "vehicle", "store", "advisor").get(pk=work_order_id)
-    handover = Handover.objects.filter(work_order=order).select_related("spot").first()
     subject, body = message_render(store=order.store, name="car_ready", context=ready_context(order))
     record = customer_message_send(store=order.store_id, customer=order.customer, key=f"wo-{order.pk}-ready",
-                                   subject=subject, body=body, work_order=order)
+                                   subject=subject, body=body, work_order=order, purpose="car_ready")
     if record is None:
         staff_task_create(store=order.store_id, assignee=order.advisor, work_order=order, key=f"ready-call-{order.pk}",
                           link=reverse("dealership:order", args=[order.pk]),
                           message=N_("Call %(name)s: %(plate)s is ready to collect"),
                           params={"name": order.customer.name, "plate": order.vehicle.plate})
-    elif record.status == record.Status.SENT and handover:
-        Handover.objects.filter(pk=handover.pk, customer_told_at__isnull=True).update(customer_told_at=record.sent_at)
+
+
+@outcome_hook("car_ready")
+def _ready_notice_sent(message: OutboundMessage) -> None:
+    """The delivery sent the "car ready" message: the handover records when the customer was told."""
+    if message.status == OutboundMessage.Status.SENT:
+        Handover.objects.filter(work_order_id=message.work_order_id, customer_told_at__isnull=True).update(
+            customer_told_at=message.sent_at)

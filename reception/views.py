@@ -497,6 +497,9 @@ def order_send_copy(request: HttpRequest, pk: int) -> HttpResponse:
             messages.warning(request, _("The customer has not agreed to messages: hand over the printed copy."))
         elif record.status == record.Status.SENT:
             messages.success(request, _("The customer's copy was sent."))
+        elif record.status in record.WAITING:  # issue 20: the outbox sends it after this request
+            messages.success(request, _("The customer's copy is queued and will be sent in a moment; the order page "
+                                        "shows when it has gone."))
         else:
             messages.error(request, _("Sending failed: %(result)s") % {"result": record.result})
     return redirect("reception:order", pk=pk)

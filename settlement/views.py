@@ -286,6 +286,9 @@ def send_documents(request: HttpRequest, pk: int) -> HttpResponse:
         messages.warning(request, _("The customer has not agreed to messages: hand over the printed copies."))
     elif record.status == record.Status.SENT:
         messages.success(request, _("The documents were sent to the customer."))
+    elif record.status in record.WAITING:  # issue 20: the outbox sends them after this request
+        messages.success(request, _("The documents are queued and will be sent to the customer in a moment; the order "
+                                    "page shows when they have gone."))
     else:
         messages.error(request, _("Sending failed: %(result)s") % {"result": record.result})
     return redirect("settlement:order", pk=pk)

@@ -1,6 +1,7 @@
 """A real Celery worker, started as its own process against the configured
 broker (Redis in CI, the filesystem transport on a laptop), runs the
-follow-up sweep twice: one task is created, not two (FU-1)."""
+follow-up sweep twice: one task is created, not two (FU-1); the outbox's
+sweep sends each queued message once (issue 20)."""
 
 import os
 import subprocess
@@ -29,13 +30,15 @@ def database_url() -> str:
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-def run_on_worker(task: str, times: int, tmp_path, **env) -> str:
+def run_on_worker(task: str, times: int, tmp_path, more: int = 0, **env) -> str:
     """Start a real worker on a queue of its own, send `task` to it `times`
-    times, wait until each has succeeded and return the worker's log."""
+    times, wait until each has succeeded, with the `more` tasks they queue
+    themselves (the outbox's deliveries, on the worker's queue too), and
+    return the worker's log."""
     queue = f"test-{uuid.uuid4().hex[:8]}"
     log = tmp_path / "worker.log"
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "dealership.settings", "DATABASE_URL": database_url(),
-           "CELERY_BROKER_URL": settings.CELERY_BROKER_URL, **env}
+           "CELERY_BROKER_URL": settings.CELERY_BROKER_URL, "CELERY_TASK_DEFAULT_QUEUE": queue, **env}
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "dealership", "worker", "--pool=solo", "--concurrency=1",
          "-Q", queue, "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat"],
@@ -44,10 +47,11 @@ def run_on_worker(task: str, times: int, tmp_path, **env) -> str:
         for _ in range(times):
             celery_app.send_task(task, queue=queue)
         deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and log.read_text().count("succeeded in") < times:
+        while time.monotonic() < deadline and log.read_text().count("succeeded in") < times + more:
             time.sleep(0.5)
+        time.sleep(1 if more else 0)  # nothing more than expected
         output = log.read_text()
-        assert output.count("succeeded in") == times, output[-3000:]
+        assert output.count("succeeded in") == times + more, output[-3000:]
     finally:
         worker.terminate()
         worker.wait(timeout=30)
@@ -91,11 +95,28 @@ def test_apt11_the_broker_down_for_an_hour_then_back_sends_each_confirmation_onc
     Appointment.objects.filter(pk__in=[a.pk for a in booked]).update(created_at=now - timedelta(days=3))
     assert not Confirmation.objects.exists()  # nothing went out during the outage
 
-    run_on_worker("appointments.tasks.sweep_confirmations", 2, tmp_path, NOTIFICATION_BACKEND="dealership.notify.FileBackend",
-                  NOTIFICATION_FILE_DIR=str(tmp_path / "sent"))
+    # the sweep records the messages; the outbox's delivery tasks (one per message, issue 20) send them
+    run_on_worker("appointments.tasks.sweep_confirmations", 2, tmp_path, more=len(booked),
+                  NOTIFICATION_BACKEND="dealership.notify.FileBackend", NOTIFICATION_FILE_DIR=str(tmp_path / "sent"))
     for appointment in booked:
         [confirmation] = Confirmation.objects.filter(appointment=appointment, kind=Confirmation.Kind.DAY_BEFORE)
         assert confirmation.status == Confirmation.Status.SENT
         [message] = OutboundMessage.objects.filter(key=f"apt-{appointment.pk}-day_before-{appointment.schedule_version}")
         assert message.attempts == 1 and message.status == OutboundMessage.Status.SENT
     assert len(list((tmp_path / "sent").iterdir())) == len(booked)
+
+
+def test_a_real_worker_sends_the_messages_waiting_in_the_outbox_once(store, tmp_path):
+    """Messages recorded while no task reached a worker (a lost wake-up): the
+    beat's delivery sweep, run twice on a real worker, sends each once."""
+    from dealership.models import OutboundMessage
+    from dealership.notify import Draft, customer_messages_record
+
+    from .factories import CustomerFactory
+
+    customers = [CustomerFactory(store=store, consent_to_messages=True) for _ in range(2)]
+    customer_messages_record([Draft(store.pk, c, f"w-{c.pk}", "s", "b") for c in customers])
+    run_on_worker("dealership.tasks.deliver_due_messages", 2, tmp_path,
+                  NOTIFICATION_BACKEND="dealership.notify.FileBackend", NOTIFICATION_FILE_DIR=str(tmp_path / "sent"))
+    assert sorted(OutboundMessage.objects.values_list("status", "attempts")) == [("sent", 1), ("sent", 1)]
+    assert len(list((tmp_path / "sent").iterdir())) == 2

@@ -562,6 +562,9 @@ def finding_send(request: HttpRequest, pk: int) -> HttpResponse:
             messages.warning(request, _("The customer has not agreed to messages: call and record the decision."))
         elif record.status == record.Status.SENT:
             messages.success(request, _("The link was sent to the customer."))
+        elif record.status in record.WAITING:  # issue 20: the outbox sends it after this request
+            messages.success(request, _("The link is queued and will be sent to the customer in a moment; the order "
+                                        "page shows when it has gone."))
         else:
             messages.error(request, _("Sending failed: %(result)s") % {"result": record.result})
     return redirect("workshop:finding", pk=pk)

@@ -62,15 +62,18 @@ class OutboundMessage(StoreOwned):
     jobs")."""
 
     class Status(models.TextChoices):
-        SENDING = "sending", _("Sending")
+        SENDING = "sending", _("Queued")  # recorded, waiting for the delivery task (docs/messages.md)
+        RETRYING = "retrying", _("Will retry")  # a send failed; the next attempt is at next_attempt_at
         SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed")
+        FAILED = "failed", _("Failed")  # given up after the last attempt: a person takes over
 
     TRANSITIONS = transitions({
-        Status.SENDING: {Status.SENT, Status.FAILED},
-        Status.FAILED: {Status.SENT, Status.FAILED},  # sent again (the gateway sees the same key)
+        Status.SENDING: {Status.SENT, Status.RETRYING, Status.FAILED},
+        Status.RETRYING: {Status.SENT, Status.RETRYING, Status.FAILED},  # sent again (the gateway sees the same key)
         Status.SENT: set(),
+        Status.FAILED: set(),
     })
+    WAITING = (Status.SENDING, Status.RETRYING)
 
     # None for a message to a number that is not (yet) a customer's: a one-time code on the booking page
     customer = models.ForeignKey("dealership.Customer", on_delete=models.PROTECT, null=True, blank=True,
@@ -78,6 +81,10 @@ class OutboundMessage(StoreOwned):
     work_order = models.ForeignKey("dealership.WorkOrder", on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="messages")
     key = models.CharField(max_length=120)
+    # What the message is for, and the id of the record it is about: the outcome hooks registered for the
+    # purpose (dealership.notify.outcome_hook) update that record when the message is sent or given up
+    purpose = models.CharField(max_length=40, blank=True)
+    ref = models.PositiveBigIntegerField(null=True, blank=True)
     channel = models.CharField(_("channel"), max_length=10)
     to = models.CharField(_("to"), max_length=120)
     subject = models.CharField(_("subject"), max_length=200)
@@ -87,12 +94,19 @@ class OutboundMessage(StoreOwned):
     result = models.CharField(_("result"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # delivery: not before next_attempt_at; claimed by one worker (claim) until claimed_until
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    claim = models.CharField(max_length=32, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("message to a customer")
         verbose_name_plural = _("messages to customers")
         constraints = [models.UniqueConstraint(fields=["store", "key"], name="uniq_outbound_key")]
-        indexes = [models.Index(fields=["store", "status", "created_at"])]
+        indexes = [models.Index(fields=["store", "status", "created_at"]),
+                   # the delivery sweep: the few messages still waiting, however many were sent
+                   models.Index(fields=["next_attempt_at"], condition=models.Q(status__in=["sending", "retrying"]),
+                                name="outbound_waiting")]
 
     def __str__(self) -> str:
         return f"{self.key} {self.status}"

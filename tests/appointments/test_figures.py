@@ -16,7 +16,7 @@ from ..conftest import login
 from .helpers import at, book
 
 
-def test_the_figures_count_what_happened(team, catalogue, order_in):
+def test_the_figures_count_what_happened(team, catalogue, order_in, django_capture_on_commit_callbacks):
     Customer.objects.update(consent_to_messages=True)
     manager = team[Role.AFTERSALES_MANAGER]
     base = timezone.localdate() + timedelta(days=3)
@@ -27,7 +27,8 @@ def test_the_figures_count_what_happened(team, catalogue, order_in):
     appointment_reschedule(appointment=moved, actor=team[Role.SERVICE_ADVISOR], starts_at=at(base, 14),
                            reason="技师请假", by_shop=True)
     with time_machine.travel(at(base, 8, 30), tick=False):
-        confirmations_sweep()  # hour-before for 09:00 only
+        with django_capture_on_commit_callbacks(execute=True):  # the outbox delivers after the sweep's commit
+            confirmations_sweep()  # hour-before for 09:00 only
     with time_machine.travel(at(base, 9, 5), tick=False):
         ticket = ticket_arrive(appointment=came, actor=team[Role.APPOINTMENT_AGENT])
     with time_machine.travel(at(base, 9, 15), tick=False):  # ten minutes' wait: over the patience limit

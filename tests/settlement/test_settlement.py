@@ -426,8 +426,8 @@ def test_the_advisors_call_and_adjustment_tasks_close_when_the_car_is_delivered(
     adj = adjustment_request(work_order=order, actor=order.advisor, kind="goodwill", amount=Decimal("-20"),
                              reason="洗车等待")
     adjustment_decide(adjustment=adj, manager=team[Role.AFTERSALES_MANAGER], approve=True, note="等待过久")
-    StaffTask.objects.create(store=team.store, key=f"ready-call-{order.pk}", message="x", assignee=order.advisor,
-                             work_order=order)
+    # the customer takes no messages: the move to READY asked the advisor to call (recorded with the move, issue 20)
+    assert StaffTask.objects.filter(key=f"ready-call-{order.pk}", assignee=order.advisor, done_at__isnull=True).exists()
     settle(order, team)
     delivery_confirm(work_order=order, advisor=order.advisor, finish=True,
                      data=DeliveryInput(checks=ALL_TICKED, wishes=decided(order)))
