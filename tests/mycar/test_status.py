@@ -201,7 +201,7 @@ def test_rep8_a_new_time_shows_with_the_reason_for_the_customer(repairing, team,
                           reason="等待变速箱配件")
     html = page_of(client, repairing, "mycar:status_now").content.decode()
     assert timezone.localtime(new).strftime("%m-%d %H:%M") in html
-    assert f"新时间 {timezone.localtime(new).strftime('%m-%d %H:%M')}" in html
+    assert f"维修所需时间比预计长：新时间 {timezone.localtime(new).strftime('%m-%d %H:%M')}" in html
     assert f"原为 {timezone.localtime(old).strftime('%m-%d %H:%M')}" in html
     assert "维修所需时间比预计长" in html
     assert "等待变速箱配件" not in html  # the advisor's note is for the timeline
@@ -324,3 +324,20 @@ def test_the_fragment_reads_a_bounded_number_of_rows(order_in, team, client):
         work_order_delay_tell(work_order=big, actor=team[Role.SERVICE_ADVISOR],
                               new_promised_at=timezone.now() + timedelta(days=hours))
     assert queries(small) == queries(big) <= 5
+
+
+def test_the_customers_printed_copy_carries_the_status_link(order_in):
+    """Without consent to messages nothing is sent at signing: the advisor hands the link on the printed copy."""
+    import pypdf
+
+    from reception.printing import work_order_pdf
+
+    order = order_in(S.SIGNED)
+
+    def text(copy):
+        return "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(work_order_pdf(order=order, copy=copy)))
+                       .pages).replace("\n", "")
+
+    customer = text("customer")
+    assert "扫码查看车辆维修进度" in customer and f"/my/{status_token(order).split(':')[0]}:" in customer
+    assert "/my/" not in text("shop")
