@@ -68,8 +68,9 @@ register_message(CustomerMessage(
 
 
 # --- the car's live status page (issue 20) ------------------------------------------------
-# The page itself lives above the stages (mycar/, design.md "Three layers around the stages"); reception may
-# not import it, so the token and the message sent at signing live here and the URL is reversed by name.
+# The page itself lives above the stages (mycar/; design.md, "Layout (from the design card)", three layers);
+# reception may not import it, so the token and the message sent at signing live here and the URL is reversed by
+# name.
 
 STATUS_SALT = "mycar.status.v1"
 STATUS_MAX_AGE_SECONDS = 120 * 24 * 3600  # the visit, the documents after it and the survey a few days later
