@@ -72,3 +72,23 @@ def register_document(name: str, description: str) -> Callable:
         return fn
 
     return decorator
+
+
+def qr_svg(text: str, *, size_mm: int | None = None) -> str:
+    """A QR code as inline SVG (the qrcode package, no image library needed): the gate pass's number, the
+    status link on the customer's copy of the work order (issue 20). `size_mm`: printed that wide, whatever the
+    length of the text (else one millimetre a module)."""
+    import io
+    import re
+
+    import qrcode
+    import qrcode.image.svg
+
+    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    svg = buffer.getvalue().decode()
+    svg = svg[svg.index("<svg"):]
+    if size_mm:
+        svg = re.sub(r'^<svg width="[^"]*" height="[^"]*"', f'<svg width="{size_mm}mm" height="{size_mm}mm"', svg)
+    return svg

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "inspection",
     "settlement",
     "followup",
+    "mycar",  # above the stages: the customer's own pages (issue 20); nothing imports it
     "demo",
     "axes",  # login throttling (docs/security.md)
 ]
@@ -256,6 +257,8 @@ PDF_FONT_FAMILY = env.str(
 
 # --- Follow-up ---------------------------------------------------------------
 FOLLOWUP_SWEEP_SECONDS = env.int("FOLLOWUP_SWEEP_SECONDS", default=60)
+# The car's status page (mycar/) asks for its news this often (issue 20)
+MYCAR_POLL_SECONDS = env.int("MYCAR_POLL_SECONDS", default=15)
 
 # --- Logging ------------------------------------------------------------------
 LOGGING = {

@@ -84,6 +84,7 @@ urlpatterns = [
     path("inspection/", include("inspection.urls")),
     path("settlement/", include("settlement.urls")),
     path("followup/", include("followup.urls")),
+    path("my/", include("mycar.urls")),
     path("admin/", admin.site.urls),
 ]
 

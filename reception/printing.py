@@ -3,8 +3,9 @@
 from django.utils import timezone
 
 from dealership.models import WorkOrder
-from dealership.printing import register_document, render_pdf
+from dealership.printing import qr_svg, register_document, render_pdf
 
+from .links import status_url
 from .models import Reception, WalkAround
 
 COPIES = {"customer", "shop"}
@@ -20,7 +21,17 @@ def work_order_pdf(*, order: WorkOrder, copy: str = "customer") -> bytes:
         "reception": Reception.objects.filter(work_order=order).first(),
         "expert_answers": list(order.expert_requests.exclude(answer="")),
         "printed_at": timezone.localtime(),
+        **_status_link(order, copy),
     })
+
+
+def _status_link(order: WorkOrder, copy: str) -> dict:
+    """Issue 20: the customer's copy carries the link to the car's status page as a QR code (without consent to
+    messages, this is how the customer gets it)."""
+    if copy != "customer" or order.customer_signed_at is None:
+        return {}
+    url = status_url(order)
+    return {"status_url": url, "status_qr": qr_svg(url, size_mm=26)}
 
 
 @register_document("work_order", "任务委托书 (work order, customer copy)")

@@ -14,7 +14,9 @@ from appointments.preparation import not_ready_subject
 from appointments.services import appointment_release_for_order
 from dealership.errors import ConflictError, ProcessError, Refusal
 from dealership.messages import N_, list_join
+from dealership.messagetexts import message_render
 from dealership.models import Customer, Role, Store, User, Vehicle, WorkOrder, WorkOrderEvent, WorkOrderLine
+from dealership.notify import Draft, customer_messages_record, customer_messages_send
 from dealership.services import (
     Guard,
     Override,
@@ -31,6 +33,7 @@ from dealership.services import (
 from dealership.textlimits import text_check
 from dealership.workflow import EDITABLE_STATUSES, step_guard
 
+from .links import status_context
 from .models import Reception, Signature, WalkAround
 from .signals import work_order_signed
 from .signatures import signature_check
@@ -239,6 +242,7 @@ def work_order_sign(*, work_order: WorkOrder, actor: User, customer_signed_name:
                                      name=customer_signed_name.strip() if signer == Signature.Signer.CUSTOMER
                                      else str(actor), device=device[:200])
         work_order_signed.send(sender=WorkOrder, work_order=order)  # the workshop makes its jobs (REP-1)
+        status_link_record(order)
 
     now = timezone.now()
     order = work_order_transition(
@@ -257,6 +261,16 @@ def work_order_sign(*, work_order: WorkOrder, actor: User, customer_signed_name:
         keys += [f"apt-{appointment.pk}-prepare", f"apt-{appointment.pk}-arrived"]
     staff_tasks_close(work_order=order, keys=keys, actor=actor)
     return order
+
+
+def status_link_record(order: WorkOrder) -> None:
+    """Issue 20: the link to the car's live status page, put in the outbox with the signing and sent after
+    commit; without consent to messages nothing is sent (the printed copy carries the link)."""
+    subject, body = message_render(store=order.store, name="car_status", context=status_context(order))
+    drafts = customer_messages_record([Draft(order.store_id, order.customer, f"wo-{order.pk}-status", subject, body,
+                                             order.pk)])
+    if drafts:
+        transaction.on_commit(lambda: customer_messages_send(drafts))
 
 
 def work_order_cancel(*, work_order: WorkOrder, actor: User, reason: str) -> WorkOrder:

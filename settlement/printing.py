@@ -4,8 +4,6 @@ statement, the old-parts list, the declined-work form and the gate pass
 
 from __future__ import annotations
 
-import io
-
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -13,24 +11,12 @@ from django.utils.translation import gettext as _
 
 from dealership.errors import ProcessError
 from dealership.models import WorkOrder
-from dealership.printing import register_document, render_pdf
+from dealership.printing import qr_svg, register_document, render_pdf
 from reception.models import WalkAround
 from workshop.models import OldPart
 
 from .models import Delivery, GatePass, Payment, Statement
 from .statement import statement_build
-
-
-def qr_svg(text: str) -> str:
-    """A QR code as inline SVG (the qrcode package, no image library needed)."""
-    import qrcode
-    import qrcode.image.svg
-
-    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2)
-    buffer = io.BytesIO()
-    image.save(buffer)
-    svg = buffer.getvalue().decode()
-    return svg[svg.index("<svg"):]
 
 
 def _render(template: str, context: dict) -> bytes:

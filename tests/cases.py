@@ -45,12 +45,16 @@ from .factories import LabourFactory, PartFactory, VehicleFactory, staff
 
 S = WorkOrder.Status
 # The project's own apps (the models the isolation and history tests walk).
-PROJECT_APPS = ("dealership", "supply", "appointments", "reception", "workshop", "inspection", "settlement", "followup")
+PROJECT_APPS = ("dealership", "supply", "appointments", "reception", "workshop", "inspection", "settlement", "followup",
+                "mycar")
 PUBLIC = {"login", "logout", "set_language", "healthz", "appointments:answer", "appointments:answer_new_time",
           "appointments:answer_no_new_time", "reception:customer_copy",
           "settlement:customer_documents", "settlement:customer_document", "followup:survey",
           "followup:reminder_book",
-          "workshop:approve", "workshop:approve_photo"}
+          "workshop:approve", "workshop:approve_photo",
+          # the car's live status page and what it links to (issue 20): the signed token is the key
+          "mycar:status", "mycar:status_now", "mycar:finding_decide", "mycar:finding_photo", "mycar:documents",
+          "mycar:survey"}
 
 
 def app_urls():

@@ -13,12 +13,13 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ["dealership", "supply", "appointments", "reception", "workshop", "inspection", "settlement", "followup",
-            "demo", "tests"]
+            "mycar", "demo", "tests"]
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 
 CORE = "The core (dealership) imports no stage"
 STAGES = "Each stage imports only the core and the stages before it"
 PRODUCT = "The product imports neither the demo data nor the tests"
+ABOVE = "Nothing in the product imports the customer's pages (mycar)"
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +63,7 @@ def test_make_lint_checks_the_import_contracts():
 def test_the_project_as_it_is_keeps_every_contract(copy):
     result = lint_imports(copy)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert [verdict(result, c) for c in (CORE, STAGES, PRODUCT)] == ["KEPT"] * 3
+    assert [verdict(result, c) for c in (CORE, STAGES, PRODUCT, ABOVE)] == ["KEPT"] * 4
 
 
 def test_the_core_importing_a_stage_breaks_the_core_contract_even_inside_a_function(copy):
@@ -96,6 +97,22 @@ def test_parts_supply_sits_below_the_stages(copy):
     assert refused.returncode != 0 and verdict(refused, STAGES) == "BROKEN"
     core = planted(copy, "dealership/views.py", "import supply.ledger  # noqa")
     assert core.returncode != 0 and verdict(core, CORE) == "BROKEN"
+
+
+def test_the_customers_pages_sit_above_the_stages(copy):
+    """Issue 20: mycar shows the whole visit at once, so it may import every stage (the last one too); no stage,
+    nor the core, may import it, and it may not import the demo data or the tests."""
+    allowed = planted(copy, "mycar/selectors.py", "import followup.figures  # noqa\nimport supply.ledger  # noqa")
+    assert allowed.returncode == 0, allowed.stdout
+    stage = planted(copy, "reception/links.py", "import mycar.selectors  # noqa")
+    assert stage.returncode != 0 and verdict(stage, ABOVE) == "BROKEN"
+    assert "reception.links -> mycar.selectors" in stage.stdout
+    last = planted(copy, "followup/services.py", "from mycar import views  # noqa")
+    assert last.returncode != 0 and verdict(last, ABOVE) == "BROKEN"
+    core = planted(copy, "dealership/views.py", "import mycar.views  # noqa")
+    assert core.returncode != 0 and verdict(core, CORE) == "BROKEN" and verdict(core, ABOVE) == "BROKEN"
+    demo = planted(copy, "mycar/views.py", "import demo.builder  # noqa")
+    assert demo.returncode != 0 and verdict(demo, PRODUCT) == "BROKEN"
 
 
 def test_only_the_configuration_modules_may_name_a_stage(copy):
