@@ -14,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 from dealership.models import WorkOrder, WorkOrderEvent, WorkOrderLine
 from followup.models import FollowUpTask
 from settlement.models import Statement
+from workshop.delays import delay_cause_label
 from workshop.models import Finding
 
 S = WorkOrder.Status
@@ -142,12 +143,13 @@ def _local(moment: datetime) -> str:
 
 
 def _delays(order: WorkOrder) -> list[PromiseChange]:
-    """REP-8: each later delivery time the advisor agreed. The reason the advisor typed is a note for the order's
-    timeline (the delay form says so), not words for the customer: the page gives the kind of change instead."""
+    """REP-8: each later delivery time the advisor agreed, with the cause the advisor chose for the customer (the
+    note the advisor typed is for the order's timeline, the delay form says so, and never shows here)."""
     events = (WorkOrderEvent.objects.filter(store_id=order.store_id, work_order_id=order.pk, rule="REP-8")
               .only("at", "params").order_by("-at", "-id")[:MAX_CHANGES])
     return [PromiseChange(e.at, str(e.params.get("when", "")), str(e.params.get("old", "")),
-                          str(_("The work takes longer than planned"))) for e in events]
+                          delay_cause_label(str(e.params.get("cause", "")))
+                          or str(_("The work takes longer than planned"))) for e in events]
 
 
 def car_status(order: WorkOrder, *, token: str) -> CarStatus:

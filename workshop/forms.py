@@ -7,6 +7,7 @@ from dealership.forms import FreeTextField, ModelChoiceField
 from dealership.models import LabourOperation, Part, Store, WorkOrderLine
 from dealership.textlimits import DESCRIPTION, NOTES, REASON, SIGNATURE
 
+from .delays import DelayCause
 from .models import ClockEntry, Finding, OldPart
 
 
@@ -123,4 +124,5 @@ class DelayForm(forms.Form):
                                           input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
                                           widget=forms.DateTimeInput(attrs={"type": "datetime-local"},
                                                                      format="%Y-%m-%dT%H:%M"))
-    reason = FreeTextField(label=_("Why (for the order's timeline)"), required=False, max_length=REASON, rows=2)
+    cause = forms.ChoiceField(label=_("Why the car is late (the customer is told)"), choices=DelayCause.choices)
+    reason = FreeTextField(label=_("Note (for the order's timeline)"), required=False, max_length=REASON, rows=2)

@@ -46,6 +46,7 @@ def test_rep8_the_advisor_tells_the_customer_a_new_time_from_the_boards_late_row
 
     new_time = timezone.localtime(timezone.now() + timedelta(hours=3)).replace(second=0, microsecond=0)
     page.fill("input[name=new_promised_at]", new_time.strftime("%Y-%m-%dT%H:%M"))
+    page.select_option("select[name=cause]", "parts")  # what the customer is told
     page.fill("textarea[name=reason]", "等待变速箱配件")
     page.click("[data-testid=delay-form] button[type=submit]")
     expect(page.locator(".alert-success")).to_contain_text("致电客户")  # no consent to messages: the advisor calls

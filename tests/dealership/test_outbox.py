@@ -164,7 +164,7 @@ def test_outbox_1_a_hanging_gateway_does_not_slow_the_advisors_click(order_in, g
             else:
                 new_time = timezone.localtime(order.promised_at + timedelta(hours=3))
                 response = client.post(reverse("workshop:delay", args=[order.pk]), {
-                    "new_promised_at": new_time.strftime("%Y-%m-%dT%H:%M"), "reason": "等配件"}, follow=True)
+                    "new_promised_at": new_time.strftime("%Y-%m-%dT%H:%M"), "cause": "parts", "reason": "等配件"}, follow=True)
         took = time.monotonic() - started
     assert response.status_code == 200 and callbacks
     assert took < 2, f"the click took {took:.1f} s"

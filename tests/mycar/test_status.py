@@ -208,6 +208,15 @@ def test_rep8_a_new_time_shows_with_the_reason_for_the_customer(repairing, team,
     assert "等待变速箱配件" not in html  # the advisor's note is for the timeline
 
 
+def test_rep8_the_cause_the_advisor_chose_for_the_customer_shows_with_the_new_time(repairing, team, client):
+    new = repairing.promised_at + timedelta(hours=9)
+    work_order_delay_tell(work_order=repairing, actor=team[Role.SERVICE_ADVISOR], new_promised_at=new,
+                          cause="parts", reason="变速箱配件在途，供应商说明天到")
+    html = page_of(client, repairing, "mycar:status_now").content.decode()
+    assert f"配件未到：新时间 {timezone.localtime(new).strftime('%m-%d %H:%M')}" in html
+    assert "供应商" not in html  # the note stays on the timeline
+
+
 # --- deciding a finding from the page (REP-4) ---------------------------------------------------
 
 def test_rep4_the_customer_decides_a_finding_from_the_status_page_once(repairing, team, client):

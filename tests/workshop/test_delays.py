@@ -34,7 +34,8 @@ def test_rep8_a_late_car_gets_a_new_time_and_the_customer_is_told_it(order_in, t
     LocmemBackend.outbox = []
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("workshop:delay", args=[order.pk]), {
-            "new_promised_at": timezone.localtime(new_time).strftime("%Y-%m-%dT%H:%M"), "reason": "等待变速箱配件"})
+            "new_promised_at": timezone.localtime(new_time).strftime("%Y-%m-%dT%H:%M"), "cause": "parts",
+            "reason": "等待变速箱配件"})
     assert response.status_code == 302
     order.refresh_from_db()
     assert order.promised_at == new_time
@@ -42,7 +43,9 @@ def test_rep8_a_late_car_gets_a_new_time_and_the_customer_is_told_it(order_in, t
     assert (event.actor, event.note) == (order.advisor, "等待变速箱配件")
     [sent] = LocmemBackend.outbox
     assert local(new_time) in sent.body and local(promised) in sent.body and order.vehicle.plate in sent.body
-    assert "变速箱" not in sent.body  # the reason stays inside
+    assert "变速箱" not in sent.body  # the advisor's note stays inside
+    assert "配件未到" in sent.body  # the cause chosen for the customer goes out (REP-8: the new time and why)
+    assert event.params["cause"] == "parts"
     assert OutboundMessage.objects.get(key__startswith=f"wo-{order.pk}-delay-").status == "sent"
 
 
@@ -88,5 +91,6 @@ def test_rep8_a_technician_may_not_tell_the_customer_a_new_time(order_in, team):
 def test_rep8_a_time_earlier_than_the_promise_is_refused_on_the_form(order_in, team):
     order = order_in(S.IN_REPAIR)
     response = login(order.advisor, "en").post(reverse("workshop:delay", args=[order.pk]), {
-        "new_promised_at": timezone.localtime(order.promised_at - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")})
+        "new_promised_at": timezone.localtime(order.promised_at - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        "cause": "workshop"})
     assert response.status_code == 400 and "later than the time promised" in response.content.decode()
