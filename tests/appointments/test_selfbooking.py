@@ -11,6 +11,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
+from appointments.links import answer_token
 from appointments.models import Appointment, BookingRequest, MobileCode
 from appointments.selfbooking import (
     Kind,
@@ -21,7 +22,6 @@ from appointments.selfbooking import (
     selfbook_time_check,
     selfbook_times,
 )
-from appointments.links import answer_token
 from appointments.services import appointment_book, booking_request_handled
 from dealership.errors import ProcessError
 from dealership.hours import hours_forget
