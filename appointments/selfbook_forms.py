@@ -24,11 +24,12 @@ MAX_MILEAGE = 2_000_000
 
 class SelfBookForm(forms.Form):
     kind = forms.ChoiceField(label=_("What is the visit for?"), choices=Kind.choices, initial=Kind.MAINTENANCE,
-                             widget=forms.RadioSelect)
+                             widget=forms.RadioSelect(attrs={"class": "form-check-input"}))
     words = forms.CharField(label=_("What happens? In your own words"), required=False, max_length=500,
                             widget=forms.Textarea(attrs={"rows": 3}))
     day = forms.ChoiceField(label=_("Day"))
-    advisor = forms.ChoiceField(label=_("Service advisor"), required=False)
+    advisor = forms.ChoiceField(label=_("Service advisor"), required=False,
+                                widget=forms.Select(attrs={"class": "form-select"}))
     slot = forms.CharField(label=_("Time"), max_length=40, error_messages={"required": _("Choose a time.")})
     plate = forms.CharField(label=_("Plate"), max_length=12)
     vin = forms.CharField(label=_("VIN (first visit with us only)"), required=False, max_length=25,
