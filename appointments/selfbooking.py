@@ -16,7 +16,7 @@ the same either way until the number is proved."""
 
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -43,7 +43,7 @@ from .capacity import has_room_now, hours_by_trade
 from .models import Appointment, BookingRequest, MobileCode
 from .offers import OfferedTime
 from .services import appointment_book, appointment_cancel, appointment_reschedule
-from .timetable import advisor_day, is_reception_time
+from .timetable import day_slots, is_reception_time
 
 CODE_MINUTES = 10          # a code is good this long
 MAX_TRIES = 5              # wrong tries before the code is dead
@@ -149,12 +149,24 @@ def selfbook_times(*, store: Store, day: date, kind: str, advisor: User | None =
     if not has_room_now(store=store, day=day, hours=_hours(store, kind) if hours is None else hours):
         return []
     chosen = [advisor] if advisor else (advisors if advisors is not None else selfbook_advisors(store=store))
+    booked = _booked_by_advisor(store=store, day=day, advisors=chosen)
     found: dict[datetime, OfferedTime] = {}
     for person in chosen:
-        for slot in advisor_day(store=store, advisor=person, day=day, now=now):
+        for slot in day_slots(store=store, day=day, booked=booked.get(person.pk, set()), now=now):
             if slot.bookable and slot.starts_at not in found:
                 found[slot.starts_at] = OfferedTime(slot.starts_at, person)
     return [found[t] for t in sorted(found)]
+
+
+def _booked_by_advisor(*, store: Store, day: date, advisors: list[User]) -> dict[int, set[datetime]]:
+    """timetable.booked_times for several advisors in one query (the page asks for all of them)."""
+    start = datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+    booked: dict[int, set[datetime]] = {}
+    for advisor_id, starts_at in Appointment.objects.filter(
+            store=store, advisor__in=[a.pk for a in advisors], status__in=Appointment.ACTIVE, starts_at__gte=start,
+            starts_at__lt=start + timedelta(days=1)).values_list("advisor_id", "starts_at"):
+        booked.setdefault(advisor_id, set()).add(starts_at)
+    return booked
 
 
 def _parse_slot(value: str) -> tuple[datetime, int]:

@@ -30,7 +30,7 @@ from followup.models import ServiceReminder
 from followup.services import reminder_token
 
 from ..conftest import login
-from ..factories import LabourFactory, VehicleFactory
+from ..factories import LabourFactory, VehicleFactory, staff
 from .selfbook_helpers import (
     ask,
     at,
@@ -341,3 +341,20 @@ def test_code_send_records_the_code_hashed(team, op, day):
     row = code_send(store=team.store, wish=wish, client="1.2.3.4")
     code = last_code("13700000001")
     assert code not in row.code_hash and len(row.code_hash) == 64
+
+
+def _page_queries(store) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert public_client().get(reverse("appointments:selfbook", args=[store.code])).status_code == 200
+    return len(queries)
+
+
+def test_the_page_reads_the_advisors_days_in_a_fixed_number_of_queries(team, op, day):
+    small = _page_queries(team.store)
+    for _ in range(4):
+        advisor = staff(Role.SERVICE_ADVISOR, team.store)
+        staff_book(team, at(timezone.localdate() + timedelta(days=1), 9), [op], advisor=advisor)
+    assert _page_queries(team.store) == small
