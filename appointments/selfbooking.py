@@ -369,11 +369,28 @@ def selfbook_finish(*, row: MobileCode) -> Outcome:
                         message=N_("Pre-diagnose the online booking of %(plate)s: read the customer's words, "
                                    "call them if needed"), params={"plate": vehicle.plate})
                 MobileCode.objects.filter(pk=row.pk).update(appointment_id_done=appointment.pk)
+                number_message_send(
+                    store=store, to=wish.mobile, key=f"selfbook-booked-{appointment.pk}",
+                    subject=_("Your appointment"),
+                    body=_("%(store)s: %(plate)s is booked for %(when)s; %(advisor)s will receive you. Please bring "
+                           "the driving licence, the service booklet, all keys, and the wheel-lock key. To change or "
+                           "cancel: %(link)s")
+                    % {"store": store.name, "plate": vehicle.plate, "advisor": appointment.advisor,
+                       "when": timezone.localtime(appointment.starts_at).strftime("%m-%d %H:%M"),
+                       "link": manage_url(appointment)})
             return Outcome(appointment=appointment)
         except ProcessError as exc:  # taken meanwhile, a visit already booked…: the agent sorts it out with them
             note = str(exc)[:200]
-    request = _request_create(store=store, wish=wish, note=note)
-    MobileCode.objects.filter(pk=row.pk).update(request_id_done=request.pk)
+    with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
+        request = _request_create(store=store, wish=wish, note=note)
+        MobileCode.objects.filter(pk=row.pk).update(request_id_done=request.pk)
+        number_message_send(
+            store=store, to=wish.mobile, key=f"selfbook-request-{request.pk}", subject=_("Your booking request"),
+            body=_("%(store)s: we have your booking request for %(plate)s and will call you by %(when)s. "
+                   "Your request: %(link)s")
+            % {"store": store.name, "plate": request.plate,
+               "when": timezone.localtime(request.due_at).strftime("%m-%d %H:%M"),
+               "link": public_url("appointments:selfbook_request", request_token(request))})
     return Outcome(request=request, note=note)
 
 

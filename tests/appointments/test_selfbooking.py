@@ -25,7 +25,7 @@ from appointments.selfbooking import (
 from appointments.services import appointment_book, booking_request_handled
 from dealership.errors import ProcessError
 from dealership.hours import hours_forget
-from dealership.models import ClosedDay, Role, StaffTask, StoreHours, User, WorkOrder
+from dealership.models import ClosedDay, OutboundMessage, Role, StaffTask, StoreHours, User, WorkOrder
 from followup.models import ServiceReminder
 from followup.services import reminder_token
 
@@ -167,6 +167,8 @@ def test_apt7_a_known_customer_with_consent_is_booked_at_once(team, op, day, out
     assert str(appointment.advisor) in page  # APT-6
     assert "行驶证、保养手册" in page  # SCH-7: what to bring (the list of the confirmation messages)
     assert 'data-testid="booked"' in page
+    sms = OutboundMessage.objects.get(key=f"selfbook-booked-{appointment.pk}")  # the link also comes by SMS
+    assert sms.to == car.customer.mobile and manage_token(appointment) in sms.body and "行驶证" in sms.body
 
 
 def test_apt3_a_fault_booked_online_asks_the_advisor_to_pre_diagnose(team, op, day):
@@ -208,6 +210,7 @@ def test_apt1_anyone_else_becomes_a_request_with_an_answer_by_time(team, op, day
     assert request_.due_at is not None and request_.due_at > timezone.now()
     task = StaffTask.objects.get(key=f"request-{request_.pk}-answer")
     assert task.role == Role.APPOINTMENT_AGENT and task.due_at == request_.due_at
+    assert OutboundMessage.objects.filter(key=f"selfbook-request-{request_.pk}", to=mobile).exists()
     queue = login(team[Role.APPOINTMENT_AGENT]).get(reverse("appointments:list")).content.decode()
     assert request_.name in queue and 'data-testid="request-late"' not in queue
     with time_machine.travel(request_.due_at + timedelta(minutes=1)):
