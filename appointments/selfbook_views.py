@@ -136,7 +136,9 @@ def selfbook_manage(request: HttpRequest, token: str) -> HttpResponse:
                 return redirect("appointments:selfbook_manage", token=token)
             if "move" in request.POST:
                 moved = selfbook_move(appointment=appointment, slot=request.POST.get("slot", "")[:40])
-                return redirect("appointments:selfbook_manage", token=manage_token(moved))
+                response = redirect("appointments:selfbook_manage", token=manage_token(moved))
+                response["Location"] += "?moved=1"
+                return response
         except ProcessError as exc:
             error, status = str(exc), 400
         appointment.refresh_from_db()
@@ -145,7 +147,7 @@ def selfbook_manage(request: HttpRequest, token: str) -> HttpResponse:
         "store": store, "appointment": appointment, "open": is_open, "form": form, "error": error,
         "times": _times(store, form, appointment_hours(appointment)) if is_open else [], "day": form.chosen_day(),
         "days": days[:DAYS], "new": request.GET.get("new") == "1",
-        "lines": list(appointment.work_order.lines.order_by("id")[:10])}, status=status))
+        "moved": request.GET.get("moved") == "1", "lines": list(appointment.work_order.lines.order_by("id")[:10])}, status=status))
 
 
 @login_not_required

@@ -63,12 +63,15 @@ def test_a_known_customer_books_on_a_phone_with_the_code(browser, live_server, s
     # the link: another time
     page.locator("[data-testid=times] label").nth(4).click()
     page.click("button[name=move]")
-    expect(page.locator("[data-testid=when]")).to_be_visible()
+    expect(page.locator("[data-testid=moved]")).to_be_visible()
     appointment.refresh_from_db()
     assert appointment.starts_at != old
     shot(page, "selfbook-6-moved")
     no_overflow = page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert no_overflow, "the page scrolls sideways on a phone"
+
+    page.click("[data-testid=cancel] summary")
+    shot(page, "selfbook-6b-cancel-asked")
 
     # English is a tap away
     page.click("header button[name=language]")
