@@ -394,6 +394,24 @@ def selfbook_finish(*, row: MobileCode) -> Outcome:
     return Outcome(request=request, note=note)
 
 
+def answer_by(*, store: Store, now: datetime) -> datetime:
+    """APT-1: REQUEST_ANSWER_HOURS of the store's opening hours from now (a
+    request made at 17:30 is answered the next open morning, not at 19:30)."""
+    left = timedelta(hours=REQUEST_ANSWER_HOURS)
+    tz = timezone.get_current_timezone()
+    for day, hours in store_hours_range(store, timezone.localtime(now).date(), DAYS_AHEAD + 1):
+        if hours is None:
+            continue
+        opens, closes = (datetime.combine(day, t, tzinfo=tz) for t in hours)
+        start = max(opens, now)
+        if start >= closes:
+            continue
+        if closes - start >= left:
+            return start + left
+        left -= closes - start
+    return now + timedelta(hours=REQUEST_ANSWER_HOURS)  # no open day ahead: the clock hours
+
+
 def _request_create(*, store: Store, wish: Wish, note: str) -> BookingRequest:
     starts_at, advisor_pk = _parse_slot(wish.slot)
     advisor = User.objects.filter(pk=advisor_pk, store=store).first()
@@ -408,7 +426,7 @@ def _request_create(*, store: Store, wish: Wish, note: str) -> BookingRequest:
         parts.append(note)
     if wish.words:
         parts.append(f"“{wish.words.strip()}”")
-    due = timezone.now() + timedelta(hours=REQUEST_ANSWER_HOURS)
+    due = answer_by(store=store, now=timezone.now())
     with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
         request = BookingRequest.objects.create(
             store=store, source=BookingRequest.Source.ONLINE, name=wish.name[:50], mobile=wish.mobile,

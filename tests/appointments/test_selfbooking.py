@@ -17,6 +17,7 @@ from appointments.models import Appointment, BookingRequest, MobileCode
 from appointments.selfbooking import (
     Kind,
     Wish,
+    answer_by,
     code_send,
     manage_token,
     prefill_url,
@@ -368,3 +369,13 @@ def test_the_page_reads_the_advisors_days_in_a_fixed_number_of_queries(team, op,
         advisor = staff(Role.SERVICE_ADVISOR, team.store)
         staff_book(team, at(timezone.localdate() + timedelta(days=1), 9), [op], advisor=advisor)
     assert _page_queries(team.store) == small
+
+
+def test_apt1_the_answer_by_time_counts_opening_hours(team):
+    monday = timezone.localdate() + timedelta(days=7 - timezone.localdate().weekday())
+    assert answer_by(store=team.store, now=at(monday, 10)) == at(monday, 12)
+    assert answer_by(store=team.store, now=at(monday, 17, 30)) == at(monday + timedelta(days=1), 10)  # 8:30 + 1.5 h
+    assert answer_by(store=team.store, now=at(monday, 20)) == at(monday + timedelta(days=1), 10, 30)
+    ClosedDay.objects.create(store=team.store, date=monday + timedelta(days=1), name="节日")
+    hours_forget(team.store)
+    assert answer_by(store=team.store, now=at(monday, 20)) == at(monday + timedelta(days=2), 10, 30)
