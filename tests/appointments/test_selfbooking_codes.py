@@ -13,9 +13,21 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from appointments.models import Appointment, MobileCode
-from appointments.selfbooking import CLIENT_PER_HOUR, MAX_TRIES, NUMBER_PER_HOUR, code_verify
+from appointments.selfbooking import (
+    CLIENT_PER_HOUR,
+    MAX_TRIES,
+    NUMBER_PER_HOUR,
+    Kind,
+    Wish,
+    code_send,
+    code_verify,
+    selfbook_finish,
+)
 from dealership.models import OutboundMessage, Role, User
 
+from ..concurrency import at_once
+from ..conftest import Team
+from ..factories import StoreFactory
 from ..refusals import refused_saying
 from .selfbook_helpers import ask, at, known_car, last_code, maintenance_op, public_client, slot_value
 
@@ -175,3 +187,34 @@ def test_fuzz_the_public_post_endpoints_never_fail(public_urls, data):
     for url in public_urls:
         response = client.post(url, data)
         assert response.status_code in (200, 302, 400, 404), (url, data, response.status_code)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_four_code_requests_for_one_number_at_once_send_one_code():
+    team = Team(StoreFactory())
+    maintenance_op(team.store)
+    day = timezone.localdate() + timedelta(days=1)
+    wish = Wish(kind=Kind.MAINTENANCE, plate="粤B54321", mobile="13700000001", name="张", mileage=1,
+                slot=slot_value(at(day, 10), team[Role.SERVICE_ADVISOR]))
+    results = at_once(lambda address: code_send(store=team.store, wish=wish, client=address),
+                      ["192.0.2.1", "192.0.2.2", "192.0.2.3", "192.0.2.4"])
+    assert sorted(results) == ["ok", "refused", "refused", "refused"]
+    assert MobileCode.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_right_code_posted_four_times_at_once_books_once():
+    team = Team(StoreFactory())
+    maintenance_op(team.store)
+    car = known_car(team.store)
+    day = timezone.localdate() + timedelta(days=1)
+    wish = Wish(kind=Kind.MAINTENANCE, plate=car.plate, mobile=car.customer.mobile, name="张", mileage=1,
+                slot=slot_value(at(day, 10), team[Role.SERVICE_ADVISOR]))
+    row = code_send(store=team.store, wish=wish, client="192.0.2.1")
+    code = last_code(car.customer.mobile)
+
+    def attempt(_n):
+        selfbook_finish(row=code_verify(row=MobileCode.objects.get(pk=row.pk), code=code))
+
+    assert sorted(at_once(attempt, [1, 2, 3, 4])) == ["ok", "refused", "refused", "refused"]
+    assert Appointment.objects.count() == 1
