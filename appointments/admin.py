@@ -11,6 +11,7 @@ from .models import (
     AppointmentChange,
     BookingRequest,
     Confirmation,
+    MobileCode,
     PartReservation,
     QueueTicket,
     RebookingOffer,
@@ -87,3 +88,15 @@ class PartReservationAdmin(ReadOnlyAdmin):
     list_select_related = ["part", "appointment__vehicle", "reserved_by", "store"]
     list_filter = ["status", ("expected_on", DAY)]
     search_fields = ["part__number", "part__name", "appointment__vehicle__plate"]
+
+
+@admin.register(MobileCode)
+class MobileCodeAdmin(ReadOnlyAdmin):
+    """The booking page's one-time codes (issue 20): who asked when and what came of it; the code is only a hash."""
+
+    list_display = ["created_at", "mobile", "client", "tries", "used_at", "appointment_id_done", "request_id_done",
+                    "store"]
+    list_select_related = ["store"]
+    list_filter = [("created_at", DAY)]
+    search_fields = ["mobile", "client"]
+    exclude = ["code_hash"]

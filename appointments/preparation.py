@@ -91,9 +91,9 @@ def reservation_expect(*, reservation: PartReservation, expected_on: date, actor
                             "date": expected_on.strftime("%m-%d")}}
         staff_task_create(assignee=appointment.advisor, key=key, **alert)
         agent = appointment.created_by
-        if agent.has_role(Role.APPOINTMENT_AGENT) and agent.pk != appointment.advisor_id:
+        if agent is not None and agent.has_role(Role.APPOINTMENT_AGENT) and agent.pk != appointment.advisor_id:
             staff_task_create(assignee=agent, key=f"{key}-agent", **alert)
-        elif not agent.has_role(Role.APPOINTMENT_AGENT):  # booked by the advisor: the agents of the store hear it
+        elif agent is None or not agent.has_role(Role.APPOINTMENT_AGENT):  # booked by the advisor: the agents of the store hear it
             staff_task_create(role=Role.APPOINTMENT_AGENT, key=f"{key}-agent", **alert)
 
 

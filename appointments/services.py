@@ -75,7 +75,7 @@ def _not_a_slot(store: Store, starts_at: datetime) -> None:
                        % {"o": opens.strftime("%H:%M"), "c": closes.strftime("%H:%M")}, rule="SCH-1", field="slot")
 
 
-def _slot_guard(*, store: Store, advisor: User, starts_at: datetime, actor: User, use_buffer: bool,
+def _slot_guard(*, store: Store, advisor: User, starts_at: datetime, actor: User | None, use_buffer: bool,
                 buffer_reason: str, leaving: int | None = None) -> Slot:
     """SCH-1, SCH-4: the advisor's slot must be free, and one that would make a
     run of more than `slots_before_buffer` customers in a row (the buffer) is
@@ -96,7 +96,7 @@ def _slot_guard(*, store: Store, advisor: User, starts_at: datetime, actor: User
                                  "a customer there, with the reason.")
                                % {"time": when, "advisor": advisor, "n": store.slots_before_buffer}, rule="SCH-1",
                                field="slot")
-        if not actor.has_role(*BUFFER_ROLES):
+        if actor is None or not actor.has_role(*BUFFER_ROLES):
             raise ProcessError(_("Only a service advisor or the after-sales manager may use a buffer slot."),
                                rule="SCH-4")
         if not buffer_reason.strip():
@@ -107,7 +107,7 @@ def _slot_guard(*, store: Store, advisor: User, starts_at: datetime, actor: User
 def appointment_book(
     *,
     store: Store,
-    actor: User,
+    actor: User | None,
     customer: Customer,
     vehicle: Vehicle,
     advisor: User,
@@ -129,7 +129,10 @@ def appointment_book(
     would give the advisor more than `slots_before_buffer` customers in a row
     (the buffer) without an authorised person and reason (SCH-1, SCH-4), a
     taken slot (even when two people book at the same moment: the advisor's
-    lock and the database refuse the second)."""
+    lock and the database refuse the second).
+
+    `actor` None is the customer on the public booking page (issue 20): the
+    same guards, and never the buffer nor beyond capacity."""
     if not customer_words.strip():
         raise ProcessError(_("Record the customer's own description of the fault."), rule="APT-2",
                            field="customer_words")
@@ -178,7 +181,7 @@ def appointment_book(
                                     source=WorkOrderLine.Source.APPOINTMENT)
             hours = hours_by_trade(labour_operations)
             if capacity_override is not None:
-                if not capacity_override.by.has_role(*OVERRIDE_ROLES):
+                if actor is None or not capacity_override.by.has_role(*OVERRIDE_ROLES):
                     raise ProcessError(_("Only the after-sales manager may book beyond the workshop's capacity."),
                                        rule="APT-5")
                 if not capacity_override.reason.strip():
@@ -300,7 +303,7 @@ def appointment_cancel(*, appointment: Appointment, actor: User | None, reason: 
         staff_tasks_close(work_order=locked.work_order, keys=[f"apt-{locked.pk}-prepare", f"apt-{locked.pk}-parts"],
                           subjects=[not_ready_subject(locked.pk)], actor=actor)
         if by_shop:
-            offer = offer_make(appointment=locked, actor=actor or locked.created_by)
+            offer = offer_make(appointment=locked, actor=actor or locked.created_by or locked.advisor)
             transaction.on_commit(lambda: _send_offer(offer.pk))
     locked.refresh_from_db()
     return locked
@@ -398,7 +401,7 @@ def _offer_answered(*, offer: RebookingOffer, old: Appointment, actor: User | No
     staff_tasks_close(work_order=old.work_order, keys=[f"apt-{old.pk}-cancel-call"], actor=actor)
 
 
-def _offers_settle(*, appointment: Appointment, actor: User) -> None:
+def _offers_settle(*, appointment: Appointment, actor: User | None) -> None:
     """A new appointment booked for the car by other means (the agent on the
     phone, the booking form) answers any open offer of new times for it."""
     for offer in RebookingOffer.objects.select_for_update(of=("self",)).filter(
@@ -409,15 +412,17 @@ def _offers_settle(*, appointment: Appointment, actor: User) -> None:
                                      "new_appointment": appointment})
         _offer_answered(offer=offer, old=offer.appointment, actor=actor, kind=AppointmentChange.Kind.OFFER_TAKEN,
                         new_starts_at=appointment.starts_at,
-                        reason=_("Booked by %(who)s") % {"who": actor})
+                        reason=_("Booked by %(who)s") % {"who": actor} if actor
+                        else _("Booked by the customer online"))
 
 
-def appointment_reschedule(*, appointment: Appointment, actor: User, starts_at: datetime, reason: str,
+def appointment_reschedule(*, appointment: Appointment, actor: User | None, starts_at: datetime, reason: str,
                            by_shop: bool, advisor: User | None = None) -> Appointment:
     """Move a booked appointment: the new slot and workshop room are checked
     like a new booking, the old ones given back, all in one transaction. The
     confirmations start again for the new time; when the shop moved it, the
-    customer is told at once with the new time offered (APT-10)."""
+    customer is told at once with the new time offered (APT-10). `actor` None
+    is the customer through the booking link (issue 20): never into a buffer."""
     if not reason.strip():
         raise ProcessError(_("Give the reason."))
     advisor = advisor or appointment.advisor
@@ -431,7 +436,8 @@ def appointment_reschedule(*, appointment: Appointment, actor: User, starts_at: 
             # the urgent path as for a booking: an advisor or the manager may move a customer into a buffer,
             # the reason for the move standing as the reason for the buffer
             slot = _slot_guard(store=locked.store, advisor=advisor, starts_at=starts_at, actor=actor,
-                               use_buffer=actor.has_role(*BUFFER_ROLES), buffer_reason=reason, leaving=locked.pk)
+                               use_buffer=actor is not None and actor.has_role(*BUFFER_ROLES), buffer_reason=reason,
+                               leaving=locked.pk)
             old = locked.starts_at
             _release_capacity_only(locked)
             hours = {t: Decimal(h) for t, h in locked.capacity_taken.items()}
@@ -564,3 +570,6 @@ def booking_request_handled(*, request_: BookingRequest, actor: User, appointmen
         handled_at=timezone.now(), handled_by=actor, appointment=appointment or request_.appointment,
         outcome=outcome or (_("Booked for %(when)s") % {
             "when": timezone.localtime(appointment.starts_at).strftime("%m-%d %H:%M")} if appointment else ""))
+    # an online request's answer-by task (selfbooking.py) is done when the request is
+    StaffTask.objects.filter(store_id=request_.store_id, key=f"request-{request_.pk}-answer",
+                             done_at__isnull=True).update(done_at=timezone.now(), done_by=actor)

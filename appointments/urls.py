@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -33,4 +33,5 @@ urlpatterns = [
     path("a/<str:token>/", views.answer, name="answer"),
     path("a/<str:token>/new-time/", views.answer_new_time, name="answer_new_time"),
     path("a/<str:token>/no-new-time/", views.answer_no_new_time, name="answer_no_new_time"),
+    path("book/", include("appointments.urls_selfbook")),
 ]

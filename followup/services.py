@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from appointments.models import BookingRequest
+from appointments.selfbooking import Kind as SelfBookKind
+from appointments.selfbooking import prefill_url
 from dealership.doors import Door
 from dealership.errors import ProcessError
 from dealership.links import public_url, record_from_token, record_token
@@ -454,6 +456,20 @@ def reminder_book(*, reminder: ServiceReminder, wish: str = "") -> BookingReques
         locked.booked_at = timezone.now()
         locked.save(update_fields=["booked_at"])
     return request
+
+
+def reminder_booking_url(reminder: ServiceReminder) -> str:
+    """FU-9, SET-10: the reminder's link opens the store's self-booking page
+    (appointments.selfbooking) with the car filled in, and for deferred work
+    what the workshop found, signed so it cannot be changed on the way."""
+    kind, words = SelfBookKind.MAINTENANCE, ""
+    if reminder.kind == ServiceReminder.Kind.DEFERRED:
+        kind = SelfBookKind.FAULT
+        found = reminder.key.removeprefix("deferred-")
+        if found.isdigit():
+            words = DeferredWork.objects.filter(pk=int(found), vehicle_id=reminder.vehicle_id).values_list(
+                "description", flat=True).first() or ""
+    return prefill_url(vehicle=reminder.vehicle, kind=kind, words=words)
 
 
 # --- the customer messages of stage 6, for the message texts page (issue 18) -------------------------------

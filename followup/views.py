@@ -129,6 +129,8 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
 @login_not_required
 def reminder_book(request: HttpRequest, token: str) -> HttpResponse:
     reminder = services.reminder_from_token(token)
+    if request.method == "GET":  # FU-9, SET-10: the self-booking page, with the car and the work filled in
+        return redirect(services.reminder_booking_url(reminder))
     form = ReminderBookForm(request.POST or None)
     booked = None
     if request.method == "POST" and form.is_valid():

@@ -51,6 +51,8 @@ PUBLIC = {"login", "logout", "set_language", "healthz", "appointments:answer", "
           "appointments:answer_no_new_time", "reception:customer_copy",
           "settlement:customer_documents", "settlement:customer_document", "followup:survey",
           "followup:reminder_book",
+          "appointments:selfbook", "appointments:selfbook_verify", "appointments:selfbook_manage",
+          "appointments:selfbook_request",
           "workshop:approve", "workshop:approve_photo",
           # the car's live status page and what it links to (issue 20): the signed token is the key
           "mycar:status", "mycar:status_now", "mycar:finding_decide", "mycar:finding_photo", "mycar:documents",

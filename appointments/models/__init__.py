@@ -4,6 +4,7 @@ from .capacity import WorkshopDay
 from .confirmations import AppointmentChange, Confirmation
 from .offers import RebookingOffer
 from .preparation import PartReservation
+from .selfbooking import MobileCode
 
-__all__ = ["Appointment", "AppointmentChange", "BookingRequest", "Confirmation", "PartReservation",
+__all__ = ["Appointment", "AppointmentChange", "BookingRequest", "Confirmation", "MobileCode", "PartReservation",
            "QueueTicket", "RebookingOffer", "WorkshopDay"]

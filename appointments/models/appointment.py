@@ -70,7 +70,8 @@ class Appointment(StoreOwned):
     closed_by_shop = models.BooleanField(_("cancelled by the shop"), default=False)
     schedule_version = models.PositiveSmallIntegerField(default=0)  # +1 on each reschedule
     ready_at_arrival = models.BooleanField(_("ready when the customer arrived"), null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+    # None: booked by the customer on the public booking page (issue 20)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+", verbose_name=_("booked by"))
     created_at = models.DateTimeField(_("booked at"), auto_now_add=True)
 

@@ -47,6 +47,7 @@ class BookingRequest(StoreOwned):
         RESCHEDULE = "reschedule", _("Reschedule asked by the customer")
         LINK = "link", _("Customer link")
         REMINDER = "reminder", _("Service reminder")
+        ONLINE = "online", _("Booked online by the customer")
 
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
     name = models.CharField(_("name"), max_length=50)
@@ -59,6 +60,8 @@ class BookingRequest(StoreOwned):
     handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+")
     outcome = models.CharField(_("outcome"), max_length=200, blank=True)
+    # to be answered by (APT-1): a request made online waits at most the store's set time
+    due_at = models.DateTimeField(_("answer by"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("booking request")

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from appointments.models import Appointment, Confirmation
+from appointments.models import Appointment, Confirmation, MobileCode
 from dealership.admin_base import ReadOnlyAdmin
 from dealership.models import (
     Customer,
@@ -106,6 +106,8 @@ def the_rest(team, records):
                                    to=order.customer.mobile, subject="s", body="b")
     Confirmation.objects.create(store=store, appointment=Appointment.objects.get(pk=records["appointment"]),
                                 kind=Confirmation.Kind.values[0], claim="c", claimed_at=order.created_at)
+    MobileCode.objects.create(store=store, mobile="13700000001", client="192.0.2.1", code_hash="h",
+                              expires_at=order.created_at)
     Reception.objects.create(store=store, work_order=order)
     Bay.objects.create(store=store, name="A1")
     SelfCheckItem.objects.create(store=store, job_type=job_type, label="扭矩")
