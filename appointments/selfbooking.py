@@ -430,7 +430,8 @@ def _request_create(*, store: Store, wish: Wish, note: str) -> BookingRequest:
     with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
         request = BookingRequest.objects.create(
             store=store, source=BookingRequest.Source.ONLINE, name=wish.name[:50], mobile=wish.mobile,
-            plate=normalize_plate(wish.plate)[:10], wish=" · ".join(parts)[:300], due_at=due)
+            plate=normalize_plate(wish.plate)[:10], wish=" · ".join(parts)[:300], due_at=due,
+            wanted_at=starts_at, wanted_advisor=advisor, vin=wish.vin[:17])
         staff_task_create(
             store=store.pk, role=Role.APPOINTMENT_AGENT, key=f"request-{request.pk}-answer", due_at=due,
             link=reverse("appointments:new") + f"?request={request.pk}",

@@ -102,6 +102,17 @@ def _booking_fields_shown(request: HttpRequest, form: BookingForm) -> set[str]:
     return set(form.fields) - hidden
 
 
+def request_wanted(booking_request: BookingRequest) -> dict:
+    """The day, time and advisor a customer chose online, for the booking form (issue 20): the agent confirms them
+    rather than typing them again; a time gone by meanwhile is left for the agent to choose."""
+    wanted = booking_request.wanted_at
+    if wanted is None or wanted <= timezone.now():
+        return {}
+    local = timezone.localtime(wanted)
+    return {"day": local.date(), "slot": local.strftime("%H:%M"),
+            **({"advisor": booking_request.wanted_advisor_id} if booking_request.wanted_advisor_id else {})}
+
+
 @role_required(*BOOKERS, store_required=True)
 def appointment_new(request: HttpRequest) -> HttpResponse:
     store = request.user.store
@@ -113,11 +124,13 @@ def appointment_new(request: HttpRequest) -> HttpResponse:
     if booking_request:
         car_initial, _known = lookup_initial(store=store, plate=booking_request.plate, mobile=booking_request.mobile,
                                              typed={"plate": booking_request.plate, "mobile": booking_request.mobile,
-                                                    "customer_name": booking_request.name})
+                                                    "customer_name": booking_request.name,
+                                                    **({"vin": booking_request.vin} if booking_request.vin else {})})
     vehicle_form = CustomerVehicleForm(request.POST or None, store=store, prefix="car", initial=car_initial)
-    form = BookingForm(request.POST or None, store=store,
-                       initial={"day": timezone.localdate() + timedelta(days=1),
-                                "customer_words": booking_request.wish if booking_request else ""})
+    form = BookingForm(request.POST or None, store=store, initial={
+        "day": timezone.localdate() + timedelta(days=1),
+        "customer_words": booking_request.wish if booking_request else "",
+        **(request_wanted(booking_request) if booking_request else {})})
     days_with_room = []
     if request.method == "POST" and vehicle_form.is_valid() and form.is_valid():
         car, data = vehicle_form.cleaned_data, form.cleaned_data

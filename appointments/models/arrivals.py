@@ -62,6 +62,11 @@ class BookingRequest(StoreOwned):
     outcome = models.CharField(_("outcome"), max_length=200, blank=True)
     # to be answered by (APT-1): a request made online waits at most the store's set time
     due_at = models.DateTimeField(_("answer by"), null=True, blank=True)
+    # what the customer chose online, so the agent's booking form comes filled with it (issue 20)
+    wanted_at = models.DateTimeField(_("time wanted"), null=True, blank=True)
+    wanted_advisor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                       related_name="+", verbose_name=_("advisor wanted"))
+    vin = models.CharField(_("VIN"), max_length=17, blank=True)
 
     class Meta:
         verbose_name = _("booking request")
