@@ -172,7 +172,7 @@ def confirmations_send(confirmations: list[Confirmation], *, token: str, result:
                            fields={"channel": channel, "result": detail, "sent_at": now if status != C.FAILED else None})
 
 
-@outcome_hook(PURPOSE)
+@outcome_hook(PURPOSE, calls_on_failure=True)
 def _confirmation_outcome(message: OutboundMessage) -> None:
     """The outbox's delivery sent the confirmation's message, or gave it up."""
     if message.status == OutboundMessage.Status.RETRYING:

@@ -279,7 +279,7 @@ def offer_message_deliver(*, offer_id: int, now: datetime | None = None) -> bool
     return True
 
 
-@outcome_hook("offer")
+@outcome_hook("offer", calls_on_failure=True)
 def _offer_message_outcome(message: OutboundMessage) -> None:
     """The delivery's word on an offer's message: sent, the customer was told
     (the offer and the cancellation); a failed attempt, an agent calls at once

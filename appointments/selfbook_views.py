@@ -50,6 +50,11 @@ def _times(store: Store, form: SelfBookForm, hours: dict | None = None) -> list:
                           advisors=form.advisors, hours=hours)
 
 
+# after a redirect the phone shows the top of the next page: a "#when" the form was sent from would carry over
+# to the new address (browsers keep the fragment when the Location has none) and hide the answer above the screen
+TOP = "#main"
+
+
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def selfbook(request: HttpRequest, store_code: str) -> HttpResponse:
@@ -62,9 +67,11 @@ def selfbook(request: HttpRequest, store_code: str) -> HttpResponse:
         if form.is_valid():
             try:
                 row = selfbook_ask(store=store, wish=form.wish(), client=request.META.get("REMOTE_ADDR", ""))
-                return redirect("appointments:selfbook_verify", token=code_token(row))
+                response = redirect("appointments:selfbook_verify", token=code_token(row))
+                response["Location"] += TOP
+                return response
             except ProcessError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)  # no rule code for customers
         status = 400
     elif request.method == "POST":  # another day, kind or advisor: the page again with what was typed, no errors yet
         form = SelfBookForm(initial={k: v[:500] for k, v in request.POST.items()}, days=days, advisors=advisors)
@@ -92,7 +99,7 @@ def selfbook_verify(request: HttpRequest, token: str) -> HttpResponse:
             try:
                 code_verify(row=row, code=form.cleaned_data["code"])
             except ProcessError as exc:
-                form.add_error("code", str(exc))
+                form.add_error("code", exc.message)
             else:
                 outcome = selfbook_finish(row=row)
                 return _done_redirect(outcome.appointment.pk if outcome.appointment else None,
@@ -112,6 +119,7 @@ def _done_redirect(appointment_id: int | None, request_id: int | None, new: bool
             BookingRequest.objects.get(pk=request_id)))
     if new:
         response["Location"] += "?new=1"
+    response["Location"] += TOP
     return response
 
 
@@ -133,14 +141,16 @@ def selfbook_manage(request: HttpRequest, token: str) -> HttpResponse:
         try:
             if "cancel" in request.POST:
                 selfbook_cancel(appointment=appointment)
-                return redirect("appointments:selfbook_manage", token=token)
+                response = redirect("appointments:selfbook_manage", token=token)
+                response["Location"] += TOP
+                return response
             if "move" in request.POST:
                 moved = selfbook_move(appointment=appointment, slot=request.POST.get("slot", "")[:40])
                 response = redirect("appointments:selfbook_manage", token=manage_token(moved))
-                response["Location"] += "?moved=1"
+                response["Location"] += "?moved=1" + TOP
                 return response
         except ProcessError as exc:
-            error, status = str(exc), 400
+            error, status = exc.message, 400
         appointment.refresh_from_db()
     is_open = appointment.status == Appointment.Status.BOOKED and appointment.starts_at > timezone.now()
     return _public(render(request, "appointments/selfbook/manage.html", {

@@ -412,6 +412,9 @@ def answer_by(*, store: Store, now: datetime) -> datetime:
     return now + timedelta(hours=REQUEST_ANSWER_HOURS)  # no open day ahead: the clock hours
 
 
+REQUEST_BEFORE_WANTED = timedelta(minutes=30)
+
+
 def _request_create(*, store: Store, wish: Wish, note: str) -> BookingRequest:
     starts_at, advisor_pk = _parse_slot(wish.slot)
     advisor = User.objects.filter(pk=advisor_pk, store=store).first()
@@ -426,7 +429,10 @@ def _request_create(*, store: Store, wish: Wish, note: str) -> BookingRequest:
         parts.append(note)
     if wish.words:
         parts.append(f"“{wish.words.strip()}”")
-    due = answer_by(store=store, now=timezone.now())
+    # answered within the set time, and in any case before the time the customer asked for (half an hour ahead,
+    # so the call can still agree it): a request at 17:30 for 09:00 tomorrow is not due at 09:14
+    now = timezone.now()
+    due = min(answer_by(store=store, now=now), max(now, starts_at - REQUEST_BEFORE_WANTED))
     with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
         request = BookingRequest.objects.create(
             store=store, source=BookingRequest.Source.ONLINE, name=wish.name[:50], mobile=wish.mobile,

@@ -32,7 +32,9 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_noop as N_
 from django.utils.module_loading import import_string
 
 from .doors import Door
@@ -176,7 +178,10 @@ Hook = Callable[[OutboundMessage], None]
 _HOOKS: dict[str, list[Hook]] = {}
 
 
-def outcome_hook(purpose: str) -> Callable[[Hook], Hook]:
+_CALLS_ON_FAILURE: set[str] = set()
+
+
+def outcome_hook(purpose: str, *, calls_on_failure: bool = False) -> Callable[[Hook], Hook]:
     """Register `hook(message)` for messages of `purpose`: the delivery runs it
     after each attempt it records: SENT, RETRYING (this attempt failed, the
     outbox tries again at next_attempt_at) or FAILED for good (message.status
@@ -184,6 +189,9 @@ def outcome_hook(purpose: str) -> Callable[[Hook], Hook]:
     imports (the core imports no stage). Hooks must be idempotent (they may run
     again, e.g. when a caller asks for a message that was already sent) and
     should not talk to the outside."""
+    if calls_on_failure:  # the stage puts its own call in front of someone when the message fails for good
+        _CALLS_ON_FAILURE.add(purpose)
+
     def register(hook: Hook) -> Hook:
         hooks = _HOOKS.setdefault(purpose, [])
         if hook not in hooks:
@@ -193,11 +201,29 @@ def outcome_hook(purpose: str) -> Callable[[Hook], Hook]:
 
 
 def outcome_hooks_run(message: OutboundMessage) -> None:
+    if message.status == M.FAILED and message.purpose not in _CALLS_ON_FAILURE:
+        _call_instead(message)
     for hook in _HOOKS.get(message.purpose, ()):
         try:
             hook(message)
         except Exception:  # noqa: BLE001 - the message's own state is recorded; the hook is logged and the sweep goes on
             log.exception("outcome hook %s of message %s failed", hook.__name__, message.key)
+
+
+def _call_instead(message: OutboundMessage) -> None:
+    """A message about an order failed for good and no stage calls instead: its advisor is asked to call the
+    customer (once per message: the task's key), so the customer hears it after all."""
+    if message.work_order_id is None or message.customer_id is None:
+        return
+    from .services import staff_task_create  # the services import this module
+
+    order = WorkOrder.objects.select_related("customer", "vehicle", "advisor").get(pk=message.work_order_id)
+    staff_task_create(store=order.store_id, assignee=order.advisor, work_order=order,
+                      key=f"message-{message.pk}-call", urgent=True,
+                      link=reverse("dealership:order", args=[order.pk]),
+                      message=N_("Call %(name)s (%(plate)s): the message “%(subject)s” could not be sent"),
+                      params={"name": order.customer.name, "plate": order.vehicle.plate,
+                              "subject": message.subject[:80]})
 
 
 # --- recording -------------------------------------------------------------------------------------------------

@@ -173,7 +173,7 @@ def survey_send(*, task_id: int) -> None:
                           subject=subject, body=body, work_order=order, purpose="survey", ref=task.pk)
 
 
-@outcome_hook("survey")
+@outcome_hook("survey", calls_on_failure=True)  # the follow-up agent has the call task already
 def _survey_sent(message: OutboundMessage) -> None:
     if message.status == OutboundMessage.Status.SENT:
         FollowUpTask.objects.filter(pk=message.ref, survey_sent_at__isnull=True).update(survey_sent_at=message.sent_at)
@@ -432,7 +432,7 @@ def _reminder_deliver(reminder: ServiceReminder, vehicle: Vehicle, what: str, km
     return 1
 
 
-@outcome_hook("reminder")
+@outcome_hook("reminder", calls_on_failure=True)
 def _reminder_outcome(message: OutboundMessage) -> None:
     """The delivery's word on a reminder: when it went, or that it failed for good."""
     if message.status == OutboundMessage.Status.SENT:

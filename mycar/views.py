@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from dealership.errors import ProcessError
 from dealership.textlimits import REASON
@@ -64,11 +64,14 @@ def status_now(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_not_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def finding_decide(request: HttpRequest, token: str, pk: int) -> HttpResponse:
     """REP-4 from the status page: the customer's yes or no for each item, through the same service as the
-    approval link (workshop.changes.finding_decide), so it is recorded once, with the same checks."""
+    approval link (workshop.changes.finding_decide), so it is recorded once, with the same checks. Opened
+    again from the address bar (after a refused decision the page's address is this one): the status page."""
     order = order_from_status_token(token)
+    if request.method == "GET":
+        return redirect("mycar:status", token=token)
     finding = get_object_or_404(Finding.objects.only("pk", "store_id", "work_order_id", "status"),
                                 pk=pk, store_id=order.store_id, work_order_id=order.pk)
     if finding.status != Finding.Status.PRICED:  # decided already (sent twice, or by phone meanwhile)
@@ -86,7 +89,7 @@ def finding_decide(request: HttpRequest, token: str, pk: int) -> HttpResponse:
         changes.finding_decide(finding=finding, decisions={k: v == "approve" for k, v in choices.items()},
                                via=Finding.Via.LINK, note=note_form.cleaned_data["note"])
     except ProcessError as exc:  # the service's own checks (REP-4), said at the top of the page
-        return _refused(request, order, token, notice=str(exc))
+        return _refused(request, order, token, notice=exc.message)  # no rule code for customers
     return redirect(reverse("mycar:status", args=[token]) + f"#decided-{finding.pk}")
 
 

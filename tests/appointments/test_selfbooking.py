@@ -379,3 +379,15 @@ def test_apt1_the_answer_by_time_counts_opening_hours(team):
     ClosedDay.objects.create(store=team.store, date=monday + timedelta(days=1), name="节日")
     hours_forget(team.store)
     assert answer_by(store=team.store, now=at(monday, 20)) == at(monday + timedelta(days=2), 10, 30)
+
+
+def test_apt1_a_request_is_due_before_the_time_the_customer_asked_for(team, op):
+    """Asked at 17:30 for 09:00 next morning: the agent's two opening hours would end at 10:00, after the visit;
+    the request is due half an hour before the time wanted instead."""
+    monday = timezone.localdate() + timedelta(days=7 - timezone.localdate().weekday())
+    tuesday = monday + timedelta(days=1)
+    with time_machine.travel(at(monday, 17, 30)):
+        verify(public_client(), team.store, "粤B54321", at(tuesday, 9), mobile="13700000001")
+    request_ = BookingRequest.objects.get()
+    assert request_.due_at == at(tuesday, 8, 30)
+    assert (request_.wanted_at, request_.wanted_advisor) == (at(tuesday, 9), team[Role.SERVICE_ADVISOR])

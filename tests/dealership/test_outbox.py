@@ -32,7 +32,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dealership import celery_app
-from dealership.models import Customer, OutboundMessage, WorkOrder
+from dealership.models import Customer, OutboundMessage, StaffTask, WorkOrder
 from dealership.notify import (
     FIRST_RETRY,
     LEASE,
@@ -336,3 +336,24 @@ def test_the_retry_waits_for_its_time(store, customer):
     with time_machine.travel(now + FIRST_RETRY, tick=False):
         assert messages_deliver_due().sent == 1
     assert len(LocmemBackend.outbox) == 1
+
+
+def test_a_message_about_an_order_that_fails_for_good_asks_the_advisor_to_call_once(order_in, gateway):
+    """A status message (the delay, the copy, the documents …) that the outbox gave up on: nobody would know the
+    customer was not told, so the order's advisor gets an urgent call task, however often the outcome is read."""
+    order = order_in(WorkOrder.Status.IN_REPAIR)
+    Customer.objects.filter(pk=order.customer_id).update(consent_to_messages=True)
+    order.customer.refresh_from_db()
+    down = gateway(mode="down")
+    with sms_settings(down.url), time_machine.travel(timezone.now(), tick=False) as traveller:
+        record = customer_message_send(store=order.store_id, customer=order.customer, key=f"wo-{order.pk}-x",
+                                       subject="车辆进度", body="b", work_order=order)
+        for _ in range(2 * MAX_ATTEMPTS):
+            messages_deliver_due()
+            traveller.shift(timedelta(hours=1))
+        assert message_deliver(record.pk) == "failed"  # read again: the hooks run again, the task is not repeated
+    record.refresh_from_db()
+    assert record.status == "failed"
+    [task] = StaffTask.objects.filter(work_order=order, key=f"message-{record.pk}-call")
+    assert (task.assignee, task.urgent) == (order.advisor, True)
+    assert "车辆进度" in task.text
