@@ -34,8 +34,8 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_noop as N_
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_noop as N_
 
 from .doors import Door
 from .models import Customer, OutboundMessage, Store, WorkOrder
