@@ -38,6 +38,8 @@ class SelfBookForm(forms.Form):
     name = forms.CharField(label=_("Your name"), max_length=50)
     mobile = forms.CharField(label=_("Mobile"), max_length=20,
                              widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}))
+    consent = forms.BooleanField(label=_("Send me messages about this visit (the confirmation, the car's progress, "
+                                         "the statement)"), required=False)
 
     def __init__(self, *args, days: list[date], advisors: list[User], **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -96,7 +98,7 @@ class SelfBookForm(forms.Form):
         advisor = self.chosen_advisor()
         return Wish(kind=data["kind"], plate=data["plate"], mobile=data["mobile"], name=data["name"],
                     mileage=data["mileage"], slot=data["slot"], advisor_id=advisor.pk if advisor else None,
-                    vin=data["vin"], words=data["words"].strip())
+                    vin=data["vin"], words=data["words"].strip(), consent=bool(data.get("consent")))
 
 
 class CodeForm(forms.Form):

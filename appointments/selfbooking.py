@@ -15,6 +15,7 @@ to be answered within REQUEST_ANSWER_HOURS (APT-1). The answer on the page is
 the same either way until the number is proved."""
 
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -85,16 +86,17 @@ class Wish:
     advisor_id: int | None = None
     vin: str = ""
     words: str = ""
+    consent: bool = False  # the customer ticked "send me messages" (a request carries it to the agent's form)
 
     def as_json(self) -> dict:
         return {"kind": self.kind, "plate": self.plate, "mobile": self.mobile, "name": self.name,
                 "mileage": self.mileage, "slot": self.slot, "advisor_id": self.advisor_id, "vin": self.vin,
-                "words": self.words}
+                "words": self.words, "consent": self.consent}
 
     @classmethod
     def from_json(cls, data: dict) -> "Wish":
         return cls(**{k: data.get(k) for k in ("kind", "plate", "mobile", "name", "mileage", "slot",
-                                                 "advisor_id", "vin", "words")})
+                                                 "advisor_id", "vin", "words")}, consent=bool(data.get("consent")))
 
 
 # --- what the page offers (the same rules as the staff booking) --------------------------------
@@ -285,7 +287,10 @@ def code_verify(*, row: MobileCode, code: str) -> MobileCode:
         raise ProcessError(_("Too many wrong tries: this code no longer works. Ask for a new code."), field="code")
     if row.expires_at <= now:
         raise ProcessError(_("This code has expired. Ask for a new code."), field="code")
-    typed = "".join(ch for ch in (code or "")[:20] if not ch.isspace())
+    # full-width digits from a Chinese keyboard are digits (NFKC); anything else that is not 6 ASCII digits is a slip
+    typed = "".join(ch for ch in unicodedata.normalize("NFKC", (code or "")[:20]) if not ch.isspace())
+    if not (typed.isascii() and typed.isdigit() and len(typed) == 6):  # a slip of the thumb, not a guess: no try is used up
+        raise ProcessError(_("The code is 6 digits."), field="code")
     if not (typed.isdigit() and len(typed) == 6 and constant_time_compare(_digest(row.mobile, typed), row.code_hash)):
         MobileCode.objects.filter(pk=row.pk, used_at__isnull=True).update(tries=F("tries") + 1)
         left = MAX_TRIES - row.tries - 1
@@ -437,7 +442,7 @@ def _request_create(*, store: Store, wish: Wish, note: str) -> BookingRequest:
         request = BookingRequest.objects.create(
             store=store, source=BookingRequest.Source.ONLINE, name=wish.name[:50], mobile=wish.mobile,
             plate=normalize_plate(wish.plate)[:10], wish=" · ".join(parts)[:300], due_at=due,
-            wanted_at=starts_at, wanted_advisor=advisor, vin=wish.vin[:17])
+            wanted_at=starts_at, wanted_advisor=advisor, vin=wish.vin[:17], consent=wish.consent)
         staff_task_create(
             store=store.pk, role=Role.APPOINTMENT_AGENT, key=f"request-{request.pk}-answer", due_at=due,
             link=reverse("appointments:new") + f"?request={request.pk}",

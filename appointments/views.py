@@ -125,7 +125,10 @@ def appointment_new(request: HttpRequest) -> HttpResponse:
         car_initial, _known = lookup_initial(store=store, plate=booking_request.plate, mobile=booking_request.mobile,
                                              typed={"plate": booking_request.plate, "mobile": booking_request.mobile,
                                                     "customer_name": booking_request.name,
-                                                    **({"vin": booking_request.vin} if booking_request.vin else {})})
+                                                    **({"vin": booking_request.vin} if booking_request.vin else {}),
+                                                    # the number was proved by a code and messages asked for
+                                                    **({"consent_to_messages": True, "preferred_channel": "sms"}
+                                                       if booking_request.consent else {})})
     vehicle_form = CustomerVehicleForm(request.POST or None, store=store, prefix="car", initial=car_initial)
     form = BookingForm(request.POST or None, store=store, initial={
         "day": timezone.localdate() + timedelta(days=1),

@@ -67,6 +67,7 @@ class BookingRequest(StoreOwned):
     wanted_advisor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                        related_name="+", verbose_name=_("advisor wanted"))
     vin = models.CharField(_("VIN"), max_length=17, blank=True)
+    consent = models.BooleanField(_("asked for messages"), default=False)
 
     class Meta:
         verbose_name = _("booking request")

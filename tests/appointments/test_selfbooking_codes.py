@@ -120,6 +120,20 @@ def test_a_few_wrong_tries_kill_the_code(setup, day):
     assert MobileCode.objects.get().used_at is None and not Appointment.objects.exists()
 
 
+def test_a_typing_slip_is_not_a_wrong_try(setup, day):
+    """Letters or the wrong number of digits cannot be the code: the customer is told, and no try is used up."""
+    store, slot = setup
+    client = public_client()
+    sent = _ask(client, store, slot, day)
+    for slip in ("12ab56", "12345", "1234567", "", "١٢٣٤٥٦"):
+        response = client.post(sent["Location"], {"code": slip})
+        assert response.status_code == 400
+    assert MobileCode.objects.get().tries == 0
+    full_width = last_code("13700000001").translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    done = client.post(sent["Location"], {"code": full_width})  # typed on a Chinese keyboard: still the code
+    assert done.status_code == 302
+
+
 def test_a_new_code_kills_the_earlier_one(setup, day):
     store, slot = setup
     client = public_client()

@@ -69,6 +69,7 @@ def test_issue20_a_new_customer_books_on_a_phone_and_follows_the_car_to_the_surv
         customer.fill("#id_mileage", "32000")
         customer.fill("#id_name", "陈静")
         customer.fill("#id_mobile", MOBILE)
+        customer.check("#id_consent")  # messages about the visit: the status link will come by SMS
         customer.click("button[name=send]")
         expect(customer.locator("h1")).to_contain_text("输入验证码")
         customer.fill("#id_code", last_code(MOBILE))
@@ -91,10 +92,10 @@ def test_issue20_a_new_customer_books_on_a_phone_and_follows_the_car_to_the_surv
         expect(page.locator("#id_day")).to_have_value(wanted_at.date().isoformat())
         expect(page.locator("#id_slot")).to_have_value(f"{wanted_at:%H:%M}")
         expect(page.locator("#id_advisor")).to_have_value(str(advisor.pk))
+        expect(page.locator("#id_car-consent_to_messages")).to_be_checked()  # asked for on the phone
         page.fill("#id_car-make", "丰田")
         page.fill("#id_car-model", "凯美瑞")
         page.select_option("#id_car-title", "ms")
-        page.check("#id_car-consent_to_messages")
         page.fill("#id_pre_diagnosis", "32000公里常规保养：更换机油机滤")
         page.select_option("#id_labour_operations", str(job.pk))
         shot(page, "phone-2a-agent-form-from-request")
