@@ -105,7 +105,9 @@ def steps_for(current: str) -> list[Step]:
     keys = [key for key, _label in STEPS if key != "approval" or current == "approval"]
     at = keys.index(current)
     labels = dict(STEPS)
-    return [Step(key, str(labels[key]), "done" if i < at else "current" if i == at else "todo")
+    # while a finding waits for the customer the car is still in the workshop, the work on hold: not "done"
+    return [Step(key, str(labels[key]), "held" if key == "workshop" and current == "approval"
+                 else "done" if i < at else "current" if i == at else "todo")
             for i, key in enumerate(keys)]
 
 

@@ -88,6 +88,7 @@ def test_it_puts_the_approval_step_in_while_a_priced_finding_waits(repairing, te
     priced_finding(repairing, team)
     html = page_of(client, repairing).content.decode()
     assert 'data-step="approval" data-hx-get' in html and "左前减震器漏油" in html and "¥1,280.00" in html
+    assert 'car-step-held" data-step="workshop"' in html and "等您决定后继续" in html  # on hold, not done
 
 
 def test_it_is_chinese_by_default_and_english_on_request(repairing, client):
