@@ -35,6 +35,8 @@ app.conf.beat_schedule = {
     # FU-7: overdue complaints go to the manager; FU-9: service reminders.
     "followup-complaints": {"task": "followup.tasks.sweep_complaints", "schedule": 300.0},
     "followup-reminders": {"task": "followup.tasks.sweep_reminders", "schedule": 3600.0},
+    # issue 21: the must-avoid items counted per store and month (followup/compliance.py), every hour.
+    "followup-compliance": {"task": "followup.tasks.compliance_count", "schedule": crontab(minute=20)},
     # FU-8: last month's analysis report, on the first of the month.
     "followup-monthly-report": {"task": "followup.tasks.monthly_reports",
                                 "schedule": crontab(minute=30, hour=6, day_of_month=1)},

@@ -4,6 +4,8 @@ them into a message on the page; they never become a server error."""
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from . import attempts
+
 
 @dataclass(frozen=True)
 class Refusal:
@@ -25,6 +27,10 @@ class ProcessError(Exception):
         self.message = message
         self.rule = rule
         self.field = field  # the form field it is about, when there is one: the view shows it there
+        self._note()
+
+    def _note(self) -> None:
+        attempts.note(self.rule, self.message)  # a person's refused attempt, counted for issue 21
 
     def __str__(self) -> str:
         return f"{self.message} ({self.rule})" if self.rule else str(self.message)
@@ -39,6 +45,10 @@ class GuardRefused(ProcessError):
         self.refusals = list(refusals)
         super().__init__("; ".join(str(r.message) for r in self.refusals),
                          rule=", ".join(r.rule for r in self.refusals if r.rule))
+
+    def _note(self) -> None:
+        for refusal in self.refusals:
+            attempts.note(refusal.rule, refusal.message)
 
     @property
     def messages(self) -> list[str]:

@@ -9,6 +9,8 @@ from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from . import attempts
+
 
 class StoreLocaleMiddleware(LocaleMiddleware):
     """Simplified Chinese unless the person chose English in the header.
@@ -106,3 +108,39 @@ def _resolve(path: str):
         return resolve(path)
     except Resolver404:
         return None
+
+
+class RefusedAttemptsMiddleware:
+    """Issue 21: write down the actions a guard refused during the request
+    (dealership.attempts), after the view's own transaction has ended: the
+    refusal rolled that one back."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = attempts.start()
+        try:
+            response = self.get_response(request)
+        finally:
+            noted = attempts.stop(token)
+        if noted and request.method == "POST":
+            self.record(request, noted)
+        return response
+
+    @staticmethod
+    def record(request, noted: list[attempts.Noted]) -> None:
+        from .models import RefusedAttempt, WorkOrder
+
+        user = getattr(request, "user", None)
+        actor = user if user is not None and user.is_authenticated else None
+        orders = dict(WorkOrder.objects.filter(pk__in={n.work_order_id for n in noted if n.work_order_id})
+                      .values_list("pk", "store_id"))
+        rows = []
+        for n in noted:
+            store_id = orders.get(n.work_order_id) or (actor.store_id if actor else None)
+            if store_id:  # a group manager's refusal about no order of a store is nobody's store's figure
+                rows.append(RefusedAttempt(store_id=store_id, rule=n.rule, message=n.message, actor=actor,
+                                           work_order_id=n.work_order_id if n.work_order_id in orders else None,
+                                           path=request.path[:200]))
+        RefusedAttempt.objects.bulk_create(rows)

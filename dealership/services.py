@@ -14,6 +14,7 @@ from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import attempts
 from .catalogue import published_price
 from .errors import (
     ConflictError,
@@ -343,6 +344,7 @@ def work_order_transition(
         refusals = [r for r in (guard(order) for guard in guards) if r is not None]
         if refusals:
             if override is None:
+                attempts.about(order.pk)
                 raise GuardRefused(refusals)
             if not override.by.has_role(*OVERRIDE_ROLES):
                 raise OverrideNotAllowed(_("Only an after-sales manager can override this."))

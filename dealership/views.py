@@ -97,8 +97,12 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
     order = work_order_detail(user=request.user, pk=pk)
     # the messages to the customer about this order and how their delivery stands (issue 20), newest first
     order_messages = list(order.messages.order_by("-created_at", "-pk")[:ORDER_MESSAGES])
+    # a manager's spot checks of this order (issue 21; recorded on followup's page, read through the relation)
+    spot_checks = list(order.spot_checks.select_related("created_by").prefetch_related("answers")[:10]) \
+        if request.user.has_role(*MANAGERS) else None
     return render(request, "dealership/order_detail.html", {
-        "order": order, "order_tasks": work_order_open_tasks(work_order=order), "order_messages": order_messages})
+        "order": order, "order_tasks": work_order_open_tasks(work_order=order), "order_messages": order_messages,
+        "spot_checks": spot_checks})
 
 
 @role_required(*ALL_STAFF)

@@ -5,7 +5,6 @@ the number of queries does not grow with the data."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -18,7 +17,7 @@ from appointments.arrivals import wait_known
 from appointments.models import Appointment, Confirmation, QueueTicket
 from dealership.access import scoped
 from dealership.models import User, WorkOrder, WorkOrderEvent, WorkOrderLine
-from inspection.models import DeferredWork, Inspection
+from inspection.models import Inspection
 from settlement.models import GatePass, Payment, Statement
 from workshop.models import Job
 
@@ -257,75 +256,6 @@ def waits_and_receptions(user: User, f: Filters) -> dict:
             receptions.append((signed_at - called_at).total_seconds() / 60)
     return {"waits": waits, "over": over, "over_rate": pct(over, waits),
             "reception_minutes": round(sum(receptions) / len(receptions), 1) if receptions else None}
-
-
-# --- compliance: the must-avoid items the system can count -------------------------------------
-
-@dataclass(frozen=True)
-class Check:
-    code: str
-    label: str
-    cases: Callable[[Filters], QuerySet]  # work orders where it happened in the period
-
-
-def _now() -> datetime:
-    return timezone.now()
-
-
-CHECKS: list[Check] = [
-    Check("APT-X9", _("Appointment moved or cancelled by the shop"), lambda f: WorkOrder.objects.filter(
-        appointment__changes__by_shop=True, appointment__changes__kind__in=["moved", "cancelled"],
-        appointment__changes__at__gte=f.start, appointment__changes__at__lt=f.end)),
-    Check("APT-X10", _("No confirmation sent before the appointment"), lambda f: WorkOrder.objects.filter(
-        appointment__starts_at__gte=f.start, appointment__starts_at__lt=min(f.end, _now()),
-        appointment__status__in=[Appointment.Status.ARRIVED, Appointment.Status.NO_SHOW])
-        .exclude(Exists(Confirmation.objects.filter(appointment__work_order=OuterRef("pk"), sent_at__isnull=False)))),
-    Check("REC-X9", _("No agreed delivery time"), lambda f: WorkOrder.objects.filter(
-        customer_signed_at__gte=f.start, customer_signed_at__lt=f.end, promised_at__isnull=True)),
-    Check("REP-X2", _("Items changed without the customer's consent"), lambda f: WorkOrder.objects.filter(
-        customer_signed_at__gte=f.start, customer_signed_at__lt=f.end,
-        lines__created_at__gt=F("customer_signed_at")).exclude(lines__source__in=[L.Source.CHANGE, L.Source.QC])),
-    Check("REP-8", _("Not ready by the promised time"), lambda f: WorkOrder.objects.filter(
-        events__to_status=S.READY, events__at__gte=f.start, events__at__lt=f.end,
-        events__at__gt=F("promised_at"))),
-    Check("QC-X3", _("Failed at QC (rework)"), lambda f: WorkOrder.objects.filter(
-        inspections__passed=False, inspections__at__gte=f.start, inspections__at__lt=f.end)),
-    Check("QC-X5", _("Car handed over without the wash recorded"), lambda f: WorkOrder.objects.filter(
-        handover__acknowledged_at__gte=f.start, handover__acknowledged_at__lt=f.end, handover__cleaned_at__isnull=True)),
-    Check("SET-X2", _("Statement differs from the quote"), lambda f: WorkOrder.objects.filter(
-        statements__superseded=False, statements__issued_at__gte=f.start, statements__issued_at__lt=f.end)
-        .exclude(statements__adjustments=0)),
-    Check("SET-X4", _("Not delivered by the receiving advisor"), lambda f: WorkOrder.objects.filter(
-        delivery__done_at__gte=f.start, delivery__done_at__lt=f.end).exclude(delivery__other_advisor_reason="")),
-    Check("SET-X7", _("Safety work declined without the customer's signature"), lambda f: WorkOrder.objects.filter(
-        delivery__done_at__gte=f.start, delivery__done_at__lt=f.end, delivery__declined_signature="",
-        vehicle__deferred_work__urgency=DeferredWork.Urgency.SAFETY,
-        vehicle__deferred_work__status=DeferredWork.Status.OPEN)),
-    Check("FU-X1", _("Follow-up call overdue"), lambda f: WorkOrder.objects.filter(
-        followup_task__status=FollowUpTask.Status.OPEN, followup_task__due_by__lt=min(f.end, _now()),
-        followup_task__due_by__gte=f.start)),
-    Check("FU-X6", _("Complaint not handled in time"), lambda f: WorkOrder.objects.filter(
-        complaints__due_at__gte=f.start, complaints__due_at__lt=min(f.end, _now()))
-        .exclude(complaints__status=Complaint.Status.CLOSED)),
-]
-CHECKS_BY_CODE = {c.code: c for c in CHECKS}
-
-
-def check_cases(check: Check, user: User, f: Filters) -> QuerySet[WorkOrder]:
-    return _scope(check.cases(f), user, f, "").distinct()
-
-
-def compliance_figures(user: User, f: Filters) -> list[dict]:
-    """Per check: how often, per store and per advisor (two grouped queries each)."""
-    out = []
-    for check in CHECKS:
-        ids = check_cases(check, user, f).values("pk")
-        base = WorkOrder.objects.filter(pk__in=ids)
-        stores = list(base.values("store__name").annotate(n=Count("id")).order_by("-n", "store__name"))
-        advisors = list(base.values("advisor__display_name", "advisor__username").annotate(n=Count("id"))
-                        .order_by("-n", "advisor__display_name")[:10])
-        out.append({"check": check, "total": sum(r["n"] for r in stores), "stores": stores, "advisors": advisors})
-    return out
 
 
 @dataclass

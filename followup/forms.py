@@ -125,6 +125,9 @@ class ActionForm(forms.Form):
                                                 required=False, widget=forms.CheckboxSelectMultiple)
     owner = ModelChoiceField(label=_("Owner"), queryset=User.objects.none())
     due_on = forms.DateField(label=_("Due"), widget=forms.DateInput(attrs={"type": "date"}))
+    # issue 21: the must-avoid item above its threshold this measure answers (from the manager's task)
+    item = forms.CharField(required=False, max_length=10, widget=forms.HiddenInput)
+    item_month = forms.DateField(required=False, widget=forms.HiddenInput, input_formats=["%Y-%m", "%Y-%m-%d"])
 
     def __init__(self, *args, store_id=None, **kwargs):
         super().__init__(*args, **kwargs)

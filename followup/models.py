@@ -215,6 +215,9 @@ class CorrectiveAction(StoreOwned, CreatedBy):
     due_on = models.DateField(_("due"))
     evidence = models.TextField(_("evidence it was done"), blank=True, max_length=DESCRIPTION)
     done_at = models.DateTimeField(null=True, blank=True)
+    # issue 21: the "must avoid" item above its store's threshold that this measure answers, and the month
+    item = models.CharField(_("must-avoid item"), max_length=10, blank=True)
+    item_month = models.DateField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("corrective action")
@@ -278,3 +281,104 @@ class MonthlyReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m}"
+
+
+# --- issue 21: the 58 "must avoid" items (followup/standard.py) -----------------------------------------
+
+class ComplianceCount(StoreOwned):
+    """How often one "must avoid" item happened in one store and month: the
+    store's total (`person` empty) and each responsible person's part (the
+    advisor of the order, or the technician of the job), counted by the
+    compliance job so the page reads a few hundred rows, never the orders.
+    For a refused item, `cases` are the refused attempts and `overrides` the
+    times a manager let it through; for a measured or audited one, `cases`
+    of `base`."""
+
+    class Person(models.TextChoices):
+        STORE = "", _("Store")
+        ADVISOR = "advisor", _("Advisor")
+        TECHNICIAN = "technician", _("Technician")
+
+    month = models.DateField()  # the first day
+    code = models.CharField(max_length=10)
+    person_kind = models.CharField(max_length=10, choices=Person.choices, blank=True)
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="+")
+    cases = models.PositiveIntegerField(default=0)
+    base = models.PositiveIntegerField(default=0)
+    overrides = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["store", "month", "person_kind"]),
+                   models.Index(fields=["month", "person_kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.month:%Y-%m}"
+
+
+class ComplianceRun(models.Model):
+    """One run of the compliance job: which month, for which store (empty:
+    every store), when it started and ended, how many rows it wrote."""
+
+    month = models.DateField()
+    store = models.ForeignKey(Store, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    trigger = models.CharField(max_length=20)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    stores = models.PositiveIntegerField(default=0)
+    rows = models.PositiveIntegerField(default=0)
+    tasks = models.PositiveIntegerField(default=0)  # items above a threshold given to the manager
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["month", "finished_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class ComplianceThreshold(StoreOwned):
+    """A store's own limit for an item (the item's default otherwise): a
+    percentage of cases for a measured or audited item, a number of
+    overrides in a month for a refused one."""
+
+    code = models.CharField(max_length=10)
+    limit = models.DecimalField(max_digits=6, decimal_places=1)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["store", "code"], name="uniq_threshold_code")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.limit}"
+
+
+class SpotCheck(StoreOwned, CreatedBy):
+    """A manager's spot check on one order (issue 21): the audited items it
+    covers, each kept or not, with a note."""
+
+    work_order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="spot_checks")
+    note = models.TextField(_("note"), blank=True, max_length=DESCRIPTION)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["store", "created_at"])]
+        constraints = length_checks(note=DESCRIPTION)
+
+    def __str__(self) -> str:
+        return f"{self.work_order} {self.created_at:%Y-%m-%d}"
+
+
+class SpotCheckAnswer(models.Model):
+    spot_check = models.ForeignKey(SpotCheck, on_delete=models.CASCADE, related_name="answers")
+    code = models.CharField(max_length=10)
+    kept = models.BooleanField()
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["spot_check", "code"], name="uniq_spot_answer")]
+        indexes = [models.Index(fields=["code", "kept"])]
+
+    def __str__(self) -> str:
+        return f"{self.code} {'kept' if self.kept else 'not kept'}"

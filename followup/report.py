@@ -14,7 +14,8 @@ from django.utils import timezone, translation
 from dealership.models import DealerGroup, Store
 from dealership.printing import register_document, render_pdf
 
-from .figures import Filters, compliance_figures, dashboard, filters_from
+from .compliance import compliance_count, compliance_table
+from .figures import Filters, dashboard, filters_from
 from .models import CorrectiveAction, MonthlyReport
 
 
@@ -45,10 +46,12 @@ def report_pdf(*, group: DealerGroup, store: Store | None, month: str) -> bytes:
               if current.get(key) and key != "overall"]
     weakest = min(scored, key=lambda x: x[1]) if scored else None
     top_category = max(board.complaints["by_category"], key=lambda x: x[1]) if board.complaints["total"] else None
+    stores = [store.pk] if store else list(Store.objects.filter(group=group).values_list("pk", flat=True))
+    compliance = compliance_table(stores=stores, month=date.fromisoformat(f"{f.month}-01"), breakdown=False)
     with translation.override(settings.LANGUAGE_CODE):
         return render_pdf("print/monthly_report.html", {
             "group": group, "store": store, "month": f.month, "board": board,
-            "compliance": compliance_figures(scope, f), "actions": actions, "weakest": weakest,
+            "compliance": compliance, "actions": actions, "weakest": weakest,
             "top_category": top_category, "printed_at": timezone.localtime()})
 
 
@@ -68,6 +71,7 @@ def monthly_report_generate(*, group: DealerGroup, store: Store | None, month: s
 def monthly_reports_generate_all(*, today: date | None = None) -> int:
     """On the first of the month: last month's report for every store and every group."""
     month = previous_month(today or timezone.localdate())
+    compliance_count(month=date.fromisoformat(f"{month}-01"), trigger="monthly report")  # issue 21: complete
     made = 0
     for group in DealerGroup.objects.order_by("id"):
         for store in Store.objects.filter(group=group).order_by("id"):

@@ -34,6 +34,8 @@ from dealership.textlimits import text_check
 from inspection.models import DeferredWork
 from settlement.models import GatePass
 
+from . import standard
+from .compliance import threshold_task_close
 from .forms import OWNER_ROLES
 from .models import Complaint, ComplaintEvent, CorrectiveAction, Dimension, FollowUpCall, FollowUpTask, ServiceReminder
 from .pastservice import counted_past_maintenance, past_maintenance_due
@@ -329,18 +331,22 @@ def complaints_escalate_overdue(*, now: datetime | None = None) -> int:
 # --- corrective and preventive measures (FU-6) --------------------------------------------------
 
 def action_create(*, manager: User, kind: str, title: str, owner: User, due_on: date,
-                  complaints: list[Complaint] = (), trend: str = "") -> CorrectiveAction:
+                  complaints: list[Complaint] = (), trend: str = "", item: str = "",
+                  item_month: date | None = None) -> CorrectiveAction:
     if not manager.has_role(*MANAGER_ROLES) or manager.store_id is None:
         raise ProcessError(_("The after-sales manager sets corrective and preventive measures."), rule="FU-6")
     if not title.strip():
         raise ProcessError(_("Say what the measure is."), rule="FU-6")
     if not complaints and not trend.strip():
         raise ProcessError(_("Tie the measure to complaints or to a trend in the figures."), rule="FU-6")
+    if item and (item not in standard.BY_CODE or item_month is None):
+        raise ProcessError(_("The must-avoid item this measure answers is not known."), rule="FU-6")
     if any(c.store_id != manager.store_id for c in complaints) or owner.store_id != manager.store_id:
         raise ProcessError(_("The complaints and the owner must be of your store."))
     with transaction.atomic():
         action = CorrectiveAction.objects.create(store_id=manager.store_id, kind=kind, title=title.strip(),
-                                                 trend=trend.strip(), owner=owner, due_on=due_on, created_by=manager)
+                                                 trend=trend.strip(), owner=owner, due_on=due_on, created_by=manager,
+                                                 item=item, item_month=item_month.replace(day=1) if item else None)
         action.complaints.set(complaints)
         for complaint in complaints:
             _complaint_event(complaint, manager, N_("Measure set: %(title)s"), {"title": action.title})
@@ -365,6 +371,8 @@ def action_done(*, action: CorrectiveAction, actor: User, evidence: str) -> Corr
     StaffTask.objects.filter(store_id=action.store_id, key=f"action-{action.pk}", done_at__isnull=True).update(
         done_at=timezone.now(), done_by=actor)
     action.refresh_from_db()
+    if action.item:  # issue 21: the item above its threshold has its measure, done with evidence
+        threshold_task_close(store_id=action.store_id, item=action.item, month=action.item_month, actor=actor)
     return action
 
 

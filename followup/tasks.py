@@ -3,6 +3,7 @@ record of what was done, so a retried or duplicated run creates nothing twice.""
 
 from celery import shared_task
 
+from .compliance import compliance_count, compliance_count_due
 from .report import monthly_reports_generate_all
 from .services import complaints_escalate_overdue, followup_tasks_create_due, reminders_send_due
 
@@ -25,3 +26,17 @@ def sweep_reminders() -> int:
 @shared_task(name="followup.tasks.monthly_reports", time_limit=1800, soft_time_limit=1700)
 def monthly_reports() -> int:
     return monthly_reports_generate_all()
+
+
+@shared_task(name="followup.tasks.compliance_count_month", time_limit=1800, soft_time_limit=1700)
+def compliance_count_month(month: str, store_ids: list[int] | None = None, trigger: str = "job") -> int:
+    """Issue 21: count one month again (a manager asked, or a spot check was recorded)."""
+    from datetime import date
+
+    return compliance_count(month=date.fromisoformat(month), store_ids=store_ids, trigger=trigger).rows
+
+
+@shared_task(name="followup.tasks.compliance_count", time_limit=3600, soft_time_limit=3500)
+def compliance_count_job() -> int:
+    """Issue 21: the month so far (and in the first week, the month before), every hour."""
+    return compliance_count_due()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import compliance_views, views
 
 app_name = "followup"
 urlpatterns = [
@@ -16,8 +16,11 @@ urlpatterns = [
     path("actions/new/", views.action_new, name="action_new"),
     path("actions/<int:pk>/done/", views.action_done, name="action_done"),
     path("overview/", views.overview, name="overview"),
-    path("compliance/", views.compliance, name="compliance"),
-    path("compliance/<str:code>/", views.compliance_cases, name="compliance_cases"),
+    path("compliance/", compliance_views.compliance, name="compliance"),
+    path("compliance/recount/", compliance_views.compliance_recount, name="compliance_recount"),
+    path("compliance/thresholds/", compliance_views.compliance_thresholds, name="compliance_thresholds"),
+    path("compliance/<str:code>/", compliance_views.compliance_cases, name="compliance_cases"),
+    path("orders/<int:pk>/spot-check/", compliance_views.spot_check, name="spot_check"),
     path("export/<slug:table>.csv", views.export, name="export"),
     path("reports/", views.reports, name="reports"),
     path("reports/<int:pk>.pdf", views.report_download, name="report_download"),

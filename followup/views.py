@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -27,7 +27,8 @@ from dealership.views import run_form
 from settlement.services import amount_paid
 
 from . import services
-from .figures import CHECKS_BY_CODE, check_cases, compliance_figures, dashboard, filters_from
+from .compliance_views import compliance_csv_rows
+from .figures import dashboard, filters_from
 from .forms import (
     ActionDoneForm,
     ActionForm,
@@ -41,6 +42,7 @@ from .forms import (
 from .models import Complaint, CorrectiveAction, FollowUpTask, MonthlyReport
 from .report import report_pdf
 from .selectors import ComplaintFilter, FollowUpQueueFilter, overview_figures
+from .standard import BY_CODE
 
 PAGE_SIZE = 25
 COMPLAINT_ROLES = (Role.FOLLOWUP_AGENT, *MANAGERS, Role.SERVICE_ADVISOR, Role.FOREMAN, Role.PARTS_CLERK,
@@ -222,7 +224,13 @@ def complaint_close(request: HttpRequest, pk: int) -> HttpResponse:
 def actions(request: HttpRequest) -> HttpResponse:
     form = None
     if request.user.has_role(*MANAGERS) and request.user.store_id:
-        form = ActionForm(store_id=request.user.store_id, initial={"complaints": request.GET.getlist("complaint")})
+        initial = {"complaints": request.GET.getlist("complaint")}
+        item = BY_CODE.get(request.GET.get("item", ""))
+        month = request.GET.get("month", "")
+        if item and len(month) == 7:  # issue 21: from the task of an item above its threshold
+            initial.update(item=item.code, item_month=f"{month}-01",
+                           trend=f"{item.code} {item.label} ({month})"[:200])
+        form = ActionForm(store_id=request.user.store_id, initial=initial)
     return _actions_page(request, form)
 
 
@@ -297,24 +305,6 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(*MANAGERS)
-def compliance(request: HttpRequest) -> HttpResponse:
-    f = filters_from(request.GET, user=request.user)
-    return render(request, "followup/compliance.html", {"rows": compliance_figures(request.user, f), "f": f,
-                                                        **_filter_choices(request.user)})
-
-
-@role_required(*MANAGERS)
-def compliance_cases(request: HttpRequest, code: str) -> HttpResponse:
-    check = CHECKS_BY_CODE.get(code)
-    if check is None:
-        raise Http404
-    f = filters_from(request.GET, user=request.user)
-    cases = check_cases(check, request.user, f).select_related("vehicle", "advisor", "store").order_by("-created_at")
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "followup/compliance_cases.html", {"check": check, "page": page, "f": f})
-
-
-@role_required(*MANAGERS)
 def export(request: HttpRequest, table: str) -> HttpResponse:
     """The dashboard's tables as CSV (opens in Excel: UTF-8 with a byte-order mark)."""
     f = filters_from(request.GET, user=request.user)
@@ -342,10 +332,10 @@ def export(request: HttpRequest, table: str) -> HttpResponse:
                 writer.writerow([group, name, row["calls"], row["avg"] if row["avg"] is not None else "",
                                  row["complaints"]])
     elif table == "compliance":
-        writer.writerow([_("Rule"), _("What"), _("Store"), _("Times")])
-        for row in compliance_figures(request.user, f):
-            for store in row["stores"] or [{"store__name": "", "n": 0}]:
-                writer.writerow([row["check"].code, row["check"].label, store["store__name"], store["n"]])
+        writer.writerow([_("Item"), _("What should not happen"), pgettext("must-avoid item", "Home"), _("Cases"), _("Of"), _("Overrides"),
+                         _("Figure"), _("Threshold")])
+        for row in compliance_csv_rows(request.user, f):
+            writer.writerow(row)
     else:
         raise Http404
     return response

@@ -1,4 +1,5 @@
 from .archive import TextOverflow
+from .attempts import RefusedAttempt
 from .catalogue import JobType, LabourOperation, Part
 from .customers import Channel, Customer, MileageReading, Vehicle
 from .hours import ClosedDay, StoreHours
@@ -13,7 +14,7 @@ from .work_orders import WorkOrder, WorkOrderEvent, WorkOrderLine
 
 __all__ = [
     "Channel", "ClosedDay", "Customer", "DealerGroup", "ImportRun", "JobType", "LabourOperation", "MessageText",
-    "MileageReading", "OutboundMessage", "Part", "PastVisit", "PriceChange", "Role", "SettingChange", "StaffRole",
+    "MileageReading", "OutboundMessage", "Part", "PastVisit", "PriceChange", "RefusedAttempt", "Role", "SettingChange", "StaffRole",
     "StaffTask", "Store", "StoreCounter", "StoreHours", "TextOverflow", "Trade", "User",
     "Vehicle",
     "WorkOrder", "WorkOrderEvent", "WorkOrderLine",
