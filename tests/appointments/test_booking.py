@@ -132,13 +132,20 @@ def test_apt7_a_booking_prepares_the_draft_order_and_tells_advisor_and_parts(tea
 
 
 def test_apt2_a_booking_needs_the_customers_own_words(team, vehicle, tomorrow):
+    """APT-X2 (refused): a booking without the customer's own description of the fault is refused by APT-2,
+    and nothing is booked: no appointment, no draft order."""
     with refused_by("APT-2"):
         book(team, vehicle, at(tomorrow, 9, 0), customer_words="  ")
+    assert not Appointment.objects.filter(vehicle=vehicle).exists()
+    assert not WorkOrder.objects.filter(vehicle=vehicle).exists()
 
 
 def test_apt3_a_booking_needs_a_pre_diagnosis(team, vehicle, tomorrow):
+    """APT-X3 (refused): a booking without a pre-diagnosis is refused by APT-3, and nothing is booked."""
     with refused_by("APT-3"):
         book(team, vehicle, at(tomorrow, 9, 0), pre_diagnosis="")
+    assert not Appointment.objects.filter(vehicle=vehicle).exists()
+    assert not WorkOrder.objects.filter(vehicle=vehicle).exists()
 
 
 def test_apt4_a_booking_needs_an_item_so_the_customer_hears_an_estimate(team, vehicle, tomorrow):

@@ -50,6 +50,8 @@ def test_apt5_capacity_is_technicians_times_hours_times_the_appointment_share(te
 
 
 def test_apt5_a_day_without_room_is_refused_and_days_with_room_are_offered(team, big_job, tomorrow):
+    """APT-X4 (refused): a booking beyond the workshop's capacity for appointments is refused by APT-5; nothing
+    is booked and the day's booked hours stay as they were."""
     book(team, at(tomorrow, 9), [big_job])  # 3.0 of 3.2 h
     with refused_by("APT-5", error=CapacityFull) as exc:
         book(team, at(tomorrow, 10), [big_job], advisor=staff(Role.SERVICE_ADVISOR, team.store))

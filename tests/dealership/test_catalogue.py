@@ -194,6 +194,10 @@ def test_set3_a_line_quoted_after_the_effective_day_gets_the_new_price(team, man
 
 
 def test_set3_a_change_dated_in_the_past_is_refused(team, manager, catalogue):
+    """SET-X3 (refused): the published prices are kept: a price change dated in the past, which would rewrite
+    the published price orders of that day were quoted at, is refused (SET-3) by the service and on the page,
+    and nothing is saved. (A catalogue line priced by hand is not refused: the statement shows the published
+    price beside it, test_set3_the_statement_shows_the_published_price_where_the_billed_price_differs.)"""
     with refused_by("SET-3"):
         price_change_schedule(actor=manager, item=catalogue["part"], price=D("1"),
                               effective_from=today() - timedelta(days=1))

@@ -54,6 +54,9 @@ def task(order_in):
 
 
 def test_fu2_a_reached_customer_needs_their_words_and_a_score(task, team):
+    """FU-X2 (refused): not only the satisfied answers are recorded, and not without what was said: an
+    unsatisfied customer's call without their words, or a call without the score, is refused (FU-2); no call
+    is recorded, the task stays open and the order is not closed."""
     agent = team["followup_agent"]
     with refused_by("FU-2"):
         followup_call_record(task=task, agent=agent, reached=True, channel="phone", satisfaction=2,
@@ -61,6 +64,10 @@ def test_fu2_a_reached_customer_needs_their_words_and_a_score(task, team):
     with refused_by("FU-2"):
         followup_call_record(task=task, agent=agent, reached=True, channel="phone", satisfaction=None,
                              customer_words="还行", complaint=False)
+    task.refresh_from_db()
+    task.work_order.refresh_from_db()
+    assert not FollowUpCall.objects.filter(task=task).exists()
+    assert task.status == FollowUpTask.Status.OPEN and task.work_order.status == S.DELIVERED
 
 
 def test_fu2_an_answer_closes_the_task_and_the_order(task, team):

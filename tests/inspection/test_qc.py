@@ -60,10 +60,19 @@ def waiting(team, brakes):
 
 # --- QC-1 … QC-3, QC-11: what a pass needs ------------------------------------------------
 
+def not_inspected(order) -> bool:
+    """Still waiting for QC, with no inspection recorded: a refused round saved nothing."""
+    order.refresh_from_db()
+    return order.status == S.REPAIR_DONE and not Inspection.objects.filter(work_order=order).exists()
+
+
 def test_qc1_a_pass_is_refused_while_a_job_is_unfinished_or_a_part_not_issued(waiting, inspector):
+    """QC-X1 (refused): unfinished work on the order does not pass QC (QC-1): a job not finished, or a part
+    not issued; the car stays waiting for QC with no inspection recorded."""
     Job.objects.filter(work_order=waiting).update(status=Job.Status.PAUSED)
     with refused_by("QC-1", error=GuardRefused) as exc:
         inspection_record(work_order=waiting, inspector=inspector, passed=True, data=qc_pass(waiting))
+    assert not_inspected(waiting)
     Job.objects.filter(work_order=waiting).update(status=Job.Status.DONE)
     from supply.models import StockMove
     from workshop.models import Requisition
@@ -73,6 +82,7 @@ def test_qc1_a_pass_is_refused_while_a_job_is_unfinished_or_a_part_not_issued(wa
     with refused_by("QC-1", error=GuardRefused) as exc:
         inspection_record(work_order=waiting, inspector=inspector, passed=True, data=qc_pass(waiting))
     assert "前刹车片(套)" in str(exc.value)
+    assert not_inspected(waiting)
     review = inspection_review(waiting)
     assert not review.all_done and [s.done for s in review.lines] == [True, False]
 
@@ -88,6 +98,8 @@ def test_qc2_the_checklist_is_the_documented_one_for_the_kind_of_job_and_a_store
 
 
 def test_qc2_a_pass_needs_every_check_answered_and_none_failed(waiting, inspector):
+    """QC-X2 (refused): not inspecting by the standard: a pass with a documented check unanswered, or failed,
+    is refused (QC-2), and nothing is recorded."""
     data = qc_pass(waiting)
     data.answers = data.answers[1:]
     with refused_by("QC-2", error=GuardRefused):
@@ -145,6 +157,9 @@ def test_qc11_the_readings_are_remembered_for_the_next_visit(waiting, inspector,
 # --- QC-4: fail, rework, back to QC, and the rate --------------------------------------------
 
 def test_qc4_a_fail_needs_the_failed_checks_and_the_reason(waiting, inspector):
+    """QC-X3 (refused): a failed car is not left unhandled: a fail without the checks that failed, or without
+    what failed and why, is refused (QC-4), since the rework is made from them; nothing is recorded and no
+    rework job is made."""
     data = qc_pass(waiting)
     data.notes = "踏板偏软"
     with refused_by("QC-4"):
@@ -152,6 +167,7 @@ def test_qc4_a_fail_needs_the_failed_checks_and_the_reason(waiting, inspector):
     data = qc_fail(waiting, reason=" ")
     with refused_by("QC-4"):
         inspection_record(work_order=waiting, inspector=inspector, passed=False, data=data)
+    assert not_inspected(waiting) and not Job.objects.filter(work_order=waiting, kind=Job.Kind.REWORK).exists()
 
 
 def test_qc4_a_failed_car_goes_back_to_the_technician_who_did_the_work_and_returns_to_qc(
@@ -233,11 +249,14 @@ def test_qc6_every_failed_check_is_written_on_the_order_with_what_was_wrong(wait
 
 
 def test_qc5_a_problem_for_the_customer_goes_to_the_advisor_and_holds_the_pass(waiting, inspector, team):
+    """QC-X4 (refused): a problem found goes to the advisor (a task) and the car does not pass while the
+    customer's decision on it is pending (QC-5); nothing is recorded until it is decided and done."""
     finding = qc_finding_report(work_order=waiting, inspector=inspector, description="后刹车片仅剩 2mm，建议更换")
     assert finding.source == Finding.Source.QC
     assert StaffTask.objects.filter(assignee=waiting.advisor, key=f"finding-{finding.pk}").exists()
     with refused_by("QC-5", error=GuardRefused):
         inspection_record(work_order=waiting, inspector=inspector, passed=True, data=qc_pass(waiting))
+    assert not_inspected(waiting)
     rear = LabourFactory(store=team.store, code="B002", name="更换后刹车片", job_type=JobType.BRAKES)
     priced = finding_price(finding=finding, actor=team[Role.SERVICE_ADVISOR], labour=[(rear, Decimal(1))])
     [line] = finding_lines(priced)
@@ -264,6 +283,21 @@ def test_qc12_work_still_needed_is_recorded_with_its_urgency_on_the_order(waitin
     assert waiting.events.filter(rule="QC-12").count() == 2
 
 
+@pytest.mark.parametrize("item", [Deferred("后轮胎胎纹接近磨损极限", ""), Deferred("后轮胎胎纹接近磨损极限", "someday"),
+                                  Deferred("  ", "soon")])
+def test_qc12_work_still_needed_without_its_description_or_urgency_is_refused(waiting, inspector, item):
+    """QC-X8 (refused): needed work not done is recorded properly or not at all: an item without what is
+    needed, or without a known urgency, is refused (QC-12), and the round records nothing (no inspection, no
+    work still due on the car, no note on the order)."""
+    data = qc_pass(waiting)
+    data.deferred = [Deferred("右前减震器轻微渗油", "safety"), item]
+    with refused_by("QC-12"):
+        inspection_record(work_order=waiting, inspector=inspector, passed=True, data=data)
+    assert not_inspected(waiting)
+    assert not DeferredWork.objects.filter(vehicle=waiting.vehicle).exists()
+    assert not waiting.events.filter(rule="QC-12").exists()
+
+
 # --- QC-7: the quality guarantee card ------------------------------------------------------------
 
 def test_qc7_the_guarantee_card_names_the_work_its_guarantee_the_inspector_and_the_date(waiting, inspector):
@@ -285,6 +319,8 @@ def test_qc7_no_guarantee_card_before_the_pass(waiting, inspector):
 # --- QC-8, QC-13, QC-9, QC-10: after the pass ---------------------------------------------------
 
 def test_qc8_qc13_no_handover_before_the_wash_and_the_parking(order_in, advisor, inspector, team):
+    """QC-X9 (refused), with test_qc13_one_car_to_a_spot: a washed car not parked at a spot of the
+    completed-vehicle area is not handed over (QC-13)."""
     order = order_in(S.QC_PASSED)
     with refused_by("QC-8, QC-13", error=GuardRefused):
         handover_acknowledge(work_order=order, advisor=advisor)
@@ -293,9 +329,13 @@ def test_qc8_qc13_no_handover_before_the_wash_and_the_parking(order_in, advisor,
     car_cleaned(work_order=order, actor=inspector, cleaned_by="洗车组 小刘")
     with refused_by("QC-13", error=GuardRefused):
         handover_acknowledge(work_order=order, advisor=advisor)
+    order.refresh_from_db()
+    assert order.status == S.QC_PASSED and Handover.objects.get(work_order=order).acknowledged_at is None
 
 
 def test_qc13_one_car_to_a_spot(order_in, inspector, team, catalogue):
+    """QC-X9 (refused): completed cars are not parked anywhere: a spot taken by another car is refused (QC-13)
+    and the second car stays unparked."""
     first = order_in(S.QC_PASSED)
     second = drive(new_order(team, VehicleFactory(store=team.store), catalogue), S.QC_PASSED)
     spot = parking_spots(store=team.store)[0]
@@ -303,6 +343,7 @@ def test_qc13_one_car_to_a_spot(order_in, inspector, team, catalogue):
     with refused_by("QC-13") as exc:
         car_parked(work_order=second, actor=inspector, spot=spot)
     assert exc.value.rule == "QC-13" and first.vehicle.plate in str(exc.value)
+    assert not Handover.objects.filter(work_order=second, spot__isnull=False).exists()
 
 
 def test_qc9_qc10_the_advisor_takes_over_the_customer_is_told_and_the_cashier_sees_it(

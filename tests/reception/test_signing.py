@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from dealership.errors import GuardRefused, TransitionNotAllowed
 from dealership.models import MileageReading, WorkOrder, WorkOrderLine
 from dealership.services import work_order_add_line
-from reception.models import WalkAround
+from reception.models import Signature, WalkAround
 from reception.services import (
     walkaround_record,
     work_order_cancel,
@@ -50,16 +50,60 @@ def sign(order, advisor, **kw):
                            advisor_signature=kw.get("advisor_signature", drawn_signature(2)), device="test")
 
 
+def unsigned(order) -> bool:
+    """The order is still a draft, with no signature kept: a refused signing saved nothing."""
+    order.refresh_from_db()
+    return (order.status == S.DRAFT and order.customer_signed_at is None
+            and not Signature.objects.filter(work_order=order).exists())
+
+
 def test_rec5_a_work_order_cannot_be_signed_without_the_walk_around(draft_order, advisor):
+    """REC-X4 (refused): no systematic vehicle check: an order without the walk-around is not signed (REC-5)."""
     prepare(draft_order, advisor, walkaround=False)
     with refused_by("REC-5", error=GuardRefused):
         sign(draft_order, advisor)
+    assert unsigned(draft_order)
 
 
 def test_rec9_signing_needs_the_diagnosis(draft_order, advisor):
     prepare(draft_order, advisor, diagnosis="")
     with refused_by("REC-9", error=GuardRefused):
         sign(draft_order, advisor)
+
+
+def test_recx5_the_complaint_alone_is_not_signed_nor_is_diagnosis_left_open_with_the_expert(draft_order, advisor,
+                                                                                          english):
+    """REC-X5 (refused): no diagnosis, just the complaint written down and the diagnosis left to others. An
+    order with the customer's words but no diagnosis is refused by REC-9 (the diagnosis is a required field of
+    the order); with a diagnosis but a question to the expert or the pre-check bay still open, by REC-6. Either
+    way nothing is signed. (An empty diagnosis is what is refused: a diagnosis that only repeats the complaint
+    is not recognised.)"""
+    from reception.experts import expert_request_create
+    from reception.models import ExpertRequest
+
+    prepare(draft_order, advisor, diagnosis="")
+    assert draft_order.customer_words.strip()  # the complaint is written down
+    with refused_by("REC-9", error=GuardRefused, match="Record the diagnosis"):
+        sign(draft_order, advisor)
+    assert unsigned(draft_order)
+    prepare(draft_order, advisor, walkaround=False, diagnosis="异响待查")
+    expert_request_create(work_order=draft_order, actor=advisor, kind=ExpertRequest.Kind.PRECHECK,
+                          question="上举升机检查异响来源")
+    with refused_by("REC-6", error=GuardRefused, match="still open"):
+        sign(draft_order, advisor)
+    assert unsigned(draft_order)
+
+
+def test_rec9_an_order_without_the_customers_description_is_not_signed(draft_order, advisor):
+    """REC-X6 (refused): an incomplete work order, here without the customer's own description, is not signed
+    (REC-9), and stays a draft without signatures."""
+    prepare(draft_order, advisor)
+    work_order_update_details(work_order=draft_order, actor=advisor, customer_words="  ",
+                              diagnosis=draft_order.diagnosis, promised_at=draft_order.promised_at,
+                              customer_waits=draft_order.customer_waits)
+    with refused_by("REC-9", error=GuardRefused):
+        sign(draft_order, advisor)
+    assert unsigned(draft_order)
 
 
 def test_rec11_signing_needs_a_delivery_time(draft_order, advisor):
@@ -69,23 +113,34 @@ def test_rec11_signing_needs_a_delivery_time(draft_order, advisor):
 
 
 def test_rec11_signing_needs_a_quote(draft_order, advisor):
+    """REC-X8 (refused): an order with no quote (no approved item to price) is not signed (REC-11)."""
     prepare(draft_order, advisor)
     for line in draft_order.lines.all():
         work_order_decline_line(line=line, actor=advisor)
     with refused_by("REC-11", error=GuardRefused):
         sign(draft_order, advisor)
+    assert unsigned(draft_order)
 
 
 def test_rec10_the_order_must_be_explained_before_signing(draft_order, advisor):
+    """REC-X7 (refused): an order not explained to the customer is not signed (REC-10)."""
     prepare(draft_order, advisor)
     with refused_by("REC-10", error=GuardRefused):
         sign(draft_order, advisor, explained=False)
+    assert unsigned(draft_order)
 
 
 def test_rec12_the_customer_must_sign(draft_order, advisor):
+    """REC-X10 (refused): the customer did not sign: without the customer's name, or without the customer's
+    drawn signature, the order is not signed (REC-12). That no work starts on it: tests/workshop/test_jobs.py,
+    test_rec12_work_on_a_complete_order_waits_for_the_signatures."""
     prepare(draft_order, advisor)
     with refused_by("REC-12", error=GuardRefused):
         sign(draft_order, advisor, name="  ")
+    assert unsigned(draft_order)
+    with refused_by("REC-12", error=GuardRefused):
+        sign(draft_order, advisor, customer_signature="")
+    assert unsigned(draft_order)
 
 
 def test_rec12_a_complete_order_is_signed_by_both_and_recorded(draft_order, advisor):
@@ -108,8 +163,13 @@ def test_rec12_no_work_starts_on_an_unsigned_order(draft_order, technician):
 
 
 def test_rep2_a_signed_order_refuses_edits(draft_order, advisor, catalogue):
+    """REP-X2 (refused): the signed work order is not changed without the customer's consent: adding an item,
+    rewriting the details or the walk-around outside the change request the customer approves is refused
+    (REP-2), and the order stays as signed."""
     prepare(draft_order, advisor)
     sign(draft_order, advisor)
+    signed = WorkOrder.objects.get(pk=draft_order.pk)
+    lines = list(draft_order.lines.values_list("pk", "approval", "amount"))
     with refused_by("REP-2"):
         work_order_add_line(work_order=draft_order, actor=advisor, part=catalogue["part"],
                             source=WorkOrderLine.Source.RECEPTION)
@@ -118,6 +178,10 @@ def test_rep2_a_signed_order_refuses_edits(draft_order, advisor, catalogue):
                                   promised_at=None, customer_waits=False)
     with refused_by("REP-2"):
         walkaround_record(work_order=draft_order, actor=advisor, mileage=99999, **WALKAROUND)
+    after = WorkOrder.objects.get(pk=draft_order.pk)
+    assert list(after.lines.values_list("pk", "approval", "amount")) == lines
+    assert (after.status, after.customer_words, after.diagnosis, after.promised_at, after.total, after.mileage_in) == (
+        S.SIGNED, signed.customer_words, signed.diagnosis, signed.promised_at, signed.total, signed.mileage_in)
 
 
 def test_rec7_mileage_never_goes_below_the_last_reading_without_a_reason(draft_order, advisor):

@@ -18,7 +18,7 @@ from dealership.stilldue import still_due
 from demo.builder import DeliveryInput, drawn_signature, drive, qc_pass, wash_and_park
 from inspection.models import DeferredWork
 from inspection.services import Deferred, handover_acknowledge, inspection_record
-from settlement.models import Adjustment, Statement
+from settlement.models import Adjustment, Delivery, GatePass, Statement
 from settlement.nextservice import add_months, next_service_compute
 from settlement.printing import declined_work_pdf, gate_pass_pdf, old_parts_pdf, statement_pdf
 from settlement.services import (
@@ -93,6 +93,8 @@ def test_set1_the_statement_holds_every_approved_line_at_its_quoted_amount(order
 
 
 def test_set1_parts_issued_but_not_billed_stop_the_statement(team, vehicle, catalogue):
+    """SET-X1 (refused): a statement missing items, here a litre of oil issued against the order but not on
+    it, is not issued (SET-1); no statement is saved."""
     order, oil = oil_order(team, vehicle, catalogue)
     # one more litre left the counter against this line than the customer approved
     StockMove.objects.create(store=team.store, part=oil.part, quantity=Decimal("-1"), kind=StockMove.Kind.ISSUE,
@@ -229,6 +231,8 @@ def test_money_sums_are_exact_in_decimal(amounts, rate):
 # --- SET-5…SET-8, SET-10, SET-11: delivery ------------------------------------------------
 
 def test_set11_a_declined_safety_item_without_the_customers_signature_blocks_delivery(team, vehicle, catalogue):
+    """SET-X7 (refused): safety work the customer declines is not let go without the customer's signature on
+    the declined-work form: the delivery is refused (SET-11), stays unconfirmed, and no gate pass is issued."""
     order = ready_with_safety_item(team, vehicle, catalogue)
     settle(order, team)
     assert statement_build(order).safety_declined
@@ -236,6 +240,7 @@ def test_set11_a_declined_safety_item_without_the_customers_signature_blocks_del
         delivery_confirm(work_order=order, advisor=order.advisor, finish=True,
                          data=DeliveryInput(checks=ALL_TICKED, wishes=decided(order)))
     assert order.delivery.car_checked  # what was ticked is kept
+    assert order.delivery.done_at is None and not order.delivery.declined_signature
     with refused_by("SET-14", error=GuardRefused):
         gate_pass_issue(work_order=order, actor=team[Role.CASHIER])
     delivery_confirm(work_order=order, advisor=order.advisor, finish=True, data=DeliveryInput(
@@ -268,6 +273,8 @@ def test_set6_set8_every_check_and_every_old_part_decision_before_delivery(order
 
 
 def test_set5_another_advisor_delivers_only_with_a_reason(order_in, team):
+    """SET-X4 (refused): the car is delivered by the advisor who received it: another advisor's delivery
+    without a reason is refused (SET-5) and not confirmed; with a reason it is, and the reason is recorded."""
     from ..factories import staff
 
     order = order_in(S.SETTLED)
@@ -275,10 +282,45 @@ def test_set5_another_advisor_delivers_only_with_a_reason(order_in, team):
     with refused_by("SET-5", error=GuardRefused):
         delivery_confirm(work_order=order, advisor=colleague, finish=True,
                          data=DeliveryInput(checks=ALL_TICKED, wishes=decided(order)))
+    assert not_delivered(order, team)
     delivery = delivery_confirm(work_order=order, advisor=colleague, finish=True, data=DeliveryInput(
         checks=ALL_TICKED, wishes=decided(order), other_advisor_reason="王顾问今天休假"))
     assert delivery.delivered_by == colleague
     assert order.events.filter(rule="SET-5", note="王顾问今天休假").exists()
+
+
+def not_delivered(order, team) -> bool:
+    """The delivery is not confirmed, and so no gate pass lets the car out (SET-14)."""
+    order.refresh_from_db()
+    if Delivery.objects.filter(work_order=order, done_at__isnull=False).exists() or order.status != S.SETTLED:
+        return False
+    with refused_by("SET-14", error=GuardRefused):
+        gate_pass_issue(work_order=order, actor=team[Role.CASHIER])
+    return not GatePass.objects.filter(work_order=order).exists()
+
+
+def test_set6_the_car_is_checked_with_the_customer_before_delivery(order_in, team):
+    """SET-X5 (refused): the car not checked with the customer: every other item ticked, but not "car
+    checked with the customer", the delivery is refused by SET-6 alone and not confirmed."""
+    order = order_in(S.SETTLED)
+    with refused_by("SET-6", error=GuardRefused):
+        delivery_confirm(work_order=order, advisor=order.advisor, finish=True,
+                         data=DeliveryInput(checks={**ALL_TICKED, "car_checked": False}, wishes=decided(order)))
+    assert not_delivered(order, team)
+
+
+def test_set10_further_work_is_pointed_out_before_delivery(team, vehicle, catalogue):
+    """SET-X6 (refused): further needed work not pointed out: the car needs more work (a safety item from
+    QC, declined and signed for), yet without "further work explained" ticked the delivery is refused by
+    SET-10 alone and not confirmed."""
+    order = ready_with_safety_item(team, vehicle, catalogue)
+    settle(order, team)
+    assert still_due([vehicle.pk])[vehicle.pk]  # there is further work to point out
+    with refused_by("SET-10", error=GuardRefused):
+        delivery_confirm(work_order=order, advisor=order.advisor, finish=True, data=DeliveryInput(
+            checks={**ALL_TICKED, "further_work_explained": False}, wishes=decided(order),
+            declined_name="张伟", declined_signature=drawn_signature(1)))
+    assert not_delivered(order, team)
 
 
 def test_set14_no_gate_pass_before_the_delivery_checklist(order_in, team):

@@ -80,9 +80,36 @@ def test_the_foreman_dispatches_to_a_technician_of_the_right_trade(order_in, tea
 
 
 def test_rep1_only_the_technician_given_the_job_clocks_on(order_in, team):
+    """REP-X1 (refused): work is done to the work order: the only jobs are the order's approved labour lines
+    (test_rep1_one_job_for_each_approved_labour_line), and a technician the job was not dispatched to cannot
+    clock on to it (REP-1): no clock runs, the job and the order do not move."""
     [job] = dispatched(order_in(S.SIGNED), team)
     with refused_by("REP-1"):
         job_clock_on(job=job, technician=staff(Role.TECHNICIAN, team.store))
+    job.refresh_from_db()
+    job.work_order.refresh_from_db()
+    assert job.status == Job.Status.ASSIGNED and job.work_order.status == S.SIGNED
+    assert not ClockEntry.objects.filter(job=job).exists()
+
+
+def test_rec12_work_on_a_complete_order_waits_for_the_signatures(draft_order, team):
+    """REC-X10 (refused): the customer did not sign, so no work starts: an order complete in every other way
+    (walk-around, diagnosis, quote, delivery time) but unsigned: the technician's clock-on is refused by REC-12
+    itself, no clock runs and the order stays a draft."""
+    from workshop.models import Job as JobModel
+
+    from ..reception.test_signing import prepare
+
+    order = prepare(draft_order, team[Role.SERVICE_ADVISOR])
+    line = order.lines.filter(kind="labour").first()
+    job = JobModel.objects.create(store=team.store, work_order=order, line=line, description=line.description,
+                                  technician=team[Role.TECHNICIAN], status=Job.Status.ASSIGNED)
+    with refused_by("REC-12"):
+        job_clock_on(job=job, technician=team[Role.TECHNICIAN])
+    order.refresh_from_db()
+    job.refresh_from_db()
+    assert order.status == S.DRAFT and job.status == Job.Status.ASSIGNED
+    assert not ClockEntry.objects.filter(job=job).exists()
 
 
 def test_rec12_no_work_starts_on_an_unsigned_order(draft_order, team):
@@ -168,18 +195,28 @@ def test_rep2_an_item_the_customer_has_not_approved_is_never_worked_on(order_in,
 
 
 def test_rep15_no_qc_before_every_self_check_item(order_in, team):
+    """REP-X10 (refused): no self-check, no QC: finishing without the self-check is refused (REP-15); the job
+    stays open and the car does not go to QC."""
     job = working(order_in(S.SIGNED), team)
     with refused_by("REP-15", error=GuardRefused):
         finish(job, checks=[])
     job.work_order.refresh_from_db()
     assert job.work_order.status == S.IN_REPAIR
+    job.refresh_from_db()
+    assert job.status == Job.Status.RUNNING and not job.self_checked
 
 
 @pytest.mark.parametrize("change", [{"report": " "}, {"signature": ""}, {"signature": "data:image/png;base64,AAAA"}])
 def test_rep16_the_repair_report_is_written_and_signed(order_in, team, change):
+    """REP-X11 (refused): no repair report or no signature: finishing is refused (REP-16); the job stays open,
+    nothing of the report is kept, and the car does not go to QC."""
     job = working(order_in(S.SIGNED), team)
     with refused_by("REP-16", error=GuardRefused):
         finish(job, **change)
+    job.refresh_from_db()
+    job.work_order.refresh_from_db()
+    assert job.status == Job.Status.RUNNING and (job.report, job.signature, job.signed_at) == ("", "", None)
+    assert job.work_order.status == S.IN_REPAIR
 
 
 def test_rep15_rep16_the_last_job_finished_sends_the_car_to_qc(order_in, team):
