@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy as _
 
 from appointments.models import Appointment, AppointmentChange, BookingRequest, Confirmation, QueueTicket
 from dealership.models import RefusedAttempt, StaffTask, WorkOrder, WorkOrderEvent, WorkOrderLine
-from inspection.models import Handover
+from inspection.models import Handover, Inspection
 from reception.models import ExpertRequest
 from settlement.models import Delivery, Statement
 from workshop.models import Job
@@ -414,7 +414,12 @@ ITEMS: list[Item] = [
         related=("work_order__vehicle",), link=_order, label=_number,
         detail=lambda h: f"{h.acknowledged_at:%m-%d %H:%M}", title=_("Handovers")),),
         measure_text=_("cars the advisor took over more than 30 minutes after they passed QC (QC-9)")),
-    refused("QC-X7", _("Repair and quality status not explained"), "QC-10"),
+    Item("QC-X7", _("Repair and quality status not explained"), MEASURED, (Measure(
+        Inspection, "at", Q(passed=True), Q(summary=""), advisor="work_order__advisor_id",
+        related=("work_order__vehicle", "inspector"), link=_order, label=_number,
+        detail=lambda i: f"{i.inspector}", title=_("Inspections passed")),),
+        measure_text=_("cars passed at QC without a summary of the repair and quality status for the advisor "
+                       "(QC-10)")),
     refused("QC-X8", _("Needed but not done work not recorded"), "QC-12"),
     refused("QC-X9", _("Completed cars parked anywhere"), "QC-13"),
     # SET: settlement and delivery

@@ -186,7 +186,7 @@ def sign_refusals(order: WorkOrder) -> list[Refusal]:
     if not order.customer_words.strip():
         refusals.append(Refusal("REC-9", _("Record the customer's description.")))
     if not order.diagnosis.strip():
-        refusals.append(Refusal("REC-9", _("Record the diagnosis.")))
+        refusals.append(Refusal("REC-6", _("Record the diagnosis.")))
     if not order.lines.filter(approval=WorkOrderLine.Approval.APPROVED).exists():
         refusals.append(Refusal("REC-11", _("The order has no repair items, so there is no quote.")))
     if order.promised_at is None:

@@ -319,8 +319,9 @@ def test_qc7_no_guarantee_card_before_the_pass(waiting, inspector):
 # --- QC-8, QC-13, QC-9, QC-10: after the pass ---------------------------------------------------
 
 def test_qc8_qc13_no_handover_before_the_wash_and_the_parking(order_in, advisor, inspector, team):
-    """QC-X9 (refused), with test_qc13_one_car_to_a_spot: a washed car not parked at a spot of the
-    completed-vehicle area is not handed over (QC-13)."""
+    """QC-X5 (refused): a car whose wash is not recorded is not handed over (QC-8). QC-X9 (refused), with
+    test_qc13_one_car_to_a_spot: a washed car not parked at a spot of the completed-vehicle area is not handed
+    over (QC-13)."""
     order = order_in(S.QC_PASSED)
     with refused_by("QC-8, QC-13", error=GuardRefused):
         handover_acknowledge(work_order=order, advisor=advisor)

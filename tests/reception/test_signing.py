@@ -65,25 +65,24 @@ def test_rec5_a_work_order_cannot_be_signed_without_the_walk_around(draft_order,
     assert unsigned(draft_order)
 
 
-def test_rec9_signing_needs_the_diagnosis(draft_order, advisor):
+def test_rec6_signing_needs_the_diagnosis(draft_order, advisor):
     prepare(draft_order, advisor, diagnosis="")
-    with refused_by("REC-9", error=GuardRefused):
+    with refused_by("REC-6", error=GuardRefused):
         sign(draft_order, advisor)
 
 
 def test_recx5_the_complaint_alone_is_not_signed_nor_is_diagnosis_left_open_with_the_expert(draft_order, advisor,
                                                                                           english):
     """REC-X5 (refused): no diagnosis, just the complaint written down and the diagnosis left to others. An
-    order with the customer's words but no diagnosis is refused by REC-9 (the diagnosis is a required field of
-    the order); with a diagnosis but a question to the expert or the pre-check bay still open, by REC-6. Either
-    way nothing is signed. (An empty diagnosis is what is refused: a diagnosis that only repeats the complaint
+    order with the customer's words but no diagnosis is refused by REC-6 (diagnose); with a diagnosis but a
+    question to the expert or the pre-check bay still open, by REC-6 too. Either way nothing is signed. (An empty diagnosis is what is refused: a diagnosis that only repeats the complaint
     is not recognised.)"""
     from reception.experts import expert_request_create
     from reception.models import ExpertRequest
 
     prepare(draft_order, advisor, diagnosis="")
     assert draft_order.customer_words.strip()  # the complaint is written down
-    with refused_by("REC-9", error=GuardRefused, match="Record the diagnosis"):
+    with refused_by("REC-6", error=GuardRefused, match="Record the diagnosis"):
         sign(draft_order, advisor)
     assert unsigned(draft_order)
     prepare(draft_order, advisor, walkaround=False, diagnosis="异响待查")
