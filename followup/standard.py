@@ -316,7 +316,8 @@ ITEMS: list[Item] = [
     Item("APT-X1", _("Booking request not answered in time"), MEASURED, (Measure(
         BookingRequest, "due_at", Q(), Q(handled_at__isnull=True) | Q(handled_at__gt=F("due_at")),
         advisor="handled_by_id", due=True, related=("appointment",),
-        link=lambda r: reverse("appointments:detail", args=[r.appointment_id]) if r.appointment_id else "",
+        link=lambda r: reverse("appointments:detail", args=[r.appointment_id]) if r.appointment_id else
+        f"{reverse('appointments:list')}#request-{r.pk}",
         label=lambda r: f"{r.name} {r.plate}", detail=lambda r: f"{r.get_source_display()} {r.due_at:%m-%d %H:%M}",
         title=_("Booking requests")),),
         measure_text=_("booking requests answered after their answer-by time, of the requests due (APT-1)")),
@@ -347,7 +348,7 @@ ITEMS: list[Item] = [
     Item("APT-X11", _("Advisor absent when the customer arrives"), MEASURED, (Measure(
         QueueTicket, "called_at", Q(appointment__isnull=False), Q(called_by__isnull=True) | ~Q(
             called_by_id=F("appointment__advisor_id")), advisor="appointment__advisor_id",
-        related=("appointment__vehicle", "called_by"), link=lambda t: _order_url(t.work_order_id),
+        related=("appointment__vehicle", "called_by"), link=lambda t: _appointment(t.appointment),
         label=lambda t: t.plate, detail=lambda t: f"{t.called_by}", title=_("Arrivals")),),
         measure_text=_("appointment customers received by another advisor than the one booked (APT-12)")),
     # REC: reception
@@ -357,7 +358,7 @@ ITEMS: list[Item] = [
     Item("REC-X2", _("Absent when the appointment customer arrives"), MEASURED, (Measure(
         QueueTicket, "arrived_at", Q(appointment__isnull=False) & (Q(called_at__isnull=False) | Q(
             left_at__isnull=False)), tickets_waited_too_long, advisor="appointment__advisor_id",
-        related=("appointment__vehicle",), link=lambda t: _order_url(t.work_order_id), label=lambda t: t.plate,
+        related=("appointment__vehicle",), link=lambda t: _appointment(t.appointment), label=lambda t: t.plate,
         detail=lambda t: f"{t.arrived_at:%H:%M} → {t.called_at:%H:%M}" if t.called_at else f"{t.arrived_at:%H:%M}",
         title=_("Arrivals")),),
         measure_text=_("appointment customers who waited past the patience limit, or left uncalled (SCH-2)")),
