@@ -20,6 +20,7 @@ from .models import (
     Part,
     PastVisit,
     PriceChange,
+    RefusedAttempt,
     SettingChange,
     StaffRole,
     StaffTask,
@@ -303,3 +304,12 @@ class ClosedDayAdmin(ReadOnlyAdmin):
     list_display = ["store", "date", "name"]
     list_select_related = ["store"]
     list_filter = [("date", admin.DateFieldListFilter)]
+
+
+@admin.register(RefusedAttempt)
+class RefusedAttemptAdmin(ReadOnlyAdmin):
+    # issue 21: what a guard refused a person, counted on the compliance page
+    list_display = ["at", "rule", "message", "actor", "work_order", "path", "store"]
+    list_select_related = ["actor", "work_order", "store"]
+    list_filter = [("at", admin.DateFieldListFilter), "rule"]
+    search_fields = ["rule", "work_order__number"]

@@ -11,11 +11,16 @@ from dealership.models import Store
 from .models import (
     Complaint,
     ComplaintEvent,
+    ComplianceCount,
+    ComplianceRun,
+    ComplianceThreshold,
     CorrectiveAction,
     FollowUpCall,
     FollowUpTask,
     MonthlyReport,
     ServiceReminder,
+    SpotCheck,
+    SpotCheckAnswer,
 )
 
 DAY = admin.DateFieldListFilter
@@ -86,3 +91,50 @@ class MonthlyReportAdmin(ReadOnlyAdmin):
         group_reports = Q(store__isnull=True, group_id=user.group_id) if user.is_group_manager and user.group_id \
             else Q(pk__in=[])
         return qs.filter(Q(store__in=visible(Store.objects.all(), user)) | group_reports)
+
+
+# --- issue 21: the must-avoid items (set on the compliance pages, counted by the job) ---------------------
+
+@admin.register(ComplianceCount)
+class ComplianceCountAdmin(ReadOnlyAdmin):
+    list_display = ["month", "code", "person_kind", "person", "cases", "base", "overrides", "store"]
+    list_select_related = ["person", "store"]
+    list_filter = [("month", DAY), "person_kind"]
+    search_fields = ["code"]
+
+
+@admin.register(ComplianceRun)
+class ComplianceRunAdmin(ReadOnlyAdmin):
+    list_display = ["month", "store", "trigger", "started_at", "finished_at", "stores", "rows", "tasks"]
+    list_select_related = ["store"]
+    list_filter = [("started_at", DAY), "trigger"]
+
+    def get_queryset(self, request):
+        """A run for every store (no store) is shown to all who may see a store; one store's to its users."""
+        qs = admin.ModelAdmin.get_queryset(self, request)
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(Q(store__isnull=True) | Q(store__in=visible(Store.objects.all(), request.user)))
+
+
+@admin.register(ComplianceThreshold)
+class ComplianceThresholdAdmin(ReadOnlyAdmin):
+    list_display = ["code", "limit", "updated_by", "updated_at", "store"]
+    list_select_related = ["updated_by", "store"]
+
+
+@admin.register(SpotCheck)
+class SpotCheckAdmin(ReadOnlyAdmin):
+    list_display = ["work_order", "created_by", "created_at", "store"]
+    list_select_related = ["work_order", "created_by", "store"]
+    list_filter = [("created_at", DAY)]
+    search_fields = ORDER_SEARCH
+
+
+@admin.register(SpotCheckAnswer)
+class SpotCheckAnswerAdmin(ReadOnlyAdmin):
+    store_via = "spot_check"
+    list_display = ["spot_check", "code", "kept", "note"]
+    list_select_related = ["spot_check__work_order"]
+    list_filter = ["kept"]
+    search_fields = ["code"]

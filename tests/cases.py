@@ -336,7 +336,7 @@ ARGS = {
     "followup:task": ["task"], "followup:record_call": ["task"],
     "followup:complaint": ["complaint"], "followup:complaint_assign": ["complaint"],
     "followup:complaint_handle": ["complaint"], "followup:complaint_close": ["complaint"],
-    "followup:action_done": ["action"], "followup:compliance_cases": ["=code"],
+    "followup:action_done": ["action"], "followup:compliance_cases": ["=code"], "followup:spot_check": ["order"],
     "followup:report_download": ["report"], "followup:export": ["=process"],
     "supply:receive": ["receiving_order"], "supply:receipt": ["receipt"],
     **{f"supply:count{what}": ["stock_count"] for what in ("", "_submit", "_approve", "_send_back", "_cancel")},

@@ -125,6 +125,21 @@ def the_rest(team, records):
     PastVisit.objects.create(store=store, vehicle=order.vehicle, customer=order.customer, old_number="OLD-1",
                              visited_on=order.created_at.date(), lines=[{"kind": "labour", "description": "保养"}])
     supply_rows(team)
+    compliance_rows(team, order)
+
+
+def compliance_rows(team, order):
+    """Issue 21: a refused attempt, a spot check, a threshold and the counting job's rows."""
+    from dealership.models import RefusedAttempt
+    from followup.compliance import compliance_count
+    from followup.models import ComplianceThreshold, SpotCheck, SpotCheckAnswer
+
+    manager = team[Role.AFTERSALES_MANAGER]
+    RefusedAttempt.objects.create(store=team.store, rule="REC-12", message="未签字", actor=manager, work_order=order)
+    check = SpotCheck.objects.create(store=team.store, work_order=order, created_by=manager)
+    SpotCheckAnswer.objects.create(spot_check=check, code="REP-X4", kept=False, note="未按手册")
+    ComplianceThreshold.objects.create(store=team.store, code="REC-X9", limit=2, updated_by=manager)
+    compliance_count(month=order.created_at.date())
 
 
 def supply_rows(team):
