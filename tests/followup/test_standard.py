@@ -31,9 +31,9 @@ from dealership.services import work_order_add_line
 from demo.builder import drive
 from followup.compliance import compliance_count, compliance_table, task_key
 from followup.models import (
+    Complaint,
     ComplianceCount,
     ComplianceRun,
-    Complaint,
     CorrectiveAction,
     FollowUpCall,
     FollowUpTask,
