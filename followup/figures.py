@@ -222,7 +222,7 @@ def process_figures(user: User, f: Filters) -> list[Figure]:
         Figure(_("Orders without an agreed delivery time"), signed["no_promise"], unit="", target="zero",
                rule="REC-X9"),
         Figure(_("Items added after signing without the customer's approval"), unapproved, unit="", target="zero",
-               rule="REP-X2"),
+               rule="REP-2"),
         Figure(_("First-time QC pass"), pct(first["passed"], first["n"]), first["passed"], first["n"], rule="QC-4"),
         Figure(_("Ready by the promised time"), pct(ready["kept"], ready["n"]), ready["kept"], ready["n"],
                rule="REP-8"),

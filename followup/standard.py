@@ -208,7 +208,11 @@ def _rule_is(rule: str) -> Q:
 # --- refused items: attempts and overrides ------------------------------------------------------------------
 
 def attempts(*rules: str) -> Measure:
-    return Measure(RefusedAttempt, "at", Q(rule__in=rules), feeds="attempts", advisor="actor_id",
+    """Who was refused: in the workshop (REP, QC) a technician or an inspector, counted in the technicians'
+    column; at the front (APT, REC, SET, FU) an agent, advisor or cashier, counted in the advisors' column."""
+    workshop = rules[0].split("-")[0] in ("REP", "QC")
+    return Measure(RefusedAttempt, "at", Q(rule__in=rules), feeds="attempts",
+                   advisor=None if workshop else "actor_id", technician="actor_id" if workshop else None,
                    related=("actor", "work_order__vehicle"), link=lambda a: _order_url(a.work_order_id),
                    label=lambda a: _number(a) if a.work_order_id else a.path,
                    detail=lambda a: f"{a.rule}: {a.message} ({a.actor or '-'})", title=_("Refused attempts"))
