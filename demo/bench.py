@@ -2,7 +2,9 @@
 PostgreSQL at dealer-group scale, served by gunicorn (2 workers) on
 loopback and loaded by wrk at 1 and 16 connections. Every figure in the
 report is measured in this run; throughput is also given as a ratio of a
-baseline page of the same stack measured in the same run."""
+baseline page of the same stack measured in the same run. Before the pages,
+the hourly compliance job (issue 21) runs once, timed, so the compliance
+page reads this month's counts."""
 
 from __future__ import annotations
 
@@ -30,6 +32,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dealership.models import Role, Store, User, WorkOrder
+from followup.compliance import TREND_MONTHS, compliance_count_due
+from followup.models import ComplianceCount
+
+from .scale import compliance_months, months_from
 
 LUA = r"""
 done = function(summary, latency, requests)
@@ -87,6 +93,9 @@ def pages_for(store: Store) -> list[Page]:
         Page("cashier queue", Role.CASHIER, reverse("settlement:queue")),
         Page("follow-up queue", Role.FOLLOWUP_AGENT, reverse("followup:queue")),
         Page("manager dashboard", Role.AFTERSALES_MANAGER, reverse("followup:overview"), dashboard=True),
+        Page("compliance", Role.AFTERSALES_MANAGER, reverse("followup:compliance")),
+        # the cases behind a measured figure are read from the orders themselves (the month, a page of 25)
+        Page("compliance cases", Role.AFTERSALES_MANAGER, reverse("followup:compliance_cases", args=["FU-X8"])),
         Page("work order PDF", Role.SERVICE_ADVISOR, reverse("reception:order_pdf", args=[order.pk]), pdf=True),
     ]
 
@@ -138,6 +147,7 @@ def run_bench(*, seconds: int = 5, store: Store | None = None, sweep_count: int 
                           "database": connection.vendor, "work_orders": WorkOrder.objects.count(),
                           "store_orders": WorkOrder.objects.filter(store=store).count()},
               "at": timezone.now().isoformat(timespec="seconds"), "pages": []}
+    report["compliance_job"] = time_compliance_job(store, log=log)
     port = 8765
     server = start_gunicorn(port)
     script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
@@ -172,6 +182,27 @@ def run_bench(*, seconds: int = 5, store: Store | None = None, sweep_count: int 
     report["pdf_render_ms"] = _pdf_render(store)
     report["slot_finder_ms"] = _slot_finder(store)
     report["sweeps"] = time_sweeps(store, count=sweep_count, log=log) if sweep_count else None
+    return report
+
+
+def time_compliance_job(store: Store, *, log=print) -> dict:
+    """Issue 21: one run of the hourly compliance job (this month of every store, and in the first week the
+    month before), timed. Months of the page's 12-month trend not counted yet (a database seeded before
+    issue 21) are counted first, apart from the job's time."""
+    now = timezone.now()
+    first = (timezone.localdate() - timedelta(days=31 * (TREND_MONTHS - 1))).replace(day=1)
+    have = set(ComplianceCount.objects.filter(store=store, month__gte=first).values_list("month", flat=True)
+               .distinct())
+    missing = [m for m in months_from(first, now) if m not in have]
+    backfill = compliance_months(store_ids=list(Store.objects.values_list("pk", flat=True)), months=missing, now=now,
+                                 trigger="bench", log=log) if missing else None
+    started = time.perf_counter()
+    months = compliance_count_due(now=now)
+    seconds = round(time.perf_counter() - started, 2)
+    rows = ComplianceCount.objects.filter(month=timezone.localdate().replace(day=1)).count()
+    report = {"seconds": seconds, "months": months, "stores": Store.objects.count(), "rows_this_month": rows,
+              "backfill": backfill}
+    log(f"compliance job: {months} month(s) of {report['stores']} stores in {seconds} s ({rows} rows this month)")
     return report
 
 
