@@ -4,7 +4,7 @@ spot check on an order. Thin views: followup/compliance.py does the work."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django import forms
@@ -23,8 +23,17 @@ from dealership.access import MANAGERS, get_scoped_or_404, role_required, scoped
 from dealership.models import Store, User, WorkOrder
 from dealership.views import run_form
 
-from .compliance import compliance_table, count_later, period_of, spot_check_record, thresholds_of, thresholds_set
+from .compliance import (
+    compliance_table,
+    count_later,
+    next_month,
+    period_of,
+    spot_check_record,
+    thresholds_of,
+    thresholds_set,
+)
 from .figures import Filters, filters_from
+from .selectors import figure_filter_choices
 from .standard import AUDITED, AUDITED_ITEMS, BY_CODE, HOMES, ITEMS, REFUSED, home_counts
 
 CASES_PER_PAGE = 25
@@ -42,9 +51,7 @@ def _month(f: Filters) -> date:
 
 
 def _choices(user: User) -> dict:
-    from .views import _filter_choices  # the dashboard's store and advisor choices
-
-    return _filter_choices(user)
+    return figure_filter_choices(user)  # the dashboard's store and advisor choices
 
 
 def _query(f: Filters, **more) -> str:
@@ -87,8 +94,13 @@ def compliance_cases(request: HttpRequest, code: str) -> HttpResponse:
         sections.append({"measure": measure, "n": n, "page": page,
                          "rows": [{"label": measure.label(o), "link": measure.link(o), "detail": measure.detail(o),
                                    "when": _when(o, measure.when)} for o in page]})
+    before = (p.start.date() - timedelta(days=1)).strftime("%Y-%m")
+    after = next_month(p.start.date()).strftime("%Y-%m")
+    more = {"technician": technician} if technician else {}
     return render(request, "followup/compliance_cases.html", {
         "item": item, "f": f, "sections": sections, "query": _query(f), "homes": HOMES,
+        "before": before, "after": after, "before_query": _query(f, month=before, **more),
+        "after_query": _query(f, month=after, **more),
         "technician": technician, "person": User.objects.filter(pk=person).first() if person else None})
 
 
@@ -114,7 +126,7 @@ def compliance_recount(request: HttpRequest) -> HttpResponse:
         raise Http404
     month = _month(f)
     transaction.on_commit(lambda: count_later(month=month, store_ids=stores, trigger="manager"))
-    messages.success(request, _("Counting again: the figures are updated in a minute."))
+    messages.success(request, _("Counting again: the time of the count above changes when it is done."))
     return redirect(reverse("followup:compliance") + "?" + _query(f))
 
 

@@ -6,10 +6,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dealership.access import MANAGERS, scoped
-from dealership.models import Role, User, WorkOrder
+from dealership.models import Role, Store, User, WorkOrder
 from dealership.selectors import IdFilter, PeriodFilter
 
 from .models import Complaint, FollowUpCall, FollowUpTask
+
+
+def figure_filter_choices(user: User) -> dict:
+    """The stores and advisors a manager may pick on the figures pages (a group manager: the group's)."""
+    stores = Store.objects.filter(group_id=user.group_id) if user.is_group_manager else Store.objects.filter(
+        pk=user.store_id)
+    advisors = User.objects.filter(staff_roles__role=Role.SERVICE_ADVISOR).filter(
+        store__in=stores).order_by("display_name").distinct()
+    return {"store_choices": stores.order_by("name"), "advisor_choices": advisors}
 
 
 class FiguresFilter(PeriodFilter):

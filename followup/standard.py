@@ -246,8 +246,10 @@ OTHER_ADVISOR = Measure(
 # --- audited items: survey answers and spot checks ------------------------------------------------------------
 
 def spot_checks(code: str) -> Measure:
+    workshop = code.startswith("REP-")  # the repair's items are the technicians' too
     return Measure(SpotCheckAnswer, "spot_check__created_at", Q(code=code), Q(kept=False),
                    store="spot_check__store_id", advisor="spot_check__work_order__advisor_id",
+                   technician="spot_check__work_order__jobs__technician_id" if workshop else None,
                    related=("spot_check__work_order__vehicle", "spot_check__created_by"),
                    link=lambda a: _order_url(a.spot_check.work_order_id) + "#spot-checks",
                    label=lambda a: _number(a.spot_check),
@@ -299,8 +301,9 @@ def appointments(base: Q, case: Cond, title) -> Measure:
 def orders(when: str, base: Q, case: Cond, title, technician: bool = False) -> Measure:
     return Measure(WorkOrder, when, base, case, advisor="advisor_id",
                    technician="jobs__technician_id" if technician else None,
-                   related=("vehicle", "advisor"), link=lambda o: _order_url(o.pk),
-                   label=lambda o: f"{o.number} {o.vehicle.plate}", detail=lambda o: str(o.advisor), title=title)
+                   related=("vehicle", "advisor", "customer"), link=lambda o: _order_url(o.pk),
+                   label=lambda o: f"{o.number} {o.vehicle.plate}",
+                   detail=lambda o: f"{o.customer.name} {o.customer.mobile} · {o.advisor}", title=title)
 
 
 def tickets_waited_too_long(p: Period) -> Q:

@@ -41,7 +41,7 @@ from .forms import (
 )
 from .models import Complaint, CorrectiveAction, FollowUpTask, MonthlyReport
 from .report import report_pdf
-from .selectors import ComplaintFilter, FollowUpQueueFilter, overview_figures
+from .selectors import ComplaintFilter, FollowUpQueueFilter, figure_filter_choices, overview_figures
 from .standard import BY_CODE
 
 PAGE_SIZE = 25
@@ -275,11 +275,7 @@ def action_done(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the numbers (FU-4, FU-5, FU-8) -------------------------------------------------------------
 
 def _filter_choices(user: User) -> dict:
-    stores = Store.objects.filter(group_id=user.group_id) if user.is_group_manager else Store.objects.filter(
-        pk=user.store_id)
-    advisors = User.objects.filter(staff_roles__role=Role.SERVICE_ADVISOR).filter(
-        store__in=stores).order_by("display_name").distinct()
-    return {"store_choices": stores.order_by("name"), "advisor_choices": advisors}
+    return figure_filter_choices(user)
 
 
 @role_required(*MANAGERS)

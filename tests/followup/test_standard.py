@@ -474,3 +474,12 @@ def test_the_job_run_is_recorded_and_a_rerun_replaces_the_counts(team, catalogue
     assert ComplianceRun.objects.filter(trigger="test", finished_at__isnull=False).count() == 2
     table = compliance_table(stores=[team.store.pk], month=at.date())
     assert table.counted_at == second.finished_at
+
+
+def test_the_docs_table_states_the_same_home_for_every_item():
+    table = {}
+    for line in (DOCS / "compliance.md").read_text().splitlines():
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if len(cells) == 4 and MUST_AVOID.fullmatch(cells[0]):
+            table[cells[0]] = cells[2]
+    assert table == {item.code: item.home for item in ITEMS}
