@@ -29,6 +29,7 @@ from dealership.models import (
 from dealership.services import work_order_add_line, work_order_create
 from demo import data
 from demo.builder import COST_SHARE, drive, make_plate, make_vin, staff
+from followup.compliance import compliance_count
 from supply.ledger import stock_set
 from supply.models import PartSupply, StockMove, Supplier
 from supply.purchasing import OrderLine, po_create, po_send
@@ -66,6 +67,8 @@ class Command(BaseCommand):
         self._appointments(stores[0], cars[len(STATUS_PLAN):26], rng)
         self._front_desk(stores[0])
         self._supply(stores[0])
+        # issue 21: the compliance page shows this month's figures at once (the job counts every hour after)
+        compliance_count(month=timezone.localdate(), trigger="demo")
         self.stdout.write(self.style.SUCCESS(
             f"Demo data loaded: {WorkOrder.objects.count()} work orders, "
             f"{Appointment.objects.count()} appointments, {Customer.objects.count()} customers."))
