@@ -21,10 +21,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max, Q, Sum
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
@@ -35,7 +36,7 @@ from dealership.models import Role, StaffTask, Store, User, WorkOrder
 from dealership.services import staff_tasks_create, work_order_note
 from dealership.textlimits import text_check
 
-from .models import ComplianceCount, ComplianceRun, ComplianceThreshold, SpotCheck, SpotCheckAnswer
+from .models import ComplianceCount, ComplianceRun, ComplianceThreshold, CorrectiveAction, SpotCheck, SpotCheckAnswer
 from .standard import AUDITED, BY_CODE, ITEMS, REFUSED, STAGES, Item, Period, limit_for, value_of
 
 KINDS = ("", "advisor", "technician")
@@ -136,12 +137,17 @@ def _threshold_tasks(month: date, store_ids: list[int], rows: list[ComplianceCou
             link = reverse("followup:actions") + "?" + urlencode({"item": item.code, "month": f"{month:%Y-%m}"})
             tasks.append(StaffTask(
                 store_id=row.store_id, key=task_key(month, item.code), role=Role.AFTERSALES_MANAGER, link=link,
-                message=N_("%(code)s above its threshold in %(month)s (%(value)s over %(limit)s): set a corrective "
-                           "action"),
-                params=message_params(code=item.code, month=f"{month:%Y-%m}", value=str(value), limit=str(limit)),
+                message=N_("%(code)s %(label)s is above its threshold in %(month)s: set a corrective action and close "
+                           "it with evidence"),
+                params=message_params(code=item.code, label=_label(item), month=f"{month:%Y-%m}"),
                 due_at=timezone.now() + timedelta(days=7)))
     staff_tasks_create(tasks)
     return len(tasks)
+
+
+def _label(item: Item) -> str:
+    with translation.override(settings.LANGUAGE_CODE):  # a task's words are the store's language
+        return str(item.label)
 
 
 def threshold_task_close(*, store_id: int, item: str, month: date | None, actor: User) -> int:
@@ -179,6 +185,11 @@ class Row:
     @property
     def value(self) -> Decimal | None:
         return value_of(self.item, self.figure.cases, self.figure.base, self.figure.overrides)
+
+    @property
+    def limit_count(self) -> int:
+        """A refused item's threshold: a whole number of overrides."""
+        return int(self.limit or 0)
 
     @property
     def above(self) -> bool:
@@ -307,6 +318,8 @@ def thresholds_set(*, manager: User, limits: dict[str, Decimal | None]) -> int:
             raise ProcessError(_("%(code)s is not a must-avoid item.") % {"code": code})
         if limit is not None and (limit < 0 or (item.home != REFUSED and limit > 100)):
             raise ProcessError(_("%(code)s: a threshold goes from 0 to 100 %%.") % {"code": code}, field=code)
+        if limit is not None and item.home == REFUSED and limit != limit.to_integral_value():
+            raise ProcessError(_("%(code)s: a number of overrides is a whole number.") % {"code": code}, field=code)
     changed = 0
     with transaction.atomic():
         current = {t.code: t for t in ComplianceThreshold.objects.select_for_update().filter(store_id=manager.store_id)}
@@ -365,3 +378,12 @@ def count_later(*, month: date, store_ids: list[int] | None, trigger: str) -> No
     from .tasks import compliance_count_month
 
     compliance_count_month.delay(f"{month:%Y-%m-%d}", store_ids, trigger)
+
+
+def item_actions(*, stores: list[int], month: date) -> dict[str, str]:
+    """The corrective actions answering items of this month: "done" when all are done, else "set"."""
+    out: dict[str, str] = {}
+    for code, done_at in CorrectiveAction.objects.filter(store_id__in=stores, item_month=month.replace(day=1)) \
+            .exclude(item="").values_list("item", "done_at"):
+        out[code] = "set" if done_at is None or out.get(code) == "set" else "done"
+    return out

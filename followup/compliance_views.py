@@ -14,18 +14,20 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from dealership.access import MANAGERS, get_scoped_or_404, role_required, scoped
+from dealership.access import MANAGERS, get_scoped_or_404, role_required
 from dealership.models import Store, User, WorkOrder
 from dealership.views import run_form
 
 from .compliance import (
     compliance_table,
     count_later,
+    item_actions,
     next_month,
     period_of,
     spot_check_record,
@@ -37,10 +39,12 @@ from .selectors import figure_filter_choices
 from .standard import AUDITED, AUDITED_ITEMS, BY_CODE, HOMES, ITEMS, REFUSED, home_counts
 
 CASES_PER_PAGE = 25
+STALE_HOURS = 2  # the job counts every hour: older figures mean it is not running
 
 
 def _store_ids(user: User, f: Filters) -> list[int]:
-    stores = scoped(Store.objects.all(), user) if user.is_group_manager else Store.objects.filter(pk=user.store_id)
+    stores = Store.objects.filter(group_id=user.group_id) if user.is_group_manager else Store.objects.filter(
+        pk=user.store_id)
     if f.store_id:
         stores = stores.filter(pk=f.store_id)
     return list(stores.values_list("pk", flat=True))
@@ -64,8 +68,12 @@ def compliance(request: HttpRequest) -> HttpResponse:
     f = filters_from(request.GET, user=request.user)
     stores = _store_ids(request.user, f)
     table = compliance_table(stores=stores, month=_month(f), advisor_id=f.advisor_id)
+    now = timezone.now()
+    current = _month(f) == timezone.localdate().replace(day=1)
+    stale = current and (table.counted_at is None or now - table.counted_at > timedelta(hours=STALE_HOURS))
     return render(request, "followup/compliance.html", {
-        "table": table, "f": f, "query": _query(f), "homes": HOMES, "home_counts": home_counts(),
+        "table": table, "f": f, "query": _query(f), "homes": HOMES, "home_counts": home_counts(), "stale": stale,
+        "actions": item_actions(stores=stores, month=_month(f)),
         "may_set": request.user.store_id is not None, **_choices(request.user)})
 
 
@@ -151,7 +159,8 @@ def compliance_thresholds(request: HttpRequest) -> HttpResponse:
     form = ThresholdsForm(request.POST or None, current=current)
     if request.method == "POST":
         if run_form(form, lambda data: thresholds_set(manager=request.user, limits=dict(data))):
-            messages.success(request, _("Thresholds saved. They apply from the next count."))
+            messages.success(request, _("Thresholds saved. The page compares the figures with them at once; a task "
+                                        "for an item above its threshold follows at the next count."))
             return redirect("followup:compliance_thresholds")
         status = 400
     else:
@@ -194,7 +203,7 @@ def spot_check(request: HttpRequest, pk: int) -> HttpResponse:
         if run_form(form, lambda data: spot_check_record(work_order=order, manager=request.user,
                                                          answers=form.answers(), note=data["note"])):
             messages.success(request, _("Spot check recorded."))
-            return redirect(reverse("dealership:order", args=[order.pk]) + "#spot-checks")
+            return redirect("dealership:order", pk=order.pk)
         status = 400
     return render(request, "followup/spot_check.html", {"order": order, "form": form, "audited": AUDITED,
                                                         "checks": order.spot_checks.select_related("created_by")

@@ -136,15 +136,26 @@ class ReportMeasure(Measure):
     def counts(self, p: Period, store_ids: list[int], kind: str) -> dict[tuple[int, int | None], tuple[int, int]]:
         if kind or p.now < p.start + timedelta(days=1):
             return {}
-        have = set(self._reports(p, store_ids).values_list("store_id", flat=True))
-        return {(pk, None): (1, int(pk not in have)) for pk in store_ids}
+        active = self._active(p, store_ids)
+        have = set(self._reports(p, active).values_list("store_id", flat=True))
+        return {(pk, None): (1, int(pk not in have)) for pk in active}
 
     @staticmethod
-    def _reports(p: Period, store_ids: list[int]) -> QuerySet:
+    def _before(p: Period) -> datetime:
+        return datetime.combine((p.start - timedelta(days=1)).date().replace(day=1), datetime.min.time(),
+                                p.start.tzinfo)
+
+    def _active(self, p: Period, store_ids: list[int]) -> list[int]:
+        """The stores that worked in the month before (an order opened): a store that was not using the
+        system yet owes no report for it."""
+        return sorted(set(WorkOrder.objects.filter(store_id__in=store_ids, created_at__gte=self._before(p),
+                                                   created_at__lt=p.start).values_list("store_id", flat=True)
+                          .distinct().order_by()))
+
+    def _reports(self, p: Period, store_ids: list[int]) -> QuerySet:
         from .models import MonthlyReport
 
-        before = (p.start - timedelta(days=1)).date().replace(day=1)
-        return MonthlyReport.objects.filter(store_id__in=store_ids, month=before)
+        return MonthlyReport.objects.filter(store_id__in=store_ids, month=self._before(p).date())
 
     def case_rows(self, p: Period, store_ids: list[int] | None, kind: str = "", person_id: int | None = None):
         from dealership.models import Store
@@ -152,8 +163,9 @@ class ReportMeasure(Measure):
         stores = Store.objects.all() if store_ids is None else Store.objects.filter(pk__in=store_ids)
         if kind or p.now < p.start + timedelta(days=1):
             return stores.none()
-        have = self._reports(p, list(stores.values_list("pk", flat=True))).values("store_id")
-        return stores.exclude(pk__in=have).order_by("name")
+        active = self._active(p, list(stores.values_list("pk", flat=True)))
+        have = self._reports(p, active).values("store_id")
+        return stores.filter(pk__in=active).exclude(pk__in=have).order_by("name")
 
 
 @dataclass(frozen=True)
@@ -468,8 +480,8 @@ ITEMS: list[Item] = [
         measure_text=_("complaints not closed by their handle-by time (FU-7)")),
     Item("FU-X7", _("No analysis report"), MEASURED, (ReportMeasure(
         WorkOrder, "created_at", link=lambda s: reverse("followup:reports"), label=lambda s: s.name,
-        title=_("Stores")),),
-         measure_text=_("stores with no monthly analysis report for the month before (FU-8)")),
+        title=_("Stores")),), limit=Decimal(0),
+         measure_text=_("stores that worked the month before and have no monthly analysis report of it (FU-8)")),
     Item("FU-X8", _("Only one means of customer contact"), MEASURED, (orders(
         "delivery__done_at", Q(), Q(customer__consent_to_messages=False), _("Work orders")),),
         measure_text=_("cars delivered to customers who can be reached by phone only, no messages (FU-9)")),

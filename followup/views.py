@@ -231,17 +231,21 @@ def actions(request: HttpRequest) -> HttpResponse:
             initial.update(item=item.code, item_month=f"{month}-01",
                            trend=f"{item.code} {item.label} ({month})"[:200])
         form = ActionForm(store_id=request.user.store_id, initial=initial)
+        if item and len(month) == 7:
+            return _actions_page(request, form, answering={"item": item, "month": month})
     return _actions_page(request, form)
 
 
-def _actions_page(request: HttpRequest, form: ActionForm | None, status: int = 200) -> HttpResponse:
+def _actions_page(request: HttpRequest, form: ActionForm | None, status: int = 200,
+                  answering: dict | None = None) -> HttpResponse:
     qs = scoped(CorrectiveAction.objects.all(), request.user).select_related("owner", "store").prefetch_related(
         "complaints__work_order__vehicle")
     if not request.user.has_role(*MANAGERS):
         qs = qs.filter(owner=request.user)
     page = Paginator(qs.order_by("done_at", "due_on", "id"), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "followup/actions.html", {"page": page, "form": form, "done_form": ActionDoneForm(),
-                                                     "today": timezone.localdate()}, status=status)
+                                                     "today": timezone.localdate(), "answering": answering},
+                  status=status)
 
 
 @require_POST

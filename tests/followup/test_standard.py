@@ -48,7 +48,7 @@ from settlement.models import Delivery, Statement
 from workshop.models import Job
 
 from ..conftest import login, new_order
-from ..factories import StoreFactory, VehicleFactory, staff
+from ..factories import LabourFactory, PartFactory, StoreFactory, VehicleFactory, staff
 from ..processrules import DOCS, ROOT
 
 S = WorkOrder.Status
@@ -305,16 +305,23 @@ def test_measured_item_counts_a_planted_case(code, team, catalogue):
     assert link and link in page.content.decode()
 
 
-def test_fu_x7_a_store_without_last_months_report_is_counted(team, catalogue):
-    """FU-X7 (measured): no analysis report for the month before: the store without one counts, the one with one
-    does not."""
+def test_fu_x7_a_store_without_last_months_report_is_counted(team, other_team, catalogue):
+    """FU-X7 (measured): no analysis report for the month before: a store that worked that month and has none
+    counts, one with its report does not, and one that was not using the system yet owes none."""
     at = last_month_noon()
-    other = StoreFactory(group=team.store.group)
     before = (at.date().replace(day=1) - timedelta(days=1)).replace(day=1)
-    MonthlyReport.objects.create(group=team.store.group, store=other, month=before, pdf="reports/x.pdf")
+    worked = datetime.combine(before.replace(day=10), time(10), tzinfo=timezone.get_current_timezone())
+    for t in (team, other_team):
+        order = new_order(t, VehicleFactory(store=t.store), {"labour": LabourFactory(store=t.store),
+                                                                "part": PartFactory(store=t.store)})
+        WorkOrder.objects.filter(pk=order.pk).update(created_at=worked)
+    MonthlyReport.objects.create(group=other_team.store.group, store=other_team.store, month=before,
+                                 pdf="reports/x.pdf")
+    idle = StoreFactory(group=team.store.group)
     count(at)
     assert figure(team.store, "FU-X7")[:2] == (1, 1)
-    assert figure(other, "FU-X7")[:2] == (0, 1)
+    assert figure(other_team.store, "FU-X7")[:2] == (0, 1)
+    assert figure(idle, "FU-X7")[:2] == (0, 0)
 
 
 # --- audited items ----------------------------------------------------------------------------------------------
@@ -483,3 +490,17 @@ def test_the_docs_table_states_the_same_home_for_every_item():
         if len(cells) == 4 and MUST_AVOID.fullmatch(cells[0]):
             table[cells[0]] = cells[2]
     assert table == {item.code: item.home for item in ITEMS}
+
+
+def test_a_group_manager_sees_the_groups_stores_and_each_one(team, group_manager, catalogue):
+    at = last_month_noon()
+    _rec_x9(Plant(team, catalogue, at))
+    count(at)
+    client = login(group_manager)
+    for params in ({"month": f"{at:%Y-%m}"}, {"month": f"{at:%Y-%m}", "store": team.store.pk}):
+        page = client.get(reverse("followup:compliance"), params)
+        assert page.status_code == 200 and 'data-code="REC-X9"' in page.content.decode()
+        assert "33.3%" in page.content.decode() or "50.0%" in page.content.decode()
+        cases = client.get(reverse("followup:compliance_cases", args=["REC-X9"]), params)
+        assert cases.status_code == 200
+    assert client.get(reverse("followup:export", args=["compliance"]), {"month": f"{at:%Y-%m}"}).status_code == 200
