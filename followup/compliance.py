@@ -4,8 +4,9 @@
 month of every store (or of the stores given) and writes ComplianceCount
 rows: one grouped query per measure and kind of person, over the month, so
 a run costs the same at a million orders as at a thousand, apart from the
-month itself. A second run of the same month replaces the rows (the stores'
-rows are locked while it runs, so two runs at once take turns). Every run is
+month itself. A second run of the same month replaces the rows (it counts
+first, then locks the stores' rows FOR NO KEY UPDATE while it writes, so two
+runs at once take turns and no one's insert waits). Every run is
 recorded (ComplianceRun). An item above its store's threshold becomes a task
 for the after-sales manager to set a corrective action (FU-6); the task
 closes when that action is done with evidence.
@@ -85,12 +86,16 @@ def compliance_count(*, month: date, store_ids: list[int] | None = None, trigger
     now = now or timezone.now()
     run = ComplianceRun.objects.create(month=month, trigger=trigger[:20], started_at=timezone.now(),
                                        store_id=store_ids[0] if store_ids and len(store_ids) == 1 else None)
+    stores = Store.objects.order_by("pk")
+    if store_ids is not None:
+        stores = stores.filter(pk__in=store_ids)
+    ids = list(stores.values_list("pk", flat=True))
+    rows = _count_rows(month, ids, period_of(month, now))  # the reading, outside any lock
     with transaction.atomic():
-        stores = Store.objects.select_for_update(of=("self",)).order_by("pk")
-        if store_ids is not None:
-            stores = stores.filter(pk__in=store_ids)
-        ids = list(stores.values_list("pk", flat=True))
-        rows = _count_rows(month, ids, period_of(month, now))
+        # the writing: two runs take turns here. FOR NO KEY UPDATE, not FOR UPDATE: every insert naming the
+        # store takes a key-share lock on its row, and must not wait for the count.
+        list(Store.objects.select_for_update(of=("self",), no_key=True).filter(pk__in=ids).order_by("pk")
+             .values_list("pk", flat=True))
         ComplianceCount.objects.filter(month=month, store_id__in=ids).delete()
         ComplianceCount.objects.bulk_create(rows, batch_size=1000)
         tasks = _threshold_tasks(month, ids, rows)
