@@ -31,6 +31,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from dealership.access import MANAGERS as MANAGER_ROLES
+from dealership.changelog import settings_change_record
 from dealership.errors import ProcessError
 from dealership.messages import N_, message_params
 from dealership.models import Role, StaffTask, Store, User, WorkOrder
@@ -331,14 +332,17 @@ def thresholds_set(*, manager: User, limits: dict[str, Decimal | None]) -> int:
         for code, limit in limits.items():
             row = current.get(code)
             if limit is None or limit == BY_CODE[code].limit:
-                if row is not None:
+                if row is not None:  # back to the default: the settings change log keeps the old threshold
+                    settings_change_record(actor=manager, obj=row, changes={"limit": (row.limit, "")})
                     row.delete()
                     changed += 1
             elif row is None:
-                ComplianceThreshold.objects.create(store_id=manager.store_id, code=code, limit=limit,
-                                                   updated_by=manager)
+                row = ComplianceThreshold.objects.create(store_id=manager.store_id, code=code, limit=limit,
+                                                         updated_by=manager)
+                settings_change_record(actor=manager, obj=row, changes={"limit": ("", limit)})
                 changed += 1
             elif row.limit != limit:
+                settings_change_record(actor=manager, obj=row, changes={"limit": (row.limit, limit)})
                 row.limit, row.updated_by = limit, manager
                 row.save(update_fields=["limit", "updated_by", "updated_at"])
                 changed += 1

@@ -371,7 +371,7 @@ class SpotCheck(StoreOwned, CreatedBy):
 
 
 class SpotCheckAnswer(models.Model):
-    spot_check = models.ForeignKey(SpotCheck, on_delete=models.CASCADE, related_name="answers")
+    spot_check = models.ForeignKey(SpotCheck, on_delete=models.PROTECT, related_name="answers")
     code = models.CharField(max_length=10)
     kept = models.BooleanField()
     note = models.CharField(_("note"), max_length=200, blank=True)

@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
                 ('code', models.CharField(max_length=10)),
                 ('kept', models.BooleanField()),
                 ('note', models.CharField(blank=True, max_length=200, verbose_name='note')),
-                ('spot_check', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='answers', to='followup.spotcheck')),
+                ('spot_check', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='answers', to='followup.spotcheck')),
             ],
         ),
         migrations.CreateModel(

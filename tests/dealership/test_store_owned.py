@@ -6,7 +6,8 @@ from dealership.models import MileageReading, Store
 from dealership.models.base import StoreOwned
 
 # a member of staff may have no store (group managers), a counter goes with its store, a group report has none
-NOT_STORE_OWNED = {"dealership.user", "dealership.storecounter", "followup.monthlyreport"}
+# a run of the compliance job for every store has none (issue 21), like a group's monthly report
+NOT_STORE_OWNED = {"dealership.user", "dealership.storecounter", "followup.monthlyreport", "followup.compliancerun"}
 
 
 def test_it_gives_every_model_with_a_store_the_store_owned_base():

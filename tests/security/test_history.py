@@ -35,6 +35,10 @@ DELETES = {
     ("dealership/messagetexts.py", "message_text_reset"): "a store's own message text, back to the default (the "
                                                          "settings change log keeps the text; what was sent is in "
                                                          "the outbox)",
+    ("followup/compliance.py", "compliance_count"): "the counts of a month, counted again from the records "
+                                                     "(which stay) and replaced",
+    ("followup/compliance.py", "thresholds_set"): "a store's own threshold, back to the item's default (the "
+                                                  "settings change log keeps the old one)",
     ("supply/purchasing.py", "po_line_remove"): "a line taken off a purchase order still a draft (never sent, "
                                                 "nothing received)",
 }
