@@ -55,7 +55,8 @@ class FollowUpTask(StoreOwned):
         verbose_name = _("follow-up task")
         verbose_name_plural = _("follow-up tasks")
         ordering = ["due_by", "id"]
-        indexes = [models.Index(fields=["store", "status", "due_by"]), models.Index(fields=["store", "done_at"])]
+        indexes = [models.Index(fields=["store", "status", "due_by"]), models.Index(fields=["store", "done_at"]),
+                   models.Index(fields=["store", "due_by"], name="followup_due")]  # issue 21: the compliance cases of a month
 
     def __str__(self) -> str:
         return f"follow-up {self.work_order_id}"

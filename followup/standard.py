@@ -104,7 +104,7 @@ class Measure:
         """(store, person) -> (base, cases) in one grouped query; `kind` "" is the store's total."""
         person = self.person_path(kind)
         keys = [self.store] + ([person] if person else [])
-        rows = self.rows(p).filter(**{f"{self.store}__in": store_ids})
+        rows = self.in_stores(self.rows(p), store_ids)
         case = _cond(self.case, p)
         # a join to many (an order's jobs) repeats a row: count each row once
         distinct = bool(person and "__" in person) or "__" in self.when
@@ -119,14 +119,28 @@ class Measure:
             out[(row[self.store], who)] = (row["n"], row["c"] if case is not None else row["n"])
         return out
 
+    def in_stores(self, qs: QuerySet, store_ids: list[int]) -> QuerySet:
+        """The stores' rows; when the date is a related record's (an order's delivery), that record's own store
+        too, so its (store, date) index finds the month."""
+        qs = qs.filter(**{f"{self.store}__in": store_ids})
+        if "__" in self.when:
+            through = self.when.rsplit("__", 1)[0]
+            if not self.store.startswith(f"{through}__"):
+                qs = qs.filter(**{f"{through}__store_id__in": store_ids})
+        return qs
+
     def case_rows(self, p: Period, store_ids: list[int] | None, kind: str = "", person_id: int | None = None):
         qs = self.cases(p)
         if store_ids is not None:
-            qs = qs.filter(**{f"{self.store}__in": store_ids})
+            qs = self.in_stores(qs, store_ids)
         path = self.person_path(kind)
         if path and person_id:
             qs = qs.filter(**{path: person_id})
-        return qs.select_related(*self.related).order_by(f"-{self.when}", "-pk").distinct()
+        related = list(self.related)
+        if "__" in self.when:  # the date shown is read with the row, not one query per row
+            related.append(self.when.rsplit("__", 1)[0])
+        qs = qs.select_related(*related).order_by(f"-{self.when}", "-pk")
+        return qs.distinct() if path and "jobs" in path else qs  # only a job's technician repeats a row
 
 
 class ReportMeasure(Measure):

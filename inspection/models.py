@@ -215,6 +215,7 @@ class Handover(StoreOwned):
     class Meta:
         verbose_name = _("handover")
         verbose_name_plural = _("handovers")
+        indexes = [models.Index(fields=["store", "acknowledged_at"], name="handover_acknowledged")]  # issue 21: the compliance cases of a month
 
     def __str__(self) -> str:
         return f"handover {self.work_order_id}"

@@ -88,6 +88,9 @@ class Appointment(StoreOwned):
             *length_checks(customer_words=DESCRIPTION, pre_diagnosis=DESCRIPTION),
         ]
         indexes = [models.Index(fields=["store", "starts_at"]),
+                   models.Index(fields=["store", "created_at"], condition=models.Q(capacity_override_by__isnull=False),
+                                name="appointment_capacity_override"),  # issue 21: the compliance cases of a month
+
                    models.Index(fields=["store", "advisor", "starts_at"]),
                    # the confirmation sweep looks across stores for booked appointments coming up
                    models.Index(fields=["starts_at"], condition=models.Q(status="booked"),

@@ -31,7 +31,8 @@ class QueueTicket(StoreOwned):
         verbose_name = _("queue ticket")
         verbose_name_plural = _("queue tickets")
         ordering = ["arrived_at", "id"]
-        indexes = [models.Index(fields=["store", "called_at", "arrived_at"])]
+        indexes = [models.Index(fields=["store", "called_at", "arrived_at"]),
+                   models.Index(fields=["store", "arrived_at"], name="ticket_arrived")]  # issue 21: the compliance cases of a month
 
     def __str__(self) -> str:
         return f"{self.plate or self.name} {self.arrived_at:%H:%M}"
@@ -73,7 +74,8 @@ class BookingRequest(StoreOwned):
         verbose_name = _("booking request")
         verbose_name_plural = _("booking requests")
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["store", "handled_at", "created_at"])]
+        indexes = [models.Index(fields=["store", "handled_at", "created_at"]),
+                   models.Index(fields=["store", "due_at"], name="request_due")]  # issue 21: the compliance cases of a month
 
     def __str__(self) -> str:
         return f"{self.name} {self.mobile}"

@@ -73,6 +73,7 @@ class WorkOrder(StoreOwned):
         constraints = [models.UniqueConstraint(fields=["store", "number"], name="uniq_wo_number"),
                        *length_checks(customer_words=DESCRIPTION, diagnosis=DESCRIPTION)]
         indexes = [
+            models.Index(fields=["store", "customer_signed_at"], name="order_signed_at"),  # issue 21: the compliance cases of a month
             models.Index(fields=["store", "status", "promised_at"]),
             models.Index(fields=["store", "-created_at"]),
             models.Index(fields=["store", "advisor", "status"]),
@@ -167,6 +168,9 @@ class WorkOrderEvent(StoreOwned):
     class Meta:
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["store", "work_order", "at"]),
+                   models.Index(fields=["store", "at"], condition=models.Q(override_by__isnull=False),
+                                name="event_override_at"),  # issue 21: the compliance cases of a month
+
                    models.Index(fields=["store", "to_status", "at"])]
         constraints = length_checks(note=NOTES)
 

@@ -104,6 +104,8 @@ class Job(StoreOwned):
             *length_checks(report=NOTES, signature=SIGNATURE),
         ]
         indexes = [models.Index(fields=["store", "technician", "status"]),
+                   models.Index(fields=["store", "created_at"], name="job_created"),  # issue 21: the compliance cases of a month
+
                    models.Index(fields=["store", "status"]),
                    # a technician's open jobs, among the thousands done over the years
                    models.Index(fields=["store", "technician"], condition=~models.Q(status="done"),
