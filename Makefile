@@ -36,9 +36,17 @@ lint: $(STAMP)
 # a million work orders generated on the first run, gunicorn with 2 workers, wrk on loopback.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/bench
 BENCH_ORDERS ?= 1000000
+# The database the URL names, created on its own server when it is missing (issue 22: a URL naming
+# another database than "bench" failed at once, the database created was always "bench").
+BENCH_DB_PLAIN = $(firstword $(subst ?, ,$(BENCH_DATABASE_URL)))
+BENCH_DB_NAME = $(lastword $(subst /, ,$(BENCH_DB_PLAIN)))
+BENCH_SERVER_URL = $(patsubst %/$(BENCH_DB_NAME),%/postgres,$(BENCH_DB_PLAIN))
+BENCH_CREATEDB = psql "$(BENCH_DATABASE_URL)" -tAc 'SELECT 1' >/dev/null 2>&1 || \
+	psql "$(BENCH_SERVER_URL)" -v ON_ERROR_STOP=1 -qc 'CREATE DATABASE "$(BENCH_DB_NAME)"'
+
 bench: $(STAMP)
 	@command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null || { echo "wrk is needed: apt-get install wrk"; exit 1; }
-	@psql "$(BENCH_DATABASE_URL)" -tAc 'SELECT 1' >/dev/null 2>&1 || createdb -h 127.0.0.1 -U postgres bench
+	@$(BENCH_CREATEDB)
 	$(PY) manage.py compile_translations
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py migrate --noinput -v0
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py collectstatic --noinput -v0
@@ -48,6 +56,6 @@ bench: $(STAMP)
 # BENCH_DATABASE_URL; prints the seconds of the dry run and of the import (read, check, write).
 BENCH_CUSTOMERS ?= 100000
 bench-import: $(STAMP)
-	@psql "$(BENCH_DATABASE_URL)" -tAc 'SELECT 1' >/dev/null 2>&1 || createdb -h 127.0.0.1 -U postgres bench
+	@$(BENCH_CREATEDB)
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py migrate --noinput -v0
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_import --customers $(BENCH_CUSTOMERS) --twice
