@@ -4,10 +4,13 @@ tasks of the months before this one are closed, as their managers would have."""
 
 from datetime import datetime, time, timedelta
 
+import pytest
+from django.db import connection
+from django.db.models import Count, F
 from django.utils import timezone
 
-from dealership.models import StaffTask, WorkOrder
-from demo.scale import compliance_months, months_from
+from dealership.models import StaffTask, WorkOrder, WorkOrderLine
+from demo.scale import compliance_months, dangling_references, months_from, seed_scale
 from followup.compliance import task_key
 from followup.models import ComplianceCount, ComplianceRun
 from settlement.models import Delivery
@@ -43,3 +46,23 @@ def test_fu_x8_seeding_counts_each_month_and_closes_the_past_months_tasks(team, 
     assert not past_open.exists()
     assert report["past_tasks_closed"] == StaffTask.objects.filter(key__startswith="compliance-").exclude(
         key__startswith=task_key(this, "")).count()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_seeding_writes_every_order_with_references_that_resolve():
+    """Issue 22: the seeding writes its chunks from two processes on PostgreSQL, each chunk in its own id
+    ranges, with the foreign-key checks skipped; every reference must still name a row, and every order
+    must have its three lines and its timeline."""
+    workers = 2 if connection.vendor == "postgresql" else 1
+    report = seed_scale(orders=240, log=lambda _: None, workers=workers, years=1)
+
+    assert WorkOrder.objects.count() == report["rows"]["dealership.WorkOrder"] == 240
+    assert WorkOrderLine.objects.count() == 720
+    assert not WorkOrder.objects.annotate(n=Count("lines")).exclude(n=3).exists()
+    assert not WorkOrder.objects.annotate(n=Count("events")).filter(n=0).exists()
+    assert not WorkOrder.objects.exclude(store=F("customer__store")).exists()
+    assert dangling_references() == {}
+    # the sequences were moved past the ids written: a new row does not collide
+    order = WorkOrder.objects.order_by("-id").first()
+    assert WorkOrderLine.objects.create(store=order.store, work_order=order, kind="labour", code="X", description="x",
+                                        quantity=1, unit_price=1, amount=1).pk > 0
