@@ -24,16 +24,26 @@ READINESS_FIELDS = ("store_id", "starts_at", "status", "schedule_version", "need
                     "work_order__status", *(f"advisor__{f}" for f in User.NAME_FIELDS))
 
 
-def expected_with_readiness(*, user: User, day: date) -> list[Appointment]:
-    """The day's booked appointments with their readiness, read narrowly: the
-    arrivals board is polled all day (issue 9)."""
+DAY_SHOWN = 100  # a desk list's rows of one day: bounded whatever the tables hold (issue 22); the diary has the rest
+
+
+def first_shown(qs: QuerySet, n: int = DAY_SHOWN) -> tuple[list, bool]:
+    """The first n rows, and whether there are more (one row more is read to know)."""
+    rows = list(qs[:n + 1])
+    return rows[:n], len(rows) > n
+
+
+def expected_with_readiness(*, user: User, day: date) -> tuple[list[Appointment], bool]:
+    """The day's booked appointments with their readiness (the first DAY_SHOWN, and whether there are
+    more), read narrowly: the arrivals board is polled all day (issue 9)."""
     qs = appointments_on(user=user, day=day, prepared=False).filter(status=Appointment.Status.BOOKED).select_related(
         None).select_related("customer", "vehicle", "advisor", "work_order").only(*READINESS_FIELDS).prefetch_related(
         Prefetch("work_order__lines", queryset=WorkOrderLine.objects.only(
             "work_order_id", "kind", "approval", "part_id").order_by("id")),
         Prefetch("reservations", queryset=PartReservation.objects.select_related("part").only(
             "appointment_id", "line_id", "status", "expected_on", "part__name")))
-    return with_readiness(qs)
+    shown, more = first_shown(qs)
+    return with_readiness(shown), more
 
 
 def appointments_on(*, user: User, day: date, prepared: bool = True) -> QuerySet[Appointment]:

@@ -362,8 +362,9 @@ DESK = (Role.APPOINTMENT_AGENT, *ADVISORS, *MANAGERS)
 def _board_context(request: HttpRequest) -> dict:
     store = request.user.store
     now = timezone.now()
-    expected = expected_with_readiness(user=request.user, day=timezone.localdate())
+    expected, more = expected_with_readiness(user=request.user, day=timezone.localdate())
     return {"waiting": waiting_list(store=store, now=now) if store else [], "expected": expected, "now": now,
+            "expected_more": more,
             "free_advisors": free_advisors(store=store, now=now) if store else [],
             "buffers": advisors_in_buffer(store=store, now=now) if store else [],
             "ticket_form": TicketForm(), "patience": store.queue_patience_minutes if store else 8,

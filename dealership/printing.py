@@ -8,14 +8,19 @@ them all without the core importing the stage apps."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import caches
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.utils import dateformat, timezone
 from django.utils.encoding import escape_uri_path
+from django.utils.html import conditional_escape
+from django.utils.translation import get_language
 
 FONT_DIR = Path(settings.BASE_DIR) / "static" / "fonts"
 BUNDLED_FONTS = {
@@ -35,17 +40,53 @@ def _font_configuration():
     return _font_config
 
 
-def render_pdf(template_name: str, context: dict) -> bytes:
-    from weasyprint import HTML
-
-    html = render_to_string(template_name, {
+def _html(template_name: str, context: dict) -> str:
+    return render_to_string(template_name, {
         **context,
         "font_family": settings.PDF_FONT_FAMILY,
         "font_regular": BUNDLED_FONTS["regular"].as_uri() if BUNDLED_FONTS["regular"].exists() else "",
         "font_bold": BUNDLED_FONTS["bold"].as_uri() if BUNDLED_FONTS["bold"].exists() else "",
     })
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
-        font_config=_font_configuration())
+
+
+def _write(html: str) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(font_config=_font_configuration())
+
+
+def render_pdf(template_name: str, context: dict) -> bytes:
+    return _write(_html(template_name, context))
+
+
+PRINT_CACHE = "prints"
+
+
+def printed_at_text() -> str:
+    return dateformat.format(timezone.localtime(), "Y-m-d H:i")
+
+
+def printed_pdf(*, document: str, work_order_id: int, template_name: str, context: dict, variant: str = "",
+                late: dict[str, Callable[[], str]] | None = None) -> bytes:
+    """A document rendered once per version of what it shows, and reused after (issue 22: sixteen prints
+    of one order queued for a second behind WeasyPrint). The version is the page itself: the HTML is
+    rendered (a few milliseconds) with the values that differ at every print (`late`: the time it is
+    printed, a signed link) left as marks, and its SHA-256 is the key of the PDF in the "prints" cache. Any
+    change to what the document shows makes another key; an unchanged document is the cached PDF, with
+    the time and link of its first print. The late values are made only when the PDF is written."""
+    late = {"printed_at": printed_at_text, **(late or {})}
+    marks = {name: f"\ue000{name}\ue001" for name in late}
+    html = _html(template_name, {**context, **marks})
+    digest = hashlib.sha256(html.encode()).hexdigest()
+    key = f"pdf:{document}:{work_order_id}:{variant}:{get_language()}:{digest}"
+    cache = caches[PRINT_CACHE]
+    pdf = cache.get(key)
+    if pdf is None:
+        for name, make in late.items():
+            html = html.replace(marks[name], str(conditional_escape(make())))
+        pdf = _write(html)
+        cache.set(key, pdf)
+    return pdf
 
 
 def pdf_response(pdf: bytes, filename: str, *, download: bool = False) -> HttpResponse:

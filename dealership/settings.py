@@ -222,6 +222,18 @@ CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # The beat schedule lives in dealership/celery.py, in code.
 
+# --- Caches -------------------------------------------------------------------
+# "default": this process's memory (the dashboard's figures). "prints": the rendered PDFs of the work order,
+# statement, guarantee card and gate pass, keyed by a hash of what they show (issue 22), in files every
+# worker of this machine shares; PRINT_CACHE_DIR moves them, PRINT_CACHE_DAYS is how long a version is kept.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "prints": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+               "LOCATION": env.str("PRINT_CACHE_DIR", default=str(VAR_DIR / "print-cache")),
+               "TIMEOUT": env.int("PRINT_CACHE_DAYS", default=7) * 86400,
+               "OPTIONS": {"MAX_ENTRIES": 5000}},
+}
+
 # --- Notifications to customers ---------------------------------------------
 # The manager's dashboard keeps its figures this long (seconds); "refresh" on the page recomputes them.
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=120)

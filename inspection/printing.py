@@ -1,10 +1,10 @@
 """QC-7: the quality guarantee card (质量保证卡), printed after the pass."""
 
 from django.conf import settings
-from django.utils import timezone, translation
+from django.utils import translation
 
 from dealership.models import JobType, WorkOrder, WorkOrderLine
-from dealership.printing import register_document, render_pdf
+from dealership.printing import printed_pdf, register_document
 from reception.models import WalkAround
 from workshop.models import Job
 
@@ -32,11 +32,12 @@ def guarantee_card_pdf(*, order: WorkOrder) -> bytes:
     for reading in WearReading.objects.filter(work_order=order).order_by("-at", "-id"):
         wear.setdefault(reading.item, reading)
     with translation.override(settings.LANGUAGE_CODE):
-        return render_pdf("print/guarantee_card.html", {
-            "order": order, "store": order.store, "work": work, "kinds": kinds, "inspection": passed,
-            "mileage": walkaround.mileage if walkaround else order.vehicle.mileage,
-            "wear": sorted(wear.values(), key=lambda r: list(WearReading.Item.values).index(r.item)),
-            "printed_at": timezone.localtime()})
+        return printed_pdf(document="guarantee_card", work_order_id=order.pk, template_name="print/guarantee_card.html",
+                           context={"order": order, "store": order.store, "work": work, "kinds": kinds,
+                                    "inspection": passed,
+                                    "mileage": walkaround.mileage if walkaround else order.vehicle.mileage,
+                                    "wear": sorted(wear.values(),
+                                                   key=lambda r: list(WearReading.Item.values).index(r.item))})
 
 
 @register_document("guarantee_card", "质量保证卡 (quality guarantee card)")

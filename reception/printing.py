@@ -1,9 +1,11 @@
 """The printed work order (REC-12): customer's copy with both signature fields."""
 
-from django.utils import timezone
+from functools import cache
+
+from django.utils.safestring import mark_safe
 
 from dealership.models import WorkOrder
-from dealership.printing import qr_svg, register_document, render_pdf
+from dealership.printing import printed_pdf, qr_svg, register_document
 
 from .links import status_url
 from .models import Reception, WalkAround
@@ -14,24 +16,24 @@ COPIES = {"customer", "shop"}
 def work_order_pdf(*, order: WorkOrder, copy: str = "customer") -> bytes:
     lines = list(order.lines.select_related("labour_operation", "part").order_by("id"))
     walkaround = WalkAround.objects.filter(work_order=order).prefetch_related("marks").first()
-    return render_pdf("print/work_order.html", {
-        "order": order, "store": order.store, "lines": lines, "copy": copy, "walkaround": walkaround,
-        "marks": list(walkaround.marks.all()) if walkaround else [],
-        "signatures": {s.signer: s for s in order.signatures.all()},
-        "reception": Reception.objects.filter(work_order=order).first(),
-        "expert_answers": list(order.expert_requests.exclude(answer="")),
-        "printed_at": timezone.localtime(),
-        **_status_link(order, copy),
-    })
+    return printed_pdf(document="work_order", work_order_id=order.pk, variant=copy,
+                       template_name="print/work_order.html", context={
+                           "order": order, "store": order.store, "lines": lines, "copy": copy,
+                           "walkaround": walkaround, "marks": list(walkaround.marks.all()) if walkaround else [],
+                           "signatures": {s.signer: s for s in order.signatures.all()},
+                           "reception": Reception.objects.filter(work_order=order).first(),
+                           "expert_answers": list(order.expert_requests.exclude(answer=""))},
+                       late=_status_link(order, copy))
 
 
 def _status_link(order: WorkOrder, copy: str) -> dict:
     """Issue 20: the customer's copy carries the link to the car's status page as a QR code (without consent to
-    messages, this is how the customer gets it)."""
+    messages, this is how the customer gets it). The link is signed with the time, so it is made when the
+    PDF is written, not part of the document's version (issue 22)."""
     if copy != "customer" or order.customer_signed_at is None:
         return {}
-    url = status_url(order)
-    return {"status_url": url, "status_qr": qr_svg(url, size_mm=26)}
+    url = cache(lambda: status_url(order))
+    return {"status_url": url, "status_qr": lambda: mark_safe(qr_svg(url(), size_mm=26))}  # noqa: S308 our SVG
 
 
 @register_document("work_order", "任务委托书 (work order, customer copy)")

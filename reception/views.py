@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from appointments.models import Appointment, QueueTicket
-from appointments.selectors import appointment_for_page, appointments_on
+from appointments.selectors import appointment_for_page, appointments_on, first_shown
 from dealership.access import ADVISORS, MANAGERS, STAFF_EXCEPT_GATE, get_scoped_or_404, role_required, scoped
 from dealership.errors import GuardRefused, MileageJump, ProcessError
 from dealership.forms import CustomerVehicleForm, lookup_initial
@@ -74,8 +74,10 @@ def desk(request: HttpRequest) -> HttpResponse:
         (_("Ready / settled"), [o for o in orders if o.status in (S.READY, S.SETTLED)]),
     ]
     now = timezone.now()
+    arrivals, more = first_shown(appointments_on(user=user, day=timezone.localdate(), prepared=False)
+                                 .only(*DESK_ARRIVAL_FIELDS))
     return render(request, "reception/desk.html", {
-        "arrivals": appointments_on(user=user, day=timezone.localdate(), prepared=False).only(*DESK_ARRIVAL_FIELDS),
+        "arrivals": arrivals, "arrivals_more": more,
         "is_advisor": user.has_role(*ADVISORS) and user.store_id is not None,
         "columns": _desk_rows(columns, now),
         "now": now,

@@ -7,11 +7,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from dealership.errors import ProcessError
 from dealership.models import WorkOrder
-from dealership.printing import qr_svg, register_document, render_pdf
+from dealership.printing import printed_pdf, qr_svg, register_document, render_pdf
 from reception.models import WalkAround
 from workshop.models import OldPart
 
@@ -29,10 +30,11 @@ def statement_pdf(*, order: WorkOrder) -> bytes:
     if statement is None:
         raise ProcessError(_("The statement is printed once the advisor has issued it."))
     walkaround = WalkAround.objects.filter(work_order=order).first()
-    return _render("print/statement.html", {
-        "order": order, "store": order.store, "statement": statement, "data": statement_build(order),
-        "payments": Payment.objects.filter(work_order=order).order_by("received_at", "id"),
-        "mileage": walkaround.mileage if walkaround else order.mileage_in or order.vehicle.mileage})
+    with translation.override(settings.LANGUAGE_CODE):
+        return printed_pdf(document="statement", work_order_id=order.pk, template_name="print/statement.html", context={
+            "order": order, "store": order.store, "statement": statement, "data": statement_build(order),
+            "payments": Payment.objects.filter(work_order=order).order_by("received_at", "id"),
+            "mileage": walkaround.mileage if walkaround else order.mileage_in or order.vehicle.mileage})
 
 
 def old_parts_pdf(*, order: WorkOrder) -> bytes:
@@ -56,8 +58,11 @@ def gate_pass_pdf(*, order: WorkOrder) -> bytes:
         raise ProcessError(_("The gate pass is issued once the order is paid and the delivery checklist is done."),
                            rule="SET-14")
     url = settings.PUBLIC_BASE_URL.rstrip("/") + reverse("settlement:gate") + f"?n={gate_pass.number}"
-    return _render("print/gate_pass.html", {"order": order, "store": order.store, "gate_pass": gate_pass,
-                                            "qr": qr_svg(url)})
+    with translation.override(settings.LANGUAGE_CODE):
+        # the QR code is drawn when the PDF is written: the number it holds is on the page (its version)
+        return printed_pdf(document="gate_pass", work_order_id=order.pk, variant=url, template_name="print/gate_pass.html",
+                           context={"order": order, "store": order.store, "gate_pass": gate_pass},
+                           late={"qr": lambda: mark_safe(qr_svg(url))})  # noqa: S308 our SVG
 
 
 @register_document("statement", "结算单 (settlement statement)")

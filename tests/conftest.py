@@ -21,10 +21,11 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """The dashboard keeps its figures in the cache: each test starts without them."""
-    from django.core.cache import cache
+    """The dashboard keeps its figures in the cache, the printed PDFs theirs: each test starts without them."""
+    from django.core.cache import cache, caches
 
     cache.clear()
+    caches["prints"].clear()
     yield
     cache.clear()
 

@@ -14,7 +14,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--orders", type=int, default=1_000_000,
                             help="work orders the database must hold; seed_scale adds what is missing")
-        parser.add_argument("--seconds", type=int, default=5, help="wrk duration per page and concurrency")
+        parser.add_argument("--seconds", type=int, default=3, help="wrk duration of each load (a page is loaded 1 + 3 times, each time after the baseline)")
         parser.add_argument("--sweep", type=int, default=20_000, help="confirmations and deliveries for the sweeps (0: no sweeps)")
         parser.add_argument("--out", default="bench-report.json")
         parser.add_argument("--page", action="append", dest="pages",
