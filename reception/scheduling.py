@@ -5,7 +5,7 @@ and washing, counted in the store's opening hours."""
 
 import math
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, Sum
@@ -25,8 +25,8 @@ def add_working_hours(store: Store, start: datetime, hours: Decimal) -> datetime
     tz = timezone.get_current_timezone()
     moment = timezone.localtime(start)
     remaining = timedelta(hours=float(hours))
-    days = store_hours_range(store, moment.date(), 60)
-    for day, open_hours in days:
+    day = moment.date()
+    for day, open_hours in _open_days(store, moment.date(), 60):
         if open_hours is None:
             continue
         opens = datetime.combine(day, open_hours[0], tzinfo=tz)
@@ -37,7 +37,15 @@ def add_working_hours(store: Store, start: datetime, hours: Decimal) -> datetime
             if remaining <= available:
                 return moment + remaining
             remaining -= available
-    return max(moment, datetime.combine(days[-1][0] + timedelta(days=1), store.opens_at, tzinfo=tz))
+    return max(moment, datetime.combine(day + timedelta(days=1), store.opens_at, tzinfo=tz))
+
+
+def _open_days(store: Store, first: date, days: int):
+    """The days from `first` with their hours, a week first: most work ends within it, and the workshop
+    board asks this for every car it shows (issue 22: building 60 days each time was 8% of the board)."""
+    week = min(7, days)
+    yield from store_hours_range(store, first, week)
+    yield from store_hours_range(store, first + timedelta(days=week), days - week)
 
 
 def round_up_half_hour(moment: datetime) -> datetime:

@@ -208,6 +208,21 @@ def test_rec11_the_promised_time_is_suggested_from_the_workshops_load(draft_orde
     assert busier > empty and empty.minute in (0, 30)
 
 
+def test_rec11_working_hours_carry_over_a_closure_longer_than_a_week(draft_order):
+    """The days are read a week first, then the rest (issue 22): work that waits out the Spring Festival
+    (ten days closed) ends on the first open day after it."""
+    from dealership.models import ClosedDay
+
+    store = draft_order.store
+    tz = timezone.get_current_timezone()
+    day = timezone.localdate() + timedelta(days=1)
+    evening = datetime.combine(day, store.closes_at, tzinfo=tz) - timedelta(hours=1)
+    for k in range(1, 11):
+        ClosedDay.objects.create(store=store, date=day + timedelta(days=k), name="春节")
+    assert add_working_hours(store, evening, Decimal("3")) == datetime.combine(
+        day + timedelta(days=11), store.opens_at, tzinfo=tz) + timedelta(hours=2)
+
+
 def test_rec12_the_signatures_are_drawn_and_kept_with_time_and_device(draft_order, advisor):
     prepare(draft_order, advisor)
     with refused_by("REC-12", error=GuardRefused):
