@@ -256,7 +256,7 @@ def run_bench(*, seconds: int = 3, store: Store | None = None, sweep_count: int 
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
         Path(script.name).unlink(missing_ok=True)
-    report["pdf_render_ms"] = _pdf_render(store)
+    report["pdf"] = _pdf_render(store)
     report["slot_finder_ms"] = _slot_finder(store)
     report["sweeps"] = time_sweeps(store, count=sweep_count, log=log) if sweep_count else None
     report["machine"]["load_average_after"] = _load()
@@ -427,14 +427,25 @@ def time_sweeps(store: Store, *, count: int = 20_000, log=print) -> dict:
     return report
 
 
-def _pdf_render(store: Store) -> float:
+def _pdf_render(store: Store) -> dict:
+    """A work order PDF in-process: written (the print cache emptied first) and printed again (issue 22)."""
+    from django.core.cache import caches
+
+    from dealership.printing import PRINT_CACHE
     from reception.printing import work_order_pdf
 
     order = WorkOrder.objects.filter(store=store, customer_signed_at__isnull=False).order_by("-id").first()
     work_order_pdf(order=order, copy="customer")  # fonts loaded once per process
-    started = time.perf_counter()
-    work_order_pdf(order=order, copy="customer")
-    return round((time.perf_counter() - started) * 1000, 1)
+    firsts, agains = [], []
+    for _ in range(3):
+        caches[PRINT_CACHE].clear()
+        started = time.perf_counter()
+        work_order_pdf(order=order, copy="customer")
+        firsts.append((time.perf_counter() - started) * 1000)
+        started = time.perf_counter()
+        work_order_pdf(order=order, copy="customer")
+        agains.append((time.perf_counter() - started) * 1000)
+    return {"written_ms": round(statistics.median(firsts), 1), "reprinted_ms": round(statistics.median(agains), 1)}
 
 
 def _slot_finder(store: Store) -> float:
