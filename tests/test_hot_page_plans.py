@@ -102,7 +102,7 @@ def test_the_desk_and_the_arrivals_board_read_their_store_by_index_whatever_else
     appointment = Appointment.objects.create(
         store=team.store, customer=vehicle.customer, vehicle=vehicle, advisor=advisor, work_order=order,
         created_by=advisor, customer_words="刹车异响", pre_diagnosis="检查刹车片",
-        starts_at=timezone.now() + timedelta(minutes=50))
+        starts_at=datetime.combine(timezone.localdate(), time(23, 59), tzinfo=timezone.get_current_timezone()))
     _plant(store=team.store, advisor=advisor, appointment=appointment, order=order, other_store=other_team.store,
            other_advisor=other_team[Role.SERVICE_ADVISOR])
     assert Appointment.objects.filter(store=other_team.store).count() == PLANTED

@@ -3,6 +3,7 @@ and times worked out once in the view (workshop.views._board_rows,
 reception.views._desk_rows): they must read as {% url %} and |date would
 have printed them, in every language."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -39,5 +40,7 @@ def test_the_desk_links_and_times_read_as_the_template_language_prints_them(orde
     assert f'href="{reverse("inspection:handover", args=[today.pk])}"' in html
     assert f'href="{reverse("settlement:order", args=[later.pk])}"' in html
     assert f'href="{reverse("dealership:order", args=[later.pk])}"' in html
-    assert f' {date(soon, "H:i")}' in html and date(soon, "m-d H:i") not in html
+    # the open tasks print their own times with the date (a task made this minute, after 23:00, is "m-d H:i")
+    columns = re.sub(r'data-testid="my-tasks".*?</ul>', "", html, flags=re.S)
+    assert f' {date(soon, "H:i")}' in columns and date(soon, "m-d H:i") not in columns
     assert date(timezone.localtime(now + timedelta(days=3)), "m-d H:i") in html
