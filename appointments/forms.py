@@ -1,4 +1,4 @@
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django import forms
@@ -114,6 +114,9 @@ class PreparationForm(forms.Form):
             "docs": bool(appointment.docs_ready_at), "file": bool(appointment.file_pulled_at)})
 
 
+RESCHEDULE_DAYS = 366  # a new time further ahead is a typing slip (9999-12-31)
+
+
 class RescheduleForm(forms.Form):
     day = forms.DateField(label=_("New date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     slot = forms.TimeField(label=_("New time"), widget=forms.TimeInput(attrs={"type": "time", "step": 900},
@@ -128,7 +131,9 @@ class RescheduleForm(forms.Form):
     def clean(self) -> dict:
         data = super().clean()
         data["by_shop"] = data.get("reason_kind") == "shop"  # APT-10: chosen, never defaulted
-        if data.get("day") and data.get("slot"):
+        if data.get("day") and data["day"] > timezone.localdate() + timedelta(days=RESCHEDULE_DAYS):
+            self.add_error("day", _("Choose a day within the next year."))
+        elif data.get("day") and data.get("slot"):
             data["starts_at"] = datetime.combine(data["day"], data["slot"], tzinfo=timezone.get_current_timezone())
             if data["starts_at"] <= timezone.now():
                 self.add_error("slot", _("That time has already passed."))

@@ -37,12 +37,13 @@ def _block(day: date) -> int:
 
 def _load(store: Store, calendar: _Calendar, first: int, last: int) -> None:
     """Read the weekday rows and the closed days of blocks first..last (one query)."""
-    start = _EPOCH + timedelta(days=first * BLOCK_DAYS)
-    end = _EPOCH + timedelta(days=(last + 1) * BLOCK_DAYS)
+    # the blocks at either end of the calendar stop at its first and last day (a typed 9999-12-31 is asked about)
+    start = _EPOCH + timedelta(days=max(first * BLOCK_DAYS, (date.min - _EPOCH).days))
+    end = _EPOCH + timedelta(days=min((last + 1) * BLOCK_DAYS - 1, (date.max - _EPOCH).days))
     week = StoreHours.objects.filter(store_id=store.pk).order_by().annotate(
         day=Value(None, output_field=DateField()), label=Value("", output_field=CharField())).values_list(
         "weekday", "opens_at", "closes_at", "closed", "day", "label")
-    closed = ClosedDay.objects.filter(store_id=store.pk, date__gte=start, date__lt=end).order_by().annotate(
+    closed = ClosedDay.objects.filter(store_id=store.pk, date__gte=start, date__lte=end).order_by().annotate(
         weekday_=Value(-1, output_field=IntegerField()), opens=Value(None, output_field=TimeField()),
         closes=Value(None, output_field=TimeField()), shut=Value(True, output_field=BooleanField())).values_list(
         "weekday_", "opens", "closes", "shut", "date", "name")

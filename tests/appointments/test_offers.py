@@ -337,6 +337,23 @@ def test_apt10_the_reschedule_form_asks_whose_reason_too(team, booked):
     assert not booked.changes.latest("at").by_shop
 
 
+def test_a_new_time_typed_years_ahead_is_refused_on_the_form(team, booked):
+    """9999-12-31 (the fuzzing of the forms found it: the opening hours could not be read so far ahead) gets
+    a message on the form; the appointment keeps its time."""
+    from datetime import date
+
+    from dealership.hours import store_hours
+
+    assert store_hours(booked.store, date.max) is not None and store_hours(booked.store, date.min) is not None
+    client = login(team[Role.SERVICE_ADVISOR], language="en")
+    before = booked.starts_at
+    response = client.post(reverse("appointments:reschedule", args=[booked.pk]), {
+        "day": "9999-12-31", "slot": "09:00", "reason": "x", "reason_kind": "shop"})
+    assert response.status_code == 400 and "within the next year" in response.content.decode()
+    booked.refresh_from_db()
+    assert booked.starts_at == before
+
+
 def test_apt10_the_customers_link_shows_while_it_can_be_answered(cancelled, team, catalogue):
     """A shop-cancelled appointment keeps its customer's link on the page (the
     link offers the new times); one the customer cancelled does not."""
