@@ -4,19 +4,51 @@ from functools import cache
 
 from django.utils.safestring import mark_safe
 
-from dealership.models import WorkOrder
-from dealership.printing import printed_pdf, qr_svg, register_document
+from dealership.access import scoped
+from dealership.models import Customer, LabourOperation, Part, Store, User, Vehicle, WorkOrder, WorkOrderLine
+from dealership.printing import printed_pdf_and_key, qr_svg, register_document, reprinted_pdf
 
 from .links import status_url
-from .models import Reception, WalkAround
+from .models import DamageMark, ExpertRequest, Reception, Signature, WalkAround
 
 COPIES = {"customer", "shop"}
 
+# Every table the printed work order reads, as the rows it reads for one order (dealership.printing.reprinted_pdf:
+# a change to any of them is a new version; tests/printing/test_print_cache.py checks nothing else is read).
+WORK_ORDER_SOURCES = (
+    lambda pk: WorkOrder.objects.filter(pk=pk),
+    lambda pk: Store.objects.filter(work_orders=pk),
+    lambda pk: Customer.objects.filter(work_orders=pk),
+    lambda pk: Vehicle.objects.filter(work_orders=pk),
+    lambda pk: User.objects.filter(advised_orders=pk),
+    lambda pk: WorkOrderLine.objects.filter(work_order=pk),
+    lambda pk: LabourOperation.objects.filter(pk__in=WorkOrderLine.objects.filter(work_order=pk)
+                                              .values("labour_operation_id")),
+    lambda pk: Part.objects.filter(pk__in=WorkOrderLine.objects.filter(work_order=pk).values("part_id")),
+    lambda pk: WalkAround.objects.filter(work_order=pk),
+    lambda pk: DamageMark.objects.filter(walkaround__work_order=pk),
+    lambda pk: Signature.objects.filter(work_order=pk),
+    lambda pk: Reception.objects.filter(work_order=pk),
+    lambda pk: ExpertRequest.objects.filter(work_order=pk),
+)
+
+
+def work_order_print(*, user: User, pk: int, copy: str = "customer") -> tuple[str, bytes]:
+    """(the order's number, the PDF) of an order in the person's store: an unchanged document is not drawn
+    again, nor its rows read (issue 22)."""
+    orders = scoped(WorkOrder.objects.select_related("store", "customer", "vehicle", "advisor"), user)
+    return reprinted_pdf(document="work_order", orders=orders, work_order_id=pk, sources=WORK_ORDER_SOURCES,
+                         variant=copy, write=lambda order: _work_order_pdf(order=order, copy=copy))
+
 
 def work_order_pdf(*, order: WorkOrder, copy: str = "customer") -> bytes:
+    return _work_order_pdf(order=order, copy=copy)[0]
+
+
+def _work_order_pdf(*, order: WorkOrder, copy: str) -> tuple[bytes, str]:
     lines = list(order.lines.select_related("labour_operation", "part").order_by("id"))
     walkaround = WalkAround.objects.filter(work_order=order).prefetch_related("marks").first()
-    return printed_pdf(document="work_order", work_order_id=order.pk, variant=copy,
+    return printed_pdf_and_key(document="work_order", work_order_id=order.pk, variant=copy,
                        template_name="print/work_order.html", context={
                            "order": order, "store": order.store, "lines": lines, "copy": copy,
                            "walkaround": walkaround, "marks": list(walkaround.marks.all()) if walkaround else [],

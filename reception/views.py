@@ -40,7 +40,7 @@ from .forms import (
 )
 from .links import order_from_copy_token, send_copy
 from .models import DamageMark, ExpertRequest, Reception, WalkAround, WalkAroundPhoto
-from .printing import COPIES, work_order_pdf
+from .printing import COPIES, work_order_pdf, work_order_print
 from .scheduling import suggest_promised_at
 from .walkaround import checklist_items, completeness, damage_mark_add, damage_mark_remove, photo_add, walkaround_for
 
@@ -363,11 +363,11 @@ def order_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*STAFF_EXCEPT_GATE)
 def order_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    order = work_order_detail(user=request.user, pk=pk)
     copy = request.GET.get("copy", "customer")
     if copy not in COPIES:
         copy = "customer"
-    return pdf_response(work_order_pdf(order=order, copy=copy), f"{order.number}-{copy}.pdf")
+    number, pdf = work_order_print(user=request.user, pk=pk, copy=copy)
+    return pdf_response(pdf, f"{number}-{copy}.pdf")
 
 
 @require_POST
