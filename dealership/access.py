@@ -5,15 +5,16 @@ so staff see only their own store's records (group managers: their group's),
 and declares the roles that may use it with `@role_required`."""
 
 from collections.abc import Callable
-from functools import wraps
+from functools import lru_cache, wraps
 from typing import TypeVar
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, get_urlconf, resolve
 
 from .models import Role, User
 
@@ -92,13 +93,24 @@ def may_open(user: User, url: str) -> bool:
     """Whether `user` passes the role check of the page at `url` (a link to a
     page the person may not open is a 403 waiting to happen: tasks and buttons
     are shown as text instead). Pages without role_required are open."""
-    try:
-        match = resolve(urlsplit(url).path)
-    except Resolver404:
+    check = _page_check(urlsplit(url).path, settings.ROOT_URLCONF, get_urlconf())
+    if check is None:
         return False
-    roles = getattr(match.func, "allowed_roles", None)
+    roles, store_required = check
     if roles is None:
         return True
     if not user.is_authenticated or not user.has_role(*roles):
         return False
-    return not (getattr(match.func, "store_required", False) and user.store_id is None)
+    return not (store_required and user.store_id is None)
+
+
+@lru_cache(maxsize=4096)
+def _page_check(path: str, root_urlconf: str, urlconf: str | None) -> tuple[frozenset[str] | None, bool] | None:
+    """The roles and store a page at `path` asks for (None: no such page), resolved once per path: the header
+    and the task lists ask it on every page (issue 22). The URL confs are in the key (tests and the benchmark
+    swap them)."""
+    try:
+        match = resolve(path, urlconf)
+    except Resolver404:
+        return None
+    return getattr(match.func, "allowed_roles", None), getattr(match.func, "store_required", False)

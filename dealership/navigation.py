@@ -4,8 +4,10 @@ stage and a new stage touches no core file (design.md: dependencies flow with
 the process)."""
 
 from dataclasses import dataclass
+from functools import cache
 
-from django.urls import reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -40,6 +42,7 @@ def register(*items: NavItem) -> None:
     """Add a stage's links to the header (again with the same URL name: replaced, not doubled)."""
     for item in items:
         _ITEMS[item.url_name] = item
+    _sorted_items.cache_clear()
 
 
 def register_menu(key: str, label: str | Promise) -> None:
@@ -49,7 +52,22 @@ def register_menu(key: str, label: str | Promise) -> None:
 
 def nav_items() -> list[NavItem]:
     """Every registered link in the header's order."""
-    return sorted(_ITEMS.values(), key=lambda item: (item.order, item.url_name))
+    return list(_sorted_items())
+
+
+@cache
+def _sorted_items() -> tuple[NavItem, ...]:
+    return tuple(sorted(_ITEMS.values(), key=lambda item: (item.order, item.url_name)))
+
+
+@cache
+def _url(url_name: str, prefix: str, root_urlconf: str, urlconf: str | None) -> str:
+    """A header link, reversed once (each page drew the header's ten to thirty links: issue 22)."""
+    return reverse(url_name, urlconf)
+
+
+def header_url(url_name: str) -> str:
+    return _url(url_name, get_script_prefix(), settings.ROOT_URLCONF, get_urlconf())
 
 
 # The core's own lists, shared by every stage.
@@ -76,8 +94,8 @@ def nav_for(user: User, current: str) -> list[dict]:
     """The header's entries: links, and where a role has more than fit one row, a menu
     per stage ({"label", "active", "links"}) in the place of its first link."""
     links = [
-        {"url": reverse(item.url_name), "label": item.label, "active": item.url_name == current, "menu": item.menu}
-        for item in nav_items()
+        {"url": header_url(item.url_name), "label": item.label, "active": item.url_name == current, "menu": item.menu}
+        for item in _sorted_items()
         if user.has_role(*item.roles)
     ]
     if len(links) <= FLAT_LIMIT:
