@@ -8,6 +8,7 @@ slots. With the defaults, 9:00, 9:15 and 9:30 booked make 9:45 the buffer and
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 
 from django.utils import timezone
 
@@ -27,6 +28,12 @@ class Slot:
     @property
     def bookable(self) -> bool:
         return not (self.is_buffer or self.taken or self.past)
+
+    @cached_property
+    def hhmm(self) -> str:
+        """`|time:"H:i"` once, in the shop's time: the slot finder prints each time up to four times, and the
+        template filter cost about 2 ms of its 7 (issue 22)."""
+        return timezone.localtime(self.starts_at).strftime("%H:%M")
 
 
 def reception_slots(*, store: Store, day: date) -> list[datetime]:

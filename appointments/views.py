@@ -191,7 +191,7 @@ def slot_overview(request: HttpRequest) -> HttpResponse:
         "closed": store_closed_reason(request.user.store, day) if advisor else None,
         "selected": request.GET.get("slot", ""), "may_use_buffer": may_use_buffer,
         "slot_refused": request.GET.get("slot_refused") == "1",
-        "selected_offered": request.GET.get("slot", "") in {s.starts_at.strftime("%H:%M") for s in offered},
+        "selected_offered": request.GET.get("slot", "") in {s.hhmm for s in offered},
         "room": [(Trade(r.trade).label, r) for r in capacity_overview(store=request.user.store, start=day, days=1)[0][1]]
         if advisor else []})
 
