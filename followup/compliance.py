@@ -25,10 +25,13 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max, Q, Sum
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import localize
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from dealership.access import MANAGERS as MANAGER_ROLES
 from dealership.changelog import settings_change_record
@@ -191,6 +194,26 @@ class Row:
     @property
     def value(self) -> Decimal | None:
         return value_of(self.item, self.figure.cases, self.figure.base, self.figure.overrides)
+
+    @property
+    def value_text(self) -> str:
+        """The month's figure as the page and the monthly report print it (drawn here, not by a template
+        included three times in each of 58 rows: issue 22)."""
+        figure = self.figure
+        if self.item.home == REFUSED:
+            refused = ngettext("%(n)s refused", "%(n)s refused", figure.cases) % {"n": localize(figure.cases)}
+            overrides = ngettext("%(n)s override", "%(n)s overrides", figure.overrides) % {
+                "n": localize(figure.overrides)}
+            return f"{refused} · {overrides}"
+        if figure.base:
+            return f"{localize(self.value)}% ({localize(figure.cases)}/{localize(figure.base)})"
+        return "—"
+
+    @property
+    def limit_text(self) -> str:
+        if self.item.home == REFUSED:
+            return ngettext("%(n)s override", "%(n)s overrides", self.limit_count) % {"n": localize(self.limit_count)}
+        return f"{floatformat(self.limit, '-1')}%"
 
     @property
     def limit_count(self) -> int:
