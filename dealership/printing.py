@@ -119,11 +119,11 @@ def _fingerprint_sql_for(sources: tuple[Source, ...]) -> tuple[str, tuple]:
     the rest of it): the params that are the order's id are marked to be replaced."""
     parts, params = [], []
     for source in sources:
-        rows = source(_ANY_ORDER)
-        meta = rows.model._meta
-        sql, row_params = rows.order_by().query.sql_with_params()  # every column of the rows
-        pk = connection.ops.quote_name(meta.pk.column)
-        parts.append(f"COALESCE((SELECT string_agg(md5(CAST(t AS text)), ',' ORDER BY t.{pk}) FROM ({sql}) t), '')")
+        # every column of the rows (and of the rows they join with select_related); sorted by their own hash,
+        # so a join's repeated column names are never referred to
+        sql, row_params = source(_ANY_ORDER).order_by().query.sql_with_params()
+        parts.append("COALESCE((SELECT string_agg(h, ',' ORDER BY h) FROM "
+                     f"(SELECT md5(CAST(t AS text)) AS h FROM ({sql}) t) hashed), '')")
         params.extend(row_params)
     return f"md5(concat_ws('|', {', '.join(parts)}))", tuple(params)
 

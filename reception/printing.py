@@ -5,7 +5,7 @@ from functools import cache
 from django.utils.safestring import mark_safe
 
 from dealership.access import scoped
-from dealership.models import Customer, LabourOperation, Part, Store, User, Vehicle, WorkOrder, WorkOrderLine
+from dealership.models import User, WorkOrder, WorkOrderLine
 from dealership.printing import printed_pdf_and_key, qr_svg, register_document, reprinted_pdf
 
 from .links import status_url
@@ -16,15 +16,8 @@ COPIES = {"customer", "shop"}
 # Every table the printed work order reads, as the rows it reads for one order (dealership.printing.reprinted_pdf:
 # a change to any of them is a new version; tests/printing/test_print_cache.py checks nothing else is read).
 WORK_ORDER_SOURCES = (
-    lambda pk: WorkOrder.objects.filter(pk=pk),
-    lambda pk: Store.objects.filter(work_orders=pk),
-    lambda pk: Customer.objects.filter(work_orders=pk),
-    lambda pk: Vehicle.objects.filter(work_orders=pk),
-    lambda pk: User.objects.filter(advised_orders=pk),
-    lambda pk: WorkOrderLine.objects.filter(work_order=pk),
-    lambda pk: LabourOperation.objects.filter(pk__in=WorkOrderLine.objects.filter(work_order=pk)
-                                              .values("labour_operation_id")),
-    lambda pk: Part.objects.filter(pk__in=WorkOrderLine.objects.filter(work_order=pk).values("part_id")),
+    lambda pk: WorkOrder.objects.filter(pk=pk).select_related("store", "customer", "vehicle", "advisor"),
+    lambda pk: WorkOrderLine.objects.filter(work_order=pk).select_related("labour_operation", "part"),
     lambda pk: WalkAround.objects.filter(work_order=pk),
     lambda pk: DamageMark.objects.filter(walkaround__work_order=pk),
     lambda pk: Signature.objects.filter(work_order=pk),
