@@ -11,6 +11,7 @@ from pathlib import Path
 
 import environ
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("DEALERSHIP_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -121,7 +122,11 @@ else:
     # searching every order: planning a page's five-table select_related took 2-3 ms of a 20 ms
     # request at a million orders, three to four times the planning with the written order, for
     # the same plans (measured per page, docs/decisions.md "Performance").
-    _db.setdefault("OPTIONS", {}).setdefault("options", "-c join_collapse_limit=1")
+    # Behind PgBouncer in transaction mode (DATABASE_POOLED=1, issue 23) a startup parameter would stay with the
+    # first server connection, not follow the client: the pooler sets it on every server connection instead
+    # (connect_query, scripts/pgbouncer.sh), and it refuses a client's "options".
+    if not env.bool("DATABASE_POOLED", default=False):
+        _db.setdefault("OPTIONS", {}).setdefault("options", "-c join_collapse_limit=1")
     # A form's model choices are read with QuerySet.iterator(), which on PostgreSQL opens a server-side
     # cursor: DECLARE, FETCH and CLOSE, three round trips per select on the booking screen for twenty
     # options. Nothing here streams more rows than fit in memory.
@@ -220,6 +225,24 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 # the queue tasks go to unless they say otherwise (a worker test gives its worker a queue of its own)
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+# Issue 23: each kind of background work has a queue of its own, named after the default queue ("celery.messages",
+# …), so each can be given its own workers (`celery -A dealership worker -Q celery.messages`) and a flood of one kind
+# (an import, a month's recount) never holds up another (a customer's message). A worker started without -Q takes
+# every queue below. What each task is: docs/scaling.md, "Queues".
+WORK_QUEUES = {
+    "messages": ("dealership.tasks.deliver_message", "dealership.tasks.deliver_due_messages",
+                 "appointments.tasks.send_offer"),
+    "sweeps": ("appointments.tasks.sweep_confirmations", "appointments.tasks.sweep_no_shows",
+               "appointments.tasks.sweep_offers", "followup.tasks.sweep_followup_tasks",
+               "followup.tasks.sweep_complaints", "followup.tasks.sweep_reminders", "followup.tasks.compliance_count",
+               "followup.tasks.compliance_count_month", "dealership.tasks.apply_price_changes"),
+    "printing": ("followup.tasks.monthly_reports",),
+    "imports": ("dealership.imports.check", "dealership.imports.write"),
+}
+CELERY_TASK_QUEUES = [Queue(CELERY_TASK_DEFAULT_QUEUE),
+                      *(Queue(f"{CELERY_TASK_DEFAULT_QUEUE}.{kind}") for kind in WORK_QUEUES)]
+CELERY_TASK_ROUTES = {task: {"queue": f"{CELERY_TASK_DEFAULT_QUEUE}.{kind}"}
+                      for kind, tasks in WORK_QUEUES.items() for task in tasks}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # The beat schedule lives in dealership/celery.py, in code.
 

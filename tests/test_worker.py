@@ -30,22 +30,25 @@ def database_url() -> str:
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-def run_on_worker(task: str, times: int, tmp_path, more: int = 0, **env) -> str:
-    """Start a real worker on a queue of its own, send `task` to it `times`
-    times, wait until each has succeeded, with the `more` tasks they queue
-    themselves (the outbox's deliveries, on the worker's queue too), and
-    return the worker's log."""
+def run_on_worker(task: str, times: int, tmp_path, more: int = 0, kinds: tuple[str, ...] = (), **env) -> str:
+    """Start a real worker on queues of its own (its default queue and each kind's, settings.WORK_QUEUES), send
+    `task` to it `times` times on the queue its kind is routed to, wait until each has succeeded, with the `more`
+    tasks they queue themselves (the outbox's deliveries, routed to the worker's messages queue), and return the
+    worker's log. `kinds`: the worker takes only those kinds' queues (`-Q`), as a deployment that scales them
+    apart does; else every queue, as a worker started without -Q does."""
     queue = f"test-{uuid.uuid4().hex[:8]}"
     log = tmp_path / "worker.log"
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "dealership.settings", "DATABASE_URL": database_url(),
            "CELERY_BROKER_URL": settings.CELERY_BROKER_URL, "CELERY_TASK_DEFAULT_QUEUE": queue, **env}
+    only = ["-Q", ",".join(f"{queue}.{kind}" for kind in kinds)] if kinds else []
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "dealership", "worker", "--pool=solo", "--concurrency=1",
-         "-Q", queue, "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat"],
+        [sys.executable, "-m", "celery", "-A", "dealership", "worker", "--pool=solo", "--concurrency=1", *only,
+         "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat"],
         cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
+    kind = next((k for k, tasks in settings.WORK_QUEUES.items() if task in tasks), "")
     try:
         for _ in range(times):
-            celery_app.send_task(task, queue=queue)
+            celery_app.send_task(task, queue=f"{queue}.{kind}" if kind else queue)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and log.read_text().count("succeeded in") < times + more:
             time.sleep(0.5)
@@ -120,3 +123,40 @@ def test_a_real_worker_sends_the_messages_waiting_in_the_outbox_once(store, tmp_
                   NOTIFICATION_BACKEND="dealership.notify.FileBackend", NOTIFICATION_FILE_DIR=str(tmp_path / "sent"))
     assert sorted(OutboundMessage.objects.values_list("status", "attempts")) == [("sent", 1), ("sent", 1)]
     assert len(list((tmp_path / "sent").iterdir())) == 2
+
+
+def test_each_kind_of_work_has_a_queue_of_its_own():
+    """Issue 23: messages, sweeps, printing and imports are routed to queues of their own, every task of the app
+    to the queue of its kind, so each kind can be given its own workers."""
+    import re
+
+    # every task the code defines (read from the source: Celery registers a module's tasks only once imported)
+    declared = re.compile(r'@shared_task\(name="([^"]+)"')
+    code = [d for d in ROOT.iterdir() if d.is_dir() and not d.name.startswith(".") and d.name not in {"var", "tests"}]
+    ours = sorted(name for d in code for path in d.rglob("*.py") for name in declared.findall(path.read_text()))
+    assert len(ours) > 10
+    routed = {name: celery_app.amqp.router.route({}, name)["queue"].name for name in ours}
+    default = settings.CELERY_TASK_DEFAULT_QUEUE
+    expected = {task: f"{default}.{kind}" for kind, tasks in settings.WORK_QUEUES.items() for task in tasks}
+    assert routed == expected  # every task has a kind, and no kind names a task that does not exist
+    # the queues a worker started without -Q takes (Celery adds others to its list as tasks are sent to them)
+    queues = {queue.name for queue in celery_app.conf.task_queues}
+    assert queues == {default, *(f"{default}.{kind}" for kind in settings.WORK_QUEUES)}
+
+
+def test_a_worker_on_the_messages_queue_alone_sends_the_outbox(store, tmp_path):
+    """A deployment that scales the kinds apart: a worker started with -Q for the messages queue only runs the
+    delivery sweep and the deliveries it queues (they are routed to the same queue), each message once."""
+    from dealership.models import OutboundMessage
+    from dealership.notify import Draft, customer_messages_record
+
+    from .factories import CustomerFactory
+
+    customers = [CustomerFactory(store=store, consent_to_messages=True) for _ in range(3)]
+    customer_messages_record([Draft(store.pk, c, f"q-{c.pk}", "s", "b") for c in customers])
+    output = run_on_worker("dealership.tasks.deliver_due_messages", 1, tmp_path, kinds=("messages",),
+                           NOTIFICATION_BACKEND="dealership.notify.FileBackend",
+                           NOTIFICATION_FILE_DIR=str(tmp_path / "sent"))
+    assert ".messages" in output and ".sweeps" not in output.split("[tasks]")[0]
+    assert sorted(OutboundMessage.objects.values_list("status", "attempts")) == [("sent", 1)] * 3
+    assert len(list((tmp_path / "sent").iterdir())) == 3
