@@ -11,7 +11,7 @@ from pathlib import Path
 
 import environ
 from django.utils.translation import gettext_lazy as _
-from kombu import Queue
+from kombu import Exchange, Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("DEALERSHIP_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -239,8 +239,10 @@ WORK_QUEUES = {
     "printing": ("followup.tasks.monthly_reports",),
     "imports": ("dealership.imports.check", "dealership.imports.write"),
 }
-CELERY_TASK_QUEUES = [Queue(CELERY_TASK_DEFAULT_QUEUE),
-                      *(Queue(f"{CELERY_TASK_DEFAULT_QUEUE}.{kind}") for kind in WORK_QUEUES)]
+# each queue with an exchange and key of its own name: declared by name alone, every queue took the default
+# queue's exchange and key, and a task sent to one kind's queue would have been copied into all of them
+CELERY_TASK_QUEUES = [Queue(name, Exchange(name), routing_key=name) for name in (
+    CELERY_TASK_DEFAULT_QUEUE, *(f"{CELERY_TASK_DEFAULT_QUEUE}.{kind}" for kind in WORK_QUEUES))]
 CELERY_TASK_ROUTES = {task: {"queue": f"{CELERY_TASK_DEFAULT_QUEUE}.{kind}"}
                       for kind, tasks in WORK_QUEUES.items() for task in tasks}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")

@@ -151,3 +151,16 @@ def english():
 
     with translation.override("en"):
         yield
+
+
+def celery_reconnect() -> None:
+    """Drop the Celery app's broker connections, so the next task sent uses the broker settings now in its conf.
+    `app.close()` does that, and also takes the app out of Celery's active apps: the tasks of a module imported
+    after it were then never registered, and a later test patching one (`appointments.tasks.sweep_confirmations`)
+    failed with NotRegistered when it ran after the outbox tests. Put the app back."""
+    from celery import _state
+
+    from dealership import celery_app
+
+    celery_app.close()
+    _state._register_app(celery_app)

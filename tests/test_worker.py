@@ -140,8 +140,10 @@ def test_each_kind_of_work_has_a_queue_of_its_own():
     expected = {task: f"{default}.{kind}" for kind, tasks in settings.WORK_QUEUES.items() for task in tasks}
     assert routed == expected  # every task has a kind, and no kind names a task that does not exist
     # the queues a worker started without -Q takes (Celery adds others to its list as tasks are sent to them)
-    queues = {queue.name for queue in celery_app.conf.task_queues}
-    assert queues == {default, *(f"{default}.{kind}" for kind in settings.WORK_QUEUES)}
+    queues = {queue.name: (queue.exchange.name, queue.routing_key) for queue in celery_app.conf.task_queues}
+    assert set(queues) == {default, *(f"{default}.{kind}" for kind in settings.WORK_QUEUES)}
+    # each bound by its own name: a task sent to one queue is not copied into the others
+    assert all(binding == (name, name) for name, binding in queues.items()), queues
 
 
 def test_a_worker_on_the_messages_queue_alone_sends_the_outbox(store, tmp_path):

@@ -24,6 +24,7 @@ from dealership import celery_app
 from dealership.models import Customer, OutboundMessage, Role, StaffTask
 from dealership.notify import FIRST_RETRY, MAX_ATTEMPTS, LocmemBackend, messages_deliver_due
 
+from ..conftest import celery_reconnect
 from ..refusals import refused_saying
 from .helpers import at, book
 
@@ -239,19 +240,22 @@ def through_the_broker(tmp_path):
     (the filesystem transport's folders in tmp_path, a queue of the test's own on Redis, emptied afterwards)."""
     conf = celery_app.conf
     saved = conf.task_always_eager, conf.broker_transport_options, conf.task_default_queue
+    routes = conf.task_routes
     queue = f"test-{uuid.uuid4().hex[:8]}"
+    conf.update(task_routes={})  # every task to the test's queue, not to its kind's (issue 23), so it is emptied
     if settings.CELERY_BROKER_URL.startswith("filesystem:"):
         conf.broker_transport_options = {**conf.broker_transport_options, "data_folder_in": str(tmp_path),
                                          "data_folder_out": str(tmp_path), "control_folder": str(tmp_path)}
     conf.task_always_eager, conf.task_default_queue = False, queue
-    celery_app.close()  # the connection pool is made again with these settings
+    celery_reconnect()  # the connection pool is made again with these settings
     try:
         yield
         with celery_app.connection_for_write() as connection:
             connection.default_channel.queue_purge(queue)
     finally:
         conf.task_always_eager, conf.broker_transport_options, conf.task_default_queue = saved
-        celery_app.close()
+        conf.update(task_routes=routes)
+        celery_reconnect()
 
 
 def test_a_booking_wakes_the_sweep_without_a_warning_from_the_broker(team, catalogue, through_the_broker, caplog,

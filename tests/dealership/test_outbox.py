@@ -47,7 +47,7 @@ from dealership.notify import (
     retry_wait,
 )
 
-from ..conftest import login
+from ..conftest import celery_reconnect, login
 from ..factories import CustomerFactory
 
 S = WorkOrder.Status
@@ -130,12 +130,12 @@ def through_a_broker():
     conf = celery_app.conf
     saved = conf.task_always_eager, conf.broker_url
     conf.task_always_eager, conf.broker_url = False, "memory://"
-    celery_app.close()
+    celery_reconnect()
     try:
         yield
     finally:
         conf.task_always_eager, conf.broker_url = saved
-        celery_app.close()
+        celery_reconnect()
 
 
 @pytest.fixture
