@@ -73,11 +73,11 @@ def printed_at_text() -> str:
 def printed_pdf(*, document: str, work_order_id: int, template_name: str, context: dict, variant: str = "",
                 late: dict[str, Callable[[], str]] | None = None) -> bytes:
     return printed_pdf_and_key(document=document, work_order_id=work_order_id, template_name=template_name,
-                        context=context, variant=variant, late=late)[0]
+                               context=context, variant=variant, late=late)[0]
 
 
 def printed_pdf_and_key(*, document: str, work_order_id: int, template_name: str, context: dict, variant: str = "",
-                 late: dict[str, Callable[[], str]] | None = None) -> tuple[bytes, str]:
+                        late: dict[str, Callable[[], str]] | None = None) -> tuple[bytes, str]:
     """A document rendered once per version of what it shows, and reused after (issue 22: sixteen prints
     of one order queued for a second behind WeasyPrint). The version is the page itself: the HTML is
     rendered (a few milliseconds) with the values that differ at every print (`late`: the time it is
@@ -135,8 +135,8 @@ def _fingerprint_sql(work_order_id: int, sources: Sequence[Source]) -> tuple[str
 
 @cache
 def _code_version() -> str:
-    """What draws the documents besides the rows: the print templates, the template tags and the compiled
-    translations. Read once per process (a deployment restarts the processes), so a new release never serves
+    """What draws the documents besides the rows: the templates (all of them: cheaper to read once than to
+    list which ones a paper includes), the template tags and the compiled translations. Read once per process (a deployment restarts the processes), so a new release never serves
     a PDF drawn by the last one."""
     base = Path(settings.BASE_DIR)
     files = [*sorted((base / "templates").rglob("*.html")), *sorted(base.glob("*/templatetags/*.py")),

@@ -41,14 +41,14 @@ def work_order_pdf(*, order: WorkOrder, copy: str = "customer") -> bytes:
 def _work_order_pdf(*, order: WorkOrder, copy: str) -> tuple[bytes, str]:
     lines = list(order.lines.select_related("labour_operation", "part").order_by("id"))
     walkaround = WalkAround.objects.filter(work_order=order).prefetch_related("marks").first()
-    return printed_pdf_and_key(document="work_order", work_order_id=order.pk, variant=copy,
-                       template_name="print/work_order.html", context={
-                           "order": order, "store": order.store, "lines": lines, "copy": copy,
-                           "walkaround": walkaround, "marks": list(walkaround.marks.all()) if walkaround else [],
-                           "signatures": {s.signer: s for s in order.signatures.all()},
-                           "reception": Reception.objects.filter(work_order=order).first(),
-                           "expert_answers": list(order.expert_requests.exclude(answer=""))},
-                       late=_status_link(order, copy))
+    return printed_pdf_and_key(
+        document="work_order", work_order_id=order.pk, variant=copy, template_name="print/work_order.html", context={
+            "order": order, "store": order.store, "lines": lines, "copy": copy,
+            "walkaround": walkaround, "marks": list(walkaround.marks.all()) if walkaround else [],
+            "signatures": {s.signer: s for s in order.signatures.all()},
+            "reception": Reception.objects.filter(work_order=order).first(),
+            "expert_answers": list(order.expert_requests.exclude(answer=""))},
+        late=_status_link(order, copy))
 
 
 def _status_link(order: WorkOrder, copy: str) -> dict:
