@@ -18,6 +18,7 @@ from dealership.forms import CustomerVehicleForm, lookup_initial
 from dealership.hours import store_closed_reason
 from dealership.models import LabourOperation, Part, Role, Trade, User, WorkOrder
 from dealership.printing import pdf_response
+from dealership.replicas import reads_replica
 from dealership.selectors import car_lookup_context, open_tasks_for
 from dealership.services import OVERRIDE_ROLES, Override, customer_vehicle_get_or_create
 from dealership.views import run_form
@@ -572,6 +573,7 @@ def request_close(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the manager's figures and the workshop's capacity ------------------------------------
 
 @role_required(*MANAGERS)
+@reads_replica
 def figures(request: HttpRequest) -> HttpResponse:
     return render(request, "appointments/figures.html", appointment_figures(user=request.user))
 

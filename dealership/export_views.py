@@ -12,6 +12,7 @@ from django.utils import timezone
 from .access import MANAGERS, role_required
 from .exports import TABLES, export_write
 from .models import Customer, LabourOperation, Part, PastVisit, Store, User
+from .replicas import reads_replica
 
 log = logging.getLogger(__name__)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -35,6 +36,7 @@ def _store(request: HttpRequest, stores: QuerySet[Store], *, strict: bool) -> St
 
 
 @role_required(*MANAGERS)
+@reads_replica
 def export_page(request: HttpRequest) -> HttpResponse:
     stores = _stores(request.user)
     store = _store(request, stores, strict=False)
@@ -45,6 +47,7 @@ def export_page(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(*MANAGERS)
+@reads_replica
 def export_download(request: HttpRequest, table: str) -> FileResponse:
     store = _store(request, _stores(request.user), strict=True)
     if table not in TABLES or store is None:

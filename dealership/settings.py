@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "dealership.middleware.LoadedUserMiddleware",  # request.user itself, not a lazy wrapper (issue 22)
+    "dealership.replicas.ReadYourWritesMiddleware",  # a writer's next pages wait for the replica (issue 23)
     "dealership.middleware.RefusedAttemptsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -131,6 +132,23 @@ else:
     # cursor: DECLARE, FETCH and CLOSE, three round trips per select on the booking screen for twenty
     # options. Nothing here streams more rows than fit in memory.
     _db["DISABLE_SERVER_SIDE_CURSORS"] = True
+
+# Streaming replicas for the pages that only read (issue 23, dealership/replicas.py): one URL or several,
+# comma-separated, as aliases replica1, replica2, ... Connected like the primary; in the tests each mirrors
+# the test database (a real replica has it as soon as the primary creates it).
+for _n, _url in enumerate([u for u in env.list("DATABASE_REPLICA_URL", default=[]) if u.strip()], start=1):
+    _replica = env.db_url_config(_url.strip())
+    for _key in ("CONN_MAX_AGE", "CONN_HEALTH_CHECKS", "DISABLE_SERVER_SIDE_CURSORS"):
+        if _key in _db:
+            _replica[_key] = _db[_key]
+    if "options" in _db.get("OPTIONS", {}):
+        _replica.setdefault("OPTIONS", {}).setdefault("options", _db["OPTIONS"]["options"])
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[f"replica{_n}"] = _replica
+if len(DATABASES) > 1:
+    DATABASE_ROUTERS = ["dealership.replicas.ReplicaRouter"]
+# A replica further behind than this serves nothing: its readers go to the primary.
+REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=30.0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "dealership.User"

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from dealership.access import MANAGERS, get_scoped_or_404, role_required
 from dealership.models import Store, User, WorkOrder
+from dealership.replicas import reads_replica
 from dealership.views import run_form
 
 from .compliance import (
@@ -64,6 +65,7 @@ def _query(f: Filters, **more) -> str:
 
 
 @role_required(*MANAGERS)
+@reads_replica
 def compliance(request: HttpRequest) -> HttpResponse:
     f = filters_from(request.GET, user=request.user)
     stores = _store_ids(request.user, f)
@@ -81,6 +83,7 @@ def compliance(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(*MANAGERS)
+@reads_replica
 def compliance_cases(request: HttpRequest, code: str) -> HttpResponse:
     """The cases behind a figure: each measure's rows of the month (the store, the advisor or the technician
     chosen), newest first, a page at a time."""

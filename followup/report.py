@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 
 from dealership.models import DealerGroup, Store
 from dealership.printing import register_document, render_pdf
+from dealership.replicas import primary_position, reading_replica
 
 from .compliance import compliance_count, compliance_table
 from .figures import Filters, dashboard, filters_from
@@ -55,9 +56,12 @@ def report_pdf(*, group: DealerGroup, store: Store | None, month: str) -> bytes:
             "top_category": top_category, "printed_at": timezone.localtime()})
 
 
-def monthly_report_generate(*, group: DealerGroup, store: Store | None, month: str) -> MonthlyReport:
-    """Render and keep (a second run for the same month replaces the file, never adds a row)."""
-    pdf = report_pdf(group=group, store=store, month=month)
+def monthly_report_generate(*, group: DealerGroup, store: Store | None, month: str,
+                            after: str | None = None) -> MonthlyReport:
+    """Render and keep (a second run for the same month replaces the file, never adds a row). The figures are
+    read on a replica that has replayed the primary's position `after` (issue 23), else on the primary."""
+    with reading_replica(after=after):
+        pdf = report_pdf(group=group, store=store, month=month)
     first = date.fromisoformat(f"{month}-01")
     with transaction.atomic():
         report, _created = MonthlyReport.objects.select_for_update().get_or_create(
@@ -72,12 +76,13 @@ def monthly_reports_generate_all(*, today: date | None = None) -> int:
     """On the first of the month: last month's report for every store and every group."""
     month = previous_month(today or timezone.localdate())
     compliance_count(month=date.fromisoformat(f"{month}-01"), trigger="monthly report")  # issue 21: complete
+    counted = primary_position()  # the reports read those counts, on a replica only once it has them
     made = 0
     for group in DealerGroup.objects.order_by("id"):
         for store in Store.objects.filter(group=group).order_by("id"):
-            monthly_report_generate(group=group, store=store, month=month)
+            monthly_report_generate(group=group, store=store, month=month, after=counted)
             made += 1
-        monthly_report_generate(group=group, store=None, month=month)
+        monthly_report_generate(group=group, store=None, month=month, after=counted)
         made += 1
     return made
 

@@ -22,6 +22,7 @@ from dealership.access import MANAGERS, get_scoped_or_404, role_required, scoped
 from dealership.errors import ProcessError
 from dealership.models import DealerGroup, Role, Store, User
 from dealership.printing import pdf_response
+from dealership.replicas import reads_replica
 from dealership.selectors import open_tasks_for
 from dealership.views import run_form
 from settlement.services import amount_paid
@@ -283,6 +284,7 @@ def _filter_choices(user: User) -> dict:
 
 
 @role_required(*MANAGERS)
+@reads_replica
 def overview(request: HttpRequest) -> HttpResponse:
     f = filters_from(request.GET, user=request.user)
     user = request.user
@@ -305,6 +307,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(*MANAGERS)
+@reads_replica
 def export(request: HttpRequest, table: str) -> HttpResponse:
     """The dashboard's tables as CSV (opens in Excel: UTF-8 with a byte-order mark)."""
     f = filters_from(request.GET, user=request.user)
@@ -342,6 +345,7 @@ def export(request: HttpRequest, table: str) -> HttpResponse:
 
 
 @role_required(*MANAGERS)
+@reads_replica
 def reports(request: HttpRequest) -> HttpResponse:
     kept = MonthlyReport.objects.select_related("store", "group")
     kept = kept.filter(group_id=request.user.group_id) if request.user.is_group_manager else kept.filter(
@@ -351,6 +355,7 @@ def reports(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(*MANAGERS)
+@reads_replica
 def report_download(request: HttpRequest, pk: int) -> HttpResponse:
     kept = MonthlyReport.objects.filter(pk=pk)
     kept = kept.filter(group_id=request.user.group_id) if request.user.is_group_manager else kept.filter(
@@ -362,6 +367,7 @@ def report_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(*MANAGERS)
+@reads_replica
 def report_now(request: HttpRequest) -> HttpResponse:
     """The report of a month as it stands now (the kept ones are generated on the first of the month)."""
     f = filters_from(request.GET)

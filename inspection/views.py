@@ -9,6 +9,7 @@ from dealership.access import ADVISORS, MANAGERS, role_required, scoped
 from dealership.errors import GuardRefused, ProcessError
 from dealership.models import Role, User, WorkOrder
 from dealership.printing import pdf_response
+from dealership.replicas import reads_replica
 from dealership.selectors import PeriodFilter, open_tasks_for, work_order_detail
 from dealership.views import run_form
 
@@ -171,6 +172,7 @@ def guarantee_card(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(Role.QC_INSPECTOR, *MANAGERS)
+@reads_replica
 def figures_page(request: HttpRequest) -> HttpResponse:
     """QC-4 KPI: the first-time-pass rate of the store, per technician and per kind of job."""
     month = PeriodFilter(request.GET).values().get("month")  # YYYY-MM; not valid: this month

@@ -17,6 +17,7 @@ from dealership.forms import CustomerVehicleForm, lookup_initial
 from dealership.links import pk_url
 from dealership.models import Role, User, WorkOrder, WorkOrderLine
 from dealership.printing import pdf_response
+from dealership.replicas import reads_replica
 from dealership.selectors import car_lookup_context, open_tasks_for, work_order_detail, work_orders_in_status
 from dealership.services import customer_vehicle_get_or_create
 from dealership.templatetags.dealership_tags import late_class
@@ -518,6 +519,7 @@ def customer_copy(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @role_required(*MANAGERS)
+@reads_replica
 def figures(request: HttpRequest) -> HttpResponse:
     return render(request, "reception/figures.html", reception_figures(user=request.user))
 

@@ -15,6 +15,7 @@ from dealership.hours import hours_share
 from dealership.links import pk_url
 from dealership.models import Role, User, WorkOrder, WorkOrderLine
 from dealership.periods import period_from
+from dealership.replicas import reads_replica
 from dealership.selectors import PeriodFilter, open_tasks_for
 from dealership.templatetags.dealership_tags import label, status_badge
 from dealership.textlimits import REASON
@@ -639,6 +640,7 @@ def delay(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(Role.PARTS_MANAGER, *MANAGERS)
+@reads_replica
 def parts_figures_page(request: HttpRequest) -> HttpResponse:
     """Issue 19: the fill rate, the shortages that held up a car or moved an appointment, the stock's value and its
     slow movers, per store and month."""
