@@ -24,6 +24,7 @@ from dealership.messagetexts import message_texts_load
 from dealership.models import OutboundMessage, Role, StaffTask
 from dealership.notify import customer_messages_send, outcome_hook, with_purpose
 from dealership.services import staff_tasks_create, staff_tasks_upsert
+from dealership.sweeps import in_stores
 
 from .doors import CONFIRMATION
 from .messages import appointment_message_draft
@@ -55,12 +56,12 @@ class SweepResult:
     by_kind: dict = field(default_factory=dict)
 
 
-def _due(kind: str, now: datetime):
+def _due(kind: str, now: datetime, store_ids: list[int] | None = None):
     """Booked appointments whose confirmation of this kind is due and not yet
     claimed for the current schedule round."""
     lead = LEAD[kind]
-    qs = Appointment.objects.filter(status=Appointment.Status.BOOKED, starts_at__gt=now,
-                                    starts_at__lte=now + lead)
+    qs = in_stores(Appointment.objects.filter(status=Appointment.Status.BOOKED, starts_at__gt=now,
+                                              starts_at__lte=now + lead), store_ids)
     if kind == K.DAY_BEFORE:
         # only for appointments made more than a day ahead, and not inside the last hour
         qs = qs.filter(starts_at__gt=now + LEAD[K.HOUR_BEFORE], created_at__lte=F("starts_at") - lead)
@@ -70,15 +71,16 @@ def _due(kind: str, now: datetime):
     return qs.exclude(Exists(claimed)).order_by("starts_at")[:BATCH]
 
 
-def confirmations_claim(*, kind: str, now: datetime, token: str) -> list[Confirmation]:
-    due = list(_due(kind, now).values_list("pk", "store_id", "schedule_version"))
+def confirmations_claim(*, kind: str, now: datetime, token: str,
+                        store_ids: list[int] | None = None) -> list[Confirmation]:
+    due = list(_due(kind, now, store_ids).values_list("pk", "store_id", "schedule_version"))
     Confirmation.objects.bulk_create(
         [Confirmation(appointment_id=pk, store_id=store_id, kind=kind, round=version, claim=token, claimed_at=now)
          for pk, store_id, version in due],
         ignore_conflicts=True)
     # take over claims abandoned by a worker that died, and failed sends due for a retry
     in_outbox = OutboundMessage.objects.filter(purpose=PURPOSE, ref=OuterRef("pk"), status__in=OutboundMessage.WAITING)
-    stale = Confirmation.objects.filter(kind=kind, attempts__lt=MAX_ATTEMPTS).filter(
+    stale = in_stores(Confirmation.objects.filter(kind=kind, attempts__lt=MAX_ATTEMPTS), store_ids).filter(
         Q(status=C.PENDING, claimed_at__lt=now - LEASE) | Q(status=C.FAILED, claimed_at__lt=now - RETRY_AFTER)).exclude(
         Exists(in_outbox))
     for pk, old in stale.values_list("pk", "claim")[:BATCH]:
@@ -186,12 +188,12 @@ def _key(confirmation: Confirmation) -> str:
     return f"apt-{confirmation.appointment_id}-{confirmation.kind}-{confirmation.round}"
 
 
-def confirmations_sweep(*, now: datetime | None = None) -> SweepResult:
+def confirmations_sweep(*, now: datetime | None = None, store_ids: list[int] | None = None) -> SweepResult:
     now = now or timezone.now()
     result = SweepResult()
     for kind in (K.DAY_BEFORE, K.HOUR_BEFORE):
         token = uuid.uuid4().hex
-        claimed = confirmations_claim(kind=kind, now=now, token=token)
+        claimed = confirmations_claim(kind=kind, now=now, token=token, store_ids=store_ids)
         result.claimed += len(claimed)
         result.by_kind[kind] = len(claimed)
         confirmations_send(claimed, token=token, result=result)

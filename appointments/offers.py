@@ -28,6 +28,7 @@ from dealership.messages import N_
 from dealership.models import OutboundMessage, Role, Store, User
 from dealership.notify import Draft, customer_messages_record, customer_messages_send, outcome_hook, with_purpose
 from dealership.services import staff_task_create
+from dealership.sweeps import in_stores
 
 from .capacity import HORIZON_DAYS, has_room_now
 from .messages import appointment_message_draft
@@ -301,17 +302,17 @@ class OfferSweepResult:
     calls: int = 0
 
 
-def offers_sweep(*, now: datetime | None = None) -> OfferSweepResult:
+def offers_sweep(*, now: datetime | None = None, store_ids: list[int] | None = None) -> OfferSweepResult:
     """Beat sweep: send offer messages whose after-commit task was lost, and
     ask an agent to call each customer who has not answered by `answer_by`."""
     now = now or timezone.now()
     result = OfferSweepResult()
-    unsent = RebookingOffer.objects.filter(_claimable(now), status=RebookingOffer.Status.OPEN,
-                                           told_at__isnull=True).exclude(message_key="")
+    unsent = in_stores(RebookingOffer.objects.filter(_claimable(now), status=RebookingOffer.Status.OPEN,
+                                                     told_at__isnull=True), store_ids).exclude(message_key="")
     for pk in unsent.order_by("made_at").values_list("pk", flat=True)[:BATCH]:
         result.sent += offer_message_deliver(offer_id=pk, now=now)
-    due = RebookingOffer.objects.filter(status=RebookingOffer.Status.OPEN, call_task_at__isnull=True,
-                                        answer_by__lte=now).order_by("answer_by")
+    due = in_stores(RebookingOffer.objects.filter(status=RebookingOffer.Status.OPEN, call_task_at__isnull=True,
+                                                  answer_by__lte=now), store_ids).order_by("answer_by")
     for offer in due[:BATCH]:
         result.calls += offer_call(offer=offer, now=now, reason=_("No answer by %(when)s.")
                                    % {"when": _when(offer.answer_by)})

@@ -3,6 +3,7 @@
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -37,6 +38,7 @@ from dealership.services import (
     work_order_note,
     work_order_transition,
 )
+from dealership.sweeps import in_stores
 from dealership.textlimits import text_check
 
 from .capacity import capacity_release, capacity_take, has_room, hours_by_trade
@@ -202,7 +204,7 @@ def appointment_book(
                 setattr(appointment, field, value)
             _notify_booking(appointment, has_parts=bool(parts))
             _offers_settle(appointment=appointment, actor=actor)
-            transaction.on_commit(_wake)
+            transaction.on_commit(partial(_wake, appointment.store_id))
     except IntegrityError:
         raise ProcessError(_("%(advisor)s was booked at %(time)s by someone else a moment ago; choose another time.")
                            % {"advisor": advisor, "time": timezone.localtime(starts_at).strftime("%H:%M")},
@@ -210,10 +212,10 @@ def appointment_book(
     return appointment
 
 
-def _wake() -> None:
+def _wake(store_id: int) -> None:
     from .tasks import wake_confirmations  # noqa: PLC0415 (tasks import this module)
 
-    wake_confirmations()
+    wake_confirmations(store_id)
 
 
 def _notify_booking(appointment: Appointment, *, has_parts: bool) -> None:
@@ -496,12 +498,12 @@ def appointment_no_show(*, appointment: Appointment, actor: User | None) -> Appo
     return locked
 
 
-def appointments_mark_no_shows(*, now: datetime | None = None) -> int:
+def appointments_mark_no_shows(*, now: datetime | None = None, store_ids: list[int] | None = None) -> int:
     """Sweep: booked appointments long past their time are no-shows."""
     now = now or timezone.now()
     count = 0
-    for appointment in Appointment.objects.filter(status=Appointment.Status.BOOKED, starts_at__lt=now).select_related(
-            "store")[:500]:
+    booked = Appointment.objects.filter(status=Appointment.Status.BOOKED, starts_at__lt=now)
+    for appointment in in_stores(booked, store_ids).select_related("store")[:500]:
         if appointment.starts_at + timedelta(minutes=appointment.store.no_show_after_minutes) < now:
             try:
                 appointment_no_show(appointment=appointment, actor=None)

@@ -5,6 +5,8 @@ import logging
 
 from celery import shared_task
 
+from dealership.sweeps import sweep_by_store
+
 from .confirmations import confirmations_sweep
 from .offers import offer_message_deliver, offers_sweep
 from .services import appointments_mark_no_shows
@@ -12,24 +14,33 @@ from .services import appointments_mark_no_shows
 log = logging.getLogger(__name__)
 
 
-@shared_task(name="appointments.tasks.sweep_confirmations", time_limit=300, soft_time_limit=270)
-def sweep_confirmations() -> dict:
-    result = confirmations_sweep()
-    return {"claimed": result.claimed, "queued": result.queued, "sent": result.sent, "calls": result.calls, "failed": result.failed,
-            "skipped": result.skipped, "alerts": result.alerts}
+CONFIRMATION_COUNTS = ("claimed", "queued", "sent", "calls", "failed", "skipped", "alerts")
 
 
-@shared_task(name="appointments.tasks.sweep_no_shows", time_limit=120, soft_time_limit=100)
-def sweep_no_shows() -> int:
-    return appointments_mark_no_shows()
+def _confirmations(store_ids: list[int]) -> dict:
+    result = confirmations_sweep(store_ids=store_ids)
+    return {name: getattr(result, name) for name in CONFIRMATION_COUNTS}
 
 
-def wake_confirmations() -> None:
-    """After a booking commits: wake the sweep now instead of at the next beat.
+# Each sweep: the beat's round split by store (dealership/sweeps.py), or a piece of it, or a wake-up for a store.
+@shared_task(bind=True, name="appointments.tasks.sweep_confirmations", time_limit=300, soft_time_limit=270)
+def sweep_confirmations(self, store_ids: list[int] | None = None, round_: int | None = None) -> dict:
+    return sweep_by_store(self, store_ids=store_ids, round_=round_, work=_confirmations,
+                          empty=dict.fromkeys(CONFIRMATION_COUNTS, 0))
+
+
+@shared_task(bind=True, name="appointments.tasks.sweep_no_shows", time_limit=120, soft_time_limit=100)
+def sweep_no_shows(self, store_ids: list[int] | None = None, round_: int | None = None) -> int:
+    return sweep_by_store(self, store_ids=store_ids, round_=round_, empty=0,
+                          work=lambda mine: appointments_mark_no_shows(store_ids=mine))
+
+
+def wake_confirmations(store_id: int | None = None) -> None:
+    """After a booking commits: sweep its store now instead of at the next beat.
     If the broker is down only the wake-up is lost; the next beat finds the
     work in the database."""
     try:
-        sweep_confirmations.delay()
+        sweep_confirmations.delay(store_ids=[store_id] if store_id else None)
     except Exception:  # noqa: BLE001 - the broker being down must not fail a booking
         log.warning("broker unavailable; confirmations wait for the next beat", exc_info=True)
 
@@ -40,12 +51,16 @@ def send_offer(offer_id: int) -> bool:
     return offer_message_deliver(offer_id=offer_id)
 
 
-@shared_task(name="appointments.tasks.sweep_offers", time_limit=300, soft_time_limit=270)
-def sweep_offers() -> dict:
+def _offers(store_ids: list[int]) -> dict:
+    result = offers_sweep(store_ids=store_ids)
+    return {"sent": result.sent, "calls": result.calls}
+
+
+@shared_task(bind=True, name="appointments.tasks.sweep_offers", time_limit=300, soft_time_limit=270)
+def sweep_offers(self, store_ids: list[int] | None = None, round_: int | None = None) -> dict:
     """APT-10: offer messages whose wake-up was lost, and a call task for each
     customer who has not answered in time."""
-    result = offers_sweep()
-    return {"sent": result.sent, "calls": result.calls}
+    return sweep_by_store(self, store_ids=store_ids, round_=round_, work=_offers, empty={"sent": 0, "calls": 0})
 
 
 def wake_offer(offer_id: int) -> None:

@@ -263,6 +263,9 @@ CELERY_TASK_QUEUES = [Queue(name, Exchange(name), routing_key=name) for name in 
     CELERY_TASK_DEFAULT_QUEUE, *(f"{CELERY_TASK_DEFAULT_QUEUE}.{kind}" for kind in WORK_QUEUES))]
 CELERY_TASK_ROUTES = {task: {"queue": f"{CELERY_TASK_DEFAULT_QUEUE}.{kind}"}
                       for kind, tasks in WORK_QUEUES.items() for task in tasks}
+# The beat's sweeps are split into pieces of this many stores, each a task of its own on the sweeps queue, so the
+# workers on it share a group's sweep; each store's share of a round is claimed once (dealership/sweeps.py).
+SWEEP_STORES_PER_TASK = env.int("SWEEP_STORES_PER_TASK", default=20)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # The beat schedule lives in dealership/celery.py, in code.
 

@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .access import ADVISORS, ALL_STAFF, MANAGERS, STAFF_EXCEPT_GATE, WORKSHOP, home_url_name, role_required
+from .archive import CLOSED, archived_rows
 from .errors import ProcessError
 from .forms import CustomerVehicleForm, lookup_initial
-from .models import Customer, Role, WorkOrder
+from .models import Customer, OutboundMessage, Role, WorkOrder, WorkOrderEvent
 from .selectors import (
     SEARCH_LENGTH,
     OpenTasks,
@@ -97,12 +98,18 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
     order = work_order_detail(user=request.user, pk=pk)
     # the messages to the customer about this order and how their delivery stands (issue 20), newest first
     order_messages = list(order.messages.order_by("-created_at", "-pk")[:ORDER_MESSAGES])
+    timeline = list(order.events.all())
+    if not timeline and order.status in CLOSED:  # an order of an archived year (issue 23): read from the archive
+        timeline = archived_rows(WorkOrderEvent, order_by="at, id", store_id=order.store_id, work_order_id=order.pk)
+        order_messages = order_messages or archived_rows(
+            OutboundMessage, order_by="created_at DESC, id DESC", store_id=order.store_id,
+            work_order_id=order.pk)[:ORDER_MESSAGES]
     # a manager's spot checks of this order (issue 21; recorded on followup's page, read through the relation)
     spot_checks = list(order.spot_checks.select_related("created_by").prefetch_related("answers")[:10]) \
         if request.user.has_role(*MANAGERS) else None
     return render(request, "dealership/order_detail.html", {
         "order": order, "order_tasks": work_order_open_tasks(work_order=order), "order_messages": order_messages,
-        "spot_checks": spot_checks})
+        "timeline": timeline, "spot_checks": spot_checks})
 
 
 @role_required(*ALL_STAFF)

@@ -14,6 +14,7 @@ class FollowupConfig(AppConfig):
         from dealership.navigation import NavItem, register, register_menu
 
         from . import (
+            compliance,  # noqa: F401  (what must hold before years are archived, issue 23)
             customerpage,  # noqa: F401  (the follow-up, complaints and reminders on the customer's and the car's page)
             report,  # noqa: F401  (registers the monthly report)
             services,  # noqa: F401  (registers its customer messages, issue 18)

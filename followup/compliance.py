@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from dealership.access import MANAGERS as MANAGER_ROLES
+from dealership.archive import archive_check, archived_before
 from dealership.changelog import settings_change_record
 from dealership.errors import ProcessError
 from dealership.messages import N_, message_params
@@ -85,9 +86,15 @@ def _count_rows(month: date, store_ids: list[int], p: Period) -> list[Compliance
 
 def compliance_count(*, month: date, store_ids: list[int] | None = None, trigger: str = "job",
                      now: datetime | None = None) -> ComplianceRun:
-    """Count one month for the stores given (every store by default); safe to run twice."""
+    """Count one month for the stores given (every store by default); safe to run twice. A month archived
+    (issue 23) is not counted again: what it reads has moved out, and the count kept stands."""
     month = month.replace(day=1)
     now = now or timezone.now()
+    kept_from = archived_before()
+    if kept_from and month < kept_from:
+        kept = ComplianceRun.objects.filter(month=month, finished_at__isnull=False).first()
+        if kept is not None:
+            return kept
     run = ComplianceRun.objects.create(month=month, trigger=trigger[:20], started_at=timezone.now(),
                                        store_id=store_ids[0] if store_ids and len(store_ids) == 1 else None)
     stores = Store.objects.order_by("pk")
@@ -419,3 +426,27 @@ def item_actions(*, stores: list[int], month: date) -> dict[str, str]:
             .exclude(item="").values_list("item", "done_at"):
         out[code] = "set" if done_at is None or out.get(code) == "set" else "done"
     return out
+
+
+@archive_check
+def _counted_before_archiving(first_kept: date) -> str | None:
+    """Issue 23: the months to be archived must have their counts kept first (the count reads the timeline and
+    the refused attempts, which move out)."""
+    from dealership.models import RefusedAttempt, WorkOrderEvent
+
+    starts = [at for at in (WorkOrderEvent.objects.order_by("at").values_list("at", flat=True).first(),
+                            RefusedAttempt.objects.order_by("at").values_list("at", flat=True).first()) if at]
+    if not starts:
+        return None
+    month = timezone.localtime(min(starts)).date().replace(day=1)
+    counted = set(ComplianceRun.objects.filter(finished_at__isnull=False, store__isnull=True,
+                                               month__lt=first_kept).values_list("month", flat=True))
+    missing = []
+    while month < first_kept:
+        if month not in counted:
+            missing.append(month.strftime("%Y-%m"))
+        month = (month + timedelta(days=32)).replace(day=1)
+    if missing:
+        return (f"the compliance counts of {', '.join(missing[:6])}{' …' if len(missing) > 6 else ''} are not kept "
+                "yet: count them first (followup.tasks.compliance_count_month)")
+    return None

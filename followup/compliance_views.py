@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dealership.access import MANAGERS, get_scoped_or_404, role_required
+from dealership.archive import archived_before
 from dealership.models import Store, User, WorkOrder
 from dealership.replicas import reads_replica
 from dealership.views import run_form
@@ -139,6 +140,10 @@ def compliance_recount(request: HttpRequest) -> HttpResponse:
     if not stores:
         raise Http404
     month = _month(f)
+    kept_from = archived_before()
+    if kept_from and month < kept_from:  # issue 23: its timeline is archived; the count kept is the count
+        messages.error(request, _("This month is archived: its counts are kept as they were counted before."))
+        return redirect(reverse("followup:compliance") + "?" + _query(f))
     transaction.on_commit(lambda: count_later(month=month, store_ids=stores, trigger="manager"))
     messages.success(request, _("Counting again: the time of the count above changes when it is done."))
     return redirect(reverse("followup:compliance") + "?" + _query(f))

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from dealership.models import PastVisit, Store, Vehicle, WorkOrder
+from dealership.sweeps import in_stores
 from settlement.nextservice import add_months
 
 REMIND_AHEAD_DAYS = 60  # as far ahead as the sweep looks at the plans settlement wrote
@@ -33,11 +34,13 @@ def past_service_plan(visit: PastVisit, store: Store) -> tuple[date, int | None]
     return add_months(visit.visited_on, store.service_interval_months), km
 
 
-def past_maintenance_due(*, today: date, batch: int) -> list[tuple[Vehicle, date, int | None]]:
+def past_maintenance_due(*, today: date, batch: int,
+                         store_ids: list[int] | None = None) -> list[tuple[Vehicle, date, int | None]]:
     """(car, due on, due at km) of each car whose last maintenance is a past visit and whose next service is
     within its store's reminder days: per store, the visits of the days that fall due (an indexed range)."""
     due = []
-    for store in Store.objects.only("service_interval_months", "service_interval_km", "reminder_days_before"):
+    stores = Store.objects.only("service_interval_months", "service_interval_km", "reminder_days_before")
+    for store in in_stores(stores, store_ids, "pk"):
         ahead = min(store.reminder_days_before, REMIND_AHEAD_DAYS)
         first = add_months(today, -store.service_interval_months) - timedelta(days=3)  # month ends (31 Aug → 28 Feb)
         last = add_months(today + timedelta(days=ahead), -store.service_interval_months) + timedelta(days=3)

@@ -30,6 +30,7 @@ from dealership.messagetexts import (
 from dealership.models import Channel, OutboundMessage, Role, StaffTask, Store, User, Vehicle, WorkOrder
 from dealership.notify import customer_message_send, outcome_hook
 from dealership.services import staff_task_create, work_order_transition
+from dealership.sweeps import in_stores
 from dealership.textlimits import text_check
 from inspection.models import DeferredWork
 from settlement.models import GatePass
@@ -52,15 +53,15 @@ SCORED = [d for d in Dimension.values if d != Dimension.OVERALL]
 FOLLOW_UP_TASK = Door(FollowUpTask, rule="FU-1")  # the table is FollowUpTask.TRANSITIONS
 
 
-def followup_tasks_create_due(*, batch: int = SWEEP_BATCH) -> int:
+def followup_tasks_create_due(*, batch: int = SWEEP_BATCH, store_ids: list[int] | None = None) -> int:
     """FU-1: a call task for every delivered order, due within the store's
     window after delivery. Exactly once per order, however often and however
     concurrently it runs: the task's one-to-one key refuses a second row."""
     created = 0
     while True:
         passes = list(
-            GatePass.objects.filter(work_order__status=WorkOrder.Status.DELIVERED,
-                                    work_order__followup_task__isnull=True)
+            in_stores(GatePass.objects.filter(work_order__status=WorkOrder.Status.DELIVERED,
+                                              work_order__followup_task__isnull=True), store_ids)
             .select_related("store").order_by("id")[:batch]
         )
         if not passes:
@@ -309,12 +310,12 @@ def complaint_close(*, complaint: Complaint, actor: User, callback_result: str, 
     return locked
 
 
-def complaints_escalate_overdue(*, now: datetime | None = None) -> int:
+def complaints_escalate_overdue(*, now: datetime | None = None, store_ids: list[int] | None = None) -> int:
     """Complaints past their due date, not closed, go to the after-sales
     manager, once each (the escalation stamp and the task key)."""
     now = now or timezone.now()
     escalated = 0
-    for complaint in (Complaint.objects.filter(due_at__lt=now, escalated_at__isnull=True)
+    for complaint in (in_stores(Complaint.objects.filter(due_at__lt=now, escalated_at__isnull=True), store_ids)
                       .exclude(status=Complaint.Status.CLOSED).select_related("work_order__vehicle")[:SWEEP_BATCH]):
         if Complaint.objects.filter(pk=complaint.pk, escalated_at__isnull=True).update(escalated_at=now) != 1:
             continue
@@ -390,24 +391,26 @@ def reminder_from_token(token: str) -> ServiceReminder:
                              queryset=ServiceReminder.objects.select_related("vehicle__customer", "store"))
 
 
-def reminders_send_due(*, today: date | None = None, batch: int = SWEEP_BATCH) -> int:
+def reminders_send_due(*, today: date | None = None, batch: int = SWEEP_BATCH,
+                       store_ids: list[int] | None = None) -> int:
     """Before the next service that settlement recorded, and for deferred
     work coming due: each reminder once (its key), each through the
     notification backend with a signed link that asks for a booking."""
     today = today or timezone.localdate()
     due: list[tuple[Vehicle, str, str, date, str, int | None]] = []
-    for vehicle in (Vehicle.objects.filter(next_service_on__isnull=False, next_service_on__gte=today,
-                                           next_service_on__lte=today + timedelta(days=60))
+    for vehicle in (in_stores(Vehicle.objects.filter(next_service_on__isnull=False, next_service_on__gte=today,
+                                                     next_service_on__lte=today + timedelta(days=60)), store_ids)
                     .exclude(Exists(counted_past_maintenance().filter(vehicle=OuterRef("pk"))))  # a later one
                     .select_related("store", "customer").order_by("next_service_on", "id")[:batch]):
         if vehicle.next_service_on - timedelta(days=vehicle.store.reminder_days_before) <= today:
             due.append((vehicle, ServiceReminder.Kind.NEXT_SERVICE,
                         f"next-{vehicle.pk}-{vehicle.next_service_on:%Y%m%d}", vehicle.next_service_on, "",
                         vehicle.next_service_km))
-    for vehicle, on, km in past_maintenance_due(today=today, batch=batch):  # issue 18: the old system's history
+    for vehicle, on, km in past_maintenance_due(today=today, batch=batch, store_ids=store_ids):  # issue 18: the old system's history
         due.append((vehicle, ServiceReminder.Kind.NEXT_SERVICE, f"next-{vehicle.pk}-{on:%Y%m%d}", on, "", km))
-    for item in (DeferredWork.objects.filter(status=DeferredWork.Status.OPEN, urgency__in=list(DEFERRED_DUE_DAYS),
-                                             at__gte=timezone.now() - timedelta(days=365))
+    for item in (in_stores(DeferredWork.objects.filter(status=DeferredWork.Status.OPEN,
+                                                       urgency__in=list(DEFERRED_DUE_DAYS),
+                                                       at__gte=timezone.now() - timedelta(days=365)), store_ids)
                  .select_related("vehicle__store", "vehicle__customer").order_by("at", "id")[:batch]):
         on = timezone.localtime(item.at).date() + timedelta(days=DEFERRED_DUE_DAYS[item.urgency])
         if on <= today:

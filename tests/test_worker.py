@@ -8,6 +8,8 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -30,35 +32,58 @@ def database_url() -> str:
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-def run_on_worker(task: str, times: int, tmp_path, more: int = 0, kinds: tuple[str, ...] = (), **env) -> str:
-    """Start a real worker on queues of its own (its default queue and each kind's, settings.WORK_QUEUES), send
-    `task` to it `times` times on the queue its kind is routed to, wait until each has succeeded, with the `more`
-    tasks they queue themselves (the outbox's deliveries, routed to the worker's messages queue), and return the
-    worker's log. `kinds`: the worker takes only those kinds' queues (`-Q`), as a deployment that scales them
-    apart does; else every queue, as a worker started without -Q does."""
+@contextmanager
+def workers(tmp_path, count: int = 1, kinds: tuple[str, ...] = (), **env) -> Iterator[tuple[str, list[Path]]]:
+    """Start `count` real workers, each its own process, on queues of the test's own (its default queue and each
+    kind's, settings.WORK_QUEUES), and yield that default queue's name and the workers' logs once every worker is
+    ready. `kinds`: the workers take only those kinds' queues (`-Q`), as a deployment that scales them apart does;
+    else every queue, as a worker started without -Q does."""
     queue = f"test-{uuid.uuid4().hex[:8]}"
-    log = tmp_path / "worker.log"
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "dealership.settings", "DATABASE_URL": database_url(),
            "CELERY_BROKER_URL": settings.CELERY_BROKER_URL, "CELERY_TASK_DEFAULT_QUEUE": queue, **env}
     only = ["-Q", ",".join(f"{queue}.{kind}" for kind in kinds)] if kinds else []
-    worker = subprocess.Popen(
+    logs = [tmp_path / f"worker{n}.log" for n in range(count)]
+    started = [subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "dealership", "worker", "--pool=solo", "--concurrency=1", *only,
-         "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat"],
-        cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
-    kind = next((k for k, tasks in settings.WORK_QUEUES.items() if task in tasks), "")
+         "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"w{n}@%h"],
+        cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT) for n, log in enumerate(logs)]
     try:
-        for _ in range(times):
-            celery_app.send_task(task, queue=f"{queue}.{kind}" if kind else queue)
         deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and log.read_text().count("succeeded in") < times + more:
-            time.sleep(0.5)
-        time.sleep(1 if more else 0)  # nothing more than expected
-        output = log.read_text()
-        assert output.count("succeeded in") == times + more, output[-3000:]
+        while time.monotonic() < deadline and not all("ready." in log.read_text() for log in logs):
+            time.sleep(0.2)
+        yield queue, logs
     finally:
-        worker.terminate()
-        worker.wait(timeout=30)
+        for worker in started:
+            worker.terminate()
+        for worker in started:
+            worker.wait(timeout=30)
+
+
+def send(queue: str, task: str, **kwargs) -> None:
+    """`task` on the test's queue of its kind, as the beat sends it."""
+    kind = next((k for k, tasks in settings.WORK_QUEUES.items() if task in tasks), "")
+    celery_app.send_task(task, kwargs=kwargs, queue=f"{queue}.{kind}" if kind else queue)
+
+
+def wait_for(logs: list[Path], done: int) -> str:
+    """Until the workers have run `done` tasks between them (and, a moment later, not one more): their logs."""
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline and sum(log.read_text().count("succeeded in") for log in logs) < done:
+        time.sleep(0.5)
+    time.sleep(1)  # nothing more than expected
+    output = "\n".join(log.read_text() for log in logs)
+    assert output.count("succeeded in") == done, output[-3000:]
     return output
+
+
+def run_on_worker(task: str, times: int, tmp_path, more: int = 0, kinds: tuple[str, ...] = (), **env) -> str:
+    """A real worker (`workers`) is sent `task` `times` times on the queue its kind is routed to; wait until each
+    has succeeded, with the `more` tasks they queue themselves (the outbox's deliveries, routed to the worker's
+    messages queue), and return the worker's log."""
+    with workers(tmp_path, 1, kinds, **env) as (queue, logs):
+        for _ in range(times):
+            send(queue, task)
+        return wait_for(logs, times + more)
 
 
 def test_fu1_a_real_worker_runs_the_sweep_twice_and_creates_one_task(order_in, tmp_path):
@@ -131,7 +156,7 @@ def test_each_kind_of_work_has_a_queue_of_its_own():
     import re
 
     # every task the code defines (read from the source: Celery registers a module's tasks only once imported)
-    declared = re.compile(r'@shared_task\(name="([^"]+)"')
+    declared = re.compile(r'@shared_task\((?:bind=True, )?name="([^"]+)"')
     code = [d for d in ROOT.iterdir() if d.is_dir() and not d.name.startswith(".") and d.name not in {"var", "tests"}]
     ours = sorted(name for d in code for path in d.rglob("*.py") for name in declared.findall(path.read_text()))
     assert len(ours) > 10
@@ -162,3 +187,44 @@ def test_a_worker_on_the_messages_queue_alone_sends_the_outbox(store, tmp_path):
     assert ".messages" in output and ".sweeps" not in output.split("[tasks]")[0]
     assert sorted(OutboundMessage.objects.values_list("status", "attempts")) == [("sent", 1)] * 3
     assert len(list((tmp_path / "sent").iterdir())) == 3
+
+
+def test_three_workers_share_a_sweep_by_store_and_do_each_stores_share_once(tmp_path):
+    """Issue 23: three real workers on the real broker (Redis in CI) take the service-reminder sweep of twelve
+    stores, sent twice (a beat delivered twice), split into pieces of two stores: every reminder due goes out once,
+    each store's share of the round is taken once, and the workers share the pieces."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from dealership.models import OutboundMessage, SweepStore
+    from dealership.sweeps import round_now, sweep_period
+    from followup.models import ServiceReminder
+
+    from .factories import StoreFactory, VehicleFactory
+
+    name = "followup.tasks.sweep_reminders"
+    stores = StoreFactory.create_batch(12)
+    for store in stores:
+        for vehicle in VehicleFactory.create_batch(2, store=store, next_service_on=timezone.localdate() + timedelta(days=5)):
+            vehicle.customer.consent_to_messages = True
+            vehicle.customer.save(update_fields=["consent_to_messages"])
+    period = sweep_period(name)
+    if period - time.time() % period < 90:  # the two sends must fall in one round (the beat's period, an hour)
+        time.sleep(period - time.time() % period + 1)
+    with workers(tmp_path, 3, SWEEP_STORES_PER_TASK="2", NOTIFICATION_BACKEND="dealership.notify.FileBackend",
+                 NOTIFICATION_FILE_DIR=str(tmp_path / "sent")) as (queue, logs):
+        send(queue, name)
+        send(queue, name)
+        # 2 sends, 2 x 6 pieces (the second's find their stores taken), 24 deliveries
+        output = wait_for(logs, 2 + 12 + 24)
+    swept = [int(line.rsplit(":", 1)[-1]) for line in output.splitlines() if f"{name}[" in line and "succeeded in" in line]
+    assert sorted(swept) == [0] * 8 + [4] * 6  # the two sends and the six pieces found taken; six pieces of 2 x 2
+    assert ServiceReminder.objects.count() == 24
+    assert sorted(OutboundMessage.objects.values_list("status", "attempts").distinct()) == [("sent", 1)]
+    assert OutboundMessage.objects.count() == 24 and len(list((tmp_path / "sent").iterdir())) == 24
+    shares = SweepStore.objects.filter(sweep=name)
+    assert sorted(shares.values_list("store_id", flat=True)) == sorted(s.pk for s in stores)
+    assert set(shares.values_list("runs", "last_round")) == {(1, round_now(name))}
+    assert all(share.finished_at is not None for share in shares)
+    assert len(set(shares.values_list("worker", flat=True))) >= 2, "the pieces were shared between the workers"

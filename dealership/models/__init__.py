@@ -10,12 +10,13 @@ from .org import DealerGroup, Role, StaffRole, Store, StoreCounter, Trade, User
 from .past import PastVisit
 from .prices import PriceChange
 from .settings_log import SettingChange
+from .sweeps import ArchiveRun, SweepStore
 from .work_orders import WorkOrder, WorkOrderEvent, WorkOrderLine
 
 __all__ = [
-    "Channel", "ClosedDay", "Customer", "DealerGroup", "ImportRun", "JobType", "LabourOperation", "MessageText",
+    "ArchiveRun", "Channel", "ClosedDay", "Customer", "DealerGroup", "ImportRun", "JobType", "LabourOperation", "MessageText",
     "MileageReading", "OutboundMessage", "Part", "PastVisit", "PriceChange", "RefusedAttempt", "Role", "SettingChange", "StaffRole",
-    "StaffTask", "Store", "StoreCounter", "StoreHours", "TextOverflow", "Trade", "User",
+    "StaffTask", "Store", "StoreCounter", "StoreHours", "SweepStore", "TextOverflow", "Trade", "User",
     "Vehicle",
     "WorkOrder", "WorkOrderEvent", "WorkOrderLine",
 ]
