@@ -155,18 +155,20 @@ def reset_sequences(models_: Iterable[type[models.Model]]) -> None:
                            f"GREATEST((SELECT MAX(id) FROM \"{table}\"), 1))")
 
 
-def seed_scale(*, orders: int, seed: int = 7, log=print, workers: int | None = None, years: int = YEARS) -> dict:
-    """`seed` is kept for the command line; the data is the same for every seed (a function of N)."""
+def seed_scale(*, orders: int, seed: int = 7, log=print, workers: int | None = None, years: int = YEARS,
+               stores: int | None = None) -> dict:
+    """`seed` is kept for the command line; the data is the same for every seed (a function of N). `stores`: the
+    group's size (default: a busy store's five years, ORDERS_PER_STORE, each)."""
     started = time.perf_counter()
     now = timezone.now()
-    n_stores = max(2, round(orders / ORDERS_PER_STORE))
+    n_stores = stores or max(2, round(orders / ORDERS_PER_STORE))
     group = DealerGroup.objects.create(name=f"规模测试集团{now:%m%d%H%M%S}")
     suffix = f"{now:%H%M%S}"
     stores, staff, catalogue = [], {}, {}
     password = make_password(PASSWORD)
     with transaction.atomic():
         for s in range(n_stores):
-            store = Store.objects.create(group=group, code=f"Z{suffix[-3:]}{s:02d}"[:10], name=f"规模{s + 1}号店")
+            store = Store.objects.create(group=group, code=f"Z{suffix[-3:]}{s:03d}"[:10], name=f"规模{s + 1}号店")
             stores.append(store)
             people: dict[str, list[User]] = {}
             for role, count in STAFF.items():

@@ -135,3 +135,13 @@ def test_an_archived_month_is_not_counted_again(years_ago):
     kept = ComplianceRun.objects.get(month=date(2021, 3, 1))
     assert compliance_count(month=date(2021, 3, 1)).pk == kept.pk
     assert ComplianceRun.objects.filter(month=date(2021, 3, 1)).count() == 1
+
+
+def test_the_recount_button_says_an_archived_month_stands(years_ago, team, django_capture_on_commit_callbacks):
+    counted_through(date(2024, 1, 1))
+    archive_years(before=2024)
+    client = login(team[Role.AFTERSALES_MANAGER], language="en")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        page = client.post(reverse("followup:compliance_recount"), {"month": "2021-03"}, follow=True)
+    assert "This month is archived" in page.content.decode()
+    assert callbacks == [] and ComplianceRun.objects.filter(month=date(2021, 3, 1)).count() == 1
