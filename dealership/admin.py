@@ -10,6 +10,7 @@ from .admin_base import ReadOnlyAdmin, ReadOnlyInline, StoreScopedAdmin
 from .errors import ProcessError
 from .messagetexts import message_text_check
 from .models import (
+    ArchiveRun,
     Customer,
     DealerGroup,
     ImportRun,
@@ -26,6 +27,7 @@ from .models import (
     StaffTask,
     Store,
     StoreCounter,
+    SweepStore,
     TextOverflow,
     User,
     Vehicle,
@@ -171,6 +173,20 @@ class StoreCounterAdmin(ReadOnlyAdmin):
     list_display = ["store", "key", "value"]
     list_select_related = ["store"]
     search_fields = ["key"]
+
+
+@admin.register(SweepStore)
+class SweepStoreAdmin(ReadOnlyAdmin):
+    """Issue 23: which worker took each store's share of a sweep's last round, and when it finished."""
+
+    list_display = ["sweep", "store", "last_round", "runs", "worker", "started_at", "finished_at"]
+    list_select_related = ["store"]
+    list_filter = ["sweep"]
+
+
+@admin.register(ArchiveRun)
+class ArchiveRunAdmin(ReadOnlyAdmin):
+    list_display = ["before", "started_at", "finished_at", "moved"]
 
 
 @admin.register(MileageReading)

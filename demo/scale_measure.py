@@ -138,13 +138,15 @@ def measure_pages(store: Store, *, requests: int, log=print) -> list[dict]:
                 with CaptureQueriesContext(connection) as on_primary, \
                         CaptureQueriesContext(connections["replica1"]) as on_replica:
                     client.get(url)
+                # read now: the next requests empty the connection's query log as they start
+                counted = {"queries_primary": len(on_primary.captured_queries),
+                           "queries_replica": len(on_replica.captured_queries)}
                 times = []
                 for _ in range(requests):
                     started = time.perf_counter()
                     client.get(url)
                     times.append((time.perf_counter() - started) * 1000)
-            row[mode] = {**_ms(times), "queries_primary": len(on_primary.captured_queries),
-                         "queries_replica": len(on_replica.captured_queries)}
+            row[mode] = {**_ms(times), **counted}
         rows.append(row)
         log(f"{name:26} replica: p50 {row['replica']['p50_ms']:7.1f} ms ({row['replica']['queries_replica']} "
             f"queries there, {row['replica']['queries_primary']} on the primary)   primary only: p50 "
@@ -280,7 +282,8 @@ def measure(*, requests: int = 15, orders: int = 40, reminders: int = 10_000, lo
     if not replicas():
         raise RuntimeError("set DATABASE_REPLICA_URL: the measurement compares the replica with the primary")
     store = Store.objects.annotate(n=Count("work_orders")).order_by("-n", "id").first()
-    report = {"at": timezone.now().isoformat(timespec="seconds"), "cpus": os.cpu_count(), "size": _sizes()}
+    report = {"at": timezone.now().isoformat(timespec="seconds"), "cpus": os.cpu_count(),
+              "load_average_before": [round(x, 2) for x in os.getloadavg()], "size": _sizes()}
     log(f"size: {report['size']}")
     with LagSampler() as lag:
         report["pages"] = measure_pages(store, requests=requests, log=log)
@@ -288,5 +291,6 @@ def measure(*, requests: int = 15, orders: int = 40, reminders: int = 10_000, lo
         report["sweeps"] = [measure_sweeps(workers=1, reminders=reminders, log=log),
                             measure_sweeps(workers=3, reminders=reminders, log=log)]
     report["replica_lag"] = lag.summary()
+    report["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     log(f"replica lag meanwhile: {report['replica_lag']}")
     return report

@@ -102,6 +102,10 @@ def the_rest(team, records):
     store, order = team.store, WorkOrder.objects.get(pk=records["order"])
     job_type = JobType.values[0]
     TextOverflow.objects.create(model="dealership.customer", object_id=str(order.customer_id), field="name", text="长")
+    from dealership.models import ArchiveRun, SweepStore  # issue 23
+
+    SweepStore.objects.create(sweep="followup.tasks.sweep_reminders", store=store, last_round=1, runs=1)
+    ArchiveRun.objects.create(before=order.created_at.date().replace(year=2020, month=1, day=1))
     OutboundMessage.objects.create(store=store, customer=order.customer, work_order=order, key="k", channel="sms",
                                    to=order.customer.mobile, subject="s", body="b")
     Confirmation.objects.create(store=store, appointment=Appointment.objects.get(pk=records["appointment"]),
