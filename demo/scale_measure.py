@@ -27,7 +27,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dealership import celery_app
-from dealership.models import OutboundMessage, Role, StaffRole, Store, User, Vehicle, WorkOrder, WorkOrderLine
+from dealership.models import (
+    OutboundMessage,
+    Role,
+    StaffRole,
+    Store,
+    SweepStore,
+    User,
+    Vehicle,
+    WorkOrder,
+    WorkOrderLine,
+)
 from dealership.replicas import replicas
 from dealership.services import work_order_add_line, work_order_create
 
@@ -232,6 +242,8 @@ def measure_sweeps(*, workers: int, reminders: int, log=print) -> dict:
                                               customer__consent_to_messages=True)
                        .order_by("id").values_list("pk", flat=True)[:per_store])
     Vehicle.objects.filter(pk__in=picked).update(next_service_on=today + timedelta(days=5))
+    # a round of its own: an earlier measurement within the hour (the reminders' period) took this one
+    SweepStore.objects.filter(sweep="followup.tasks.sweep_reminders").update(last_round=0)
     expected = len(picked)
     queue = f"measure-{uuid.uuid4().hex[:8]}"
     folder = Path(tempfile.mkdtemp(prefix="scale-sweeps-"))
