@@ -11,7 +11,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from dealership.archive import ArchiveRefused, archive_table, archived_before, archive_years
+from dealership.archive import ArchiveRefused, archive_table, archive_years, archived_before
 from dealership.models import (
     OutboundMessage,
     RefusedAttempt,
